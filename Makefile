@@ -1,0 +1,63 @@
+# The two commands that matter: `make run` (the demo) and `make test` (the whole suite).
+# Both install what is missing first; nothing needs to be installed by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WEB_STAMP := src/pfa_vanguard/web_dist/index.html
+WEB_SOURCES := $(shell find web -type f -not -path 'web/node_modules/*' -not -path 'web/dist/*' 2>/dev/null)
+
+.PHONY: install run test test-fast test-slow lint typecheck lock schema web clean
+
+install: $(STAMP) $(WEB_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+# The web UI is built into the package so that `pfa serve` can serve it.
+$(WEB_STAMP): $(WEB_SOURCES)
+	@if [ -f web/package.json ]; then \
+		cd web && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error) && npm run build; \
+	else \
+		mkdir -p src/pfa_vanguard/web_dist && echo '<!doctype html><title>PFA Vanguard</title><p>Web UI not built.</p>' > $(WEB_STAMP); \
+	fi
+
+web: $(WEB_STAMP)
+
+run: install
+	$(BIN)/pfa demo
+
+test: install lint typecheck
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not slow and not browser" -x
+
+test-slow: install
+	$(BIN)/pytest -m slow || [ $$? -eq 5 ]
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Regenerate the lock after changing dependencies in pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -o requirements.lock
+
+# Regenerate the checked-in schema after adding a migration.
+schema: $(STAMP)
+	$(BIN)/python -m pfa_vanguard.db.schema_dump > src/pfa_vanguard/db/schema.sql
+
+clean:
+	rm -rf $(VENV) web/node_modules web/dist src/pfa_vanguard/web_dist

@@ -1,0 +1,1 @@
+"""Users, organizations and the role each user holds in each organization."""

@@ -1,0 +1,81 @@
+"""Numbered SQL migrations, applied in order, each once, safe from several processes at once."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from importlib import resources
+
+import psycopg
+
+_log = logging.getLogger(__name__)
+
+# pg_advisory_lock key: "pfa-migrations" folded into a bigint. Advisory locks are per database.
+_LOCK_KEY = int.from_bytes(hashlib.sha256(b"pfa-migrations").digest()[:8], "big", signed=True)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: str  # "0001"
+    name: str  # "0001_core.sql"
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+def available_migrations() -> list[Migration]:
+    """The migrations shipped with the package, in order."""
+    folder = resources.files("pfa_vanguard.db") / "migrations"
+    found = [
+        Migration(version=entry.name.split("_", 1)[0], name=entry.name, sql=entry.read_text())
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    ]
+    found.sort(key=lambda m: m.name)
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migrations share a number: {versions}")
+    return found
+
+
+def upgrade(url: str) -> list[str]:
+    """Apply every pending migration to the database at `url`; return the names applied.
+
+    Holds a session advisory lock for the whole run, so a second process waits and then finds
+    nothing left to do. Each migration runs in its own transaction with its bookkeeping row.
+    """
+    applied_now: list[str] = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", [_LOCK_KEY])
+        try:
+            conn.execute(
+                """CREATE TABLE IF NOT EXISTS schema_migrations (
+                       version text PRIMARY KEY,
+                       name text NOT NULL,
+                       checksum text NOT NULL,
+                       applied_at timestamptz NOT NULL DEFAULT now())"""
+            )
+            done = {
+                row[0]: row[1]
+                for row in conn.execute("SELECT version, checksum FROM schema_migrations")
+            }
+            for migration in available_migrations():
+                if migration.version in done:
+                    if done[migration.version] != migration.checksum:
+                        _log.warning("migration %s changed after it was applied", migration.name)
+                    continue
+                with conn.transaction():
+                    conn.execute(migration.sql.encode())
+                    conn.execute(
+                        "INSERT INTO schema_migrations (version, name, checksum)"
+                        " VALUES (%s, %s, %s)",
+                        [migration.version, migration.name, migration.checksum],
+                    )
+                _log.info("applied migration %s", migration.name)
+                applied_now.append(migration.name)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
+    return applied_now

@@ -1,0 +1,287 @@
+CREATE FUNCTION public.pfa_scope_org() RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+    SELECT s.organization_id
+    FROM public.pfa_session_scope s
+    WHERE s.backend_pid = pg_backend_pid()
+      AND s.backend_start = (SELECT a.backend_start FROM pg_stat_activity a
+                             WHERE a.pid = pg_backend_pid())
+$$;
+CREATE FUNCTION public.pfa_scope_user() RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+    SELECT s.user_id
+    FROM public.pfa_session_scope s
+    WHERE s.backend_pid = pg_backend_pid()
+      AND s.backend_start = (SELECT a.backend_start FROM pg_stat_activity a
+                             WHERE a.pid = pg_backend_pid())
+$$;
+CREATE FUNCTION public.pfa_to_bool(value jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE
+        WHEN value IS NULL OR jsonb_typeof(value) = 'null' THEN false
+        WHEN jsonb_typeof(value) = 'boolean' THEN value::boolean
+        ELSE lower(btrim(value #>> '{}')) IN ('-1', 'true', '+', 'yes', 'y', '1')
+    END
+$$;
+CREATE FUNCTION public.pfa_to_date(value jsonb) RETURNS date
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+DECLARE
+    txt text;
+BEGIN
+    IF value IS NULL OR jsonb_typeof(value) <> 'string' THEN
+        RETURN NULL;
+    END IF;
+    txt := value #>> '{}';
+    IF txt !~ '^\d{4}-\d{2}-\d{2}$' THEN
+        RETURN NULL;
+    END IF;
+    RETURN make_date(substr(txt, 1, 4)::int, substr(txt, 6, 2)::int, substr(txt, 9, 2)::int);
+EXCEPTION WHEN others THEN
+    RETURN NULL;  -- e.g. 2025-02-30
+END;
+$_$;
+CREATE FUNCTION public.pfa_to_numeric(value jsonb) RETURNS numeric
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+DECLARE
+    txt text;
+BEGIN
+    IF value IS NULL THEN
+        RETURN NULL;
+    ELSIF jsonb_typeof(value) = 'number' THEN
+        RETURN value::numeric;
+    ELSIF jsonb_typeof(value) <> 'string' THEN
+        RETURN NULL;
+    END IF;
+    txt := btrim(value #>> '{}');
+    IF txt !~ '^[+-]?(\d+\.?\d*|\.\d+)$' THEN
+        RETURN NULL;
+    END IF;
+    RETURN txt::numeric;
+END;
+$_$;
+CREATE FUNCTION public.pfa_window_cost(source text, start_date date, end_date date, monthly_rate numeric, purchase_price numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE
+        WHEN start_date IS NULL OR end_date IS NULL THEN 0::numeric
+        WHEN source = 'Purchase' THEN round(coalesce(purchase_price, 0), 2)
+        WHEN source = 'Rental' THEN
+            round(greatest(end_date - start_date, 0) * coalesce(monthly_rate, 0) / 30.44, 2)
+        ELSE 0::numeric
+    END
+$$;
+CREATE TABLE public.memberships (
+    user_id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    role text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT memberships_role_check CHECK ((role = ANY (ARRAY['viewer'::text, 'editor'::text, 'admin'::text])))
+);
+CREATE TABLE public.organizations (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    sync_schedule text,
+    sync_paused boolean DEFAULT false NOT NULL,
+    last_synced_at timestamp with time zone,
+    last_full_sync_at timestamp with time zone,
+    sync_watermark timestamp with time zone,
+    mirror_version bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT organizations_code_check CHECK ((code ~ '^[A-Za-z0-9_.-]{1,50}$'::text))
+);
+ALTER TABLE public.organizations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.organizations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE TABLE public.pfa_mirror (
+    organization_id bigint NOT NULL,
+    id text NOT NULL,
+    data jsonb NOT NULL,
+    pems_version bigint NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_window_cost((data ->> 'source'::text), public.pfa_to_date((data -> 'originalStart'::text)), public.pfa_to_date((data -> 'originalEnd'::text)), public.pfa_to_numeric((data -> 'monthlyRate'::text)), public.pfa_to_numeric((data -> 'purchasePrice'::text)))) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_window_cost((data ->> 'source'::text), public.pfa_to_date((data -> 'forecastStart'::text)), public.pfa_to_date((data -> 'forecastEnd'::text)), public.pfa_to_numeric((data -> 'monthlyRate'::text)), public.pfa_to_numeric((data -> 'purchasePrice'::text)))) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_window_cost((data ->> 'source'::text), public.pfa_to_date((data -> 'actualStart'::text)), public.pfa_to_date((data -> 'actualEnd'::text)), public.pfa_to_numeric((data -> 'monthlyRate'::text)), public.pfa_to_numeric((data -> 'purchasePrice'::text)))) STORED
+);
+CREATE MATERIALIZED VIEW public.pfa_kpi_summary AS
+ SELECT organization_id,
+    COALESCE(category, ''::text) AS category,
+    COALESCE(source, ''::text) AS source,
+    count(*) AS record_count,
+    sum(plan_cost) AS total_plan_cost,
+    sum(forecast_cost) AS total_forecast_cost,
+    sum(actual_cost) AS total_actual_cost
+   FROM public.pfa_mirror
+  WHERE ((NOT is_discontinued) AND (NOT is_funds_transferable))
+  GROUP BY organization_id, COALESCE(category, ''::text), COALESCE(source, ''::text)
+  WITH NO DATA;
+CREATE TABLE public.pfa_modification (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    record_id text NOT NULL,
+    changes jsonb NOT NULL,
+    base_version bigint NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+ALTER TABLE public.pfa_modification ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.pfa_modification_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE TABLE public.pfa_session_scope (
+    backend_pid integer NOT NULL,
+    backend_start timestamp with time zone NOT NULL,
+    organization_id bigint NOT NULL,
+    user_id bigint,
+    set_at timestamp with time zone DEFAULT now() NOT NULL
+);
+CREATE MATERIALIZED VIEW public.pfa_timeline_bounds AS
+ SELECT organization_id,
+    min(forecast_start) AS min_start,
+    max(forecast_end) AS max_end
+   FROM public.pfa_mirror
+  GROUP BY organization_id
+  WITH NO DATA;
+CREATE TABLE public.schema_migrations (
+    version text NOT NULL,
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+CREATE TABLE public.sync_runs (
+    id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    kind text NOT NULL,
+    trigger text DEFAULT 'schedule'::text NOT NULL,
+    status text DEFAULT 'running'::text NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    duration_ms integer,
+    fetched integer DEFAULT 0 NOT NULL,
+    inserted integer DEFAULT 0 NOT NULL,
+    updated integer DEFAULT 0 NOT NULL,
+    unchanged integer DEFAULT 0 NOT NULL,
+    deleted integer DEFAULT 0 NOT NULL,
+    error text,
+    worker text,
+    CONSTRAINT sync_runs_kind_check CHECK ((kind = ANY (ARRAY['full'::text, 'incremental'::text]))),
+    CONSTRAINT sync_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text, 'skipped'::text])))
+);
+ALTER TABLE public.sync_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.sync_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE TABLE public.users (
+    id bigint NOT NULL,
+    username text NOT NULL,
+    password_hash text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_password_hash_check CHECK ((password_hash ~~ '$argon2%'::text)),
+    CONSTRAINT users_username_check CHECK ((username ~ '^[A-Za-z0-9_.@-]{1,64}$'::text))
+);
+ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.users_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_pkey PRIMARY KEY (user_id, organization_id);
+ALTER TABLE ONLY public.organizations
+    ADD CONSTRAINT organizations_code_key UNIQUE (code);
+ALTER TABLE ONLY public.organizations
+    ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.pfa_mirror
+    ADD CONSTRAINT pfa_mirror_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification
+    ADD CONSTRAINT pfa_modification_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.pfa_modification
+    ADD CONSTRAINT pfa_modification_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_session_scope
+    ADD CONSTRAINT pfa_session_scope_pkey PRIMARY KEY (backend_pid);
+ALTER TABLE ONLY public.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+ALTER TABLE ONLY public.sync_runs
+    ADD CONSTRAINT sync_runs_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_username_key UNIQUE (username);
+CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
+CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);
+CREATE INDEX pfa_mirror_area_idx ON public.pfa_mirror USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_category_idx ON public.pfa_mirror USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_forecast_end_idx ON public.pfa_mirror USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_forecast_window_idx ON public.pfa_mirror USING btree (organization_id, forecast_start, forecast_end);
+CREATE INDEX pfa_mirror_modified_idx ON public.pfa_mirror USING btree (organization_id, pems_modified_at);
+CREATE INDEX pfa_mirror_source_idx ON public.pfa_mirror USING btree (organization_id, source);
+CREATE INDEX pfa_modification_record_idx ON public.pfa_modification USING btree (organization_id, record_id);
+CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING btree (organization_id);
+CREATE INDEX sync_runs_org_started_idx ON public.sync_runs USING btree (organization_id, started_at DESC);
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.pfa_mirror
+    ADD CONSTRAINT pfa_mirror_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE ONLY public.pfa_modification
+    ADD CONSTRAINT pfa_modification_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE ONLY public.pfa_modification
+    ADD CONSTRAINT pfa_modification_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.pfa_session_scope
+    ADD CONSTRAINT pfa_session_scope_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.pfa_session_scope
+    ADD CONSTRAINT pfa_session_scope_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.sync_runs
+    ADD CONSTRAINT sync_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE public.pfa_mirror ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pfa_mirror_scoped ON public.pfa_mirror FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));
+ALTER TABLE public.pfa_modification ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pfa_modification_scoped ON public.pfa_modification FOR SELECT TO pfa_scoped USING (((organization_id = public.pfa_scope_org()) AND (user_id = public.pfa_scope_user())));
+ALTER TABLE public.sync_runs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sync_runs_scoped ON public.sync_runs FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));

@@ -1,0 +1,56 @@
+"""One settings class, read from the environment (or a `.env` file) in the entry points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of every process (API, worker, CLI). Built once and passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PFA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str | None = Field(
+        default=None, description="Any PostgreSQL >= 15; unset: the embedded server"
+    )
+    database_replica_url: str | None = Field(
+        default=None, description="Optional read replica for read-only queries"
+    )
+    data_dir: Path = Field(default=Path(".pfa"), description="Embedded database and local state")
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+
+    pems_url: str | None = Field(default=None, description="…/axis/restservices")
+    pems_tenant: str = "PFA"
+    pems_user: str | None = None
+    pems_password: SecretStr | None = None
+    pems_api_key: SecretStr | None = None
+    pems_field_map: Path | None = Field(
+        default=None, description="JSON file overriding the shipped alias -> field mapping"
+    )
+    pems_timeout_s: float = 60.0
+
+    sync_schedule: str = "*/15 * * * *"
+    full_sync_every_hours: float = 24.0
+    stale_after_minutes: int = 30
+
+    secret_key: SecretStr | None = None
+    token_ttl_minutes: int = 12 * 60
+
+    ai_provider: str = "offline"
+    ai_base_url: str | None = None
+    ai_api_key: SecretStr | None = None
+    ai_model: str | None = None
+    ai_timeout_s: float = 30.0
+
+    cache_mb: int = 1024
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        """The data directory as an absolute path (created on first use by its consumers)."""
+        return self.data_dir.expanduser().resolve()

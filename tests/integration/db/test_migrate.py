@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from importlib import resources
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from pfa_vanguard.db import migrate
+from pfa_vanguard.db.schema_dump import dump_schema
+
+
+@pytest.fixture
+def empty_db(pg_admin_url: str) -> Iterator[str]:
+    name = f"pfa_e_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def applied(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
+
+
+def test_migrations_apply_once(empty_db: str) -> None:
+    everything = [m.name for m in migrate.available_migrations()]
+    assert migrate.upgrade(empty_db) == everything
+    assert migrate.upgrade(empty_db) == []
+    assert applied(empty_db) == everything
+
+
+def test_concurrent_upgrades_apply_each_migration_once(empty_db: str) -> None:
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(migrate.upgrade(empty_db))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    applied_names = sorted(name for r in results for name in r)
+    assert applied_names == [m.name for m in migrate.available_migrations()]
+
+
+def test_migrated_schema_equals_the_checked_in_schema(db_url: str) -> None:
+    expected = (resources.files("pfa_vanguard.db") / "schema.sql").read_text()
+    assert dump_schema(db_url) == expected, "schema drifted: run `make schema` and review the diff"
