@@ -105,6 +105,12 @@ ALTER TABLE public.organizations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     NO MAXVALUE
     CACHE 1
 );
+CREATE SEQUENCE public.pfa_mirror_change_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
 CREATE TABLE public.pfa_mirror (
     organization_id bigint NOT NULL,
     id text NOT NULL,
@@ -112,6 +118,7 @@ CREATE TABLE public.pfa_mirror (
     pems_version bigint NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) NOT NULL,
     category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
     forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
     source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
@@ -144,6 +151,12 @@ CREATE MATERIALIZED VIEW public.pfa_kpi_summary AS
   WHERE ((NOT is_discontinued) AND (NOT is_funds_transferable))
   GROUP BY organization_id, COALESCE(category, ''::text), COALESCE(source, ''::text)
   WITH NO DATA;
+CREATE TABLE public.pfa_mirror_removed (
+    organization_id bigint NOT NULL,
+    id text NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) NOT NULL,
+    removed_at timestamp with time zone DEFAULT now() NOT NULL
+);
 CREATE TABLE public.pfa_modification (
     id bigint NOT NULL,
     user_id bigint NOT NULL,
@@ -238,6 +251,8 @@ ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_removed
+    ADD CONSTRAINT pfa_mirror_removed_pkey PRIMARY KEY (organization_id, id, change_seq);
 ALTER TABLE ONLY public.pfa_modification
     ADD CONSTRAINT pfa_modification_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_modification
@@ -256,9 +271,11 @@ CREATE INDEX memberships_organization_idx ON public.memberships USING btree (org
 CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);
 CREATE INDEX pfa_mirror_area_idx ON public.pfa_mirror USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_category_idx ON public.pfa_mirror USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_change_idx ON public.pfa_mirror USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_forecast_end_idx ON public.pfa_mirror USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_forecast_window_idx ON public.pfa_mirror USING btree (organization_id, forecast_start, forecast_end);
 CREATE INDEX pfa_mirror_modified_idx ON public.pfa_mirror USING btree (organization_id, pems_modified_at);
+CREATE INDEX pfa_mirror_removed_change_idx ON public.pfa_mirror_removed USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_source_idx ON public.pfa_mirror USING btree (organization_id, source);
 CREATE INDEX pfa_modification_record_idx ON public.pfa_modification USING btree (organization_id, record_id);
 CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING btree (organization_id);
@@ -269,6 +286,8 @@ ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE ONLY public.pfa_mirror_removed
+    ADD CONSTRAINT pfa_mirror_removed_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_modification
     ADD CONSTRAINT pfa_modification_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_modification

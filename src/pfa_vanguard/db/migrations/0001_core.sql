@@ -96,6 +96,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     END
 $$;
 
+-- Every write to the mirror takes a new number, so read caches can catch up incrementally
+-- ("rows changed since N") instead of re-reading an organization.
+CREATE SEQUENCE pfa_mirror_change_seq;
+
 CREATE TABLE pfa_mirror (
     organization_id   bigint NOT NULL REFERENCES organizations (id),
     id                text NOT NULL,               -- the PEMS business key (pfaId)
@@ -103,6 +107,7 @@ CREATE TABLE pfa_mirror (
     pems_version      bigint NOT NULL,             -- PEMS recordid: the optimistic lock
     pems_modified_at  timestamptz,                 -- PEMS pfs_lastmodified
     last_synced_at    timestamptz NOT NULL DEFAULT now(),  -- when this row last changed
+    change_seq        bigint NOT NULL DEFAULT nextval('pfa_mirror_change_seq'),  -- set on every write
 
     category               text GENERATED ALWAYS AS (data ->> 'category') STORED,
     forecast_category      text GENERATED ALWAYS AS (data ->> 'forecastCategory') STORED,
@@ -140,6 +145,17 @@ CREATE INDEX pfa_mirror_forecast_window_idx
     ON pfa_mirror (organization_id, forecast_start, forecast_end);
 CREATE INDEX pfa_mirror_forecast_end_idx ON pfa_mirror (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_modified_idx ON pfa_mirror (organization_id, pems_modified_at);
+CREATE INDEX pfa_mirror_change_idx ON pfa_mirror (organization_id, change_seq);
+
+-- Records removed from the mirror, with the change number of their removal (for read caches).
+CREATE TABLE pfa_mirror_removed (
+    organization_id  bigint NOT NULL REFERENCES organizations (id),
+    id               text NOT NULL,
+    change_seq       bigint NOT NULL DEFAULT nextval('pfa_mirror_change_seq'),
+    removed_at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (organization_id, id, change_seq)
+);
+CREATE INDEX pfa_mirror_removed_change_idx ON pfa_mirror_removed (organization_id, change_seq);
 
 -- Drafts: one row per (user, record), only the fields that differ from the baseline.
 CREATE TABLE pfa_modification (
