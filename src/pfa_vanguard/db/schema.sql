@@ -95,6 +95,7 @@ CREATE TABLE public.organizations (
     sync_watermark timestamp with time zone,
     mirror_version bigint DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    views_pending boolean DEFAULT false NOT NULL,
     CONSTRAINT organizations_code_check CHECK ((code ~ '^[A-Za-z0-9_.-]{1,50}$'::text))
 );
 ALTER TABLE public.organizations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -216,8 +217,9 @@ CREATE TABLE public.sync_runs (
     deleted integer DEFAULT 0 NOT NULL,
     error text,
     worker text,
+    requested_by text,
     CONSTRAINT sync_runs_kind_check CHECK ((kind = ANY (ARRAY['full'::text, 'incremental'::text]))),
-    CONSTRAINT sync_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text, 'skipped'::text])))
+    CONSTRAINT sync_runs_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'abandoned'::text, 'skipped'::text])))
 );
 ALTER TABLE public.sync_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.sync_runs_id_seq
@@ -279,6 +281,8 @@ CREATE INDEX pfa_mirror_removed_change_idx ON public.pfa_mirror_removed USING bt
 CREATE INDEX pfa_mirror_source_idx ON public.pfa_mirror USING btree (organization_id, source);
 CREATE INDEX pfa_modification_record_idx ON public.pfa_modification USING btree (organization_id, record_id);
 CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING btree (organization_id);
+CREATE UNIQUE INDEX sync_runs_one_pending_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'pending'::text);
+CREATE UNIQUE INDEX sync_runs_one_running_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'running'::text);
 CREATE INDEX sync_runs_org_started_idx ON public.sync_runs USING btree (organization_id, started_at DESC);
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;

@@ -1,0 +1,16 @@
+-- Sync worker (issue 4): manual "run now" requests queue as 'pending' sync runs, at most one
+-- pending and one running run per organization, and a marker for derived views whose refresh
+-- a committed sync still owes (e.g. the worker died between the apply and the refresh).
+
+ALTER TABLE sync_runs DROP CONSTRAINT sync_runs_status_check;
+ALTER TABLE sync_runs ADD CONSTRAINT sync_runs_status_check
+    CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'abandoned', 'skipped'));
+ALTER TABLE sync_runs ADD COLUMN requested_by text;  -- who asked for a manual run (user name)
+
+-- "Run now" twice is one request; a run is 'running' only while its worker holds the lock.
+CREATE UNIQUE INDEX sync_runs_one_pending_idx ON sync_runs (organization_id)
+    WHERE status = 'pending';
+CREATE UNIQUE INDEX sync_runs_one_running_idx ON sync_runs (organization_id)
+    WHERE status = 'running';
+
+ALTER TABLE organizations ADD COLUMN views_pending boolean NOT NULL DEFAULT false;
