@@ -95,7 +95,6 @@ CREATE TABLE public.organizations (
     sync_watermark timestamp with time zone,
     mirror_version bigint DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    views_pending boolean DEFAULT false NOT NULL,
     CONSTRAINT organizations_code_check CHECK ((code ~ '^[A-Za-z0-9_.-]{1,50}$'::text))
 );
 ALTER TABLE public.organizations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (

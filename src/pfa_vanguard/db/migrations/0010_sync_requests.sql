@@ -1,6 +1,5 @@
--- Sync worker (issue 4): manual "run now" requests queue as 'pending' sync runs, at most one
--- pending and one running run per organization, and a marker for derived views whose refresh
--- a committed sync still owes (e.g. the worker died between the apply and the refresh).
+-- Sync worker (issue 4): manual "run now" requests queue as 'pending' sync runs; at most one
+-- pending and one running run per organization.
 
 ALTER TABLE sync_runs DROP CONSTRAINT sync_runs_status_check;
 ALTER TABLE sync_runs ADD CONSTRAINT sync_runs_status_check
@@ -12,5 +11,3 @@ CREATE UNIQUE INDEX sync_runs_one_pending_idx ON sync_runs (organization_id)
     WHERE status = 'pending';
 CREATE UNIQUE INDEX sync_runs_one_running_idx ON sync_runs (organization_id)
     WHERE status = 'running';
-
-ALTER TABLE organizations ADD COLUMN views_pending boolean NOT NULL DEFAULT false;
