@@ -1,0 +1,70 @@
+"""The application factory. Nothing happens at import time: `create_app` builds the app and
+its lifespan opens the pool and the shared services on `app.state`:
+
+- `settings`, `database_url`, `pool` (AsyncConnectionPool of dict-row connections),
+- `tokens` (TokenService), `login_limiter` (LoginLimiter),
+- `snapshots` (the mirror's encoded-record cache, shared by every request of this process),
+- whatever the `LIFESPANS` of `api/routes/__init__.py` add.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+
+from pfa_vanguard import __version__
+from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
+from pfa_vanguard.api.errors import install_error_handlers
+from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
+from pfa_vanguard.api.web import install_web_ui
+from pfa_vanguard.db.connection import make_pool, prepare_database
+from pfa_vanguard.mirror.snapshots import SnapshotCache
+from pfa_vanguard.settings import Settings
+
+
+def create_app(settings: Settings, *, database_url: str | None = None) -> FastAPI:
+    """The API + web UI. Without `database_url`, the settings' database (embedded when unset)
+    is resolved and migrated at start-up."""
+    from pfa_vanguard.api.routes import LIFESPANS, ROUTERS
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url: str = (
+            database_url
+            if database_url is not None
+            else await asyncio.to_thread(prepare_database, settings)
+        )
+        pool = make_pool(url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        await pool.open(wait=False)
+        app.state.settings = settings
+        app.state.database_url = url
+        app.state.pool = pool
+        app.state.tokens = TokenService(load_secret_key(settings), settings.token_ttl_minutes)
+        app.state.login_limiter = LoginLimiter()
+        app.state.snapshots = SnapshotCache(budget_bytes=settings.cache_mb * 1024 * 1024)
+        try:
+            async with AsyncExitStack() as stack:
+                for extra in LIFESPANS:
+                    await stack.enter_async_context(extra(app))
+                yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="PFA Vanguard",
+        version=__version__,
+        description="A fast mirror of PEMS PFA records with private drafts.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)
+    install_web_ui(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(ObservabilityMiddleware)
+    return app

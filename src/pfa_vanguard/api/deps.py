@@ -1,0 +1,126 @@
+"""Request dependencies: the database connection, the caller, and their role in `{org}`.
+
+- `DbConn` (`db_conn`): one pooled connection per request; the request owns the transaction:
+  committed when the route returns, rolled back when it raises (before the response is sent).
+- `current_user`: 401 without a valid bearer token.
+- `org_access(role)`: 403 unless the caller is a member of `{org}` with at least `role`
+  (an unknown organization is also 403: the answer never reveals which codes exist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from pfa_vanguard.accounts.repository import Role
+from pfa_vanguard.api.auth import TokenService
+from pfa_vanguard.db.errors import translate_errors
+from pfa_vanguard.db.queries import load
+from pfa_vanguard.errors import Forbidden, Unauthorized
+from pfa_vanguard.settings import Settings
+
+Conn = AsyncConnection[dict[str, Any]]
+Pool = AsyncConnectionPool[AsyncConnection[dict[str, Any]]]
+
+_bearer = HTTPBearer(auto_error=False, description="token from POST /api/auth/login")
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+
+
+@dataclass(frozen=True)
+class OrgContext:
+    """The caller's access to one organization, checked against the database."""
+
+    org_id: int
+    code: str
+    role: Role
+    user: CurrentUser
+
+
+def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def app_pool(request: Request) -> Pool:
+    pool: Pool = request.app.state.pool
+    return pool
+
+
+async def db_conn(request: Request) -> AsyncIterator[Conn]:
+    """A pooled connection whose transaction the request owns."""
+    async with translate_errors(), app_pool(request).connection() as conn:
+        try:
+            yield conn
+        except BaseException:
+            await conn.rollback()
+            raise
+        await conn.commit()
+
+
+# Always depend on the connection through this alias: one connection per request, released
+# (and committed) before the response goes out.
+DbConn = Annotated[Conn, Depends(db_conn, scope="function")]
+
+
+async def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> CurrentUser:
+    """The caller named by the bearer token (401 when missing, forged or expired)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("missing bearer token: log in at POST /api/auth/login")
+    tokens: TokenService = request.app.state.tokens
+    claims = tokens.verify(credentials.credentials)
+    return CurrentUser(id=claims.user_id, username=claims.username)
+
+
+User = Annotated[CurrentUser, Depends(current_user)]
+
+
+async def check_org_access(conn: Conn, user: CurrentUser, code: str, role: Role) -> OrgContext:
+    """The caller's context in organization `code`, or `Forbidden`. For routes whose
+    organization is not a path parameter (e.g. in the request body)."""
+    cur = await conn.execute(
+        load("pfa_vanguard.api")["org_membership"], {"code": code, "user_id": user.id}
+    )
+    row = await cur.fetchone()
+    if row is None:
+        raise Forbidden(f"you are not a member of organization {code!r}")
+    held = Role(row["role"])
+    if not held.allows(role):
+        raise Forbidden(
+            f"this needs the {role.value} role in {row['code']}; you are {held.value}",
+            required=role.value,
+            role=held.value,
+        )
+    return OrgContext(org_id=int(row["organization_id"]), code=row["code"], role=held, user=user)
+
+
+def org_access(role: Role = Role.VIEWER) -> Callable[..., Awaitable[OrgContext]]:
+    """Dependency factory: the caller's `OrgContext` in path parameter `{org}`, needing `role`."""
+
+    async def dependency(
+        user: User,
+        conn: DbConn,
+        org: Annotated[str, Path(description="organization code", max_length=50)],
+    ) -> OrgContext:
+        return await check_org_access(conn, user, org, role)
+
+    dependency.__name__ = f"org_access_{role.value}"
+    return dependency
+
+
+ViewerOrg = Annotated[OrgContext, Depends(org_access(Role.VIEWER))]
+EditorOrg = Annotated[OrgContext, Depends(org_access(Role.EDITOR))]
+AdminOrg = Annotated[OrgContext, Depends(org_access(Role.ADMIN))]

@@ -1,0 +1,109 @@
+"""One JSON error shape for every failure: `{"error": kind, "detail": message, ...extra}`.
+
+Handlers are registered by `install_error_handlers`; nothing else in the API formats errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+import psycopg
+import psycopg_pool
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from pfa_vanguard.db.errors import is_unavailable
+from pfa_vanguard.errors import PfaError
+
+_log = logging.getLogger(__name__)
+
+_HTTP_KINDS = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    409: "Conflict",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    422: "ValidationError",
+    429: "TooManyRequests",
+    503: "ServiceUnavailable",
+}
+
+
+def error_response(
+    status: int, kind: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> Response:
+    """The one error body of the API, as a response."""
+    body = {"error": kind, "detail": detail, **extra}
+    return Response(
+        orjson.dumps(body, default=str),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _pfa_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PfaError)
+    headers = None
+    retry_after = exc.extra.get("retry_after")
+    extra = {k: v for k, v in exc.extra.items() if k != "retry_after"}
+    if retry_after is not None:
+        headers = {"Retry-After": str(int(retry_after))}
+        extra["retryAfter"] = int(retry_after)
+    if exc.status_code == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    if exc.status_code >= 500:
+        _log.warning("%s: %s", exc.kind, exc.detail)
+    return error_response(exc.status_code, exc.kind, exc.detail, headers, **extra)
+
+
+async def _http_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    kind = _HTTP_KINDS.get(exc.status_code, "HTTPError")
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return error_response(exc.status_code, kind, detail, dict(exc.headers or {}) or None)
+
+
+async def _validation_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    fields: dict[str, str] = {}
+    for err in exc.errors():
+        fields.setdefault(_field_path(err.get("loc", ())), str(err.get("msg", "invalid")))
+    detail = "; ".join(f"{name}: {why}" for name, why in fields.items()) or "invalid request"
+    return error_response(422, "ValidationError", detail, fields=fields)
+
+
+async def _database_error(_: Request, exc: Exception) -> Response:
+    if is_unavailable(exc):
+        _log.warning("database unavailable: %s", exc)
+        return error_response(503, "DatabaseUnavailable", "the database is unavailable")
+    _log.exception("database error", exc_info=exc)
+    return error_response(500, "InternalError", "internal error")
+
+
+async def _unexpected(_: Request, exc: Exception) -> Response:
+    _log.exception("unhandled error", exc_info=exc)
+    return error_response(500, "InternalError", "internal error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error the API can raise through the one JSON shape."""
+    app.add_exception_handler(PfaError, _pfa_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(psycopg.Error, _database_error)
+    app.add_exception_handler(psycopg_pool.PoolTimeout, _database_error)
+    app.add_exception_handler(Exception, _unexpected)

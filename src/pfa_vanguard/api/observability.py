@@ -1,0 +1,123 @@
+"""Request ids, access logs and Prometheus metrics, as one pure ASGI middleware.
+
+Every response carries `X-Request-ID` (the caller's, when it is a sane token, else a new one).
+The access log line has the id, method, path (no query string), status and duration; headers
+(and so tokens) and bodies (and so passwords) are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_log = logging.getLogger("pfa_vanguard.api.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+request_id_var: ContextVar[str | None] = ContextVar("pfa_request_id", default=None)
+
+
+@dataclass(frozen=True)
+class HttpMetrics:
+    latency: Histogram
+    requests: Counter
+    in_progress: Gauge
+    errors: Counter
+
+
+@cache
+def http_metrics() -> HttpMetrics:
+    """The API's metrics, registered once per process in the default registry."""
+    return HttpMetrics(
+        latency=Histogram(
+            "pfa_http_request_duration_seconds",
+            "HTTP request latency by route template (time to last byte)",
+            ["method", "route"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        ),
+        requests=Counter(
+            "pfa_http_requests", "HTTP requests by route and status", ["method", "route", "status"]
+        ),
+        in_progress=Gauge("pfa_http_requests_in_progress", "HTTP requests being served"),
+        errors=Counter(
+            "pfa_http_errors", "HTTP responses with status >= 400", ["method", "route", "status"]
+        ),
+    )
+
+
+def _route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    return "unmatched"
+
+
+class ObservabilityMiddleware:
+    """Request id in and out, one access log line and metrics per HTTP request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.metrics = http_metrics()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        token = request_id_var.set(request_id)
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
+        started = time.perf_counter()
+        self.metrics.in_progress.inc()
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.in_progress.dec()
+            route = _route_template(scope)
+            method = str(scope.get("method", ""))
+            self.metrics.latency.labels(method, route).observe(elapsed)
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            if status >= 400:
+                self.metrics.errors.labels(method, route, str(status)).inc()
+            _log.info(
+                "%s %s %s %d %.1fms",
+                request_id,
+                method,
+                scope.get("path", ""),
+                status,
+                elapsed * 1000,
+            )
+            request_id_var.reset(token)
+
+
+async def metrics_endpoint(_: Request) -> Response:
+    """Prometheus text format: the API's metrics plus whatever other modules registered."""
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,47 @@
+"""Log in (username + password -> bearer token) and who am I."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+
+from pfa_vanguard.accounts import repository as accounts
+from pfa_vanguard.accounts.passwords import dummy_hash, verify_password
+from pfa_vanguard.api.auth import LoginLimiter, TokenService
+from pfa_vanguard.api.deps import DbConn, User, app_settings
+from pfa_vanguard.api.routes.orgs import org_summaries
+from pfa_vanguard.api.schemas import LoginRequest, MeResponse, TokenResponse
+from pfa_vanguard.errors import Unauthorized
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+@router.post("/auth/login", response_model=TokenResponse)
+async def login(body: LoginRequest, request: Request, conn: DbConn) -> TokenResponse:
+    """A bearer token for valid credentials. Wrong password and unknown user answer alike
+    (same message, same Argon2 work); repeated failures per user and client get 429."""
+    limiter: LoginLimiter = request.app.state.login_limiter
+    client = request.client.host if request.client else "unknown"
+    limiter.check(body.username, client)
+    user = await accounts.get_user(conn, body.username)
+    stored = str(user["password_hash"]) if user else dummy_hash()
+    valid = await asyncio.to_thread(verify_password, stored, body.password)
+    if user is None or not valid:
+        limiter.failed(body.username, client)
+        raise Unauthorized("invalid username or password")
+    limiter.succeeded(body.username, client)
+    tokens: TokenService = request.app.state.tokens
+    token = tokens.issue(int(user["id"]), str(user["username"]))
+    return TokenResponse(access_token=token, expires_in=tokens.ttl_seconds)
+
+
+@router.get("/me", response_model=MeResponse)
+async def me(user: User, conn: DbConn, request: Request) -> MeResponse:
+    """The caller and their organizations with the role in each."""
+    row = await accounts.get_user(conn, user.username)
+    if row is None or int(row["id"]) != user.id:
+        raise Unauthorized("this account no longer exists; log in again")
+    orgs = await org_summaries(conn, user.id, app_settings(request), datetime.now(UTC))
+    return MeResponse(id=user.id, username=user.username, orgs=orgs)

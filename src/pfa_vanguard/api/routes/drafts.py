@@ -1,0 +1,7 @@
+"""Routes of the drafts area (filled in by later steps)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["drafts"])

@@ -1,0 +1,43 @@
+"""The caller's organizations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter, Request
+
+from pfa_vanguard.accounts import repository as accounts
+from pfa_vanguard.api.deps import Conn, DbConn, User, app_settings
+from pfa_vanguard.api.schemas import OrgSummary
+from pfa_vanguard.settings import Settings
+
+router = APIRouter(prefix="/api", tags=["orgs"])
+
+
+def is_stale(last_synced_at: datetime | None, settings: Settings, now: datetime) -> bool:
+    """Older than `stale_after_minutes` (30 by default), or never synced."""
+    if last_synced_at is None:
+        return True
+    return now - last_synced_at > timedelta(minutes=settings.stale_after_minutes)
+
+
+async def org_summaries(
+    conn: Conn, user_id: int, settings: Settings, now: datetime
+) -> list[OrgSummary]:
+    rows = await accounts.memberships(conn, user_id)
+    return [
+        OrgSummary(
+            code=r["code"],
+            name=r["name"],
+            role=r["role"],
+            last_synced_at=r["last_synced_at"],
+            stale=is_stale(r["last_synced_at"], settings, now),
+        )
+        for r in rows
+    ]
+
+
+@router.get("/orgs", response_model=list[OrgSummary])
+async def list_orgs(user: User, conn: DbConn, request: Request) -> list[OrgSummary]:
+    """The caller's organizations: code, name, role, lastSyncedAt, stale."""
+    return await org_summaries(conn, user.id, app_settings(request), datetime.now(UTC))
