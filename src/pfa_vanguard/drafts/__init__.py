@@ -1,0 +1,1 @@
+"""Per-user drafts: saving, listing and discarding (repository + service), commit, conflicts."""
