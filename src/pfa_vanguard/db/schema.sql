@@ -76,6 +76,51 @@ CREATE FUNCTION public.pfa_window_cost(source text, start_date date, end_date da
         ELSE 0::numeric
     END
 $$;
+CREATE TABLE public.commit_audit (
+    id bigint NOT NULL,
+    run_id bigint,
+    user_id bigint,
+    username text NOT NULL,
+    organization_id bigint NOT NULL,
+    record_id text NOT NULL,
+    outcome text NOT NULL,
+    changes jsonb NOT NULL,
+    base_version bigint,
+    new_version bigint,
+    pems_message text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT commit_audit_outcome_check CHECK ((outcome = ANY (ARRAY['accepted'::text, 'already_applied'::text, 'conflict'::text, 'rejected'::text, 'orphaned'::text, 'error'::text])))
+);
+ALTER TABLE public.commit_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.commit_audit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+CREATE TABLE public.commit_runs (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    idempotency_key text,
+    request_hash text NOT NULL,
+    status text DEFAULT 'running'::text NOT NULL,
+    http_status integer,
+    response jsonb,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    CONSTRAINT commit_runs_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255))),
+    CONSTRAINT commit_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'conflict'::text])))
+);
+ALTER TABLE public.commit_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.commit_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE TABLE public.memberships (
     user_id bigint NOT NULL,
     organization_id bigint NOT NULL,
@@ -244,6 +289,10 @@ ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+ALTER TABLE ONLY public.commit_audit
+    ADD CONSTRAINT commit_audit_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.commit_runs
+    ADD CONSTRAINT commit_runs_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_pkey PRIMARY KEY (user_id, organization_id);
 ALTER TABLE ONLY public.organizations
@@ -268,6 +317,11 @@ ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_username_key UNIQUE (username);
+CREATE INDEX commit_audit_org_created_idx ON public.commit_audit USING btree (organization_id, created_at DESC);
+CREATE INDEX commit_audit_run_idx ON public.commit_audit USING btree (run_id);
+CREATE INDEX commit_audit_user_idx ON public.commit_audit USING btree (organization_id, user_id, created_at DESC);
+CREATE UNIQUE INDEX commit_runs_idempotency_key ON public.commit_runs USING btree (user_id, organization_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
+CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (organization_id, started_at DESC);
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);
 CREATE INDEX pfa_mirror_area_idx ON public.pfa_mirror USING btree (organization_id, area_silo);
@@ -283,6 +337,16 @@ CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING 
 CREATE UNIQUE INDEX sync_runs_one_pending_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'pending'::text);
 CREATE UNIQUE INDEX sync_runs_one_running_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'running'::text);
 CREATE INDEX sync_runs_org_started_idx ON public.sync_runs USING btree (organization_id, started_at DESC);
+ALTER TABLE ONLY public.commit_audit
+    ADD CONSTRAINT commit_audit_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE ONLY public.commit_audit
+    ADD CONSTRAINT commit_audit_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.commit_runs(id) ON DELETE SET NULL;
+ALTER TABLE ONLY public.commit_audit
+    ADD CONSTRAINT commit_audit_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
+ALTER TABLE ONLY public.commit_runs
+    ADD CONSTRAINT commit_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE ONLY public.commit_runs
+    ADD CONSTRAINT commit_runs_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.memberships

@@ -1,0 +1,455 @@
+"""Commit a user's drafts of one organization to PEMS (issue 5; seed-errata 3, 4, 5).
+
+Guarantees:
+- Scope: only the caller's drafts in this organization (or the listed records among them).
+- Conflicts first: against the mirror (PEMS moved past the draft's base version and changed a
+  field the user changed to something else) → 409 and nothing is pushed. Fields only PEMS
+  changed are rebased silently. Then at PEMS itself: each write carries the base version;
+  PEMS's "modified by another user" becomes a conflict on that draft (its record is written
+  through to the mirror, the draft is marked) unless no drafted field really conflicts, in
+  which case the write is rebased and resent.
+- One record per PEMS call, at most `concurrency` at a time. Each answer is recorded in its own
+  transaction: accepted → draft removed + mirror written through + audit row, together;
+  refused → draft kept + audit row. A crash loses no draft; a retry never writes an applied
+  change twice (PEMS's current values are compared before anything is resent).
+- Idempotency-Key: commits of one user in one organization are serialised by an advisory lock;
+  a finished run's answer is stored under its key and replayed to a retry (nothing is pushed
+  again). A run refused before anything was pushed (409 against the mirror) releases its key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+import orjson
+from psycopg import AsyncConnection
+
+from pfa_vanguard.drafts import commit_store as store
+from pfa_vanguard.drafts.commit_store import AuditEntry, DraftRow
+from pfa_vanguard.drafts.conflicts import field_conflicts
+from pfa_vanguard.errors import BadRequest, PfaError
+
+_log = logging.getLogger(__name__)
+Conn = AsyncConnection[dict[str, Any]]
+
+MAX_RESENDS = 3  # rebases after PEMS refused a stale version that conflicted on no field
+
+
+class WrittenRecord(Protocol):
+    """The record as PEMS holds it after a write (pems.records.PemsRecord)."""
+
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def modified_at(self) -> datetime | None: ...
+
+
+class WriteAnswer(Protocol):
+    """PEMS's answer to one write (pems.client.WriteResult)."""
+
+    @property
+    def status(self) -> str: ...  # accepted | conflict | rejected
+    @property
+    def record(self) -> WrittenRecord | None: ...
+    @property
+    def message(self) -> str: ...
+
+
+class RecordWriter(Protocol):
+    """What a commit needs of PEMS (pems.client.PemsClient)."""
+
+    async def update_record(
+        self, org: str, pfa_id: str, base_version: int, changes: dict[str, Any]
+    ) -> WriteAnswer: ...
+
+
+@dataclass(frozen=True)
+class CommitRequest:
+    organization_id: int
+    org_code: str
+    user_id: int
+    record_ids: Sequence[str] | None = None
+    idempotency_key: str | None = None
+
+    def fingerprint(self) -> str:
+        ids = None if self.record_ids is None else sorted(set(self.record_ids))
+        return hashlib.sha256(orjson.dumps(ids)).hexdigest()
+
+
+@dataclass(frozen=True)
+class CommitOutcome:
+    status_code: int  # 200, or 409 when drafts are in conflict
+    body: dict[str, Any]
+    mirror_changed: bool = False  # the KPI views need a refresh
+    replayed: bool = False  # the stored answer of an earlier run with the same key
+
+
+@dataclass
+class _Tally:
+    committed: dict[str, int | None] = field(default_factory=dict)  # record -> new version
+    failed: dict[str, str] = field(default_factory=dict)
+    conflicts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    mirror_changed: bool = False
+
+    def body(self, run_id: int) -> dict[str, Any]:
+        return {
+            "committed": sorted(self.committed),
+            "failed": [{"recordId": r, "reason": why} for r, why in sorted(self.failed.items())],
+            "versions": {r: v for r, v in sorted(self.committed.items()) if v is not None},
+            "commitId": run_id,
+        }
+
+    def conflict_body(self, run_id: int) -> dict[str, Any]:
+        ids = sorted(self.conflicts)
+        shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+        return {
+            "error": "Conflict",
+            "detail": (
+                f"PEMS changed {len(ids)} record(s) you also changed since your draft began "
+                f"({shown}); resolve each (keep_mine, use_theirs or merge) and commit again"
+            ),
+            "conflicts": [{"recordId": r, "fields": self.conflicts[r]} for r in ids],
+            **self.body(run_id),
+        }
+
+
+def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: {"before": before.get(name), "after": value} for name, value in after.items()}
+
+
+async def commit_drafts(
+    conn: Conn, writer: RecordWriter, request: CommitRequest, *, concurrency: int = 8
+) -> CommitOutcome:
+    """Push the caller's drafts to PEMS; see the module docstring for the guarantees.
+
+    `conn` must not be inside a transaction the caller still needs: the commit owns its
+    transactions (one per recorded outcome) and leaves the connection idle, lock released.
+    """
+    await conn.commit()
+    key = store.lock_key(request.organization_id, request.user_id)
+    await store.acquire_commit_lock(conn, key)
+    try:
+        return await _commit_locked(conn, writer, request, concurrency)
+    finally:
+        try:
+            await conn.rollback()
+            await store.release_commit_lock(conn, key)
+        except Exception:  # a broken connection: the server released the lock with it
+            _log.warning("could not release the commit lock explicitly", exc_info=True)
+
+
+async def _commit_locked(
+    conn: Conn, writer: RecordWriter, request: CommitRequest, concurrency: int
+) -> CommitOutcome:
+    org_id, user_id = request.organization_id, request.user_id
+    run_id: int | None = None
+    async with conn.transaction():
+        if request.idempotency_key is not None:
+            stored = await store.find_run(conn, org_id, user_id, request.idempotency_key)
+            if stored is not None:
+                if stored.request_hash != request.fingerprint():
+                    raise BadRequest(
+                        "this Idempotency-Key was already used for a different commit "
+                        "(other recordIds); use a new key for a new commit"
+                    )
+                if stored.status == "done" and stored.response is not None:
+                    return CommitOutcome(stored.http_status or 200, stored.response, replayed=True)
+                run_id = stored.id  # an earlier attempt died mid-way: finish its work
+        if run_id is None:
+            run_id = await store.start_run(
+                conn, org_id, user_id, request.idempotency_key, request.fingerprint()
+            )
+        drafts = await store.load_drafts(conn, org_id, user_id, request.record_ids)
+
+    tally = _Tally()
+    found = {d.record_id for d in drafts}
+    for missing in sorted(set(request.record_ids or ()) - found):
+        tally.failed[missing] = "you have no draft of this record in this organization"
+
+    to_push: list[tuple[DraftRow, int, dict[str, Any]]] = []
+    async with conn.transaction():
+        for draft in drafts:
+            await _classify(conn, run_id, request, draft, tally, to_push)
+        if tally.conflicts:
+            # Nothing is pushed while the mirror already shows conflicts.
+            body = tally.conflict_body(run_id)
+            await store.finish_run(
+                conn, run_id, status="conflict", http_status=409, response=body, release_key=True
+            )
+            return CommitOutcome(409, body)
+
+    db_lock = asyncio.Lock()
+    limit = asyncio.Semaphore(max(1, concurrency))
+
+    async def push(draft: DraftRow, base_version: int, changes: dict[str, Any]) -> None:
+        async with limit:
+            await _push_one(
+                conn, db_lock, writer, run_id, request, draft, base_version, changes, tally
+            )
+
+    await asyncio.gather(*(push(*item) for item in to_push))
+
+    status_code = 409 if tally.conflicts else 200
+    body = tally.conflict_body(run_id) if tally.conflicts else tally.body(run_id)
+    async with conn.transaction():
+        await store.finish_run(
+            conn, run_id, status="done", http_status=status_code, response=body, release_key=False
+        )
+    return CommitOutcome(status_code, body, mirror_changed=tally.mirror_changed)
+
+
+async def _classify(
+    conn: Conn,
+    run_id: int,
+    request: CommitRequest,
+    draft: DraftRow,
+    tally: _Tally,
+    to_push: list[tuple[DraftRow, int, dict[str, Any]]],
+) -> None:
+    """Sort one draft into failed (orphaned), conflict (against the mirror), or to push (with the
+    base version and the fields to send, rebased silently on fields only PEMS changed)."""
+    org_id, user_id = request.organization_id, request.user_id
+    if draft.orphaned or draft.mirror_data is None or draft.mirror_version is None:
+        why = "the record no longer exists in PEMS (orphaned): it cannot be committed; discard it"
+        tally.failed[draft.record_id] = why
+        await store.audit(
+            conn,
+            run_id,
+            org_id,
+            user_id,
+            AuditEntry(
+                draft.record_id,
+                "orphaned",
+                _diff(draft.base_values, draft.changes),
+                draft.base_version,
+                message=why,
+            ),
+        )
+        return
+    current, version = draft.mirror_data, draft.mirror_version
+    conflicts = field_conflicts(
+        draft.changes,
+        draft.base_values,
+        current,
+        base_version=draft.base_version,
+        current_version=version,
+        stored=draft.conflict,
+    )
+    if conflicts:
+        tally.conflicts[draft.record_id] = conflicts
+        await store.mark_conflict(conn, draft.id, {f: c["theirs"] for f, c in conflicts.items()})
+        await store.audit(
+            conn,
+            run_id,
+            org_id,
+            user_id,
+            AuditEntry(
+                draft.record_id,
+                "conflict",
+                _diff(draft.base_values, draft.changes),
+                draft.base_version,
+                version,
+                "PEMS changed these fields since the draft began",
+            ),
+        )
+        return
+    base_version = max(draft.base_version, version)
+    to_send = {k: v for k, v in draft.changes.items() if current.get(k) != v}
+    to_push.append((draft, base_version, to_send))
+
+
+async def _push_one(
+    conn: Conn,
+    db_lock: asyncio.Lock,
+    writer: RecordWriter,
+    run_id: int,
+    request: CommitRequest,
+    draft: DraftRow,
+    base_version: int,
+    changes: dict[str, Any],
+    tally: _Tally,
+) -> None:
+    """Write one draft to PEMS (resending after a harmless stale-version refusal) and record
+    the outcome in one transaction."""
+    org_id, user_id, record_id = request.organization_id, request.user_id, draft.record_id
+    before: Mapping[str, Any] = draft.mirror_data or {}
+    for _attempt in range(MAX_RESENDS + 1):
+        if not changes:  # PEMS already holds every drafted value (e.g. an earlier run's write)
+            async with db_lock, conn.transaction():
+                await store.settle_draft(
+                    conn,
+                    organization_id=org_id,
+                    user_id=user_id,
+                    record_id=record_id,
+                    baseline=before,
+                    version=base_version,
+                )
+                await store.audit(
+                    conn,
+                    run_id,
+                    org_id,
+                    user_id,
+                    AuditEntry(
+                        record_id,
+                        "already_applied",
+                        _diff(before, draft.changes),
+                        draft.base_version,
+                        base_version,
+                        "PEMS already holds these values",
+                    ),
+                )
+            tally.committed[record_id] = base_version
+            return
+        try:
+            answer = await writer.update_record(request.org_code, record_id, base_version, changes)
+        except Exception as exc:  # one record's failure never stops the others
+            why = exc.detail if isinstance(exc, PfaError) else f"{type(exc).__name__}: {exc}"
+            _log.warning("commit of %s/%s failed: %s", request.org_code, record_id, why)
+            async with db_lock, conn.transaction():
+                await store.audit(
+                    conn,
+                    run_id,
+                    org_id,
+                    user_id,
+                    AuditEntry(
+                        record_id, "error", _diff(before, changes), base_version, message=why
+                    ),
+                )
+            tally.failed[record_id] = f"PEMS could not be reached: {why}; the draft is kept"
+            return
+        record = answer.record
+        if answer.status == "accepted":
+            await _record_accepted(
+                conn, db_lock, run_id, request, draft, base_version, changes, answer, tally
+            )
+            return
+        if answer.status != "conflict" or record is None:
+            why = answer.message or f"PEMS answered {answer.status}"
+            async with db_lock, conn.transaction():
+                await store.audit(
+                    conn,
+                    run_id,
+                    org_id,
+                    user_id,
+                    AuditEntry(
+                        record_id, "rejected", _diff(before, changes), base_version, message=why
+                    ),
+                )
+            tally.failed[record_id] = f"PEMS refused the change: {why}"
+            return
+        # PEMS holds a newer version than the mirror: take it in, then decide.
+        async with db_lock, conn.transaction():
+            changed = await store.write_through(
+                conn,
+                organization_id=org_id,
+                user_id=user_id,
+                record_id=record_id,
+                data=record.data,
+                version=record.version,
+                modified_at=record.modified_at,
+            )
+            tally.mirror_changed |= changed
+            conflicts = field_conflicts(
+                draft.changes,
+                draft.base_values,
+                record.data,
+                base_version=draft.base_version,
+                current_version=record.version,
+                stored=draft.conflict,
+            )
+            if conflicts:
+                await store.mark_conflict(
+                    conn, draft.id, {f: c["theirs"] for f, c in conflicts.items()}
+                )
+                await store.audit(
+                    conn,
+                    run_id,
+                    org_id,
+                    user_id,
+                    AuditEntry(
+                        record_id,
+                        "conflict",
+                        _diff(before, changes),
+                        base_version,
+                        record.version,
+                        answer.message or "modified by another user",
+                    ),
+                )
+        if conflicts:
+            tally.conflicts[record_id] = conflicts
+            return
+        before = record.data
+        base_version = record.version
+        changes = {k: v for k, v in draft.changes.items() if before.get(k) != v}
+    tally.failed[record_id] = "PEMS kept reporting a newer version; try again"
+
+
+async def _record_accepted(
+    conn: Conn,
+    db_lock: asyncio.Lock,
+    run_id: int,
+    request: CommitRequest,
+    draft: DraftRow,
+    base_version: int,
+    changes: dict[str, Any],
+    answer: WriteAnswer,
+    tally: _Tally,
+) -> None:
+    """PEMS accepted: in ONE transaction, write its record through to the mirror, remove the
+    committed fields from the draft (the draft goes when nothing is left), and audit."""
+    org_id, user_id, record_id = request.organization_id, request.user_id, draft.record_id
+    before: Mapping[str, Any] = draft.mirror_data or {}
+    record = answer.record
+    new_data = dict(record.data) if record is not None else {**before, **changes}
+    version = record.version if record is not None else None
+    async with db_lock, conn.transaction():
+        if record is not None:
+            tally.mirror_changed |= await store.write_through(
+                conn,
+                organization_id=org_id,
+                user_id=user_id,
+                record_id=record_id,
+                data=record.data,
+                version=record.version,
+                modified_at=record.modified_at,
+            )
+            await store.settle_draft(
+                conn,
+                organization_id=org_id,
+                user_id=user_id,
+                record_id=record_id,
+                baseline=new_data,
+                version=record.version,
+            )
+        else:  # no echo (never seen from PEMS): the sent fields are settled, the rest stays
+            await store.settle_draft(
+                conn,
+                organization_id=org_id,
+                user_id=user_id,
+                record_id=record_id,
+                baseline={**before, **changes},
+                version=base_version,
+            )
+        await store.audit(
+            conn,
+            run_id,
+            org_id,
+            user_id,
+            AuditEntry(
+                record_id,
+                "accepted",
+                _diff(before, changes),
+                base_version,
+                version,
+                answer.message or None,
+            ),
+        )
+    tally.committed[record_id] = version
