@@ -1,3 +1,13 @@
+CREATE FUNCTION public.pfa_record_window_cost(data jsonb, start_key text, end_key text) RETURNS numeric
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    RETURN pfa_window_cost(data ->> 'source',
+                           pfa_to_date(data -> start_key), pfa_to_date(data -> end_key),
+                           pfa_to_numeric(data -> 'monthlyRate'),
+                           pfa_to_numeric(data -> 'purchasePrice'));
+END;
+$$;
 CREATE FUNCTION public.pfa_scope_org() RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public'
@@ -29,52 +39,47 @@ CREATE FUNCTION public.pfa_to_bool(value jsonb) RETURNS boolean
 $$;
 CREATE FUNCTION public.pfa_to_date(value jsonb) RETURNS date
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $_$
+    AS $$
 DECLARE
     txt text;
 BEGIN
-    IF value IS NULL OR jsonb_typeof(value) <> 'string' THEN
+    IF jsonb_typeof(value) IS DISTINCT FROM 'string' THEN
         RETURN NULL;
     END IF;
     txt := value #>> '{}';
-    IF txt !~ '^\d{4}-\d{2}-\d{2}$' THEN
-        RETURN NULL;
+    IF length(txt) = 10
+       AND translate(txt, '0123456789', '##########') = '####-##-##'
+       AND substr(txt, 1, 4) <> '0000'
+       AND pg_input_is_valid(txt, 'date') THEN
+        RETURN txt::date;
     END IF;
-    RETURN make_date(substr(txt, 1, 4)::int, substr(txt, 6, 2)::int, substr(txt, 9, 2)::int);
-EXCEPTION WHEN others THEN
-    RETURN NULL;  -- e.g. 2025-02-30
+    RETURN NULL;
 END;
-$_$;
+$$;
 CREATE FUNCTION public.pfa_to_numeric(value jsonb) RETURNS numeric
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $_$
-DECLARE
-    txt text;
-BEGIN
-    IF value IS NULL THEN
-        RETURN NULL;
-    ELSIF jsonb_typeof(value) = 'number' THEN
-        RETURN value::numeric;
-    ELSIF jsonb_typeof(value) <> 'string' THEN
-        RETURN NULL;
-    END IF;
-    txt := btrim(value #>> '{}');
-    IF txt !~ '^[+-]?(\d+\.?\d*|\.\d+)$' THEN
-        RETURN NULL;
-    END IF;
-    RETURN txt::numeric;
-END;
+    SELECT CASE jsonb_typeof(value)
+        WHEN 'number' THEN value::numeric
+        WHEN 'string' THEN
+            CASE WHEN btrim(value #>> '{}') ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$'
+                 THEN btrim(value #>> '{}')::numeric
+            END
+    END
 $_$;
 CREATE FUNCTION public.pfa_window_cost(source text, start_date date, end_date date, monthly_rate numeric, purchase_price numeric) RETURNS numeric
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $$
-    SELECT CASE
-        WHEN start_date IS NULL OR end_date IS NULL THEN 0::numeric
-        WHEN source = 'Purchase' THEN round(coalesce(purchase_price, 0), 2)
-        WHEN source = 'Rental' THEN
-            round(greatest(end_date - start_date, 0) * coalesce(monthly_rate, 0) / 30.44, 2)
-        ELSE 0::numeric
-    END
+BEGIN
+    IF start_date IS NULL OR end_date IS NULL THEN
+        RETURN 0;
+    ELSIF source = 'Purchase' THEN
+        RETURN round(coalesce(purchase_price, 0), 2);
+    ELSIF source = 'Rental' THEN
+        RETURN round(greatest(end_date - start_date, 0) * coalesce(monthly_rate, 0) / 30.44, 2);
+    END IF;
+    RETURN 0;
+END;
 $$;
 CREATE TABLE public.commit_audit (
     id bigint NOT NULL,
@@ -150,6 +155,31 @@ ALTER TABLE public.organizations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     NO MAXVALUE
     CACHE 1
 );
+CREATE TABLE public.pfa_ai_audit (
+    id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    organization_id bigint NOT NULL,
+    user_id bigint,
+    kind text NOT NULL,
+    provider text NOT NULL,
+    question text NOT NULL,
+    sql text,
+    outcome text NOT NULL,
+    detail text,
+    row_count integer,
+    truncated boolean,
+    duration_ms double precision,
+    CONSTRAINT pfa_ai_audit_kind_check CHECK ((kind = ANY (ARRAY['query'::text, 'draft'::text]))),
+    CONSTRAINT pfa_ai_audit_outcome_check CHECK ((outcome = ANY (ARRAY['ok'::text, 'refused'::text, 'not_understood'::text, 'failed'::text, 'timeout'::text, 'provider_error'::text])))
+);
+ALTER TABLE public.pfa_ai_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.pfa_ai_audit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE SEQUENCE public.pfa_mirror_change_seq
     START WITH 1
     INCREMENT BY 1
@@ -180,10 +210,106 @@ CREATE TABLE public.pfa_mirror (
     is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
     is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
     is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_window_cost((data ->> 'source'::text), public.pfa_to_date((data -> 'originalStart'::text)), public.pfa_to_date((data -> 'originalEnd'::text)), public.pfa_to_numeric((data -> 'monthlyRate'::text)), public.pfa_to_numeric((data -> 'purchasePrice'::text)))) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_window_cost((data ->> 'source'::text), public.pfa_to_date((data -> 'forecastStart'::text)), public.pfa_to_date((data -> 'forecastEnd'::text)), public.pfa_to_numeric((data -> 'monthlyRate'::text)), public.pfa_to_numeric((data -> 'purchasePrice'::text)))) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_window_cost((data ->> 'source'::text), public.pfa_to_date((data -> 'actualStart'::text)), public.pfa_to_date((data -> 'actualEnd'::text)), public.pfa_to_numeric((data -> 'monthlyRate'::text)), public.pfa_to_numeric((data -> 'purchasePrice'::text)))) STORED
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
 );
+CREATE TABLE public.pfa_modification (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    record_id text NOT NULL,
+    changes jsonb NOT NULL,
+    base_version bigint NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE VIEW public.pfa_ai_records WITH (security_invoker='true') AS
+ SELECT mir.id AS pfa_id,
+    (mir.data ->> 'description'::text) AS description,
+    mir.area_silo,
+    mir.category,
+    mir.forecast_category,
+    (mir.data ->> 'class'::text) AS equipment_class,
+    mir.source,
+    mir.dor,
+    mir.is_actualized,
+    mir.is_discontinued,
+    mir.is_funds_transferable,
+    mir.monthly_rate,
+    mir.purchase_price,
+    (mir.data ->> 'manufacturer'::text) AS manufacturer,
+    (mir.data ->> 'model'::text) AS model,
+    (mir.data ->> 'contract'::text) AS contract,
+    (mir.data ->> 'equipment'::text) AS equipment,
+    mir.original_start,
+    mir.original_end,
+    mir.forecast_start,
+    mir.forecast_end,
+    mir.actual_start,
+    mir.actual_end,
+    ((mir.original_start IS NOT NULL) AND (mir.original_end IS NOT NULL)) AS has_plan,
+    ((mir.actual_start IS NOT NULL) AND (mir.actual_end IS NOT NULL)) AS has_actuals,
+    mir.plan_cost,
+    mir.forecast_cost,
+    mir.actual_cost,
+    (mir.forecast_cost - mir.plan_cost) AS variance,
+    false AS has_draft
+   FROM public.pfa_mirror mir
+  WHERE ((mir.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)) AND (NOT (EXISTS ( SELECT 1
+           FROM public.pfa_modification m
+          WHERE ((m.user_id = ( SELECT public.pfa_scope_user() AS pfa_scope_user)) AND (m.organization_id = mir.organization_id) AND (m.record_id = mir.id))))))
+UNION ALL
+ SELECT mir.id AS pfa_id,
+    (d.merged ->> 'description'::text) AS description,
+    (d.merged ->> 'areaSilo'::text) AS area_silo,
+    (d.merged ->> 'category'::text) AS category,
+    (d.merged ->> 'forecastCategory'::text) AS forecast_category,
+    (d.merged ->> 'class'::text) AS equipment_class,
+    (d.merged ->> 'source'::text) AS source,
+    (d.merged ->> 'dor'::text) AS dor,
+    public.pfa_to_bool((d.merged -> 'isActualized'::text)) AS is_actualized,
+    public.pfa_to_bool((d.merged -> 'isDiscontinued'::text)) AS is_discontinued,
+    public.pfa_to_bool((d.merged -> 'isFundsTransferable'::text)) AS is_funds_transferable,
+    t.monthly_rate,
+    t.purchase_price,
+    (d.merged ->> 'manufacturer'::text) AS manufacturer,
+    (d.merged ->> 'model'::text) AS model,
+    (d.merged ->> 'contract'::text) AS contract,
+    (d.merged ->> 'equipment'::text) AS equipment,
+    t.original_start,
+    t.original_end,
+    t.forecast_start,
+    t.forecast_end,
+    t.actual_start,
+    t.actual_end,
+    ((t.original_start IS NOT NULL) AND (t.original_end IS NOT NULL)) AS has_plan,
+    ((t.actual_start IS NOT NULL) AND (t.actual_end IS NOT NULL)) AS has_actuals,
+    c.plan_cost,
+    c.forecast_cost,
+    c.actual_cost,
+    (c.forecast_cost - c.plan_cost) AS variance,
+    true AS has_draft
+   FROM ((((public.pfa_modification m
+     JOIN public.pfa_mirror mir ON (((mir.organization_id = m.organization_id) AND (mir.id = m.record_id))))
+     CROSS JOIN LATERAL ( SELECT (mir.data || m.changes) AS merged) d)
+     CROSS JOIN LATERAL ( SELECT public.pfa_to_date((d.merged -> 'originalStart'::text)) AS original_start,
+            public.pfa_to_date((d.merged -> 'originalEnd'::text)) AS original_end,
+            public.pfa_to_date((d.merged -> 'forecastStart'::text)) AS forecast_start,
+            public.pfa_to_date((d.merged -> 'forecastEnd'::text)) AS forecast_end,
+            public.pfa_to_date((d.merged -> 'actualStart'::text)) AS actual_start,
+            public.pfa_to_date((d.merged -> 'actualEnd'::text)) AS actual_end,
+            public.pfa_to_numeric((d.merged -> 'monthlyRate'::text)) AS monthly_rate,
+            public.pfa_to_numeric((d.merged -> 'purchasePrice'::text)) AS purchase_price) t)
+     CROSS JOIN LATERAL ( SELECT public.pfa_window_cost((d.merged ->> 'source'::text), t.original_start, t.original_end, t.monthly_rate, t.purchase_price) AS plan_cost,
+            public.pfa_window_cost((d.merged ->> 'source'::text), t.forecast_start, t.forecast_end, t.monthly_rate, t.purchase_price) AS forecast_cost,
+            public.pfa_window_cost((d.merged ->> 'source'::text), t.actual_start, t.actual_end, t.monthly_rate, t.purchase_price) AS actual_cost) c)
+  WHERE ((m.user_id = ( SELECT public.pfa_scope_user() AS pfa_scope_user)) AND (m.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)) AND (mir.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)));
 CREATE MATERIALIZED VIEW public.pfa_kpi_summary AS
  SELECT organization_id,
     COALESCE(category, ''::text) AS category,
@@ -201,21 +327,6 @@ CREATE TABLE public.pfa_mirror_removed (
     id text NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) NOT NULL,
     removed_at timestamp with time zone DEFAULT now() NOT NULL
-);
-CREATE TABLE public.pfa_modification (
-    id bigint NOT NULL,
-    user_id bigint NOT NULL,
-    organization_id bigint NOT NULL,
-    record_id text NOT NULL,
-    changes jsonb NOT NULL,
-    base_version bigint NOT NULL,
-    base_values jsonb DEFAULT '{}'::jsonb NOT NULL,
-    conflict jsonb,
-    orphaned_at timestamp with time zone,
-    orphan_baseline jsonb,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    modified_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 ALTER TABLE public.pfa_modification ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.pfa_modification_id_seq
@@ -299,6 +410,8 @@ ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_code_key UNIQUE (code);
 ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.pfa_ai_audit
+    ADD CONSTRAINT pfa_ai_audit_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_mirror_removed
@@ -323,6 +436,7 @@ CREATE INDEX commit_audit_user_idx ON public.commit_audit USING btree (organizat
 CREATE UNIQUE INDEX commit_runs_idempotency_key ON public.commit_runs USING btree (user_id, organization_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (organization_id, started_at DESC);
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
+CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
 CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);
 CREATE INDEX pfa_mirror_area_idx ON public.pfa_mirror USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_category_idx ON public.pfa_mirror USING btree (organization_id, category);
@@ -351,6 +465,10 @@ ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.pfa_ai_audit
+    ADD CONSTRAINT pfa_ai_audit_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE ONLY public.pfa_ai_audit
+    ADD CONSTRAINT pfa_ai_audit_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
 ALTER TABLE ONLY public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_mirror_removed
