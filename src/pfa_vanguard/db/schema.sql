@@ -1,3 +1,12 @@
+CREATE FUNCTION public.pfa_mirror_order_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM 1 FROM organizations WHERE id = NEW.organization_id FOR NO KEY UPDATE;
+    NEW.change_seq := nextval('pfa_mirror_change_seq');
+    RETURN NEW;
+END;
+$$;
 CREATE FUNCTION public.pfa_record_window_cost(data jsonb, start_key text, end_key text) RETURNS numeric
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $$
@@ -266,22 +275,61 @@ CREATE VIEW public.pfa_ai_records WITH (security_invoker='true') AS
           WHERE ((m.user_id = ( SELECT public.pfa_scope_user() AS pfa_scope_user)) AND (m.organization_id = mir.organization_id) AND (m.record_id = mir.id))))))
 UNION ALL
  SELECT mir.id AS pfa_id,
-    (d.merged ->> 'description'::text) AS description,
-    (d.merged ->> 'areaSilo'::text) AS area_silo,
-    (d.merged ->> 'category'::text) AS category,
-    (d.merged ->> 'forecastCategory'::text) AS forecast_category,
-    (d.merged ->> 'class'::text) AS equipment_class,
-    (d.merged ->> 'source'::text) AS source,
-    (d.merged ->> 'dor'::text) AS dor,
-    public.pfa_to_bool((d.merged -> 'isActualized'::text)) AS is_actualized,
-    public.pfa_to_bool((d.merged -> 'isDiscontinued'::text)) AS is_discontinued,
-    public.pfa_to_bool((d.merged -> 'isFundsTransferable'::text)) AS is_funds_transferable,
+        CASE
+            WHEN (m.changes ? 'description'::text) THEN (m.changes ->> 'description'::text)
+            ELSE (mir.data ->> 'description'::text)
+        END AS description,
+        CASE
+            WHEN (m.changes ? 'areaSilo'::text) THEN (m.changes ->> 'areaSilo'::text)
+            ELSE mir.area_silo
+        END AS area_silo,
+        CASE
+            WHEN (m.changes ? 'category'::text) THEN (m.changes ->> 'category'::text)
+            ELSE mir.category
+        END AS category,
+        CASE
+            WHEN (m.changes ? 'forecastCategory'::text) THEN (m.changes ->> 'forecastCategory'::text)
+            ELSE mir.forecast_category
+        END AS forecast_category,
+        CASE
+            WHEN (m.changes ? 'class'::text) THEN (m.changes ->> 'class'::text)
+            ELSE (mir.data ->> 'class'::text)
+        END AS equipment_class,
+    s.source,
+        CASE
+            WHEN (m.changes ? 'dor'::text) THEN (m.changes ->> 'dor'::text)
+            ELSE mir.dor
+        END AS dor,
+        CASE
+            WHEN (m.changes ? 'isActualized'::text) THEN public.pfa_to_bool((m.changes -> 'isActualized'::text))
+            ELSE mir.is_actualized
+        END AS is_actualized,
+        CASE
+            WHEN (m.changes ? 'isDiscontinued'::text) THEN public.pfa_to_bool((m.changes -> 'isDiscontinued'::text))
+            ELSE mir.is_discontinued
+        END AS is_discontinued,
+        CASE
+            WHEN (m.changes ? 'isFundsTransferable'::text) THEN public.pfa_to_bool((m.changes -> 'isFundsTransferable'::text))
+            ELSE mir.is_funds_transferable
+        END AS is_funds_transferable,
     t.monthly_rate,
     t.purchase_price,
-    (d.merged ->> 'manufacturer'::text) AS manufacturer,
-    (d.merged ->> 'model'::text) AS model,
-    (d.merged ->> 'contract'::text) AS contract,
-    (d.merged ->> 'equipment'::text) AS equipment,
+        CASE
+            WHEN (m.changes ? 'manufacturer'::text) THEN (m.changes ->> 'manufacturer'::text)
+            ELSE (mir.data ->> 'manufacturer'::text)
+        END AS manufacturer,
+        CASE
+            WHEN (m.changes ? 'model'::text) THEN (m.changes ->> 'model'::text)
+            ELSE (mir.data ->> 'model'::text)
+        END AS model,
+        CASE
+            WHEN (m.changes ? 'contract'::text) THEN (m.changes ->> 'contract'::text)
+            ELSE (mir.data ->> 'contract'::text)
+        END AS contract,
+        CASE
+            WHEN (m.changes ? 'equipment'::text) THEN (m.changes ->> 'equipment'::text)
+            ELSE (mir.data ->> 'equipment'::text)
+        END AS equipment,
     t.original_start,
     t.original_end,
     t.forecast_start,
@@ -297,18 +345,47 @@ UNION ALL
     true AS has_draft
    FROM ((((public.pfa_modification m
      JOIN public.pfa_mirror mir ON (((mir.organization_id = m.organization_id) AND (mir.id = m.record_id))))
-     CROSS JOIN LATERAL ( SELECT (mir.data || m.changes) AS merged) d)
-     CROSS JOIN LATERAL ( SELECT public.pfa_to_date((d.merged -> 'originalStart'::text)) AS original_start,
-            public.pfa_to_date((d.merged -> 'originalEnd'::text)) AS original_end,
-            public.pfa_to_date((d.merged -> 'forecastStart'::text)) AS forecast_start,
-            public.pfa_to_date((d.merged -> 'forecastEnd'::text)) AS forecast_end,
-            public.pfa_to_date((d.merged -> 'actualStart'::text)) AS actual_start,
-            public.pfa_to_date((d.merged -> 'actualEnd'::text)) AS actual_end,
-            public.pfa_to_numeric((d.merged -> 'monthlyRate'::text)) AS monthly_rate,
-            public.pfa_to_numeric((d.merged -> 'purchasePrice'::text)) AS purchase_price) t)
-     CROSS JOIN LATERAL ( SELECT public.pfa_window_cost((d.merged ->> 'source'::text), t.original_start, t.original_end, t.monthly_rate, t.purchase_price) AS plan_cost,
-            public.pfa_window_cost((d.merged ->> 'source'::text), t.forecast_start, t.forecast_end, t.monthly_rate, t.purchase_price) AS forecast_cost,
-            public.pfa_window_cost((d.merged ->> 'source'::text), t.actual_start, t.actual_end, t.monthly_rate, t.purchase_price) AS actual_cost) c)
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (m.changes ? 'originalStart'::text) THEN public.pfa_to_date((m.changes -> 'originalStart'::text))
+                    ELSE mir.original_start
+                END AS original_start,
+                CASE
+                    WHEN (m.changes ? 'originalEnd'::text) THEN public.pfa_to_date((m.changes -> 'originalEnd'::text))
+                    ELSE mir.original_end
+                END AS original_end,
+                CASE
+                    WHEN (m.changes ? 'forecastStart'::text) THEN public.pfa_to_date((m.changes -> 'forecastStart'::text))
+                    ELSE mir.forecast_start
+                END AS forecast_start,
+                CASE
+                    WHEN (m.changes ? 'forecastEnd'::text) THEN public.pfa_to_date((m.changes -> 'forecastEnd'::text))
+                    ELSE mir.forecast_end
+                END AS forecast_end,
+                CASE
+                    WHEN (m.changes ? 'actualStart'::text) THEN public.pfa_to_date((m.changes -> 'actualStart'::text))
+                    ELSE mir.actual_start
+                END AS actual_start,
+                CASE
+                    WHEN (m.changes ? 'actualEnd'::text) THEN public.pfa_to_date((m.changes -> 'actualEnd'::text))
+                    ELSE mir.actual_end
+                END AS actual_end,
+                CASE
+                    WHEN (m.changes ? 'monthlyRate'::text) THEN public.pfa_to_numeric((m.changes -> 'monthlyRate'::text))
+                    ELSE mir.monthly_rate
+                END AS monthly_rate,
+                CASE
+                    WHEN (m.changes ? 'purchasePrice'::text) THEN public.pfa_to_numeric((m.changes -> 'purchasePrice'::text))
+                    ELSE mir.purchase_price
+                END AS purchase_price) t)
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (m.changes ? 'source'::text) THEN (m.changes ->> 'source'::text)
+                    ELSE mir.source
+                END AS source) s)
+     CROSS JOIN LATERAL ( SELECT public.pfa_window_cost(s.source, t.original_start, t.original_end, t.monthly_rate, t.purchase_price) AS plan_cost,
+            public.pfa_window_cost(s.source, t.forecast_start, t.forecast_end, t.monthly_rate, t.purchase_price) AS forecast_cost,
+            public.pfa_window_cost(s.source, t.actual_start, t.actual_end, t.monthly_rate, t.purchase_price) AS actual_cost) c)
   WHERE ((m.user_id = ( SELECT public.pfa_scope_user() AS pfa_scope_user)) AND (m.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)) AND (mir.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)));
 CREATE MATERIALIZED VIEW public.pfa_kpi_summary AS
  SELECT organization_id,
@@ -451,6 +528,8 @@ CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING 
 CREATE UNIQUE INDEX sync_runs_one_pending_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'pending'::text);
 CREATE UNIQUE INDEX sync_runs_one_running_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'running'::text);
 CREATE INDEX sync_runs_org_started_idx ON public.sync_runs USING btree (organization_id, started_at DESC);
+CREATE TRIGGER pfa_mirror_order_change BEFORE INSERT OR UPDATE ON public.pfa_mirror FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_order_change();
+CREATE TRIGGER pfa_mirror_removed_order_change BEFORE INSERT ON public.pfa_mirror_removed FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_order_change();
 ALTER TABLE ONLY public.commit_audit
     ADD CONSTRAINT commit_audit_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.commit_audit
