@@ -1,0 +1,216 @@
+-- SQL of the sync worker. Staging and apply run on the sync's own connection; every block that
+-- writes the mirror runs inside the one apply transaction (see apply.py).
+
+-- name: get_organization
+SELECT id, code, name, active, sync_schedule, sync_paused, last_synced_at, last_full_sync_at,
+       sync_watermark, mirror_version, created_at
+FROM organizations WHERE code = %(code)s;
+
+-- name: active_organization_codes
+SELECT code FROM organizations WHERE active ORDER BY code;
+
+-- name: try_lock
+SELECT pg_try_advisory_lock(%(namespace)s, %(org_id)s) AS locked;
+
+-- name: unlock
+SELECT pg_advisory_unlock(%(namespace)s, %(org_id)s) AS unlocked;
+
+-- name: lock_held
+-- Whether any session of this database holds the sync lock of the organization.
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks
+    WHERE locktype = 'advisory' AND granted AND objsubid = 2
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND classid::bigint = %(namespace)s AND objid::bigint = %(org_id)s
+) AS held;
+
+-- name: abandon_stale_runs
+-- Only called while holding the organization's lock: any 'running' row is a dead process's.
+UPDATE sync_runs
+SET status = 'abandoned', finished_at = %(now)s,
+    error = coalesce(error, 'the process running this sync stopped before it finished')
+WHERE organization_id = %(org_id)s AND status = 'running'
+RETURNING id;
+
+-- name: slot_served
+-- A scheduled slot is served when some run of the organization started at or after it.
+SELECT EXISTS (
+    SELECT 1 FROM sync_runs
+    WHERE organization_id = %(org_id)s AND started_at >= %(slot)s
+      AND status IN ('running', 'succeeded', 'failed', 'abandoned')
+) AS served;
+
+-- name: start_run
+INSERT INTO sync_runs (organization_id, kind, trigger, status, started_at, worker, requested_by)
+VALUES (%(org_id)s, %(kind)s, %(trigger)s, 'running', %(now)s, %(worker)s, %(requested_by)s)
+RETURNING id;
+
+-- name: claim_pending_run
+UPDATE sync_runs
+SET status = 'running', kind = %(kind)s, started_at = %(now)s, worker = %(worker)s
+WHERE id = %(run_id)s AND organization_id = %(org_id)s AND status = 'pending'
+RETURNING id, trigger, requested_by;
+
+-- name: skip_pending_run
+UPDATE sync_runs
+SET status = 'skipped', finished_at = %(now)s, duration_ms = 0, error = %(error)s
+WHERE id = %(run_id)s AND status = 'pending';
+
+-- name: finish_run
+UPDATE sync_runs
+SET status = %(status)s, finished_at = %(now)s, duration_ms = %(duration_ms)s,
+    fetched = %(fetched)s, inserted = %(inserted)s, updated = %(updated)s,
+    unchanged = %(unchanged)s, deleted = %(deleted)s, error = %(error)s
+WHERE id = %(run_id)s;
+
+-- name: create_stage
+CREATE TEMP TABLE IF NOT EXISTS pfa_sync_stage (
+    id                text NOT NULL,
+    data              jsonb NOT NULL,
+    pems_version      bigint NOT NULL,
+    pems_modified_at  timestamptz
+);
+
+-- name: truncate_stage
+TRUNCATE pfa_sync_stage;
+
+-- name: copy_stage
+COPY pfa_sync_stage (id, data, pems_version, pems_modified_at) FROM STDIN;
+
+-- name: analyze_stage
+ANALYZE pfa_sync_stage;
+
+-- name: drop_stage
+DROP TABLE IF EXISTS pg_temp.pfa_sync_stage;
+
+-- name: stage_summary
+SELECT count(*) AS fetched, count(DISTINCT id) AS distinct_ids,
+       max(pems_modified_at) AS max_modified
+FROM pfa_sync_stage;
+
+-- name: mirror_count
+SELECT count(*) AS n FROM pfa_mirror WHERE organization_id = %(org_id)s;
+
+-- name: create_changed
+CREATE TEMP TABLE pfa_sync_changed (
+    id                text PRIMARY KEY,
+    data              jsonb NOT NULL,
+    pems_version      bigint NOT NULL,
+    pems_modified_at  timestamptz,
+    old_data          jsonb,
+    is_new            boolean NOT NULL
+) ON COMMIT DROP;
+
+-- name: fill_changed
+-- The staged records that differ from the mirror (or are new). A record PEMS sent twice counts
+-- once, at its highest version. jsonb equality ignores key order and number formatting.
+INSERT INTO pfa_sync_changed (id, data, pems_version, pems_modified_at, old_data, is_new)
+SELECT s.id, s.data, s.pems_version, s.pems_modified_at, m.data, m.id IS NULL
+FROM (SELECT DISTINCT ON (id) id, data, pems_version, pems_modified_at
+      FROM pfa_sync_stage ORDER BY id, pems_version DESC) s
+LEFT JOIN pfa_mirror m ON m.organization_id = %(org_id)s AND m.id = s.id
+WHERE m.id IS NULL
+   OR m.data IS DISTINCT FROM s.data
+   OR m.pems_version IS DISTINCT FROM s.pems_version
+   OR m.pems_modified_at IS DISTINCT FROM s.pems_modified_at;
+
+-- name: update_changed
+-- A row that a commit wrote through since this sync started and that holds a newer version
+-- than the one fetched is left alone (the fetch raced the commit); the next sync settles it.
+UPDATE pfa_mirror m
+SET data = c.data, pems_version = c.pems_version, pems_modified_at = c.pems_modified_at,
+    last_synced_at = now(), change_seq = nextval('pfa_mirror_change_seq')
+FROM pfa_sync_changed c
+WHERE m.organization_id = %(org_id)s AND m.id = c.id AND NOT c.is_new
+  AND NOT (m.pems_version > c.pems_version AND m.last_synced_at >= %(started_at)s);
+
+-- name: forget_unapplied
+-- Changed rows the update above left alone: no conflict is derived from them.
+DELETE FROM pfa_sync_changed c
+USING pfa_mirror m
+WHERE m.organization_id = %(org_id)s AND m.id = c.id AND NOT c.is_new
+  AND m.pems_version IS DISTINCT FROM c.pems_version;
+
+-- name: insert_new
+INSERT INTO pfa_mirror
+    (organization_id, id, data, pems_version, pems_modified_at, last_synced_at, change_seq)
+SELECT %(org_id)s, id, data, pems_version, pems_modified_at, now(),
+       nextval('pfa_mirror_change_seq')
+FROM pfa_sync_changed WHERE is_new ORDER BY id;
+
+-- name: mark_conflicts
+-- A draft is in conflict when PEMS changed (old mirror value -> new) a field the draft also
+-- changes, to a value other than the draft's. Merged into any conflict already recorded.
+WITH theirs AS (
+    SELECT d.id, jsonb_object_agg(f.key, coalesce(c.data -> f.key, 'null'::jsonb)) AS fields
+    FROM pfa_modification d
+    JOIN pfa_sync_changed c ON c.id = d.record_id AND NOT c.is_new
+    CROSS JOIN LATERAL jsonb_each(d.changes) AS f(key, mine)
+    WHERE d.organization_id = %(org_id)s AND d.orphaned_at IS NULL
+      AND (c.old_data -> f.key) IS DISTINCT FROM (c.data -> f.key)
+      AND (c.data -> f.key) IS DISTINCT FROM f.mine
+    GROUP BY d.id
+)
+UPDATE pfa_modification d
+SET conflict = coalesce(d.conflict, '{}'::jsonb) || t.fields
+FROM theirs t
+WHERE d.id = t.id;
+
+-- name: revive_orphans
+-- A record that comes back to PEMS un-orphans its drafts; fields PEMS changed meanwhile (against
+-- the baseline kept when it disappeared) that the draft also changes become conflicts.
+WITH back AS (
+    SELECT d.id,
+           (SELECT jsonb_object_agg(f.key, coalesce(c.data -> f.key, 'null'::jsonb))
+            FROM jsonb_each(d.changes) AS f(key, mine)
+            WHERE (d.orphan_baseline -> f.key) IS DISTINCT FROM (c.data -> f.key)
+              AND (c.data -> f.key) IS DISTINCT FROM f.mine) AS fields
+    FROM pfa_modification d
+    JOIN pfa_sync_changed c ON c.id = d.record_id AND c.is_new
+    WHERE d.organization_id = %(org_id)s AND d.orphaned_at IS NOT NULL
+)
+UPDATE pfa_modification d
+SET orphaned_at = NULL, orphan_baseline = NULL,
+    conflict = CASE WHEN b.fields IS NULL THEN d.conflict
+                    ELSE coalesce(d.conflict, '{}'::jsonb) || b.fields END
+FROM back b
+WHERE d.id = b.id;
+
+-- name: orphan_drafts
+-- Full sync only: drafts on records PEMS no longer has keep the record's last data.
+UPDATE pfa_modification d
+SET orphaned_at = now(), orphan_baseline = m.data
+FROM pfa_mirror m
+WHERE m.organization_id = %(org_id)s AND d.organization_id = %(org_id)s
+  AND d.record_id = m.id AND d.orphaned_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM pfa_sync_stage s WHERE s.id = m.id);
+
+-- name: delete_missing
+-- Full sync only: remove records PEMS no longer has, logging each removal for read caches.
+WITH gone AS (
+    DELETE FROM pfa_mirror m
+    WHERE m.organization_id = %(org_id)s
+      AND NOT EXISTS (SELECT 1 FROM pfa_sync_stage s WHERE s.id = m.id)
+    RETURNING m.id
+)
+INSERT INTO pfa_mirror_removed (organization_id, id, change_seq, removed_at)
+SELECT %(org_id)s, id, nextval('pfa_mirror_change_seq'), now() FROM gone;
+
+-- name: finish_organization
+UPDATE organizations
+SET mirror_version = mirror_version + CASE WHEN %(changed)s THEN 1 ELSE 0 END,
+    last_synced_at = %(now)s,
+    last_full_sync_at = CASE WHEN %(full)s THEN %(now)s ELSE last_full_sync_at END,
+    sync_watermark = CASE WHEN %(full)s THEN coalesce(%(watermark)s::timestamptz, sync_watermark)
+                          ELSE greatest(sync_watermark, %(watermark)s::timestamptz) END
+WHERE id = %(org_id)s
+RETURNING mirror_version;
+
+-- name: refresh_kpi_summary
+REFRESH MATERIALIZED VIEW CONCURRENTLY pfa_kpi_summary;
+
+-- name: refresh_timeline_bounds
+REFRESH MATERIALIZED VIEW CONCURRENTLY pfa_timeline_bounds;
+
+-- name: notify_mirror_changed
+SELECT pg_notify('pfa_mirror_changed', %(code)s);
