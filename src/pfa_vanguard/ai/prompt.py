@@ -1,0 +1,103 @@
+"""What a model is told: the curated view's columns and the domain's cost rules — the schema
+only, never a row. The same column list is checked against the database by the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    meaning: str
+
+
+VIEW = "pfa_ai_records"
+VIEW_COLUMNS: tuple[Column, ...] = (
+    Column("pfa_id", "text", "record key"),
+    Column("description", "text", "line description"),
+    Column("area_silo", "text", "work area, e.g. 'Area 4'"),
+    Column("category", "text", "equipment category (plan), e.g. 'Crane'"),
+    Column("forecast_category", "text", "category the forecast uses"),
+    Column("equipment_class", "text", "equipment class"),
+    Column("source", "text", "'Rental' or 'Purchase'"),
+    Column("dor", "text", "who pays: 'BEO' (enterprise overhead) or 'PROJECT'"),
+    Column("is_actualized", "boolean", "on site and billing"),
+    Column("is_discontinued", "boolean", "requirement cancelled"),
+    Column("is_funds_transferable", "boolean", "budget may move to other lines"),
+    Column("monthly_rate", "numeric", "rental rate per month"),
+    Column("purchase_price", "numeric", "purchase price"),
+    Column("manufacturer", "text", "make"),
+    Column("model", "text", "model"),
+    Column("contract", "text", "contract reference"),
+    Column("equipment", "text", "asset tag of the assigned machine"),
+    Column("original_start", "date", "plan window start"),
+    Column("original_end", "date", "plan window end"),
+    Column("forecast_start", "date", "forecast window start"),
+    Column("forecast_end", "date", "forecast window end"),
+    Column("actual_start", "date", "actual (billing) window start"),
+    Column("actual_end", "date", "actual window end"),
+    Column("has_plan", "boolean", "both plan dates present"),
+    Column("has_actuals", "boolean", "both actual dates present"),
+    Column("plan_cost", "numeric", "cost of the plan window (the budget)"),
+    Column("forecast_cost", "numeric", "cost of the forecast window"),
+    Column("actual_cost", "numeric", "cost of the actual window"),
+    Column("variance", "numeric", "forecast_cost - plan_cost; > 0 is over plan"),
+    Column("has_draft", "boolean", "the user changed this record (an uncommitted draft)"),
+)
+
+_RULES = """\
+Cost rules: rental cost of a window = whole days from start to end / 30.44 * monthly_rate;
+purchase cost = purchase_price whatever the length; an incomplete window costs 0. KPI totals
+leave out records that are discontinued or funds-transferable. Variance % = variance /
+plan_cost * 100 (0 when plan_cost is 0). "Over plan" / "over budget" means variance > 0.
+Rows are already limited to the user's organization and show the user's drafts applied."""
+
+_ANSWER = """\
+Answer with ONE PostgreSQL SELECT over {view} only, in a ```sql block, nothing else.
+Allowed: WHERE, GROUP BY, ORDER BY, LIMIT, WITH, aggregates, date/time, math and text
+functions, CASE, COALESCE, casts. No other tables, no writes, no settings, no system functions.
+If the columns cannot answer the question, reply exactly: CANNOT ANSWER: <short reason>
+Today is {today}."""
+
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    (
+        "total forecast cost of rental cranes in Area 4 starting after June 2025",
+        "SELECT sum(forecast_cost) AS total_forecast_cost FROM pfa_ai_records\n"
+        "WHERE category = 'Crane' AND source = 'Rental' AND area_silo = 'Area 4'\n"
+        "  AND forecast_start > DATE '2025-06-30'",
+    ),
+    (
+        "which generators are over plan",
+        "SELECT pfa_id, description, plan_cost, forecast_cost, variance FROM pfa_ai_records\n"
+        "WHERE category = 'Generator' AND variance > 0 ORDER BY variance DESC",
+    ),
+    (
+        "forecast cost by area",
+        "SELECT area_silo, sum(forecast_cost) AS forecast_cost FROM pfa_ai_records\n"
+        "GROUP BY area_silo ORDER BY area_silo",
+    ),
+    (
+        "how many records did I change",
+        "SELECT count(*) AS records FROM pfa_ai_records WHERE has_draft",
+    ),
+)
+
+
+def build_prompt(today: date) -> str:
+    """The system prompt for SQL generation: view, columns, rules, examples. No data."""
+    columns = "\n".join(f"  {c.name} {c.type} -- {c.meaning}" for c in VIEW_COLUMNS)
+    examples = "\n".join(f"Q: {q}\n```sql\n{sql}\n```" for q, sql in EXAMPLES)
+    return (
+        "You write PostgreSQL for project managers asking about their equipment budget "
+        "(PFA = Plan-Forecast-Actual records; one row per equipment requirement).\n"
+        f"View {VIEW}:\n{columns}\n{_RULES}\n{_ANSWER.format(view=VIEW, today=today)}\n"
+        f"Examples:\n{examples}\n"
+    )
+
+
+def estimated_tokens(text: str) -> int:
+    """Rough token count of `text` (about 4 characters per token)."""
+    return (len(text) + 3) // 4
