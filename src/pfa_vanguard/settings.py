@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     ai_api_key: SecretStr | None = None
     ai_model: str | None = None
     ai_timeout_s: float = 30.0
+    ai_database_url: str | None = Field(
+        default=None, description="Login of the AI executor (role pfa_ai); unset: the app URL's"
+    )
+    ai_max_rows: int = 1000
+    ai_statement_timeout_ms: int = 3000
 
     cache_mb: int = 1024
 
