@@ -15,6 +15,7 @@ from rich.console import Console
 from pfa_vanguard.db import embedded, migrate
 from pfa_vanguard.db.connection import database_url, prepare_database
 from pfa_vanguard.errors import PfaError
+from pfa_vanguard.pems import commands as pems_commands
 from pfa_vanguard.settings import Settings
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ db_app = typer.Typer(help="The database: migrations, URL, embedded server.", no_
 users_app = typer.Typer(help="Users and their roles per organization.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.command("pems-sim")(pems_commands.pems_sim)
 
 console = Console()
 err_console = Console(stderr=True)

@@ -1,0 +1,406 @@
+"""The async PEMS client: the grid reader (cursor pages) and the screen writer (one record per
+call, optimistic lock), with transient failures retried and terminal ones reported at once.
+
+    async with PemsClient(config) as client:
+        async for page in client.iter_pages("RIO"):
+            ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any, Literal, NoReturn, Self
+
+import httpx
+import orjson
+
+from pfa_vanguard.pems.config import PemsConfig
+from pfa_vanguard.pems.errors import PemsTerminalError, PemsTransientError, where
+from pfa_vanguard.pems.mapping import (
+    FieldMapping,
+    RowError,
+    load_mapping,
+    map_row,
+    normalize_value,
+    screen_value,
+)
+from pfa_vanguard.pems.records import PemsRecord
+from pfa_vanguard.pems.wire import (
+    GridPage,
+    Row,
+    WireError,
+    error_alerts,
+    grid_body,
+    is_modified_by_another_user,
+    parse_grid_page,
+    update_body,
+    update_echo,
+)
+
+log = logging.getLogger(__name__)
+
+GRIDS = "/grids"
+SCREENS = "/userdefinedscreenservices"
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """Outcome of one record update.
+
+    accepted: PEMS holds our values (`record` is its echo, or the read-back that proved it).
+    conflict: PEMS refused the version we started from (`record` is what PEMS holds now, None
+    if it has gone). rejected: PEMS (or our own type check) refused the values; `message` says why.
+    """
+
+    status: Literal["accepted", "conflict", "rejected"]
+    record: PemsRecord | None
+    message: str = ""
+
+
+@dataclass
+class ClientStats:
+    """Counters for logs, metrics and tests."""
+
+    requests: int = 0
+    retries: int = 0
+    read_backs: int = 0
+
+
+class _Retry(Exception):
+    def __init__(self, problem: str, retry_after: float | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.retry_after = retry_after
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    text = str(exc) or type(exc).__name__
+    return f"connection failed ({type(exc).__name__}: {text})"
+
+
+def _json(response: httpx.Response) -> object:
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError as exc:
+        raise WireError(f"the answer is not JSON ({exc})") from None
+
+
+def _json_or_none(response: httpx.Response) -> object:
+    try:
+        return _json(response)
+    except WireError:
+        return None
+
+
+def _same(held: Any, wanted: Any) -> bool:
+    numbers = (int, float)
+    if (
+        isinstance(held, numbers)
+        and isinstance(wanted, numbers)
+        and not isinstance(held, bool)
+        and not isinstance(wanted, bool)
+    ):
+        return abs(held - wanted) <= 1e-9 * max(1.0, abs(wanted))
+    return bool(held == wanted)
+
+
+class PemsClient:
+    """One tenant's PEMS over HTTP. Use as `async with PemsClient(config) as client`.
+
+    Guarantees: reads are retried on transient failures (timeouts, dropped connections, 5xx,
+    429 honouring Retry-After) with jittered exponential backoff, at most `max_retries` times,
+    then raise PemsTransientError; terminal failures (401, 400 with an ErrorAlert, unparsable
+    answers) raise PemsTerminalError at once. Writes are never sent twice: after a failure that
+    may have reached PEMS, the record is read back before anything is resent.
+    """
+
+    def __init__(self, config: PemsConfig, *, mapping: FieldMapping | None = None) -> None:
+        self.config = config
+        try:
+            self.mapping = mapping or load_mapping(config.field_map_path)
+        except ValueError as exc:
+            raise PemsTerminalError(str(exc)) from None
+        self.stats = ClientStats()
+        self._http: httpx.AsyncClient | None = None
+        self._jitter = random.Random()
+
+    async def __aenter__(self) -> Self:
+        headers = {"tenant": self.config.tenant, "Accept": "application/json"}
+        if self.config.api_key:
+            headers["X-API-KEY"] = self.config.api_key
+        auth = (
+            httpx.BasicAuth(self.config.user, self.config.password or "")
+            if self.config.user
+            else None
+        )
+        self._http = httpx.AsyncClient(
+            base_url=self.config.base_url.rstrip("/"),
+            headers=headers,
+            auth=auth,
+            timeout=httpx.Timeout(self.config.timeout_s),
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    # --- reading ------------------------------------------------------------------------------
+
+    async def iter_pages(
+        self, org: str, *, changed_since: datetime | None = None
+    ) -> AsyncIterator[list[PemsRecord]]:
+        """The organization's records (only those changed after `changed_since` if given),
+        one list per PEMS page, in pfs_id order, as the pages arrive.
+
+        Stops when NEXTCURSORPOSITION is empty/null or not larger than the cursor sent, or when
+        a page comes back without DATARECORD; no total count is trusted.
+        """
+        cursor = 0
+        while True:
+            body = grid_body(
+                self.mapping, org, cursor, self.config.page_size, changed_since=changed_since
+            )
+            page = await self._grid(org, body, cursor)
+            if not page.rows:
+                return
+            yield self._records(page.rows, org, cursor)
+            if page.next_cursor is None or page.next_cursor <= cursor:
+                return
+            cursor = page.next_cursor
+
+    async def read_record(self, org: str, pfa_id: str) -> PemsRecord | None:
+        """The record as PEMS holds it now (grid filtered on pfs_id), or None if it is gone."""
+        body = grid_body(self.mapping, org, 0, 10, pfa_id=pfa_id)
+        page = await self._grid(org, body, 0, pfa_id)
+        for record in self._records(page.rows or [], org, 0):
+            if record.pfa_id == pfa_id:
+                return record
+        return None
+
+    def _records(self, rows: list[Row], org: str, cursor: int) -> list[PemsRecord]:
+        try:
+            return [map_row(row, self.mapping) for row in rows]
+        except RowError as exc:
+            raise PemsTerminalError(
+                f"{where(org, cursor)}: unusable row: {exc}", org=org, cursor=cursor
+            ) from None
+
+    async def _grid(
+        self, org: str, body: dict[str, Any], cursor: int, pfa_id: str | None = None
+    ) -> GridPage:
+        place = where(org, cursor, pfa_id)
+        attempt = 0
+        while True:
+            try:
+                response = await self._post(GRIDS, body, org)
+                if response.status_code == 200:
+                    try:
+                        return parse_grid_page(_json(response))
+                    except WireError as exc:
+                        raise PemsTerminalError(
+                            f"{place}: unparsable grid answer: {exc}", org=org, cursor=cursor
+                        ) from None
+                self._raise_for_status(response, place, org, cursor)
+            except httpx.TransportError as exc:
+                failure = _Retry(_describe(exc))
+            except _Retry as retry:
+                failure = retry
+            attempt = await self._next_attempt(attempt, failure, place, org, cursor)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    async def update_record(
+        self, org: str, pfa_id: str, base_version: int, changes: Mapping[str, Any]
+    ) -> WriteResult:
+        """Send only `changes` (PFA field names) for one record, carrying `base_version`.
+
+        A stale version comes back as a conflict (with what PEMS holds now); values PEMS or the
+        field mapping refuses as rejected. After a timeout, dropped connection or 5xx the record
+        is read back first: a version past `base_version` holding our values is an accepted
+        write (not resent), an unchanged one is resent, anything else is a conflict.
+        Raises PemsTransientError when PEMS stays unavailable, PemsTerminalError on 401.
+        """
+        place = where(org, pfa_id=pfa_id)
+        try:
+            values, expected = self._screen_values(changes)
+        except ValueError as exc:
+            return WriteResult("rejected", None, f"{place}: {exc}")
+        body = update_body(self.mapping, org, pfa_id, base_version, values)
+        maybe_applied = False
+        attempt = 0
+        while True:
+            ambiguous = False
+            try:
+                response = await self._post(SCREENS, body, org)
+                if response.status_code == 200:
+                    return await self._accepted(org, pfa_id, response)
+                if response.status_code == 400:
+                    messages = error_alerts(_json_or_none(response))
+                    if not is_modified_by_another_user(messages):
+                        reason = "; ".join(messages) or "HTTP 400"
+                        return WriteResult("rejected", None, f"{place}: PEMS refused: {reason}")
+                    current = await self._read_back(org, pfa_id)
+                    if maybe_applied and self._holds(current, base_version, expected):
+                        return WriteResult("accepted", current, "applied by an earlier attempt")
+                    return WriteResult("conflict", current, "; ".join(messages))
+                ambiguous = response.status_code >= 500
+                self._raise_for_status(response, place, org, None)
+            except _NOT_SENT as exc:
+                failure = _Retry(_describe(exc))
+            except httpx.TransportError as exc:
+                failure, ambiguous = _Retry(_describe(exc)), True
+            except _Retry as retry:
+                failure = retry
+            if ambiguous:
+                maybe_applied = True
+                # Let a write still running at PEMS finish before looking at the record.
+                attempt = await self._next_attempt(attempt, failure, place, org, None)
+                current = await self._read_back(org, pfa_id)
+                if current is None:
+                    return WriteResult(
+                        "rejected", None, f"{place}: the record is no longer in PEMS"
+                    )
+                if current.version != base_version:
+                    if self._holds(current, base_version, expected):
+                        return WriteResult(
+                            "accepted", current, f"applied despite {failure.problem} (read back)"
+                        )
+                    return WriteResult(
+                        "conflict",
+                        current,
+                        f"{place}: changed in PEMS since version {base_version} "
+                        f"(now {current.version})",
+                    )
+                continue  # PEMS did not apply it: send again
+            attempt = await self._next_attempt(attempt, failure, place, org, None)
+
+    def _screen_values(
+        self, changes: Mapping[str, Any]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+        values: dict[str, dict[str, Any]] = {}
+        expected: dict[str, Any] = {}
+        problems = []
+        for name, value in changes.items():
+            spec = self.mapping.by_field.get(name)
+            if spec is None:
+                problems.append(f"{name}: not a mapped PEMS field")
+                continue
+            try:
+                values[spec.screen] = screen_value(spec, value)
+                expected[name] = normalize_value(spec, value)
+            except ValueError as exc:
+                problems.append(f"{name}: {exc}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        if not values:
+            raise ValueError("no changes to send")
+        return values, expected
+
+    @staticmethod
+    def _holds(current: PemsRecord | None, base_version: int, expected: dict[str, Any]) -> bool:
+        return (
+            current is not None
+            and current.version > base_version
+            and all(_same(current.data.get(name), want) for name, want in expected.items())
+        )
+
+    async def _accepted(self, org: str, pfa_id: str, response: httpx.Response) -> WriteResult:
+        row = update_echo(_json_or_none(response))
+        record = None
+        if row is not None:
+            try:
+                record = map_row(row, self.mapping)
+            except RowError:
+                record = None
+        if record is None:
+            record = await self._read_back(org, pfa_id)
+        return WriteResult("accepted", record)
+
+    async def _read_back(self, org: str, pfa_id: str) -> PemsRecord | None:
+        self.stats.read_backs += 1
+        return await self.read_record(org, pfa_id)
+
+    # --- transport ----------------------------------------------------------------------------
+
+    async def _post(self, path: str, body: dict[str, Any], org: str) -> httpx.Response:
+        if self._http is None:
+            raise RuntimeError("PemsClient used outside `async with`")
+        self.stats.requests += 1
+        return await self._http.post(
+            path,
+            content=orjson.dumps(body),
+            headers={"organization": org, "Content-Type": "application/json"},
+        )
+
+    def _raise_for_status(
+        self, response: httpx.Response, place: str, org: str, cursor: int | None
+    ) -> NoReturn:
+        """Raise _Retry for a transient status, PemsTerminalError for any other non-200."""
+        status = response.status_code
+        if status == 429:
+            raise _Retry("throttled (HTTP 429)", self._retry_after(response))
+        if status >= 500:
+            raise _Retry(f"HTTP {status}")
+        alerts = "; ".join(error_alerts(_json_or_none(response)))
+        if status in (401, 403):
+            what = f"PEMS refused the credentials (HTTP {status})"
+        elif status == 400:
+            what = "PEMS rejected the request (HTTP 400)"
+        else:
+            what = f"unexpected HTTP {status}"
+        detail = f"{place}: {what}" + (f": {alerts}" if alerts else "")
+        raise PemsTerminalError(detail, org=org, cursor=cursor)
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        value = response.headers.get("Retry-After")
+        if not value:
+            return None
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                moment = parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                return None
+            seconds = (moment - datetime.now(UTC)).total_seconds()
+        return min(max(seconds, 0.0), max(self.config.backoff_max_s, self.config.timeout_s))
+
+    async def _next_attempt(
+        self, attempt: int, failure: _Retry, place: str, org: str, cursor: int | None
+    ) -> int:
+        """Wait before attempt `attempt + 1`, or raise PemsTransientError when out of retries."""
+        if attempt >= self.config.max_retries:
+            raise PemsTransientError(
+                f"{place}: PEMS still failing after {attempt + 1} attempts: {failure.problem}",
+                org=org,
+                cursor=cursor,
+            )
+        if failure.retry_after is not None:
+            delay = failure.retry_after
+        else:
+            cap = min(self.config.backoff_max_s, self.config.backoff_base_s * 2**attempt)
+            delay = cap / 2 + self._jitter.random() * cap / 2
+        self.stats.retries += 1
+        log.warning("%s: %s; retry %d in %.2fs", place, failure.problem, attempt + 1, delay)
+        await asyncio.sleep(delay)
+        return attempt + 1

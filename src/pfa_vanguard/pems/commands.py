@@ -1,0 +1,72 @@
+"""`pfa pems-sim`: the PEMS simulator alone, in the foreground."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pfa_vanguard.pems.simulator.generator import DEMO_ORGS
+
+
+def parse_orgs(value: str) -> list[str]:
+    """`3` -> the first three demo organizations; `RIO,HOLNG` -> those codes."""
+    value = value.strip()
+    if value.isdigit():
+        count = int(value)
+        if count < 1:
+            raise typer.BadParameter("at least one organization")
+        extra = [f"ORG{n:03d}" for n in range(len(DEMO_ORGS) + 1, count + 1)]
+        return [*DEMO_ORGS, *extra][:count]
+    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    if not codes:
+        raise typer.BadParameter("give a count or a comma-separated list of codes")
+    return codes
+
+
+def pems_sim(
+    host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8900,
+    orgs: Annotated[
+        str, typer.Option(help="a count (first n demo orgs) or codes: RIO,HOLNG")
+    ] = "3",
+    records: Annotated[int, typer.Option(help="records per organization")] = 20_000,
+    seed: Annotated[int, typer.Option(help="data generator seed")] = 42,
+    latency_ms: Annotated[int, typer.Option(help="latency added to every PEMS call")] = 0,
+    fail_rate: Annotated[float, typer.Option(help="share of PEMS calls answered 500/503")] = 0.0,
+) -> None:
+    """Run the PEMS simulator alone (HxGN EAM wire format, `/_sim` control routes)."""
+    import uvicorn
+
+    from pfa_vanguard.pems.simulator import Faults, SimulatorState, create_app
+    from pfa_vanguard.pems.simulator.server import silence_deliberate_drops
+
+    if not 0 <= fail_rate <= 1:
+        raise typer.BadParameter("--fail-rate must be in [0, 1]")
+    console = Console()
+    codes = parse_orgs(orgs)
+    started = time.perf_counter()
+    state = SimulatorState.generate(codes, records, seed)
+    for data in state.orgs.values():
+        _ = data.ids  # generate now, so the first sync does not wait for it
+    state.set_faults(Faults(fail_rate=fail_rate, latency_ms=latency_ms))
+    console.print(
+        f"generated {len(codes)} x {records:,} records ({', '.join(codes)}) "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
+    console.print(f"PEMS URL  http://{host}:{port}/axis/restservices")
+    console.print(
+        f"control   http://{host}:{port}/_sim/  (faults, mutate, delete, drift, writes, reset)"
+    )
+    silence_deliberate_drops()
+    uvicorn.run(
+        create_app(state),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        lifespan="off",
+        ws="none",
+    )

@@ -1,0 +1,26 @@
+"""One PEMS record as the rest of the system sees it: PFA field names, converted values, and
+the version (recordid + pfs_lastmodified) that the optimistic lock and incremental sync use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PemsRecord:
+    """A PEMS row after the field mapping.
+
+    `data` holds PFA field names (domain.md) with converted values: dates as `YYYY-MM-DD`
+    strings, numbers as int (integral) or float, booleans as bool, empty values as None.
+    Columns the mapping does not know are kept under their alias with the raw string. A value
+    that does not convert is kept raw (string) and described in `problems`; it is never fatal.
+    `version` is PEMS's `recordid`; `modified_at` its `pfs_lastmodified` (aware, UTC).
+    """
+
+    pfa_id: str
+    data: dict[str, Any]
+    version: int
+    modified_at: datetime | None
+    problems: tuple[str, ...] = ()

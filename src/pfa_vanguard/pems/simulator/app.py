@@ -1,0 +1,231 @@
+"""The simulator's ASGI app: the two PEMS services under `/axis/restservices`, with latency and
+faults injected, and the `/_sim` control routes of pems-api.md (plus a few test helpers)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from pfa_vanguard.pems.simulator.faults import Fault, FaultSpecError, parse_faults
+from pfa_vanguard.pems.simulator.service import answer_grid, answer_update
+from pfa_vanguard.pems.simulator.state import SimError, SimulatorState
+
+PEMS_PREFIX = "/axis/restservices"
+Handler = Callable[[SimulatorState, str, Mapping[str, Any]], dict[str, Any]]
+
+
+def _json(payload: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(payload), status, headers, media_type="application/json")
+
+
+def _alert(status: int, message: str, name: str = "WSR-ERROR", **headers: str) -> Response:
+    return _json({"ErrorAlert": [{"Name": name, "Message": message}], "Result": None}, status,
+                 headers or None)  # fmt: skip
+
+
+class DroppedConnection(Response):
+    """Starts an answer and never finishes it: the server closes the connection, so the client
+    sees the peer hang up mid-response (what a dropped connection looks like)."""
+
+    def __init__(self) -> None:
+        super().__init__(b"", 200)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+            }
+        )
+
+
+def _authorized(state: SimulatorState, request: Request) -> str | None:
+    """None when the call may proceed, else why it is refused (401)."""
+    if state.tenant is not None and request.headers.get("tenant") != state.tenant:
+        return "Invalid tenant"
+    if state.api_key is None and state.user is None:
+        return None
+    key = request.headers.get("x-api-key")
+    if state.api_key is not None and key is not None:
+        return None if secrets.compare_digest(key, state.api_key) else "Invalid API key"
+    header = request.headers.get("authorization", "")
+    if state.user is not None and header.lower().startswith("basic "):
+        try:
+            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return "Malformed Basic credentials"
+        if user == state.user and secrets.compare_digest(password, state.password or ""):
+            return None
+        return "Invalid user name or password"
+    return "Authentication required"
+
+
+def _fault_response(fault: Fault) -> Response | None:
+    if fault.kind == "error":
+        return _alert(fault.status, "PEMS is unavailable, try again later", "WSR-UNAVAILABLE")
+    if fault.kind == "throttle":
+        return _alert(429, "Too many requests", "WSR-THROTTLED",
+                      **{"Retry-After": str(fault.retry_after_s)})  # fmt: skip
+    if fault.kind == "drop":
+        return DroppedConnection()
+    return None
+
+
+async def _pems_call(state: SimulatorState, request: Request, route: str, handler: Handler
+                     ) -> Response:  # fmt: skip
+    with state.lock:
+        state.stats[route] += 1
+        latency_ms = state.faults.latency_ms
+        fault = state.faults.next_fault(route, state.rng)
+        if fault is not None:
+            state.stats[f"fault:{fault.kind}"] += 1
+    if latency_ms:
+        await asyncio.sleep(latency_ms / 1000)
+    if fault is not None and not fault.after_apply:
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.delay_ms / 1000)
+        elif (early := _fault_response(fault)) is not None:
+            return early
+    refusal = _authorized(state, request)
+    if refusal is not None:
+        return _alert(401, refusal, "WSR-UNAUTHORIZED")
+    org = request.headers.get("organization")
+    if not org:
+        return _alert(400, "the organization header is required", "WSR-INVALID-REQUEST")
+    try:
+        body = orjson.loads(await request.body())
+        if not isinstance(body, dict):
+            raise SimError("the request body must be a JSON object")
+        payload = handler(state, org, body)
+    except orjson.JSONDecodeError as exc:
+        return _alert(400, f"the request body is not JSON: {exc}", "WSR-INVALID-REQUEST")
+    except SimError as exc:
+        return _alert(400, str(exc), exc.name)
+    if fault is not None and fault.after_apply:
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.delay_ms / 1000)
+        elif (late := _fault_response(fault)) is not None:
+            return late
+    return _json(payload)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        body = orjson.loads(raw) if raw else {}
+    except orjson.JSONDecodeError as exc:
+        raise SimError(f"the request body is not JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise SimError("the request body must be a JSON object")
+    return body
+
+
+def _text(body: Mapping[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise SimError(f"{key} (a non-empty string) is required")
+    return value
+
+
+def create_app(state: SimulatorState) -> Starlette:
+    """The simulator as an ASGI app serving `state` (shared with whoever built it)."""
+
+    async def grids(request: Request) -> Response:
+        return await _pems_call(state, request, "grids", answer_grid)
+
+    async def screens(request: Request) -> Response:
+        return await _pems_call(state, request, "userdefinedscreenservices", answer_update)
+
+    def control(action: Callable[[dict[str, Any]], object]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                body = await _body(request) if request.method == "POST" else {}
+                body.update(request.query_params)
+                return _json(action(body))
+            except (SimError, FaultSpecError) as exc:
+                return _json({"error": str(exc)}, 400)
+
+        return endpoint
+
+    def faults(body: dict[str, Any]) -> object:
+        state.set_faults(parse_faults(body))
+        return state.faults.to_json()
+
+    def mutate(body: dict[str, Any]) -> object:
+        count = body.get("count", 1)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise SimError("count must be a non-negative integer")
+        return {"changed": state.mutate(_text(body, "org"), count)}
+
+    def delete(body: dict[str, Any]) -> object:
+        ids = body.get("pfaIds")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise SimError("pfaIds (a list of strings) is required")
+        return {"deleted": state.delete(_text(body, "org"), ids)}
+
+    def drift(body: dict[str, Any]) -> object:
+        value = body.get("value", "")
+        state.add_drift(_text(body, "alias"), str(value), str(body.get("datatype", "VARCHAR")))
+        return {"drift": {alias: v for alias, (v, _) in state.drift.items()}}
+
+    def writes(body: dict[str, Any]) -> object:
+        return {"writes": state.writes_for(body.get("org") or None)}
+
+    def reset(body: dict[str, Any]) -> object:
+        state.reset()
+        return {"reset": True}
+
+    def config(body: dict[str, Any]) -> object:
+        with state.lock:
+            options = state.options
+            if "cursorEnd" in body:
+                if body["cursorEnd"] not in ("null", "empty", "same", "nodata"):
+                    raise SimError("cursorEnd must be null, empty, same or nodata")
+                options.cursor_end = body["cursorEnd"]
+            if "sendCount" in body:
+                options.send_count = bool(body["sendCount"])
+            if "maxPageSize" in body:
+                options.max_page_size = max(1, int(body["maxPageSize"]))
+            return {"cursorEnd": options.cursor_end, "sendCount": options.send_count,
+                    "maxPageSize": options.max_page_size}  # fmt: skip
+
+    def put(body: dict[str, Any]) -> object:
+        rows = body.get("rows")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise SimError("rows (a list of alias -> value objects) is required")
+        return {"put": state.put_rows(_text(body, "org"), rows)}
+
+    def stats(body: dict[str, Any]) -> object:
+        with state.lock:
+            return {
+                "calls": dict(state.stats),
+                "orgs": {code: data.size for code, data in state.orgs.items()},
+                "writes": len(state.writes),
+            }
+
+    sim = [
+        ("faults", faults, "POST"), ("mutate", mutate, "POST"), ("delete", delete, "POST"),
+        ("drift", drift, "POST"), ("writes", writes, "GET"), ("reset", reset, "POST"),
+        ("config", config, "POST"), ("put", put, "POST"), ("stats", stats, "GET"),
+    ]  # fmt: skip
+    routes = [
+        Route(f"{PEMS_PREFIX}/grids", grids, methods=["POST"]),
+        Route(f"{PEMS_PREFIX}/userdefinedscreenservices", screens, methods=["POST"]),
+        *(
+            Route(f"/_sim/{name}", control(action), methods=[method])
+            for name, action, method in sim
+        ),
+    ]
+    return Starlette(routes=routes)
