@@ -1,10 +1,10 @@
 /// <reference types="vitest/config" />
-import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 // The API serves the built UI from the package (src/pfa_vanguard/web_dist) at "/".
-const outDir = fileURLToPath(new URL("../src/pfa_vanguard/web_dist", import.meta.url));
+// Relative to this folder (Vite resolves outDir against the project root).
+const outDir = "../src/pfa_vanguard/web_dist";
 
 export default defineConfig({
   plugins: [react()],

@@ -1,0 +1,129 @@
+/**
+ * The one door to the HTTP API: bearer token, JSON in and out, and the API's error shape
+ * (`{"error", "detail", ...extra}`) turned into ApiError. Nothing else in the UI calls fetch.
+ */
+
+const TOKEN_KEY = "pfa.token";
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly kind: string;
+  readonly detail: string;
+  readonly body: Record<string, unknown>;
+
+  constructor(status: number, body: Record<string, unknown>) {
+    const detail = typeof body.detail === "string" ? body.detail : `HTTP ${status}`;
+    super(detail);
+    this.name = "ApiError";
+    this.status = status;
+    this.kind = typeof body.error === "string" ? body.error : "Error";
+    this.detail = detail;
+    this.body = body;
+  }
+
+  /** Per-field messages of a 422 (`fields`), when the API sent them. */
+  get fields(): Record<string, string> | undefined {
+    const f = this.body.fields;
+    return f && typeof f === "object" ? (f as Record<string, string>) : undefined;
+  }
+}
+
+let token: string | null = readToken();
+const unauthorizedListeners = new Set<() => void>();
+
+function readToken(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(TOKEN_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function getToken(): string | null {
+  return token;
+}
+
+export function setToken(value: string | null): void {
+  token = value;
+  try {
+    if (value) localStorage.setItem(TOKEN_KEY, value);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* storage unavailable (private mode): the token lives for this page only */
+  }
+}
+
+/** Called when the API answers 401 (expired or revoked token): the app shows the login. */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  query?: Record<string, string | number | boolean | undefined | null>;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  keepalive?: boolean;
+}
+
+export function buildUrl(path: string, query?: RequestOptions["query"]): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(buildUrl(path, options.query), {
+    method: options.method ?? (body === undefined ? "GET" : "POST"),
+    headers,
+    body,
+    signal: options.signal,
+    keepalive: options.keepalive,
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = { error: "BadResponse", detail: text.slice(0, 200) };
+    }
+  }
+  if (!response.ok) {
+    if (response.status === 401 && path !== "/api/auth/login") {
+      for (const listener of unauthorizedListeners) listener();
+    }
+    const errorBody =
+      parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : { detail: text };
+    throw new ApiError(response.status, errorBody);
+  }
+  return parsed as T;
+}
+
+/** A message for people from any error the API layer throws. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    const fields = error.fields;
+    if (fields) {
+      return Object.entries(fields)
+        .map(([name, why]) => `${name}: ${typeof why === "string" ? why : JSON.stringify(why)}`)
+        .join("; ");
+    }
+    return error.detail;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

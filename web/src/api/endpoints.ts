@@ -1,0 +1,116 @@
+/** One function per API route the UI uses (contract.md). */
+import type { Changes } from "../domain/validation";
+import { request } from "./client";
+import type {
+  AiProposal,
+  AiQueryResult,
+  CommitResult,
+  DraftInfo,
+  KpiBoard,
+  Me,
+  OrgSummary,
+  PfaPage,
+  RecordDetail,
+  ResolveStrategy,
+  SyncRun,
+  SyncStatus,
+  TimelineBounds,
+  TokenResponse,
+} from "./types";
+import { normalizeKpi, normalizeRuns, normalizeSyncStatus } from "./normalize";
+
+const org = (code: string) => `/api/pfa/${encodeURIComponent(code)}`;
+
+export const login = (username: string, password: string) =>
+  request<TokenResponse>("/api/auth/login", { body: { username, password } });
+
+export const me = () => request<Me>("/api/me");
+
+export const orgs = () => request<OrgSummary[]>("/api/orgs");
+
+export interface RecordFilters {
+  category?: string;
+  source?: string;
+  area?: string;
+  dor?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  hasDraft?: boolean;
+  sort?: string;
+}
+
+/** The whole organization in one answer (no limit): parsed once and kept in memory. */
+export const records = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
+  request<PfaPage>(org(code), { query: { ...filters }, signal });
+
+export const record = (code: string, id: string) =>
+  request<RecordDetail>(`${org(code)}/records/${encodeURIComponent(id)}`);
+
+export async function drafts(code: string): Promise<DraftInfo[]> {
+  const body = await request<DraftInfo[] | { drafts: DraftInfo[] }>(`${org(code)}/drafts`);
+  return Array.isArray(body) ? body : body.drafts;
+}
+
+export const saveDrafts = (
+  code: string,
+  items: { recordId: string; changes: Changes }[],
+  keepalive = false,
+) => request<unknown>(`${org(code)}/draft`, { body: items, keepalive });
+
+export const deleteDraft = (code: string, id: string, keepalive = false) =>
+  request<unknown>(`${org(code)}/drafts/${encodeURIComponent(id)}`, { method: "DELETE", keepalive });
+
+export const discard = (code: string) => request<unknown>(`${org(code)}/discard`, { method: "POST" });
+
+export const commit = (code: string, recordIds: string[] | undefined, idempotencyKey: string) =>
+  request<CommitResult>(`${org(code)}/commit`, {
+    body: recordIds ? { recordIds } : {},
+    headers: { "Idempotency-Key": idempotencyKey },
+  });
+
+export const resolveConflict = (
+  code: string,
+  id: string,
+  strategy: ResolveStrategy,
+  fields?: Record<string, "mine" | "theirs">,
+) =>
+  request<unknown>(`${org(code)}/conflicts/${encodeURIComponent(id)}/resolve`, {
+    body: fields ? { strategy, fields } : { strategy },
+  });
+
+export async function kpi(code: string, withDrafts = true): Promise<KpiBoard> {
+  return normalizeKpi(await request<unknown>(`${org(code)}/kpi`, { query: { drafts: withDrafts } }));
+}
+
+export const timelineBounds = (code: string, withDrafts = true) =>
+  request<TimelineBounds>(`${org(code)}/timeline-bounds`, { query: { drafts: withDrafts } });
+
+export const aiQuery = (code: string, question: string) =>
+  request<AiQueryResult>("/api/ai/query", { body: { org: code, question } });
+
+export const aiDraft = (code: string, instruction: string) =>
+  request<AiProposal>("/api/ai/draft", { body: { org: code, instruction } });
+
+export async function syncStatus(): Promise<SyncStatus[]> {
+  return normalizeSyncStatus(await request<unknown>("/api/admin/sync"));
+}
+
+export const runSync = (code: string) =>
+  request<{ runId: number }>(`/api/admin/sync/${encodeURIComponent(code)}`, { method: "POST" });
+
+export const pauseSync = (code: string) =>
+  request<unknown>(`/api/admin/sync/${encodeURIComponent(code)}/pause`, { method: "POST" });
+
+export const resumeSync = (code: string) =>
+  request<unknown>(`/api/admin/sync/${encodeURIComponent(code)}/resume`, { method: "POST" });
+
+export const setSchedule = (code: string, cron: string) =>
+  request<unknown>(`/api/admin/sync/${encodeURIComponent(code)}/schedule`, {
+    method: "PUT",
+    body: { cron },
+  });
+
+export async function syncRuns(code?: string): Promise<SyncRun[]> {
+  return normalizeRuns(await request<unknown>("/api/admin/sync/runs", { query: { org: code } }));
+}

@@ -1,0 +1,61 @@
+import type { ReactNode } from "react";
+import { EMPTY_FILTERS, type Filters } from "../state/query";
+
+interface Props {
+  filters: Filters;
+  vocabulary: { category: string[]; area: string[]; source: string[]; dor: string[] };
+  onChange: (f: Filters) => void;
+  extra?: ReactNode;
+}
+
+/** Category, source, area, DOR, forecast window and text filters; every control labelled. */
+export function FilterBar({ filters, vocabulary, onChange, extra }: Props) {
+  const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
+  const choice = (key: "category" | "source" | "area" | "dor", label: string, options: string[]) => (
+    <label className="filter">
+      <span>{label}</span>
+      <select value={filters[key]} onChange={(e) => set({ [key]: e.target.value })} aria-label={`Filter by ${label}`}>
+        <option value="">All</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <form className="filter-bar" role="search" aria-label="Filter records" onSubmit={(e) => e.preventDefault()}>
+      <label className="filter grow">
+        <span>Search</span>
+        <input
+          type="search"
+          placeholder="id, description, equipment…"
+          value={filters.q}
+          onChange={(e) => set({ q: e.target.value })}
+          aria-label="Search text"
+        />
+      </label>
+      {choice("category", "Category", vocabulary.category)}
+      {choice("source", "Source", vocabulary.source)}
+      {choice("area", "Area", vocabulary.area)}
+      {choice("dor", "DOR", vocabulary.dor)}
+      <label className="filter">
+        <span>Forecast from</span>
+        <input type="date" value={filters.from} onChange={(e) => set({ from: e.target.value })} aria-label="Forecast window from" />
+      </label>
+      <label className="filter">
+        <span>to</span>
+        <input type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} aria-label="Forecast window to" />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={filters.draftsOnly} onChange={(e) => set({ draftsOnly: e.target.checked })} />
+        My drafts only
+      </label>
+      {extra}
+      <button type="button" onClick={() => onChange(EMPTY_FILTERS)}>
+        Clear
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,129 @@
+/** Inline editor of one editable cell: Enter saves, Tab saves and moves, Escape cancels. */
+import { useEffect, useRef, useState } from "react";
+import type { Json } from "../domain/values";
+import type { Column } from "./columns";
+
+export type EditExit = "down" | "right" | "left" | "stay";
+
+interface Props {
+  column: Column;
+  value: unknown;
+  initialText?: string;
+  error: string | null;
+  suggestions?: readonly string[];
+  /** Returns whether the value was accepted (the editor then closes). */
+  onSave: (value: Json, exit: EditExit) => boolean;
+  onCancel: () => void;
+}
+
+function toText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return String(value);
+}
+
+export function CellEditor({ column, value, initialText, error, suggestions, onSave, onCancel }: Props) {
+  const [text, setText] = useState(initialText ?? toText(value));
+  const inputRef = useRef<HTMLInputElement & HTMLSelectElement>(null);
+  const done = useRef(false);
+  useEffect(() => {
+    const el = inputRef.current;
+    if (!el) return;
+    el.focus();
+    if (el instanceof HTMLInputElement && initialText === undefined) el.select();
+  }, [initialText]);
+
+  const parsed = (): Json => {
+    if (column.type === "bool") return text === "true";
+    const t = text.trim();
+    return t === "" ? null : t;
+  };
+
+  const original = initialText === undefined ? toText(value) : null;
+  const save = (exit: EditExit) => {
+    done.current = true;
+    // A refused save leaves the editor open (with the message) for another try.
+    if (!onSave(parsed(), exit)) done.current = false;
+  };
+
+  const onBlur = () => {
+    if (done.current) return;
+    if (original !== null && text === original) {
+      done.current = true;
+      onCancel();
+    } else save("stay");
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    e.stopPropagation();
+    if (e.key === "Enter") {
+      e.preventDefault();
+      save("down");
+    } else if (e.key === "Tab") {
+      e.preventDefault();
+      save(e.shiftKey ? "left" : "right");
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      done.current = true;
+      onCancel();
+    }
+  };
+
+  const errorId = `edit-error-${column.key}`;
+  const common = {
+    ref: inputRef,
+    className: error ? "cell-input invalid" : "cell-input",
+    "aria-label": `${column.label} (Enter to save, Escape to cancel)`,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? errorId : undefined,
+    onKeyDown,
+    onBlur,
+  } as const;
+
+  let input;
+  if (column.type === "bool" || column.choices) {
+    const options = column.type === "bool" ? [["true", "Yes"], ["false", "No"]] : column.choices!.map((c) => [c, c]);
+    input = (
+      <select {...common} value={text} onChange={(e) => setText(e.target.value)}>
+        {column.type !== "bool" && text === "" && <option value="">—</option>}
+        {options.map(([v, label]) => (
+          <option key={v} value={v}>
+            {label}
+          </option>
+        ))}
+      </select>
+    );
+  } else {
+    const listId = suggestions?.length ? `suggest-${column.key}` : undefined;
+    input = (
+      <>
+        <input
+          {...common}
+          type="text"
+          value={text}
+          placeholder={column.type === "date" ? "YYYY-MM-DD" : ""}
+          inputMode={column.type === "date" ? "numeric" : undefined}
+          list={listId}
+          onChange={(e) => setText(e.target.value)}
+        />
+        {listId && (
+          <datalist id={listId}>
+            {suggestions!.map((s) => (
+              <option key={s} value={s} />
+            ))}
+          </datalist>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <div className="cell-editor">
+      {input}
+      {error && (
+        <div id={errorId} role="alert" className="cell-error" data-testid="cell-error">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,437 @@
+/**
+ * The records grid: virtual rows over the whole organization, sortable headers, draft / conflict /
+ * orphaned row markers, changed-cell markers, keyboard navigation and inline editing of the
+ * editable fields (the sandbox validates with the API's rules and messages).
+ */
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { RecordState } from "../api/types";
+import { type Json, sameValue } from "../domain/values";
+import { fmtValue } from "../format";
+import type { Sort } from "../state/query";
+import type { OrgStore } from "../state/orgStore";
+import { EditRefused } from "../state/sandbox";
+import { CellEditor, type EditExit } from "./CellEditor";
+import { type Column, cellValue } from "./columns";
+
+export const ROW_HEIGHT = 30;
+const HEADER_HEIGHT = 36;
+const GUTTER = 64;
+
+interface Props {
+  store: OrgStore;
+  ids: readonly string[];
+  columns: readonly Column[];
+  sort: Sort | null;
+  onSort: (sort: Sort | null) => void;
+  onOpenConflict: (id: string) => void;
+  suggestions: Record<string, readonly string[]>;
+}
+
+interface Pos {
+  row: number;
+  col: number;
+}
+
+const MARKERS: Record<RecordState, { symbol: string; label: string }> = {
+  pristine: { symbol: "", label: "" },
+  draft: { symbol: "●", label: "draft" },
+  conflict: { symbol: "⚠", label: "conflict: PEMS changed a field you changed" },
+  orphaned: { symbol: "✕", label: "orphaned: the record was removed from PEMS" },
+};
+
+export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, suggestions }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState<Pos>({ row: 0, col: 0 });
+  const [editing, setEditing] = useState<(Pos & { initial?: string }) | null>(null);
+  const [editError, setEditError] = useState<string | null>(null);
+  const [announce, setAnnounce] = useState("");
+  const { sandbox } = store;
+
+  const offsets = useMemo(() => {
+    const out: number[] = [];
+    let x = GUTTER;
+    for (const c of columns) {
+      out.push(x);
+      x += c.width;
+    }
+    return { left: out, total: x };
+  }, [columns]);
+
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: HEADER_HEIGHT,
+  });
+
+  // Keep the active cell inside the data when the selection shrinks.
+  useEffect(() => {
+    setActive((a) => (a.row >= ids.length ? { row: Math.max(0, ids.length - 1), col: a.col } : a));
+    setEditing(null);
+  }, [ids]);
+
+  const scrollIntoView = useCallback(
+    (pos: Pos) => {
+      virtualizer.scrollToIndex(pos.row, { align: "auto" });
+      const el = scrollRef.current;
+      const left = offsets.left[pos.col];
+      const column = columns[pos.col];
+      if (!el || left === undefined || !column) return;
+      const stickyWidth = GUTTER + (columns[0]?.width ?? 0);
+      if (pos.col > 0 && left - stickyWidth < el.scrollLeft) el.scrollLeft = left - stickyWidth;
+      else if (left + column.width > el.scrollLeft + el.clientWidth) el.scrollLeft = left + column.width - el.clientWidth;
+    },
+    [virtualizer, offsets, columns],
+  );
+
+  const moveTo = useCallback(
+    (pos: Pos) => {
+      const next = {
+        row: Math.max(0, Math.min(ids.length - 1, pos.row)),
+        col: Math.max(0, Math.min(columns.length - 1, pos.col)),
+      };
+      setActive(next);
+      scrollIntoView(next);
+    },
+    [ids.length, columns.length, scrollIntoView],
+  );
+
+  const focusGrid = () => scrollRef.current?.focus({ preventScroll: true });
+
+  /** Save a value into the sandbox; returns whether it was accepted. */
+  const saveValue = useCallback(
+    (row: number, col: number, value: Json): boolean => {
+      const id = ids[row];
+      const column = columns[col];
+      if (id === undefined || !column) return false;
+      try {
+        const data = store.view(id);
+        const label = `${column.label} of ${String(data?.pfaId ?? id)}`;
+        sandbox.edit(label, [{ recordId: id, changes: { [column.key]: value } }]);
+        setEditError(null);
+        return true;
+      } catch (error) {
+        if (error instanceof EditRefused) {
+          const fields = error.byRecord[id] ?? {};
+          const msg = Object.entries(fields)
+            .map(([f, why]) => `${f}: ${why}`)
+            .join("; ");
+          setEditError(msg);
+          setAnnounce(msg);
+          return false;
+        }
+        throw error;
+      }
+    },
+    [ids, columns, store, sandbox],
+  );
+
+  const canEditCell = (row: number, col: number): boolean => {
+    const id = ids[row];
+    const column = columns[col];
+    if (!store.canEdit || !column?.editable || id === undefined) return false;
+    return store.stateOf(id) !== "orphaned" && store.baselineOf(id) !== undefined;
+  };
+
+  const startEdit = (pos: Pos, initial?: string) => {
+    if (!canEditCell(pos.row, pos.col)) {
+      const column = columns[pos.col];
+      setAnnounce(
+        !store.canEdit
+          ? `Read only: your role is ${store.role}`
+          : column?.editable
+            ? "This record cannot be edited"
+            : `${column?.label ?? "This field"} is not editable`,
+      );
+      return;
+    }
+    setEditError(null);
+    setEditing({ ...pos, initial });
+  };
+
+  const finishEdit = (value: Json, exit: EditExit): boolean => {
+    if (!editing) return true;
+    const id = ids[editing.row];
+    const column = columns[editing.col];
+    const current = id !== undefined && column ? store.view(id)?.[column.key] : undefined;
+    const unchanged = sameValue(value, current ?? null);
+    if (!unchanged && !saveValue(editing.row, editing.col, value)) return false;
+    setEditing(null);
+    const next =
+      exit === "down"
+        ? { row: editing.row + 1, col: editing.col }
+        : exit === "right"
+          ? { row: editing.row, col: editing.col + 1 }
+          : exit === "left"
+            ? { row: editing.row, col: editing.col - 1 }
+            : { row: editing.row, col: editing.col };
+    moveTo(next);
+    if (exit !== "stay") requestAnimationFrame(focusGrid);
+    return true;
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (editing) return;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 2);
+    const { row, col } = active;
+    const column = columns[col];
+    const handled = (() => {
+      switch (e.key) {
+        case "ArrowDown":
+          moveTo({ row: row + 1, col });
+          return true;
+        case "ArrowUp":
+          moveTo({ row: row - 1, col });
+          return true;
+        case "ArrowRight":
+          moveTo({ row, col: col + 1 });
+          return true;
+        case "ArrowLeft":
+          moveTo({ row, col: col - 1 });
+          return true;
+        case "PageDown":
+          moveTo({ row: row + page, col });
+          return true;
+        case "PageUp":
+          moveTo({ row: row - page, col });
+          return true;
+        case "Home":
+          moveTo(e.ctrlKey ? { row: 0, col: 0 } : { row, col: 0 });
+          return true;
+        case "End":
+          moveTo(e.ctrlKey ? { row: ids.length - 1, col: columns.length - 1 } : { row, col: columns.length - 1 });
+          return true;
+        case "Enter":
+        case "F2":
+          startEdit(active);
+          return true;
+        case " ":
+          if (column?.type === "bool" && canEditCell(row, col)) {
+            const id = ids[row];
+            const v = id === undefined ? false : Boolean(store.view(id)?.[column.key]);
+            saveValue(row, col, !v);
+            return true;
+          }
+          return false;
+        case "Delete":
+        case "Backspace":
+          if (canEditCell(row, col)) {
+            saveValue(row, col, null);
+            return true;
+          }
+          return false;
+        default:
+          if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && column && column.type !== "bool" && !column.choices) {
+            if (canEditCell(row, col)) {
+              startEdit(active, e.key);
+              return true;
+            }
+          }
+          return false;
+      }
+    })();
+    if (handled) e.preventDefault();
+  };
+
+  const items = virtualizer.getVirtualItems();
+  const activeId = ids.length > 0 ? `cell-${active.row}-${active.col}` : undefined;
+
+  return (
+    <div className="grid-wrap">
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        role="grid"
+        aria-label={`PFA records of ${store.code}`}
+        aria-rowcount={ids.length + 1}
+        aria-colcount={columns.length + 1}
+        aria-activedescendant={editing ? undefined : activeId}
+        aria-readonly={!store.canEdit}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="grid"
+      >
+        <div className="grid-header" role="row" aria-rowindex={1} style={{ width: offsets.total, height: HEADER_HEIGHT }}>
+          <div className="gh-cell gutter sticky-0" role="columnheader" style={{ width: GUTTER }}>
+            <span className="sr-only">State</span>
+          </div>
+          {columns.map((c, i) => {
+            const sorted = sort?.field === c.key ? sort.dir : undefined;
+            return (
+              <div
+                key={c.key}
+                role="columnheader"
+                aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
+                className={`gh-cell${c.editable ? " editable-col" : ""}${i === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}`}
+                style={{ width: c.width, left: i === 0 ? GUTTER : undefined }}
+              >
+                <button
+                  className="sort-button"
+                  tabIndex={-1}
+                  title={`Sort by ${c.label}${c.editable ? " (editable)" : ""}`}
+                  onClick={() =>
+                    onSort(sorted === "asc" ? { field: c.key, dir: "desc" } : sorted === "desc" ? null : { field: c.key, dir: "asc" })
+                  }
+                >
+                  {c.label}
+                  {c.editable && <span aria-hidden="true" className="pencil"> ✎</span>}
+                  {sorted && <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>}
+                </button>
+              </div>
+            );
+          })}
+        </div>
+        <div className="grid-body" style={{ height: virtualizer.getTotalSize() - HEADER_HEIGHT, width: offsets.total }}>
+          {items.map((item) => {
+            const id = ids[item.index];
+            if (id === undefined) return null;
+            return (
+              <GridRow
+                key={id}
+                id={id}
+                rowIndex={item.index}
+                top={item.start - HEADER_HEIGHT}
+                width={offsets.total}
+                columns={columns}
+                data={store.view(id)}
+                draft={sandbox.draftOf(id)}
+                baseline={store.baselineOf(id)}
+                state={store.stateOf(id)}
+                activeCol={active.row === item.index ? active.col : -1}
+                editingCol={editing?.row === item.index ? editing.col : -1}
+                canEdit={store.canEdit}
+                onCellClick={(col) => {
+                  setActive({ row: item.index, col });
+                  setEditing(null);
+                  focusGrid();
+                }}
+                onCellDoubleClick={(col) => startEdit({ row: item.index, col })}
+                onRevert={() => sandbox.revert(id)}
+                onOpenConflict={() => onOpenConflict(id)}
+                editor={
+                  editing?.row === item.index
+                    ? (column: Column, value: unknown) => (
+                        <CellEditor
+                          column={column}
+                          value={value}
+                          initialText={editing.initial}
+                          error={editError}
+                          suggestions={suggestions[column.key]}
+                          onSave={finishEdit}
+                          onCancel={() => {
+                            setEditing(null);
+                            setEditError(null);
+                            focusGrid();
+                          }}
+                        />
+                      )
+                    : undefined
+                }
+              />
+            );
+          })}
+        </div>
+      </div>
+      <div className="sr-only" aria-live="assertive">
+        {announce}
+      </div>
+      {ids.length === 0 && store.status === "ready" && <p className="empty">No records match the filters.</p>}
+    </div>
+  );
+}
+
+interface RowProps {
+  id: string;
+  rowIndex: number;
+  top: number;
+  width: number;
+  columns: readonly Column[];
+  data: Record<string, unknown> | undefined;
+  draft: Readonly<Record<string, Json>> | undefined;
+  baseline: Readonly<Record<string, unknown>> | undefined;
+  state: RecordState;
+  activeCol: number;
+  editingCol: number;
+  canEdit: boolean;
+  onCellClick: (col: number) => void;
+  onCellDoubleClick: (col: number) => void;
+  onRevert: () => void;
+  onOpenConflict: () => void;
+  editor?: (column: Column, value: unknown) => React.ReactNode;
+}
+
+const GridRow = memo(
+  function GridRow(props: RowProps) {
+    const { id, rowIndex, top, width, columns, data, draft, baseline, state, activeCol, editingCol, canEdit } = props;
+    const marker = MARKERS[state];
+    return (
+      <div
+        role="row"
+        aria-rowindex={rowIndex + 2}
+        className={`grid-row state-${state}${rowIndex % 2 ? " odd" : ""}`}
+        style={{ transform: `translateY(${top}px)`, width, height: ROW_HEIGHT }}
+        data-record-id={id}
+        data-state={state}
+      >
+        <div role="rowheader" className="g-cell gutter sticky-0" style={{ width: GUTTER }}>
+          {marker.symbol && (
+            <span className={`marker marker-${state}`} title={marker.label} aria-label={marker.label} data-testid="row-marker">
+              {marker.symbol}
+            </span>
+          )}
+          {state === "conflict" && (
+            <button className="mini" onClick={props.onOpenConflict} title="Resolve the conflict" aria-label={`Resolve conflict of ${id}`}>
+              Fix
+            </button>
+          )}
+          {canEdit && draft && state !== "conflict" && (
+            <button className="mini" onClick={props.onRevert} title="Revert this record to PEMS's values" aria-label={`Revert ${id}`}>
+              ↺
+            </button>
+          )}
+        </div>
+        {columns.map((c, col) => {
+          const value = data ? cellValue(data, c) : undefined;
+          const changed = draft !== undefined && c.key in draft;
+          const isActive = col === activeCol;
+          const cls =
+            `g-cell${changed ? " changed" : ""}${isActive ? " active" : ""}${c.editable && canEdit ? " editable" : ""}` +
+            `${col === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}` +
+            `${c.key === "variance" && typeof value === "number" && value > 0 ? " over" : ""}`;
+          return (
+            <div
+              key={c.key}
+              id={`cell-${rowIndex}-${col}`}
+              role="gridcell"
+              aria-selected={isActive}
+              aria-readonly={!(c.editable && canEdit)}
+              className={cls}
+              style={{ width: c.width, left: col === 0 ? GUTTER : undefined }}
+              title={changed ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}` : undefined}
+              data-field={c.key}
+              data-changed={changed ? "true" : undefined}
+              onMouseDown={() => props.onCellClick(col)}
+              onDoubleClick={() => props.onCellDoubleClick(col)}
+            >
+              {col === editingCol && props.editor ? props.editor(c, value) : fmtValue(value, c.type)}
+            </div>
+          );
+        })}
+      </div>
+    );
+  },
+  (a, b) =>
+    a.id === b.id &&
+    a.top === b.top &&
+    a.data === b.data &&
+    a.draft === b.draft &&
+    a.state === b.state &&
+    a.activeCol === b.activeCol &&
+    a.editingCol === b.editingCol &&
+    a.columns === b.columns &&
+    a.canEdit === b.canEdit &&
+    a.rowIndex === b.rowIndex &&
+    (a.editingCol < 0 || a.editor === b.editor),
+);

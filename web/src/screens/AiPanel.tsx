@@ -1,0 +1,251 @@
+/**
+ * AI assistant: ask a question (answer table + the SQL that produced it); ask for a change
+ * (proposed drafts reviewed here, applied to the sandbox as one undoable step, or rejected).
+ */
+import { type FormEvent, useState } from "react";
+import { describeError } from "../api/client";
+import * as api from "../api/endpoints";
+import type { AiProposal, AiQueryResult } from "../api/types";
+import { FIELDS_BY_NAME } from "../domain/fields";
+import { fmtCount, fmtValue } from "../format";
+import type { OrgStore } from "../state/orgStore";
+import { EditRefused } from "../state/sandbox";
+
+const EXAMPLES = [
+  "How many records per category?",
+  "Total forecast cost by source",
+  "Top 10 rentals by forecast cost",
+  "How many records did I change?",
+];
+
+export function AiPanel({ store, onNotice }: { store: OrgStore; onNotice: (msg: string | null) => void }) {
+  return (
+    <div className="ai-panel">
+      <AskQuestion store={store} />
+      {store.canEdit && <ProposeChanges store={store} onNotice={onNotice} />}
+    </div>
+  );
+}
+
+function AskQuestion({ store }: { store: OrgStore }) {
+  const [question, setQuestion] = useState("");
+  const [answer, setAnswer] = useState<AiQueryResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const ask = async (e?: FormEvent, q = question) => {
+    e?.preventDefault();
+    if (!q.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setAnswer(await api.aiQuery(store.code, q));
+    } catch (err) {
+      setAnswer(null);
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="ai-ask-title">
+      <h2 id="ai-ask-title">Ask about your records</h2>
+      <form onSubmit={ask} className="ai-form">
+        <label htmlFor="ai-question">Question</label>
+        <textarea
+          id="ai-question"
+          rows={2}
+          value={question}
+          placeholder="e.g. total forecast cost of cranes in Area 4"
+          onChange={(e) => setQuestion(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey) {
+              e.preventDefault();
+              void ask();
+            }
+          }}
+        />
+        <div className="button-row">
+          <button type="submit" className="primary" disabled={busy || !question.trim()}>
+            {busy ? "Asking…" : "Ask"}
+          </button>
+          {EXAMPLES.map((x) => (
+            <button
+              type="button"
+              key={x}
+              className="chip"
+              onClick={() => {
+                setQuestion(x);
+                void ask(undefined, x);
+              }}
+            >
+              {x}
+            </button>
+          ))}
+        </div>
+      </form>
+      {error && (
+        <p role="alert" className="error-text" data-testid="ai-error">
+          {error}
+        </p>
+      )}
+      {answer && (
+        <div className="ai-answer" data-testid="ai-answer">
+          <p className="muted">
+            {fmtCount(answer.rowCount)} row{answer.rowCount === 1 ? "" : "s"}
+            {answer.truncated ? " (truncated)" : ""} · {answer.durationMs.toFixed(0)} ms · {answer.provider}
+          </p>
+          <div className="table-scroll">
+            <table className="compact" data-testid="ai-table">
+              <caption className="sr-only">Answer</caption>
+              <thead>
+                <tr>
+                  {answer.columns.map((c) => (
+                    <th key={c} scope="col">
+                      {c}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {answer.rows.slice(0, 500).map((row, i) => (
+                  <tr key={i}>
+                    {row.map((v, j) => (
+                      <td key={j} className={typeof v === "number" ? "num" : undefined}>
+                        {fmtValue(v)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <details open>
+            <summary>SQL</summary>
+            <pre className="sql" data-testid="ai-sql">
+              <code>{answer.sql}</code>
+            </pre>
+          </details>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: string | null) => void }) {
+  const [instruction, setInstruction] = useState("");
+  const [proposal, setProposal] = useState<AiProposal | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const propose = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const p = await api.aiDraft(store.code, instruction);
+      setProposal(p);
+      setSelected(new Set(p.changes.map((c) => c.recordId)));
+    } catch (err) {
+      setProposal(null);
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const apply = () => {
+    if (!proposal) return;
+    const chosen = proposal.changes.filter((c) => selected.has(c.recordId));
+    try {
+      store.sandbox.edit(`AI: ${proposal.summary || instruction}`, chosen);
+      onNotice(`Applied ${chosen.length} proposed change${chosen.length === 1 ? "" : "s"} as drafts (Ctrl+Z undoes them).`);
+      setProposal(null);
+    } catch (err) {
+      setError(err instanceof EditRefused ? err.message : describeError(err));
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="ai-draft-title">
+      <h2 id="ai-draft-title">Ask for a change</h2>
+      <form onSubmit={propose} className="ai-form">
+        <label htmlFor="ai-instruction">Instruction</label>
+        <textarea
+          id="ai-instruction"
+          rows={2}
+          value={instruction}
+          placeholder="e.g. push the forecast of all cranes in Area 2 back by 2 weeks"
+          onChange={(e) => setInstruction(e.target.value)}
+        />
+        <div className="button-row">
+          <button type="submit" className="primary" disabled={busy || !instruction.trim()}>
+            {busy ? "Thinking…" : "Propose drafts"}
+          </button>
+        </div>
+      </form>
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
+      {proposal && (
+        <div className="ai-proposal" data-testid="ai-proposal">
+          <p>
+            <strong>{proposal.summary}</strong> — {proposal.changes.length} record{proposal.changes.length === 1 ? "" : "s"}. Nothing is
+            saved until you apply.
+          </p>
+          <div className="table-scroll">
+            <table className="compact">
+              <thead>
+                <tr>
+                  <th scope="col">Apply</th>
+                  <th scope="col">Record</th>
+                  <th scope="col">Changes (now → proposed)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {proposal.changes.map((c) => {
+                  const now = store.view(c.recordId);
+                  return (
+                    <tr key={c.recordId}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Apply to ${c.recordId}`}
+                          checked={selected.has(c.recordId)}
+                          onChange={(e) => {
+                            const next = new Set(selected);
+                            if (e.target.checked) next.add(c.recordId);
+                            else next.delete(c.recordId);
+                            setSelected(next);
+                          }}
+                        />
+                      </td>
+                      <th scope="row">{String(now?.pfaId ?? c.recordId)}</th>
+                      <td>
+                        {Object.entries(c.changes).map(([f, v]) => (
+                          <div key={f}>
+                            {FIELDS_BY_NAME.get(f)?.label ?? f}: {fmtValue(now?.[f]) || "—"} → <strong>{fmtValue(v) || "—"}</strong>
+                          </div>
+                        ))}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <div className="button-row">
+            <button className="primary" onClick={apply} disabled={selected.size === 0} data-testid="ai-apply">
+              Apply {selected.size} as drafts
+            </button>
+            <button onClick={() => setProposal(null)}>Reject</button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

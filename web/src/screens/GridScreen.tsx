@@ -1,0 +1,122 @@
+/** The grid screen: filters (client-side over the loaded organization, or on the server), the grid. */
+import { useMemo, useState } from "react";
+import { FilterBar } from "../components/FilterBar";
+import { fmtCount } from "../format";
+import { Grid } from "../grid/Grid";
+import { columnsFor } from "../grid/columns";
+import { useVersion } from "../hooks";
+import type { OrgStore } from "../state/orgStore";
+import { type Filters, type Sort, distinct, select } from "../state/query";
+
+interface Props {
+  store: OrgStore;
+  filters: Filters;
+  setFilters: (f: Filters) => void;
+  sort: Sort | null;
+  setSort: (s: Sort | null) => void;
+  onOpenConflict: (id: string) => void;
+  onNotice: (msg: string | null) => void;
+}
+
+export function useSelection(store: OrgStore, filters: Filters, sort: Sort | null): string[] {
+  const { rowsVersion } = store;
+  return useMemo(() => {
+    const ids = store.rows.map((r) => r.id);
+    for (const id of store.orphanIds()) ids.push(id);
+    const view = (id: string) => store.view(id);
+    return select(ids, view, (id) => store.sandbox.draftOf(id) !== undefined || store.stateOf(id) !== "pristine", filters, sort);
+    // Recomputed when the data, filters or sort change, not on every edit: rows stay put while you type.
+  }, [store, rowsVersion, filters, sort]);
+}
+
+export function useVocabulary(store: OrgStore) {
+  const { rowsVersion } = store;
+  return useMemo(() => {
+    const ids = store.rows.map((r) => r.id);
+    const view = (id: string) => store.view(id);
+    const categories = distinct(ids, view, "category");
+    return {
+      category: categories,
+      area: distinct(ids, view, "areaSilo"),
+      source: ["Rental", "Purchase"],
+      dor: ["BEO", "PROJECT"],
+      forecastCategory: categories,
+    };
+  }, [store, rowsVersion]);
+}
+
+export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict }: Props) {
+  useVersion(store);
+  const ids = useSelection(store, filters, sort);
+  const vocabulary = useVocabulary(store);
+  const [serverSide, setServerSide] = useState(false);
+  const columns = useMemo(
+    () => columnsFor(store.rows.slice(0, 200).map((r) => r.data)),
+    [store, store.rowsVersion],
+  );
+
+  const applyServer = (f: Filters, on: boolean) => {
+    void store.load(
+      on
+        ? {
+            category: f.category || undefined,
+            source: f.source || undefined,
+            area: f.area || undefined,
+            dor: f.dor || undefined,
+            from: f.from || undefined,
+            to: f.to || undefined,
+            q: f.q || undefined,
+            hasDraft: f.draftsOnly || undefined,
+          }
+        : {},
+    );
+  };
+
+  return (
+    <div className="grid-screen">
+      <FilterBar
+        filters={filters}
+        vocabulary={vocabulary}
+        onChange={(f) => {
+          setFilters(f);
+          if (serverSide) applyServer(f, true);
+        }}
+        extra={
+          <label className="check" title="Ask the API to filter (useful to check a figure); the default filters the loaded records in the browser">
+            <input
+              type="checkbox"
+              checked={serverSide}
+              onChange={(e) => {
+                setServerSide(e.target.checked);
+                applyServer(filters, e.target.checked);
+              }}
+            />
+            Filter on the server
+          </label>
+        }
+      />
+      <div className="grid-meta">
+        <span data-testid="row-count">
+          {ids.length === store.rows.length
+            ? `${fmtCount(ids.length)} records`
+            : `${fmtCount(ids.length)} of ${fmtCount(store.rows.length)} records`}
+        </span>
+        <span className="legend" aria-hidden="true">
+          <span className="marker marker-draft">●</span> draft <span className="marker marker-conflict">⚠</span> conflict{" "}
+          <span className="marker marker-orphaned">✕</span> orphaned <span className="changed-swatch" /> changed cell{" "}
+          {store.canEdit && <span className="pencil">✎ editable</span>}
+        </span>
+        <span className="muted keys">Arrows move · Enter edits · Esc cancels · Delete resets a field · Ctrl+Z / Ctrl+Y</span>
+      </div>
+      <Grid
+        store={store}
+        ids={ids}
+        columns={columns}
+        sort={sort}
+        onSort={setSort}
+        onOpenConflict={onOpenConflict}
+        suggestions={{ forecastCategory: vocabulary.category }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * KPI board: plan / forecast / actual and variance for the organization, by category and by
+ * source, "current → pending" with the user's drafts; over budget in red; charts from Recharts.
+ */
+import { useEffect, useState } from "react";
+import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { describeError } from "../api/client";
+import * as api from "../api/endpoints";
+import type { KpiBoard, KpiFigures, KpiGroup } from "../api/types";
+import { fmtMoney, fmtPct, fmtSigned } from "../format";
+import { useVersion } from "../hooks";
+import type { OrgStore } from "../state/orgStore";
+
+const COLORS = { plan: "#5b6b7f", forecast: "#1f6feb", actual: "#2e8540", over: "#c62828", under: "#2e7d32" };
+
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+
+function CurrentPending({ current, pending, testId, red }: { current: number; pending: number; testId?: string; red?: (v: number) => boolean }) {
+  const changed = Math.round(current) !== Math.round(pending);
+  return (
+    <span className="current-pending" data-testid={testId}>
+      <span className={red?.(current) ? "over" : undefined} data-role="current">
+        {fmtMoney(current)}
+      </span>
+      {changed && (
+        <>
+          {" → "}
+          <strong className={`pending${red?.(pending) ? " over" : ""}`} data-role="pending">
+            {fmtMoney(pending)}
+          </strong>
+        </>
+      )}
+    </span>
+  );
+}
+
+const over = (v: number) => v > 0;
+
+function Card({ title, cur, pen, field, testId }: { title: string; cur: KpiFigures; pen: KpiFigures; field: "plan" | "forecast" | "actual" | "variance"; testId: string }) {
+  return (
+    <div className={`kpi-card${field === "variance" && pen.variance > 0 ? " card-over" : ""}`}>
+      <h3>{title}</h3>
+      <div className="kpi-figure">
+        <CurrentPending current={cur[field]} pending={pen[field]} testId={testId} red={field === "variance" ? over : undefined} />
+      </div>
+      {field === "variance" ? (
+        <div className={pen.variancePct > 0 ? "over small" : "under small"}>
+          {fmtPct(pen.variancePct)} of plan {pen.variance > 0 ? "· over budget" : "· within budget"}
+        </div>
+      ) : (
+        pen[`${field}Rental` as keyof KpiFigures] !== undefined && (
+          <div className="muted small">
+            Rental {fmtMoney(pen[`${field}Rental` as keyof KpiFigures] as number)} · Purchase{" "}
+            {fmtMoney(pen[`${field}Purchase` as keyof KpiFigures] as number)}
+          </div>
+        )
+      )}
+    </div>
+  );
+}
+
+function GroupTable({ title, groups, keyLabel }: { title: string; groups: KpiGroup[]; keyLabel: string }) {
+  return (
+    <table className="compact kpi-table">
+      <caption>{title}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{keyLabel}</th>
+          <th scope="col">Plan</th>
+          <th scope="col">Forecast (current → pending)</th>
+          <th scope="col">Actual</th>
+          <th scope="col">Variance (current → pending)</th>
+          <th scope="col">Var. %</th>
+        </tr>
+      </thead>
+      <tbody>
+        {groups.map((g) => (
+          <tr key={g.key} className={g.pending.variance > 0 ? "row-over" : undefined}>
+            <th scope="row">{g.key}</th>
+            <td className="num">{fmtMoney(g.pending.plan)}</td>
+            <td className="num">
+              <CurrentPending current={g.current.forecast} pending={g.pending.forecast} />
+            </td>
+            <td className="num">{fmtMoney(g.pending.actual)}</td>
+            <td className="num">
+              <CurrentPending current={g.current.variance} pending={g.pending.variance} red={over} />
+            </td>
+            <td className={`num ${g.pending.variancePct > 0 ? "over" : "under"}`}>{fmtPct(g.pending.variancePct)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function KpiBoardScreen({ store }: { store: OrgStore }) {
+  useVersion(store);
+  const [kpi, setKpi] = useState<KpiBoard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const version = store.serverDraftsVersion;
+
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .kpi(store.code, true)
+      .then((k) => !cancelled && (setKpi(k), setError(null)))
+      .catch((e) => !cancelled && setError(describeError(e)));
+    return () => {
+      cancelled = true;
+    };
+  }, [store, version]);
+
+  if (error) return <p role="alert" className="error-text">Could not load the KPI board: {error}</p>;
+  if (!kpi) return <p aria-busy="true">Loading KPIs…</p>;
+
+  const { current, pending } = kpi.total;
+  const chartData = kpi.byCategory.map((g) => ({
+    name: g.key,
+    Plan: Math.round(g.pending.plan),
+    Forecast: Math.round(g.pending.forecast),
+    Actual: Math.round(g.pending.actual),
+    variance: Math.round(g.pending.variance),
+  }));
+  const hasDrafts = store.sandbox.draftCount > 0;
+
+  return (
+    <div className="kpi-board" data-testid="kpi-board">
+      <p className="muted">
+        Discontinued and funds-transferable records are left out. {hasDrafts ? "Figures after → include your drafts (pending)." : "You have no drafts: current = pending."}
+      </p>
+      <div className="kpi-cards">
+        <Card title="Plan" cur={current} pen={pending} field="plan" testId="kpi-plan" />
+        <Card title="Forecast" cur={current} pen={pending} field="forecast" testId="kpi-forecast" />
+        <Card title="Actual" cur={current} pen={pending} field="actual" testId="kpi-actual" />
+        <Card title="Variance (forecast − plan)" cur={current} pen={pending} field="variance" testId="kpi-variance" />
+      </div>
+      <div className="kpi-charts">
+        <figure className="chart">
+          <figcaption>Plan, forecast (pending) and actual by category</figcaption>
+          <ResponsiveContainer width="100%" height={280}>
+            <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 40, left: 16 }}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="name" angle={-30} textAnchor="end" interval={0} height={60} tick={{ fontSize: 12 }} />
+              <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} />
+              <Tooltip formatter={(v) => fmtMoney(Number(v))} />
+              <Legend verticalAlign="top" />
+              <Bar dataKey="Plan" fill={COLORS.plan} isAnimationActive={false} />
+              <Bar dataKey="Forecast" fill={COLORS.forecast} isAnimationActive={false} />
+              <Bar dataKey="Actual" fill={COLORS.actual} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </figure>
+        <figure className="chart">
+          <figcaption>Variance by category (red = over budget)</figcaption>
+          <ResponsiveContainer width="100%" height={280}>
+            <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 40, left: 16 }}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="name" angle={-30} textAnchor="end" interval={0} height={60} tick={{ fontSize: 12 }} />
+              <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} />
+              <Tooltip formatter={(v) => fmtSigned(Number(v))} />
+              <Bar dataKey="variance" name="Variance" isAnimationActive={false}>
+                {chartData.map((d) => (
+                  <Cell key={d.name} fill={d.variance > 0 ? COLORS.over : COLORS.under} />
+                ))}
+              </Bar>
+            </BarChart>
+          </ResponsiveContainer>
+        </figure>
+      </div>
+      <GroupTable title="By category" groups={kpi.byCategory} keyLabel="Category" />
+      <GroupTable title="By source" groups={kpi.bySource} keyLabel="Source" />
+    </div>
+  );
+}
+
+export default KpiBoardScreen;

@@ -1,0 +1,192 @@
+/** Everything about one organization: its records in memory, the sandbox, and the screens. */
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from "react";
+import type { OrgSummary, RecordConflict } from "../api/types";
+import { CommitDialog } from "../components/CommitDialog";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { ConflictDialog } from "../components/ConflictDialog";
+import { FreshnessBar } from "../components/FreshnessBar";
+import { SandboxBar } from "../components/SandboxBar";
+import { type OrgView, type Route, useVersion } from "../hooks";
+import { Autosaver } from "../state/autosave";
+import { OrgStore } from "../state/orgStore";
+import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
+import { describeError } from "../api/client";
+import * as api from "../api/endpoints";
+import { AiPanel } from "./AiPanel";
+import { GridScreen } from "./GridScreen";
+import { TimelineScreen } from "./Timeline";
+
+// The charts library is only fetched when the KPI board is opened.
+const KpiBoardScreen = lazy(() => import("./KpiBoard"));
+
+interface Props {
+  org: OrgSummary;
+  view: OrgView;
+  navigate: (r: Route) => void;
+}
+
+const TABS: { view: OrgView; label: string }[] = [
+  { view: "grid", label: "Grid" },
+  { view: "kpi", label: "KPIs" },
+  { view: "timeline", label: "Timeline" },
+  { view: "ai", label: "AI assistant" },
+];
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export function OrgWorkspace({ org, view, navigate }: Props) {
+  const store = useMemo(() => new OrgStore(org.code, org.role), [org.code, org.role]);
+  const saver = useMemo(() => new Autosaver(store), [store]);
+  useVersion(store);
+  const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
+  const [sort, setSort] = useState<Sort | null>(null);
+  const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
+  const [conflicts, setConflicts] = useState<RecordConflict[] | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    void store.load();
+    return () => saver.dispose();
+  }, [store, saver]);
+
+  const undo = useCallback(() => {
+    const step = store.sandbox.undo();
+    setNotice(step ? `Undid: ${step.label}` : null);
+  }, [store]);
+  const redo = useCallback(() => {
+    const step = store.sandbox.redo();
+    setNotice(step ? `Redid: ${step.label}` : null);
+  }, [store]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || isTyping(e.target) || !store.canEdit) return;
+      const key = e.key.toLowerCase();
+      if (key === "z" && !e.shiftKey) {
+        e.preventDefault();
+        undo();
+      } else if ((key === "z" && e.shiftKey) || key === "y") {
+        e.preventDefault();
+        redo();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [store, undo, redo]);
+
+  const openConflictsFor = useCallback(
+    async (id: string) => {
+      try {
+        const detail = await api.record(store.code, id);
+        setConflicts([{ recordId: id, fields: detail.conflict ?? {} }]);
+      } catch (e) {
+        setNotice(describeError(e));
+      }
+    },
+    [store],
+  );
+
+  const discardAll = async () => {
+    setDialog(null);
+    try {
+      await saver.flush();
+      await api.discard(store.code);
+      setNotice("All drafts discarded.");
+      await store.load();
+      store.noteServerDraftsChanged();
+    } catch (e) {
+      setNotice(describeError(e));
+    }
+  };
+
+  return (
+    <main className="workspace">
+      <FreshnessBar store={store} />
+      <SandboxBar
+        store={store}
+        saver={saver}
+        notice={notice}
+        onUndo={undo}
+        onRedo={redo}
+        onCommit={() => setDialog("commit")}
+        onDiscard={() => setDialog("discard")}
+      />
+      <nav className="tabs" aria-label="Screens">
+        {TABS.map((t) => (
+          <a
+            key={t.view}
+            href={`#/org/${encodeURIComponent(org.code)}/${t.view}`}
+            className={view === t.view ? "tab active" : "tab"}
+            aria-current={view === t.view ? "page" : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate({ name: "org", code: org.code, view: t.view });
+            }}
+          >
+            {t.label}
+          </a>
+        ))}
+      </nav>
+      <section className="view">
+        {view === "grid" && (
+          <GridScreen
+            store={store}
+            filters={filters}
+            setFilters={setFilters}
+            sort={sort}
+            setSort={setSort}
+            onOpenConflict={openConflictsFor}
+            onNotice={setNotice}
+          />
+        )}
+        {view === "kpi" && (
+          <Suspense fallback={<p aria-busy="true">Loading KPIs…</p>}>
+            <KpiBoardScreen store={store} />
+          </Suspense>
+        )}
+        {view === "timeline" && <TimelineScreen store={store} filters={filters} setFilters={setFilters} onNotice={setNotice} />}
+        {view === "ai" && <AiPanel store={store} onNotice={setNotice} />}
+      </section>
+      {dialog === "commit" && (
+        <CommitDialog
+          store={store}
+          saver={saver}
+          onClose={() => setDialog(null)}
+          onConflicts={(c) => {
+            setDialog(null);
+            setConflicts(c);
+          }}
+        />
+      )}
+      {dialog === "discard" && (
+        <ConfirmDialog
+          title="Discard all drafts?"
+          confirmLabel={`Discard ${store.sandbox.draftCount} draft${store.sandbox.draftCount === 1 ? "" : "s"}`}
+          danger
+          onConfirm={discardAll}
+          onCancel={() => setDialog(null)}
+        >
+          <p>
+            Every unsaved and saved draft of yours in <strong>{org.code}</strong> is deleted. PEMS is not touched.
+            This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+      {conflicts && (
+        <ConflictDialog
+          store={store}
+          saver={saver}
+          conflicts={conflicts}
+          onClose={() => setConflicts(null)}
+          onCommitted={(msg) => {
+            setConflicts(null);
+            setNotice(msg);
+          }}
+        />
+      )}
+    </main>
+  );
+}

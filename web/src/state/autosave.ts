@@ -1,0 +1,134 @@
+/**
+ * Autosave of the sandbox to the API: debounced after each edit, and at least every two
+ * minutes while anything is unsaved, plus a last keepalive save when the page goes away, so a
+ * closed tab loses nothing. Saves never overlap; an edit made during a save goes in the next.
+ */
+import { ApiError, describeError } from "../api/client";
+import * as api from "../api/endpoints";
+import type { OrgStore } from "./orgStore";
+
+export type SaveStatus = "saved" | "dirty" | "saving" | "error";
+
+export const DEBOUNCE_MS = 800;
+export const MAX_INTERVAL_MS = 120_000;
+
+export class Autosaver {
+  status: SaveStatus = "saved";
+  lastError: string | null = null;
+  lastSavedAt: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private interval: ReturnType<typeof setInterval> | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private readonly unsubscribe: () => void;
+  private readonly listeners = new Set<() => void>();
+  private readonly onHide = () => {
+    if (document.visibilityState === "hidden") void this.flush(true);
+  };
+  private readonly onPageHide = () => void this.flush(true);
+
+  constructor(private readonly store: OrgStore) {
+    let seen = store.sandbox.version;
+    this.unsubscribe = store.sandbox.subscribe(() => {
+      if (store.sandbox.version === seen) return;
+      seen = store.sandbox.version;
+      if (store.sandbox.hasUnsaved) {
+        this.setStatus(this.running ? "saving" : "dirty");
+        this.schedule();
+      }
+    });
+    this.interval = setInterval(() => void this.flush(), MAX_INTERVAL_MS);
+    document.addEventListener("visibilitychange", this.onHide);
+    window.addEventListener("pagehide", this.onPageHide);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  dispose(): void {
+    void this.flush(true);
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    if (this.interval) clearInterval(this.interval);
+    document.removeEventListener("visibilitychange", this.onHide);
+    window.removeEventListener("pagehide", this.onPageHide);
+  }
+
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), DEBOUNCE_MS);
+  }
+
+  /** Save everything unsaved now; resolves when the server has it (or refused it). */
+  async flush(keepalive = false): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.running) {
+      this.again = true;
+      await this.running;
+      if (!this.store.sandbox.hasUnsaved) return;
+    }
+    this.running = this.saveOnce(keepalive);
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+    if (this.again) {
+      this.again = false;
+      if (this.store.sandbox.hasUnsaved) await this.flush(keepalive);
+    }
+  }
+
+  private async saveOnce(keepalive: boolean): Promise<void> {
+    const { sandbox, code } = this.store;
+    const pending = sandbox.pendingSaves();
+    if (pending.length === 0) {
+      if (this.status !== "error") this.setStatus("saved");
+      return;
+    }
+    this.setStatus("saving");
+    const posts = pending.filter((p) => !p.drop);
+    const drops = pending.filter((p) => p.drop);
+    const errors: string[] = [];
+    try {
+      if (posts.length > 0) {
+        await api.saveDrafts(
+          code,
+          posts.map((p) => ({ recordId: p.recordId, changes: p.changes })),
+          keepalive,
+        );
+        for (const p of posts) sandbox.markSaved(p.recordId, p.snapshot);
+      }
+    } catch (error) {
+      errors.push(describeError(error));
+      // All-or-nothing on the server: show the truth again for the records it refused.
+      if (error instanceof ApiError && error.status === 422) {
+        for (const p of posts) await this.store.reloadRecord(p.recordId).catch(() => sandbox.rollback(p.recordId));
+      }
+    }
+    for (const p of drops) {
+      try {
+        await api.deleteDraft(code, p.recordId, keepalive);
+        sandbox.markSaved(p.recordId, {});
+        if (this.store.stateOf(p.recordId) === "pristine") this.store.markState(p.recordId, undefined);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) sandbox.markSaved(p.recordId, {});
+        else errors.push(describeError(error));
+      }
+    }
+    this.lastError = errors.length > 0 ? errors.join("; ") : null;
+    if (errors.length === 0) this.lastSavedAt = Date.now();
+    this.store.noteServerDraftsChanged();
+    this.setStatus(errors.length > 0 ? "error" : sandbox.hasUnsaved ? "dirty" : "saved");
+  }
+
+  private setStatus(status: SaveStatus): void {
+    this.status = status;
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * One organization's records in memory: loaded once (the whole organization in one answer,
+ * parsed once), the user's drafts laid over them by the Sandbox, derived costs recomputed only
+ * for drafted records. The grid, KPI board, timeline and AI panel all read from here.
+ */
+import * as api from "../api/endpoints";
+import type { DraftInfo, PfaRow, RecordState, Role } from "../api/types";
+import { withDerived } from "../domain/costs";
+import type { Changes } from "../domain/validation";
+import type { Rec } from "../domain/values";
+import { Sandbox } from "./sandbox";
+
+export type LoadStatus = "idle" | "loading" | "ready" | "error";
+
+type Listener = () => void;
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export class OrgStore {
+  readonly sandbox: Sandbox;
+  status: LoadStatus = "idle";
+  error: string | null = null;
+  rows: PfaRow[] = [];
+  lastSyncedAt: string | null = null;
+  stale = false;
+  /** ms from request to parsed records, for the status line. */
+  loadMs: number | null = null;
+  /** Bumped after each successful save / commit / discard: KPI and bounds refetch on it. */
+  serverDraftsVersion = 0;
+  /** Bumped whenever `rows` is replaced (filters and sort recompute on it, not on edits). */
+  rowsVersion = 0;
+  version = 0;
+
+  private index = new Map<string, number>();
+  private baselines = new Map<string, Rec>();
+  private states = new Map<string, RecordState>();
+  private derived = new WeakMap<object, Record<string, unknown>>();
+  private readonly listeners = new Set<Listener>();
+  private loadSeq = 0;
+
+  constructor(
+    readonly code: string,
+    readonly role: Role,
+  ) {
+    this.sandbox = new Sandbox((id) => this.baselineOf(id));
+    this.sandbox.subscribe(() => this.emit());
+  }
+
+  get canEdit(): boolean {
+    return this.role === "editor" || this.role === "admin";
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Fetch the whole organization (or the server-filtered part) and the caller's drafts. */
+  async load(filters: api.RecordFilters = {}): Promise<void> {
+    const seq = ++this.loadSeq;
+    const started = performance.now();
+    this.status = "loading";
+    this.error = null;
+    this.emit();
+    try {
+      const [page, drafts] = await Promise.all([api.records(this.code, filters), api.drafts(this.code)]);
+      const baselines = await this.fetchBaselines(drafts);
+      if (seq !== this.loadSeq) return;
+      this.rows = page.records;
+      this.index = new Map(page.records.map((r, i) => [r.id, i]));
+      this.baselines = baselines;
+      this.states = new Map();
+      for (const r of page.records) if (r.state !== "pristine") this.states.set(r.id, r.state);
+      for (const d of drafts) {
+        const s = d.state ?? (d.orphaned || d.orphanedAt ? "orphaned" : d.conflict ? "conflict" : undefined);
+        if (s) this.states.set(d.recordId, s);
+      }
+      this.lastSyncedAt = page.lastSyncedAt;
+      this.stale = page.stale;
+      this.sandbox.reset(drafts.map((d) => [d.recordId, d.changes] as [string, Changes]));
+      this.loadMs = performance.now() - started;
+      this.status = "ready";
+      this.rowsVersion += 1;
+    } catch (error) {
+      if (seq !== this.loadSeq) return;
+      this.status = "error";
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+    this.emit();
+  }
+
+  /** Baselines of drafted records: from the drafts list when it carries them, else per record. */
+  private async fetchBaselines(drafts: DraftInfo[]): Promise<Map<string, Rec>> {
+    const out = new Map<string, Rec>();
+    const missing: string[] = [];
+    for (const d of drafts) {
+      if (d.baseline) out.set(d.recordId, d.baseline);
+      else missing.push(d.recordId);
+    }
+    const details = await mapLimit(missing, 8, (id) => api.record(this.code, id).catch(() => null));
+    for (const detail of details) {
+      if (detail?.baseline) out.set(detail.id, detail.baseline);
+    }
+    return out;
+  }
+
+  /** Refresh one record from the server (after a refused save, a resolution...). */
+  async reloadRecord(id: string): Promise<void> {
+    const detail = await api.record(this.code, id);
+    if (detail.baseline) this.baselines.set(id, detail.baseline);
+    this.states.set(id, detail.state);
+    if (detail.state === "pristine") this.states.delete(id);
+    this.sandbox.adoptServerDraft(id, detail.draft ?? undefined);
+  }
+
+  baselineOf(id: string): Rec | undefined {
+    const known = this.baselines.get(id);
+    if (known) return known;
+    const i = this.index.get(id);
+    if (i === undefined) return undefined;
+    const row = this.rows[i];
+    return row && !row.hasDraft ? row.data : undefined;
+  }
+
+  has(id: string): boolean {
+    return this.index.has(id) || this.baselines.has(id);
+  }
+
+  /** The record as shown: merged with the user's draft, costs derived from merged values. */
+  view(id: string): Record<string, unknown> | undefined {
+    const draft = this.sandbox.draftOf(id);
+    const i = this.index.get(id);
+    const row = i === undefined ? undefined : this.rows[i];
+    if (!draft) {
+      const base = this.baselines.get(id);
+      if (base) {
+        let d = this.derived.get(base);
+        if (!d) this.derived.set(base, (d = withDerived(base)));
+        return d;
+      }
+      return row?.data;
+    }
+    let d = this.derived.get(draft);
+    if (!d) {
+      const baseline = this.baselineOf(id) ?? row?.data ?? {};
+      d = withDerived({ ...baseline, ...draft });
+      this.derived.set(draft, d);
+    }
+    return d;
+  }
+
+  stateOf(id: string): RecordState {
+    const s = this.states.get(id);
+    if (s === "orphaned" || s === "conflict") return s;
+    return this.sandbox.draftOf(id) ? "draft" : "pristine";
+  }
+
+  markState(id: string, state: RecordState | undefined): void {
+    if (state) this.states.set(id, state);
+    else this.states.delete(id);
+    this.emit();
+  }
+
+  /** Ids of orphaned drafts (records PEMS removed): shown apart from the grid's rows. */
+  orphanIds(): string[] {
+    return [...this.states].filter(([id, s]) => s === "orphaned" && !this.index.has(id)).map(([id]) => id);
+  }
+
+  noteServerDraftsChanged(): void {
+    this.serverDraftsVersion += 1;
+    this.emit();
+  }
+
+  private emit(): void {
+    this.version += 1;
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,110 @@
+/** Client-side filter and sort over the in-memory records (merged values, as shown). */
+import { toDay } from "../domain/values";
+
+export interface Filters {
+  category: string;
+  source: string;
+  area: string;
+  dor: string;
+  from: string;
+  to: string;
+  q: string;
+  draftsOnly: boolean;
+}
+
+export const EMPTY_FILTERS: Filters = {
+  category: "",
+  source: "",
+  area: "",
+  dor: "",
+  from: "",
+  to: "",
+  q: "",
+  draftsOnly: false,
+};
+
+export interface Sort {
+  field: string;
+  dir: "asc" | "desc";
+}
+
+const TEXT_FIELDS = ["pfaId", "description", "equipment", "manufacturer", "model", "class", "contract", "areaSilo", "category"];
+
+type View = (id: string) => Record<string, unknown> | undefined;
+
+/** Does the forecast window [start, end] overlap [from, to] (either bound may be open)? */
+export function overlaps(start: unknown, end: unknown, from: string, to: string): boolean {
+  const s = toDay(start);
+  const e = toDay(end);
+  const f = from ? toDay(from) : null;
+  const t = to ? toDay(to) : null;
+  if (f === null && t === null) return true;
+  if (s === null || e === null) return false;
+  return (t === null || s <= t) && (f === null || e >= f);
+}
+
+export function matches(data: Record<string, unknown>, filters: Filters, hasDraft: boolean): boolean {
+  if (filters.draftsOnly && !hasDraft) return false;
+  if (filters.category && data.category !== filters.category) return false;
+  if (filters.source && data.source !== filters.source) return false;
+  if (filters.area && data.areaSilo !== filters.area) return false;
+  if (filters.dor && data.dor !== filters.dor) return false;
+  if ((filters.from || filters.to) && !overlaps(data.forecastStart, data.forecastEnd, filters.from, filters.to)) {
+    return false;
+  }
+  if (filters.q) {
+    const needle = filters.q.trim().toLowerCase();
+    if (needle && !TEXT_FIELDS.some((f) => String(data[f] ?? "").toLowerCase().includes(needle))) return false;
+  }
+  return true;
+}
+
+function compare(a: unknown, b: unknown): number {
+  const an = a === null || a === undefined || a === "";
+  const bn = b === null || b === undefined || b === "";
+  if (an || bn) return an === bn ? 0 : an ? 1 : -1;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Ids of the records that pass the filters, in the sort's order (stable; nulls last). */
+export function select(
+  ids: readonly string[],
+  view: View,
+  hasDraft: (id: string) => boolean,
+  filters: Filters,
+  sort: Sort | null,
+): string[] {
+  const out: string[] = [];
+  for (const id of ids) {
+    const data = view(id);
+    if (data && matches(data, filters, hasDraft(id))) out.push(id);
+  }
+  if (sort) {
+    const keys = new Map(out.map((id) => [id, view(id)?.[sort.field]]));
+    const sign = sort.dir === "asc" ? 1 : -1;
+    out.sort((x, y) => {
+      const a = keys.get(x);
+      const b = keys.get(y);
+      const nullA = a === null || a === undefined || a === "";
+      const nullB = b === null || b === undefined || b === "";
+      if (nullA || nullB) return compare(a, b);
+      return sign * compare(a, b);
+    });
+  }
+  return out;
+}
+
+/** Distinct non-empty values of a field (for filter menus), sorted. */
+export function distinct(ids: readonly string[], view: View, field: string, cap = 500): string[] {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const v = view(id)?.[field];
+    if (typeof v === "string" && v) seen.add(v);
+    if (seen.size >= cap) break;
+  }
+  return [...seen].sort();
+}
