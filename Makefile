@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := src/pfa_vanguard/web_dist/index.html
 WEB_SOURCES := $(shell find web -type f -not -path 'web/node_modules/*' -not -path 'web/dist/*' 2>/dev/null)
 
-.PHONY: install run test test-fast test-slow lint typecheck lock schema web clean
+.PHONY: install run test test-fast test-slow lint typecheck lock schema web web-test browser clean
 
 install: $(STAMP) $(WEB_STAMP)
 
@@ -31,10 +31,20 @@ $(WEB_STAMP): $(WEB_SOURCES)
 
 web: $(WEB_STAMP)
 
+# Unit tests of the UI's logic (sandbox, validation, costs, filters): Vitest.
+web-test: $(WEB_STAMP)
+	@if [ -f web/package.json ]; then cd web && npm test; fi
+
+# The browser tests drive Debian's Chromium (never a downloaded browser): install it when missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
 run: install
 	$(BIN)/pfa demo
 
-test: install lint typecheck
+test: install lint typecheck web-test browser
 	$(BIN)/pytest
 
 test-fast: install
