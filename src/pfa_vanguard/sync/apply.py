@@ -41,6 +41,7 @@ async def apply_stage(
     commit wrote through after it with a newer version than the fetched one is kept.
     """
     params = {"org_id": org_id, "started_at": started_at}
+    await conn.execute(q("lock_organization"), params)
     await conn.execute(q("create_changed"))
     cur = await conn.execute(q("fill_changed"), params)
     differing = max(cur.rowcount, 0)

@@ -78,18 +78,34 @@ TRUNCATE pfa_sync_stage;
 COPY pfa_sync_stage (id, data, pems_version, pems_modified_at) FROM STDIN;
 
 -- name: analyze_stage
-ANALYZE pfa_sync_stage;
+-- Statistics of the join key only: sampling the jsonb column would cost more than it helps.
+ANALYZE pfa_sync_stage (id);
 
 -- name: drop_stage
 DROP TABLE IF EXISTS pg_temp.pfa_sync_stage;
 
+-- name: dedupe_stage
+-- A record PEMS sent twice (paging while it changed) is kept once: its highest version, and of
+-- equal versions the one received last.
+DELETE FROM pfa_sync_stage
+WHERE ctid IN (SELECT ctid
+               FROM (SELECT ctid, row_number() OVER (PARTITION BY id
+                                                     ORDER BY pems_version DESC, ctid DESC) AS n
+                     FROM pfa_sync_stage) ranked
+               WHERE n > 1);
+
 -- name: stage_summary
-SELECT count(*) AS fetched, count(DISTINCT id) AS distinct_ids,
+SELECT count(*) AS staged, count(DISTINCT id) AS distinct_ids,
        max(pems_modified_at) AS max_modified
 FROM pfa_sync_stage;
 
 -- name: mirror_count
 SELECT count(*) AS n FROM pfa_mirror WHERE organization_id = %(org_id)s;
+
+-- name: lock_organization
+-- First statement of the apply: writers of one organization's mirror take its row lock before
+-- any change number (migration 0020), so they are ordered and never deadlock on it.
+SELECT id FROM organizations WHERE id = %(org_id)s FOR NO KEY UPDATE;
 
 -- name: create_changed
 CREATE TEMP TABLE pfa_sync_changed (
@@ -102,12 +118,11 @@ CREATE TEMP TABLE pfa_sync_changed (
 ) ON COMMIT DROP;
 
 -- name: fill_changed
--- The staged records that differ from the mirror (or are new). A record PEMS sent twice counts
--- once, at its highest version. jsonb equality ignores key order and number formatting.
+-- The staged records that differ from the mirror (or are new). Precondition: the stage holds
+-- each id once (dedupe_stage). jsonb equality ignores key order and number formatting.
 INSERT INTO pfa_sync_changed (id, data, pems_version, pems_modified_at, old_data, is_new)
 SELECT s.id, s.data, s.pems_version, s.pems_modified_at, m.data, m.id IS NULL
-FROM (SELECT DISTINCT ON (id) id, data, pems_version, pems_modified_at
-      FROM pfa_sync_stage ORDER BY id, pems_version DESC) s
+FROM pfa_sync_stage s
 LEFT JOIN pfa_mirror m ON m.organization_id = %(org_id)s AND m.id = s.id
 WHERE m.id IS NULL
    OR m.data IS DISTINCT FROM s.data

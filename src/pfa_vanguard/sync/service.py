@@ -16,7 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -30,6 +30,7 @@ from pfa_vanguard.sync import metrics
 from pfa_vanguard.sync import repository as repo
 from pfa_vanguard.sync.apply import ApplyCounts, apply_stage, refresh_views
 from pfa_vanguard.sync.clock import SYSTEM_CLOCK, Clock, worker_name
+from pfa_vanguard.sync.prefetch import prefetch
 from pfa_vanguard.sync.repository import Conn, Kind, Organization
 from pfa_vanguard.sync.results import SyncProgress, SyncResult
 from pfa_vanguard.sync.source import RecordSource
@@ -219,9 +220,11 @@ class _Run:
         elif org.watermark is not None:
             changed_since = org.watermark - WATERMARK_OVERLAP
         self._report("fetching", 0, expected)
-        async for page in self.client.iter_pages(org.code, changed_since=changed_since):
-            await stage.add_page(page)
-            self._report("fetching", stage.received, expected)
+        pages = prefetch(self.client.iter_pages(org.code, changed_since=changed_since))
+        async with aclosing(pages), stage.copying():
+            async for page in pages:
+                await stage.add_page(page)
+                self._report("fetching", stage.received, expected)
         summary = await stage.finish()
         if kind == "full" and summary.fetched == 0 and expected:
             raise SyncRefused(

@@ -7,11 +7,14 @@ session, so a killed worker leaves nothing behind. Nothing here touches the mirr
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import orjson
+from psycopg import AsyncCopy
 
 from pfa_vanguard.sync.repository import Conn, q
 from pfa_vanguard.sync.source import SourceRecord
@@ -31,6 +34,7 @@ class Stage:
 
     def __init__(self, conn: Conn) -> None:
         self._conn = conn
+        self._copy: AsyncCopy | None = None
         self.received = 0
 
     async def open(self) -> None:
@@ -39,31 +43,43 @@ class Stage:
         await self._conn.execute(q("truncate_stage"))
         self.received = 0
 
-    async def add_page(self, records: Sequence[SourceRecord]) -> int:
-        """COPY one page in; returns how many records it held. Records without an id are
-        dropped (logged): they could never be matched to a mirror row."""
+    @asynccontextmanager
+    async def copying(self) -> AsyncIterator[None]:
+        """One COPY held open while pages arrive: PostgreSQL stores each page as it streams
+        in. Inside it, call `add_page`; an exception aborts the COPY (the stage stays empty)."""
         async with self._conn.cursor() as cur, cur.copy(q("copy_stage")) as copy:
-            for record in records:
-                if not record.pfa_id:
-                    _log.warning("skipping a PEMS record without pfs_id: %r", record.data)
-                    continue
-                await copy.write_row(
-                    (
-                        record.pfa_id,
-                        orjson.dumps(dict(record.data)).decode(),
-                        record.version,
-                        record.modified_at,
-                    )
-                )
+            self._copy = copy
+            try:
+                yield
+            finally:
+                self._copy = None
+
+    async def add_page(self, records: Sequence[SourceRecord]) -> int:
+        """Send one page; returns how many records it held. Records without an id are
+        dropped (logged): they could never be matched to a mirror row."""
+        if self._copy is None:
+            raise RuntimeError("Stage.add_page outside Stage.copying()")
+        lines: list[str] = []
+        for record in records:
+            if not record.pfa_id:
+                _log.warning("skipping a PEMS record without pfs_id: %r", record.data)
+                continue
+            lines.append(_copy_line(record))
+        if lines:
+            await self._copy.write("".join(lines).encode())
         self.received += len(records)
         return len(records)
 
     async def finish(self) -> StageSummary:
-        """Collect statistics for the planner (temp tables get no autovacuum) and a summary."""
-        await self._conn.execute(q("analyze_stage"))
+        """Keep each record once, collect statistics for the planner (temp tables get no
+        autovacuum) and summarize. After it the stage holds each pfaId exactly once."""
         cur = await self._conn.execute(q("stage_summary"))
         row = await cur.fetchone()
         assert row is not None
+        if row["distinct_ids"] < row["staged"]:
+            cur = await self._conn.execute(q("dedupe_stage"))
+            _log.warning("PEMS sent %d records twice; kept each once", cur.rowcount)
+        await self._conn.execute(q("analyze_stage"))
         return StageSummary(
             fetched=self.received,
             distinct=int(row["distinct_ids"]),
@@ -72,3 +88,32 @@ class Stage:
 
     async def drop(self) -> None:
         await self._conn.execute(q("drop_stage"))
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_line(record: SourceRecord) -> str:
+    """One row of COPY text format: tab-separated, backslash escapes, \\N for NULL.
+
+    Formatted here rather than by psycopg per value: it is the hot loop of a 50K-record sync.
+    JSON text holds no raw control characters, so only its backslashes need doubling.
+    """
+    fields = record.data if isinstance(record.data, dict) else dict(record.data)
+    data = orjson.dumps(fields).decode()
+    if "\\u0000" in data:  # PostgreSQL text cannot hold NUL: drop it rather than fail
+        data = orjson.dumps(_without_nul(fields)).decode()
+    data = data.replace("\\", "\\\\")
+    modified = record.modified_at.isoformat() if record.modified_at is not None else "\\N"
+    pfa_id = record.pfa_id.translate(_ESCAPES)
+    return f"{pfa_id}\t{data}\t{int(record.version)}\t{modified}\n"
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value

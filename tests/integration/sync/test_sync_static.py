@@ -380,3 +380,43 @@ async def test_unknown_organization_is_refused(conn: Conn, source: StaticSource)
 
     with pytest.raises(NotFound, match="NOPE"):
         await sync_org(conn, source, "NOPE")
+
+
+async def test_awkward_values_survive_staging_exactly(conn: Conn, source: StaticSource) -> None:
+    org_id = await create_org(conn, "RIO")
+    data: dict[str, Any] = {
+        "description": 'tab\there, new\nline, back\\slash, "quotes", \\N, é€😀',
+        "monthlyRate": 1234.5,
+        "nested": {"a": [1, None, True]},
+        "pfs_weird": "\\\\server\\share",
+    }
+    weird_id = "PFA-\t\\N-1"
+    source.put(
+        "RIO",
+        [
+            StaticRecord(weird_id, data, 3, None),
+            StaticRecord("PFA-NUL", {"description": "nul\x00byte"}, 1, BASE_TIME),
+        ],
+    )
+    result = await sync_org(conn, source, "RIO")
+    assert result.inserted == 2
+    rows = await mirror(conn, org_id)
+    assert rows[weird_id]["data"] == data
+    assert rows[weird_id]["pems_modified_at"] is None
+    assert rows["PFA-NUL"]["data"] == {"description": "nulbyte"}
+    again = await sync_org(conn, source, "RIO", full=True)
+    assert again.unchanged == 2
+
+
+async def test_a_record_sent_twice_is_kept_once_at_its_highest_version(
+    conn: Conn, source: StaticSource
+) -> None:
+    org_id = await create_org(conn, "RIO")
+    old = StaticRecord("PFA-1", {"dor": "BEO"}, 4, BASE_TIME)
+    new = StaticRecord("PFA-1", {"dor": "PROJECT"}, 5, BASE_TIME + timedelta(hours=1))
+    source.records["RIO"] = [new, StaticRecord("PFA-2", {}, 1, BASE_TIME), old]
+    result = await sync_org(conn, source, "RIO")
+    assert (result.fetched, result.inserted) == (3, 2)
+    rows = await mirror(conn, org_id)
+    assert rows["PFA-1"]["data"] == {"dor": "PROJECT"}
+    assert rows["PFA-1"]["pems_version"] == 5
