@@ -61,6 +61,11 @@ UPDATE pfa_modification
 SET conflict = coalesce(conflict, '{}'::jsonb) || %(conflict)s::jsonb
 WHERE id = %(id)s;
 
+-- name: lock_organization
+-- Mirror writers of one organization take its row lock first (migration 0020): the same
+-- order as a sync's apply, so a commit and a sync never deadlock.
+SELECT 1 FROM organizations WHERE id = %(organization_id)s FOR NO KEY UPDATE;
+
 -- name: mirror_row_for_update
 SELECT data, pems_version FROM pfa_mirror
 WHERE organization_id = %(organization_id)s AND id = %(record_id)s

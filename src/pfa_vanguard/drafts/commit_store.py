@@ -191,6 +191,7 @@ async def write_through(
     """Store PEMS's record in the mirror at once (unless the mirror already holds a newer one),
     raise the organization's mirror_version and mark other users' drafts on the record that
     PEMS's change now conflicts with. Must run inside the caller's transaction."""
+    await conn.execute(_q("lock_organization"), {"organization_id": organization_id})
     cur = await conn.execute(
         _q("mirror_row_for_update"), {"organization_id": organization_id, "record_id": record_id}
     )

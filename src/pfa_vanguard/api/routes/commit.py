@@ -1,0 +1,167 @@
+"""Commit drafts to PEMS, resolve conflicts, and read the commit audit trail.
+
+- POST /api/pfa/{org}/commit (editor): `{"recordIds"?: [...]}` + optional `Idempotency-Key`
+  → 200 `{"committed", "failed", "versions", "commitId"}` or 409 with `conflicts`.
+- POST /api/pfa/{org}/conflicts/{id}/resolve (editor): keep_mine | use_theirs | merge.
+- GET /api/pfa/{org}/commits: the audit trail (the caller's own; an admin sees everyone's).
+
+`commit_lifespan` puts the PEMS client (`app.state.pems_client`, from settings.pems_url) and the
+KPI view refresher (`app.state.view_refresher`) on the app. After a commit wrote through to the
+mirror, the KPI materialized views are refreshed in a background task after the response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from pfa_vanguard.accounts.repository import Role
+from pfa_vanguard.api.deps import DbConn, EditorOrg, Pool, ViewerOrg, app_pool
+from pfa_vanguard.api.schemas import Wire
+from pfa_vanguard.db.errors import translate_errors
+from pfa_vanguard.drafts import commit_store
+from pfa_vanguard.drafts.commit import CommitRequest, RecordWriter, commit_drafts
+from pfa_vanguard.drafts.conflicts import Strategy, resolve
+from pfa_vanguard.errors import PfaError
+
+_log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/pfa/{org}", tags=["commit"])
+
+
+class PemsUnavailable(PfaError):
+    status_code = 503
+    kind = "PemsUnavailable"
+
+
+class CommitBody(Wire):
+    record_ids: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+        default=None, max_length=50_000, description="only these drafts (default: all of yours)"
+    )
+
+
+class ResolveBody(Wire):
+    strategy: str = Field(description="keep_mine | use_theirs | merge")
+    fields: dict[str, str] | None = Field(
+        default=None, description='merge: {"<field>": "mine" | "theirs"} for every conflict'
+    )
+
+
+@asynccontextmanager
+async def commit_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The PEMS client used by commits (none when settings.pems_url is unset, unless a caller
+    already put a writer on `app.state.pems_client`), and the KPI view refresher."""
+    app.state.view_refresher = commit_store.ViewRefresher()
+    if getattr(app.state, "pems_client", None) is not None or not app.state.settings.pems_url:
+        if not hasattr(app.state, "pems_client"):
+            app.state.pems_client = None
+        yield
+        return
+    from pfa_vanguard.pems.client import PemsClient
+    from pfa_vanguard.pems.config import PemsConfig
+
+    async with PemsClient(PemsConfig.from_settings(app.state.settings)) as client:
+        app.state.pems_client = client
+        try:
+            yield
+        finally:
+            app.state.pems_client = None
+
+
+async def _refresh_views(pool: Pool, refresher: commit_store.ViewRefresher) -> None:
+    try:
+        async with translate_errors(), pool.connection() as conn:
+            await refresher.refresh(conn)
+    except Exception:  # a later commit or sync refreshes again; never fail the response
+        _log.warning("refreshing the KPI views after a commit failed", exc_info=True)
+
+
+@router.post(
+    "/commit",
+    responses={
+        200: {"description": '{"committed": [...], "failed": [{"recordId", "reason"}]}'},
+        409: {"description": "drafts in conflict with PEMS: {error, detail, conflicts: [...]}"},
+        503: {"description": "PEMS is not configured or unreachable"},
+    },
+)
+async def commit(
+    ctx: EditorOrg,
+    conn: DbConn,
+    request: Request,
+    background: BackgroundTasks,
+    body: CommitBody | None = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", min_length=1, max_length=255),
+    ] = None,
+) -> JSONResponse:
+    """Push your drafts of this organization (or the listed ones) to PEMS, one record per call.
+
+    Accepted records leave your drafts and show PEMS's values at once; refused ones keep their
+    drafts with the reason. Any conflict with PEMS → 409 with each field's base, theirs and mine.
+    A retry with the same Idempotency-Key returns the first answer and writes nothing again.
+    """
+    writer: RecordWriter | None = getattr(request.app.state, "pems_client", None)
+    if writer is None:
+        raise PemsUnavailable("PEMS is not configured (set PFA_PEMS_URL): nothing can be committed")
+    outcome = await commit_drafts(
+        conn,
+        writer,
+        CommitRequest(
+            organization_id=ctx.org_id,
+            org_code=ctx.code,
+            user_id=ctx.user.id,
+            record_ids=None if body is None else body.record_ids,
+            idempotency_key=idempotency_key,
+        ),
+    )
+    if outcome.mirror_changed:
+        background.add_task(_refresh_views, app_pool(request), request.app.state.view_refresher)
+    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
+    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=headers)
+
+
+@router.post("/conflicts/{record_id}/resolve")
+async def resolve_conflict(
+    ctx: EditorOrg, conn: DbConn, record_id: str, body: ResolveBody
+) -> dict[str, Any]:
+    """Resolve your draft's conflicts with PEMS and rebase it on PEMS's current version:
+    keep_mine keeps your values, use_theirs drops the conflicting fields, merge takes a
+    "mine"/"theirs" choice for every conflicting field. Fields only PEMS changed take PEMS's
+    values; fields only you changed stay. Commit afterwards."""
+    resolution = await resolve(
+        conn,
+        organization_id=ctx.org_id,
+        user_id=ctx.user.id,
+        record_id=record_id,
+        strategy=Strategy.parse(body.strategy),
+        choices=body.fields,
+    )
+    return resolution.as_json()
+
+
+@router.get("/commits")
+async def list_commits(
+    ctx: ViewerOrg,
+    conn: DbConn,
+    record_id: Annotated[str | None, Query(alias="recordId", max_length=100)] = None,
+    before: Annotated[int | None, Query(description="page: ids below this one", ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Commit audit trail, newest first: who, record, outcome, each field before → after, the
+    PEMS versions and PEMS's answer. Your own entries; an admin sees everyone's."""
+    rows = await commit_store.list_audit(
+        conn,
+        ctx.org_id,
+        user_id=None if ctx.role.allows(Role.ADMIN) else ctx.user.id,
+        record_id=record_id,
+        before_id=before,
+        limit=limit,
+    )
+    return {"commits": rows, "nextBefore": rows[-1]["id"] if len(rows) == limit else None}
