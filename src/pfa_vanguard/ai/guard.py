@@ -63,6 +63,12 @@ _ALLOWED_EXPR_KINDS = frozenset(
         A_Expr_Kind.AEXPR_BETWEEN_SYM, A_Expr_Kind.AEXPR_NOT_BETWEEN_SYM,
     }
 )  # fmt: skip
+_BETWEEN_KINDS = frozenset(
+    {
+        A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN,
+        A_Expr_Kind.AEXPR_BETWEEN_SYM, A_Expr_Kind.AEXPR_NOT_BETWEEN_SYM,
+    }
+)  # fmt: skip
 _DATE_TIME_VALUES = frozenset(
     {
         SQLValueFunctionOp.SVFOP_CURRENT_DATE, SQLValueFunctionOp.SVFOP_CURRENT_TIME,
@@ -215,7 +221,8 @@ class _Checker:
                 f"the expression {getattr(node.kind, 'name', node.kind)} is not allowed",
                 "comparisons, arithmetic, IN, LIKE/ILIKE, BETWEEN, IS DISTINCT FROM, NULLIF",
             )
-        self._operator(node.name)
+        if node.kind not in _BETWEEN_KINDS:  # their name is the keyword, not an operator
+            self._operator(node.name)
 
     def _operator(self, name: Any) -> None:
         if not name:

@@ -1,0 +1,197 @@
+"""Questions to answers: provider -> guard -> scoped executor, every question audited.
+
+The organization and user always come from the caller (the request or the CLI), never from
+the question or the SQL; the executor has the database enforce them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pfa_vanguard.ai.errors import NotUnderstood, QueryFailed, QueryTimeout, SqlRefused
+from pfa_vanguard.ai.executor import AppPool, QueryResult, ScopedExecutor
+from pfa_vanguard.ai.guard import guard
+from pfa_vanguard.ai.offline import Vocabulary
+from pfa_vanguard.ai.prompt import build_prompt
+from pfa_vanguard.ai.providers import Provider
+from pfa_vanguard.db.queries import load
+from pfa_vanguard.errors import BadRequest, PfaError, UpstreamError
+
+_log = logging.getLogger(__name__)
+MAX_QUESTION_LENGTH = 1000
+
+
+def _q(name: str) -> Any:
+    return load("pfa_vanguard.ai")[name]
+
+
+def json_value(value: Any) -> Any:
+    """A result cell as JSON: numbers stay numbers, dates become ISO strings."""
+    if isinstance(value, Decimal):
+        return (
+            int(value)
+            if value == value.to_integral_value() and abs(value) < 2**53
+            else float(value)
+        )
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Answer:
+    sql: str
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    row_count: int
+    truncated: bool
+    duration_ms: float
+    provider: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of POST /api/ai/query (contract.md)."""
+        return {
+            "sql": self.sql,
+            "columns": self.columns,
+            "rows": [[json_value(v) for v in row] for row in self.rows],
+            "rowCount": self.row_count,
+            "truncated": self.truncated,
+            "durationMs": self.duration_ms,
+            "provider": self.provider,
+        }
+
+
+@dataclass
+class AuditEntry:
+    organization_id: int
+    user_id: int | None
+    kind: str
+    provider: str
+    question: str
+    sql: str | None = None
+    outcome: str = "failed"
+    detail: str | None = None
+    row_count: int | None = None
+    truncated: bool | None = None
+    duration_ms: float | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+
+_OUTCOMES: tuple[tuple[type[PfaError], str], ...] = (
+    (NotUnderstood, "not_understood"),
+    (SqlRefused, "refused"),
+    (QueryTimeout, "timeout"),
+    (QueryFailed, "failed"),
+    (UpstreamError, "provider_error"),
+)
+
+
+class AiService:
+    """The assistant: `ask` answers a question; the drafts module builds on `select`."""
+
+    def __init__(
+        self,
+        app_pool: AppPool,
+        executor: ScopedExecutor,
+        provider: Provider,
+        *,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.app_pool = app_pool
+        self.executor = executor
+        self.provider = provider
+        self.today = today
+        self._vocabularies: dict[int, tuple[int, Vocabulary]] = {}
+
+    async def vocabulary(self, org_id: int) -> Vocabulary:
+        """Names of the organization (categories, areas), cached per mirror version."""
+        async with self.app_pool.connection() as conn:
+            cur = await conn.execute(_q("mirror_version"), {"org_id": org_id})
+            row = await cur.fetchone()
+            version = int(row["mirror_version"]) if row else -1
+            cached = self._vocabularies.get(org_id)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            cur = await conn.execute(_q("vocabulary"), {"org_id": org_id})
+            names = await cur.fetchone() or {}
+        vocabulary = Vocabulary(
+            categories=tuple(sorted(names.get("categories") or ())),
+            forecast_categories=tuple(sorted(names.get("forecast_categories") or ())),
+            areas=tuple(sorted(names.get("areas") or ())),
+        )
+        self._vocabularies[org_id] = (version, vocabulary)
+        return vocabulary
+
+    async def generate(self, question: str, org_id: int) -> str:
+        """The provider's SQL for `question` (not yet guarded)."""
+        question = question.strip()
+        if not question:
+            raise BadRequest("the question is empty; ask e.g. 'how many cranes are over plan'")
+        if len(question) > MAX_QUESTION_LENGTH:
+            raise BadRequest(f"the question is too long: at most {MAX_QUESTION_LENGTH} characters")
+        vocabulary = await self.vocabulary(org_id)
+        prompt = build_prompt(self.today())
+        return await self.provider.generate_sql(question, prompt=prompt, vocabulary=vocabulary)
+
+    async def run_guarded(
+        self, sql: str, *, org_id: int, user_id: int, entry: AuditEntry | None = None
+    ) -> tuple[str, QueryResult]:
+        """Guard `sql` and run it in the caller's scope; returns (the SQL run, its result)."""
+        guarded = guard(sql, row_cap=self.executor.max_rows)
+        if entry is not None:
+            entry.sql = guarded.sql
+        result = await self.executor.run(guarded.sql, org_id=org_id, user_id=user_id)
+        return guarded.sql, result
+
+    async def ask(self, *, org_id: int, user_id: int, question: str) -> Answer:
+        """Answer `question` over the caller's merged records of organization `org_id`.
+
+        Raises NotUnderstood, SqlRefused, QueryTimeout, QueryFailed, UpstreamError or
+        BadRequest; the question, the SQL and the outcome are audited either way.
+        """
+        entry = AuditEntry(org_id, user_id, "query", self.provider.name, question[:4000])
+        try:
+            raw = await self.generate(question, org_id)
+            entry.sql = raw
+            sql, result = await self.run_guarded(raw, org_id=org_id, user_id=user_id, entry=entry)
+            entry.outcome, entry.row_count, entry.truncated = (
+                "ok",
+                result.row_count,
+                result.truncated,
+            )
+            return Answer(
+                sql=sql,
+                columns=result.columns,
+                rows=result.rows,
+                row_count=result.row_count,
+                truncated=result.truncated,
+                duration_ms=result.duration_ms,
+                provider=self.provider.name,
+            )
+        except PfaError as exc:
+            entry.outcome = next((o for cls, o in _OUTCOMES if isinstance(exc, cls)), "failed")
+            entry.detail = exc.detail
+            raise
+        finally:
+            await self.audit(entry)
+
+    async def audit(self, entry: AuditEntry) -> None:
+        """Record one question (its own transaction: a refused question is audited too)."""
+        if entry.duration_ms is None:
+            entry.duration_ms = round((time.perf_counter() - entry.started) * 1000, 3)
+        params = {k: v for k, v in vars(entry).items() if k != "started"}
+        try:
+            async with self.app_pool.connection() as conn:
+                await conn.execute(_q("insert_audit"), params)
+        except Exception:  # the answer matters more than its audit row; the log keeps it
+            _log.exception("could not audit AI %s: %r", entry.kind, params)

@@ -1,0 +1,218 @@
+"""With the SQL guard switched off, the database role alone stops every attack: nothing is
+written, nothing outside the caller's organization (and drafts) is read, nothing outlives the
+timeout, and nothing a query did survives it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import psycopg
+import pytest
+
+from pfa_vanguard.ai.errors import QueryFailed, QueryTimeout
+from pfa_vanguard.ai.executor import AppPool, ScopedExecutor
+from tests.integration.ai.conftest import World
+
+pytestmark = pytest.mark.timeout(120)
+
+
+async def run(executor: ScopedExecutor, world: World, sql: str, org: int | None = None) -> Any:
+    result = await executor.run(sql, org_id=org or world.rio, user_id=world.alice)
+    return result.rows
+
+
+def snapshot(url: str) -> dict[str, Any]:
+    """What an attack must not change."""
+    with psycopg.connect(url) as conn:
+        return {
+            "mirror": conn.execute(
+                "SELECT count(*), sum(hashtext(data::text)) FROM pfa_mirror"
+            ).fetchone(),
+            "drafts": conn.execute(
+                "SELECT count(*), sum(hashtext(changes::text)) FROM pfa_modification"
+            ).fetchone(),
+            "tables": conn.execute(
+                "SELECT count(*) FROM pg_class WHERE relkind IN ('r', 'v', 'm', 'S')"
+                " AND relnamespace NOT IN ('pg_catalog'::regnamespace,"
+                " 'information_schema'::regnamespace)"
+            ).fetchone(),
+            "scopes": conn.execute("SELECT count(*) FROM pfa_session_scope").fetchone(),
+            "advisory": conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            ).fetchone(),
+            "large_objects": conn.execute(
+                "SELECT count(*) FROM pg_largeobject_metadata"
+            ).fetchone(),
+        }
+
+
+async def test_rows_are_scoped_to_the_callers_org_and_drafts(
+    executor: ScopedExecutor, world: World
+) -> None:
+    assert await run(executor, world, "SELECT count(*) FROM pfa_ai_records") == [(3000,)]
+    assert await run(executor, world, "SELECT count(*) FROM pfa_ai_records", world.holng) == [
+        (1500,)
+    ]
+    # the base tables too: RLS binds the role, not just the view
+    assert await run(executor, world, "SELECT DISTINCT organization_id FROM pfa_mirror") == [
+        (world.rio,)
+    ]
+    assert await run(executor, world, "SELECT count(*), min(user_id) FROM pfa_modification") == [
+        (60, world.alice)
+    ]
+    assert await run(executor, world, "SELECT count(*) FROM pfa_ai_records WHERE has_draft") == [
+        (60,)
+    ]
+    rows = await executor.run(
+        "SELECT count(*) FROM pfa_ai_records WHERE has_draft", org_id=world.rio, user_id=world.bob
+    )
+    assert rows.rows == [(40,)]
+
+
+ESCAPES = [
+    # (sql, what PostgreSQL says)
+    ("SELECT set_config('role', 'postgres', false)", "permission denied"),
+    ("SET ROLE postgres", "permission denied"),
+    ("SET SESSION AUTHORIZATION postgres", "permission denied"),
+    ("SELECT * FROM pfa_session_scope", "permission denied"),
+    ("SELECT count(*) FROM organizations", "permission denied"),
+    ("SELECT count(*) FROM users", "permission denied"),
+    ("SELECT count(*) FROM memberships", "permission denied"),
+    ("SELECT count(*) FROM pfa_ai_audit", "permission denied"),
+    ("SELECT query FROM pg_stat_activity", "permission denied"),
+    ("SELECT pg_stat_get_backend_activity(1)", "permission denied"),
+    ("RESET ROLE; SELECT count(*) FROM pfa_mirror", "multiple commands"),
+    ("SELECT * FROM dblink('dbname=postgres', 'SELECT 1') AS t(x int)", "does not exist"),
+]
+
+
+@pytest.mark.parametrize(("sql", "message"), ESCAPES)
+async def test_scope_escapes_fail(
+    executor: ScopedExecutor, world: World, sql: str, message: str
+) -> None:
+    with pytest.raises(QueryFailed, match=message):
+        await run(executor, world, sql)
+
+
+async def test_tampering_with_settings_does_not_change_the_scope(
+    executor: ScopedExecutor, world: World
+) -> None:
+    rows = await run(
+        executor,
+        world,
+        f"SELECT set_config('pfa.organization_id', '{world.holng}', false) AS tampered,"
+        f" (SELECT count(*) FROM pfa_mirror WHERE organization_id <> {world.rio}) AS others,"
+        " (SELECT count(*) FROM pg_stats WHERE tablename = 'pfa_mirror') AS statistics",
+    )
+    assert rows == [(str(world.holng), 0, 0)]
+    assert await run(executor, world, "SELECT count(*) FROM pfa_ai_records") == [(3000,)]
+
+
+WRITES = [
+    "INSERT INTO pfa_modification (user_id, organization_id, record_id, changes, base_version)"
+    " VALUES (1, 1, 'PFA-000001', '{\"dor\": \"BEO\"}', 1)",
+    "UPDATE pfa_mirror SET data = '{}'",
+    "DELETE FROM pfa_mirror",
+    "DELETE FROM pfa_modification",
+    "WITH gone AS (DELETE FROM pfa_mirror RETURNING 1) SELECT count(*) FROM gone",
+    "SELECT * INTO stolen FROM pfa_ai_records",
+    "CREATE TABLE stolen (x int)",
+    "CREATE TEMP TABLE stolen AS SELECT * FROM pfa_ai_records",
+    "SELECT nextval('pfa_mirror_change_seq')",
+    "SELECT * FROM pfa_ai_records FOR UPDATE",
+    "SELECT * FROM pfa_mirror FOR UPDATE",
+    "SELECT set_config('transaction_read_only', 'off', false)",
+    "SET TRANSACTION READ WRITE",
+    "DO $$ BEGIN DELETE FROM pfa_mirror; END $$",
+    "SELECT pg_advisory_lock(42)",
+    "SELECT pg_try_advisory_lock(42)",
+    "SELECT pg_advisory_xact_lock(42)",
+    "SELECT pg_notify('pfa', 'hello')",
+    "SELECT lo_create(0)",
+    "SELECT lo_import('/etc/passwd')",
+    "SELECT pg_read_file('/etc/passwd')",
+    "SELECT pg_ls_dir('.')",
+    "COPY pfa_mirror TO '/tmp/pfa_stolen.csv'",
+    "COPY (SELECT 1) TO PROGRAM 'touch /tmp/pfa_pwned'",
+    "SELECT pg_terminate_backend(pg_backend_pid())",
+    "SELECT pg_cancel_backend(pid) FROM pg_stat_activity",
+    "SELECT pg_sleep(10)",
+    "SELECT 1; DELETE FROM pfa_mirror",
+    "ALTER ROLE pfa_ai SET statement_timeout = 0",
+    "GRANT SELECT ON organizations TO pfa_ai",
+]
+
+
+@pytest.mark.parametrize("sql", WRITES)
+async def test_writes_and_side_effects_fail_and_change_nothing(
+    executor: ScopedExecutor, world: World, sql: str
+) -> None:
+    before = snapshot(world.url)
+    with pytest.raises(QueryFailed):
+        await run(executor, world, sql)
+    assert snapshot(world.url) == before
+
+
+async def test_notifications_are_never_delivered(executor: ScopedExecutor, world: World) -> None:
+    """NOTIFY is queued until commit, and every AI query is rolled back (pg_notify is also
+    revoked, see WRITES)."""
+    async with await psycopg.AsyncConnection.connect(world.url, autocommit=True) as listener:
+        await listener.execute("LISTEN pfa")
+        assert await run(executor, world, "NOTIFY pfa, 'hello'") == []
+        received = []
+        async with asyncio.timeout(1.0):
+            async for note in listener.notifies(timeout=0.5):
+                received.append(note)
+        assert received == []
+
+
+async def test_runaway_queries_end_at_the_timeout_even_if_they_lift_it(
+    executor: ScopedExecutor, world: World
+) -> None:
+    runaway = [
+        "SELECT count(*) FROM generate_series(1, 10000000000)",
+        "SELECT (SELECT count(*) FROM generate_series(1, 10000000000) g"
+        " WHERE set_config('statement_timeout', '0', true) IS NOT NULL)",
+        "SELECT set_config('statement_timeout', '0', false),"
+        " count(*) FROM generate_series(1, 10000000000)",
+        "SELECT count(*) FROM pfa_ai_records a, pfa_ai_records b, pfa_ai_records c",
+    ]
+    for sql in runaway:
+        with pytest.raises(QueryTimeout):
+            await run(executor, world, sql)
+    # nothing a query set survives it: the next query has the executor's timeout and the
+    # role's read-only default again
+    rows = await run(
+        executor,
+        world,
+        "SELECT current_setting('statement_timeout'),"
+        " current_setting('default_transaction_read_only'), current_user",
+    )
+    assert rows == [("1500ms", "on", "pfa_ai")]
+
+
+async def test_session_settings_do_not_survive_the_query(
+    executor: ScopedExecutor, world: World
+) -> None:
+    for _ in range(executor.pool.max_size + 1):  # reach every pooled connection
+        await run(executor, world, "SELECT set_config('work_mem', '1GB', false)")
+    assert await run(executor, world, "SELECT current_setting('work_mem')") != [("1GB",)]
+
+
+async def test_waiting_for_a_lock_ends_at_the_lock_timeout(
+    executor: ScopedExecutor, world: World, app_pool: AppPool
+) -> None:
+    async with app_pool.connection() as holder:
+        await holder.execute("LOCK TABLE pfa_mirror IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(QueryTimeout, match="lock"):
+            await asyncio.wait_for(run(executor, world, "SELECT count(*) FROM pfa_mirror"), 30)
+        await holder.rollback()
+
+
+async def test_no_scope_no_rows(world: World) -> None:
+    """A pfa_ai session whose scope was never written sees nothing at all."""
+    url = psycopg.conninfo.make_conninfo(world.url, user="pfa_ai")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM pfa_ai_records").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM pfa_mirror").fetchone() == (0,)
