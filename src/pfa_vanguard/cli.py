@@ -14,6 +14,7 @@ from rich.console import Console
 
 from pfa_vanguard.db import embedded, migrate
 from pfa_vanguard.db.connection import database_url, prepare_database
+from pfa_vanguard.demo import demo_command
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.pems import commands as pems_commands
 from pfa_vanguard.settings import Settings
@@ -26,6 +27,7 @@ users_app = typer.Typer(help="Users and their roles per organization.", no_args_
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.command("pems-sim")(pems_commands.pems_sim)
+app.command("demo")(demo_command)
 
 console = Console()
 err_console = Console(stderr=True)
