@@ -40,6 +40,7 @@ class Spec:
     rank: tuple[str, bool] | None = None  # (column or "", descending)
     limit: int | None = None
     values: dict[str, dict[bool, list[str]]] = field(default_factory=dict)  # col -> neg -> values
+    listing: bool = False  # "list ..." / "show ...": rows were asked for
 
 
 def quote(value: str) -> str:
@@ -221,6 +222,11 @@ def take_ranking(text: Text, spec: Spec) -> None:
         spec.rank, spec.limit = ("", True), int(m["n"])
     for m in text.take(r"\b(?:limit(?: to)?|first|only)\s+(?P<n>\d+)\b"):
         spec.limit = int(m["n"])
+
+
+def take_listing(text: Text, spec: Spec) -> None:
+    if text.take(r"\b(?:list|show|display|give me)\b"):
+        spec.listing = True
 
 
 # -- filters --------------------------------------------------------------------------------

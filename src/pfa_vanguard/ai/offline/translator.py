@@ -38,11 +38,14 @@ def parse(question: str, vocabulary: Vocabulary, today: date) -> Spec:
     phrases.take_ranking(text, spec)
     phrases.take_flags(text, spec)
     phrases.take_values(text, spec, vocabulary)
+    phrases.take_listing(text, spec)
     leftover = text.leftover()
     if leftover:
         words = ", ".join(f"'{w}'" for w in dict.fromkeys(leftover))
         raise NotUnderstood(f"I did not understand {words} in your question. {CAPABILITIES}")
-    if not (spec.conditions or spec.values or spec.measures or spec.groups or spec.rank):
+    if not (spec.conditions or spec.values or spec.measures or spec.groups or spec.rank) and not (
+        spec.listing
+    ):
         raise NotUnderstood(f"I did not understand your question. {CAPABILITIES}")
     return spec
 
