@@ -9,7 +9,9 @@ call, optimistic lock), with transient failures retried and terminal ones report
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import operator
 import random
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -22,11 +24,12 @@ import httpx
 import orjson
 
 from pfa_vanguard.pems.config import PemsConfig
-from pfa_vanguard.pems.errors import PemsTerminalError, PemsTransientError, where
+from pfa_vanguard.pems.errors import PemsError, PemsTerminalError, PemsTransientError, where
 from pfa_vanguard.pems.mapping import (
     FieldMapping,
     RowError,
     load_mapping,
+    map_pairs,
     map_row,
     normalize_value,
     screen_value,
@@ -34,12 +37,12 @@ from pfa_vanguard.pems.mapping import (
 from pfa_vanguard.pems.records import PemsRecord
 from pfa_vanguard.pems.wire import (
     GridPage,
-    Row,
     WireError,
     error_alerts,
     grid_body,
     is_modified_by_another_user,
     parse_grid_page,
+    record_to_row,
     update_body,
     update_echo,
 )
@@ -49,6 +52,7 @@ log = logging.getLogger(__name__)
 GRIDS = "/grids"
 SCREENS = "/userdefinedscreenservices"
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_PAIR = operator.itemgetter("FIELDNAME", "FIELDVALUE")
 
 
 @dataclass(frozen=True)
@@ -173,37 +177,67 @@ class PemsClient:
         one list per PEMS page, in pfs_id order, as the pages arrive.
 
         Stops when NEXTCURSORPOSITION is empty/null or not larger than the cursor sent, or when
-        a page comes back without DATARECORD; no total count is trusted.
+        a page comes back without DATARECORD; no total count is trusted. The next page is
+        fetched (and converted) while the caller works on the current one.
         """
-        cursor = 0
-        while True:
+
+        async def fetch(cursor: int) -> tuple[list[PemsRecord] | None, int | None]:
             body = grid_body(
                 self.mapping, org, cursor, self.config.page_size, changed_since=changed_since
             )
             page = await self._grid(org, body, cursor)
-            if not page.rows:
-                return
-            yield self._records(page.rows, org, cursor)
-            if page.next_cursor is None or page.next_cursor <= cursor:
-                return
-            cursor = page.next_cursor
+            if not page.records:
+                return None, None
+            return self._records(page, org, cursor), page.next_cursor
+
+        cursor = 0
+        pending = asyncio.ensure_future(fetch(cursor))
+        try:
+            while True:
+                records, next_cursor = await pending
+                if records is None:
+                    return
+                more = next_cursor is not None and next_cursor > cursor
+                if more:
+                    assert next_cursor is not None
+                    cursor = next_cursor
+                    pending = asyncio.ensure_future(fetch(cursor))
+                yield records
+                if not more:
+                    return
+        finally:
+            if not pending.done():
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError, PemsError):
+                    await pending
+            elif not pending.cancelled():
+                pending.exception()  # retrieved: a prefetch nobody waits for fails silently
 
     async def read_record(self, org: str, pfa_id: str) -> PemsRecord | None:
         """The record as PEMS holds it now (grid filtered on pfs_id), or None if it is gone."""
         body = grid_body(self.mapping, org, 0, 10, pfa_id=pfa_id)
         page = await self._grid(org, body, 0, pfa_id)
-        for record in self._records(page.rows or [], org, 0):
+        for record in self._records(page, org, 0):
             if record.pfa_id == pfa_id:
                 return record
         return None
 
-    def _records(self, rows: list[Row], org: str, cursor: int) -> list[PemsRecord]:
+    def _records(self, page: GridPage, org: str, cursor: int) -> list[PemsRecord]:
+        """The page's records through the field mapping; PemsTerminalError for a record that
+        is malformed or has no pfs_id / integer recordid."""
+        mapping = self.mapping
+        records = []
         try:
-            return [map_row(row, self.mapping) for row in rows]
-        except RowError as exc:
+            for index, record in enumerate(page.records or ()):
+                try:
+                    records.append(map_pairs(map(_PAIR, record["DATAFIELD"]), mapping))
+                except (TypeError, KeyError):  # malformed: check it field by field
+                    records.append(map_row(record_to_row(record, index), mapping))
+        except (RowError, WireError) as exc:
             raise PemsTerminalError(
-                f"{where(org, cursor)}: unusable row: {exc}", org=org, cursor=cursor
+                f"{where(org, cursor)}: unusable record: {exc}", org=org, cursor=cursor
             ) from None
+        return records
 
     async def _grid(
         self, org: str, body: dict[str, Any], cursor: int, pfa_id: str | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -61,9 +61,7 @@ class FieldMapping:
     by_field: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
     # How `map_row` treats each alias seen so far (filled lazily; aliases are few).
     id_field: str = field(init=False, repr=False, compare=False)
-    plans: dict[str, tuple[int, str, FieldType]] = field(
-        init=False, repr=False, compare=False, default_factory=dict
-    )
+    plans: dict[object, Plan] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         by_alias = {spec.alias.lower(): spec for spec in self.fields}
@@ -193,79 +191,90 @@ def parse_timestamp(raw: str) -> datetime | None:
 
 
 _TEXT, _CONVERT, _VERSION, _MODIFIED, _UNKNOWN = range(5)
-_CACHE_LIMIT = 200_000
-_caches: dict[FieldType, dict[str, Converted]] = {t: {} for t in FieldType}
+_CACHE_LIMIT = 100_000
+# Converted values by type, memoized: PEMS columns repeat few distinct values (dates, rates,
+# flags), and a 50K-record read converts over a million of them.
+_caches: dict[FieldType, dict[object, Converted]] = {t: {} for t in FieldType}
+
+# How map_row treats one alias: (kind, key in data, memo of conversions, converter).
+Plan = tuple[int, str, dict[object, Converted], Callable[[str], Converted]]
 
 
-def _cached(kind: FieldType, raw: str) -> Converted:
-    """CONVERTERS[kind](raw), memoized: PEMS columns repeat few distinct values (dates, rates,
-    flags), and a 50K-record read converts over a million of them."""
-    cache = _caches[kind]
-    result = cache.get(raw)
-    if result is None:
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        result = cache[raw] = CONVERTERS[kind](raw)
+def _plan(mapping: FieldMapping, alias: object) -> Plan:
+    name = str(alias)
+    key = name.lower()
+    spec = mapping.by_alias.get(key)
+    if key == mapping.version_alias.lower():
+        kind = _VERSION
+    elif key == mapping.modified_alias.lower():
+        kind = _MODIFIED
+    elif spec is None:
+        kind = _UNKNOWN
+    else:
+        kind = _TEXT if spec.type is FieldType.TEXT else _CONVERT
+        return kind, spec.field, _caches[spec.type], CONVERTERS[spec.type]
+    return kind, name, _caches[FieldType.TEXT], convert_text
+
+
+def _convert(plan: Plan, value: object) -> Converted:
+    raw = "" if value is None else str(value)
+    cache = plan[2]
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    result = cache[value] = plan[3](raw)
     return result
 
 
-def _plan(mapping: FieldMapping, alias: str) -> tuple[int, str, FieldType]:
-    key = alias.lower()
-    if key == mapping.version_alias.lower():
-        return _VERSION, alias, FieldType.TEXT
-    if key == mapping.modified_alias.lower():
-        return _MODIFIED, alias, FieldType.TEXT
-    spec = mapping.by_alias.get(key)
-    if spec is None:
-        return _UNKNOWN, alias, FieldType.TEXT
-    return (_TEXT if spec.type is FieldType.TEXT else _CONVERT), spec.field, spec.type
-
-
-def map_row(row: Mapping[str, str | None], mapping: FieldMapping | None = None) -> PemsRecord:
+def map_row(row: Mapping[str, object], mapping: FieldMapping | None = None) -> PemsRecord:
     """Convert one alias-level row (values as PEMS sends them) into a `PemsRecord`.
 
     Pure and total for values: a value that does not convert is kept raw and reported in
     `problems`. Raises `RowError` only when the row has no `pfs_id` or no integer `recordid`,
     since such a row cannot be identified or versioned. `mapping` defaults to the shipped one.
     """
-    if mapping is None:
-        mapping = _shipped()
+    return map_pairs(row.items(), mapping or _shipped())
+
+
+def map_pairs(pairs: Iterable[tuple[object, object]], mapping: FieldMapping) -> PemsRecord:
+    """`map_row` over (alias, value) pairs, e.g. straight from a DATAFIELD list.
+    May raise TypeError for an unhashable value (a JSON list or object)."""
     plans = mapping.plans
     data: dict[str, Any] = {}
     problems: list[str] = []
-    version_raw: str | None = None
-    modified_raw: str | None = None
-    for alias, value in row.items():
-        raw = "" if value is None else value if isinstance(value, str) else str(value)
+    version_raw: object = None
+    modified_raw: object = None
+    for alias, value in pairs:
         plan = plans.get(alias)
         if plan is None:
             plan = plans[alias] = _plan(mapping, alias)
-        kind, name, field_type = plan
+        kind = plan[0]
         if kind == _TEXT:
-            data[name] = raw or None
+            data[plan[1]] = (value or None) if value.__class__ is str else _convert(plan, value)[0]
         elif kind == _CONVERT:
-            converted, problem = _cached(field_type, raw)
-            data[name] = converted
-            if problem is not None:
-                problems.append(f"{name}: {problem}")
+            converted = plan[2].get(value)
+            if converted is None:
+                converted = _convert(plan, value)
+            data[plan[1]] = converted[0]
+            if converted[1] is not None:
+                problems.append(f"{plan[1]}: {converted[1]}")
         elif kind == _UNKNOWN:
-            data[name] = raw
+            data[plan[1]] = "" if value is None else str(value)
         elif kind == _VERSION:
-            version_raw = raw
+            version_raw = value
         else:
-            modified_raw = raw
+            modified_raw = value
     pfa_id = data.get(mapping.id_field)
     if not isinstance(pfa_id, str) or not pfa_id.strip():
         raise RowError(f"a row has no {mapping.id_alias}")
     try:
-        version = int((version_raw or "").strip())
+        version = int(str(version_raw).strip())
     except ValueError:
         raise RowError(
             f"row {pfa_id}: {mapping.version_alias} {version_raw!r} is not an integer"
         ) from None
     modified_at = None
     if modified_raw:
-        modified_at = parse_timestamp(modified_raw)
+        modified_at = parse_timestamp(str(modified_raw))
         if modified_at is None:
             problems.append(f"{mapping.modified_alias}: {modified_raw!r} is not an ISO timestamp")
     return PemsRecord(pfa_id, data, version, modified_at, tuple(problems))

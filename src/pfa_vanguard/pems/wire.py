@@ -10,7 +10,7 @@ from typing import Any
 
 from pfa_vanguard.pems.mapping import FieldMapping
 
-Row = dict[str, str | None]
+Row = dict[str, Any]  # alias -> value as sent (strings, rarely numbers or null)
 
 
 class WireError(ValueError):
@@ -19,12 +19,24 @@ class WireError(ValueError):
 
 @dataclass(frozen=True)
 class GridPage:
-    """One grid answer. `rows` is None when the page came back without DATARECORD;
-    `next_cursor` is None when NEXTCURSORPOSITION was absent, null or empty."""
+    """One grid answer. `records` (the DATARECORD entries, not yet checked one by one) is None
+    when the page came back without DATARECORD; `next_cursor` is None when NEXTCURSORPOSITION
+    was absent, null or empty."""
 
-    rows: list[Row] | None
+    records: list[Any] | None
     next_cursor: int | None
     current_cursor: int | None
+
+    def rows(self) -> list[Row]:
+        """The records as alias -> value rows; raises WireError for a malformed record."""
+        return [record_to_row(record, index) for index, record in enumerate(self.records or ())]
+
+
+def record_to_row(record: object, index: int) -> Row:
+    """One DATARECORD entry as a row; raises WireError naming the entry when malformed."""
+    if not isinstance(record, Mapping):
+        raise WireError(f"DATARECORD[{index}] is not an object")
+    return datafields_to_row(record.get("DATAFIELD"), f"DATARECORD[{index}]")
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -105,10 +117,15 @@ def result_data(payload: object) -> Mapping[str, Any]:
 
 
 def datafields_to_row(fields: object, where: str) -> Row:
-    """A `DATAFIELD` list as an alias -> string row (values kept as sent; numbers stringified)."""
+    """A `DATAFIELD` list as an alias -> value row (values as sent; `map_row` stringifies)."""
+    listing: Any = fields
+    try:  # the common, well-formed case at full speed (map_row stringifies non-str values)
+        return {field["FIELDNAME"]: field["FIELDVALUE"] for field in listing}
+    except (TypeError, KeyError):
+        pass
     if not isinstance(fields, Sequence) or isinstance(fields, str | bytes):
         raise WireError(f"{where}: DATAFIELD is not a list")
-    row: Row = {}
+    row = {}
     for item in fields:
         if not isinstance(item, Mapping) or not isinstance(item.get("FIELDNAME"), str):
             raise WireError(f"{where}: a DATAFIELD entry has no FIELDNAME")
@@ -127,14 +144,9 @@ def parse_grid_page(payload: object) -> GridPage:
         return GridPage(None, next_cursor, current)
     if isinstance(records, Mapping):  # some tenants send a lone record unwrapped
         records = [records]
-    if not isinstance(records, Sequence) or isinstance(records, str | bytes):
+    if not isinstance(records, list):
         raise WireError("DATARECORD is not a list")
-    rows = []
-    for index, record in enumerate(records):
-        if not isinstance(record, Mapping):
-            raise WireError(f"DATARECORD[{index}] is not an object")
-        rows.append(datafields_to_row(record.get("DATAFIELD"), f"DATARECORD[{index}]"))
-    return GridPage(rows, next_cursor, current)
+    return GridPage(records, next_cursor, current)
 
 
 def error_alerts(payload: object) -> list[str]:

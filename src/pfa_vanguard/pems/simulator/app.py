@@ -22,7 +22,7 @@ from pfa_vanguard.pems.simulator.service import answer_grid, answer_update
 from pfa_vanguard.pems.simulator.state import SimError, SimulatorState
 
 PEMS_PREFIX = "/axis/restservices"
-Handler = Callable[[SimulatorState, str, Mapping[str, Any]], dict[str, Any]]
+Handler = Callable[[SimulatorState, str, Mapping[str, Any]], dict[str, Any] | bytes]
 
 
 def _json(payload: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -118,6 +118,8 @@ async def _pems_call(state: SimulatorState, request: Request, route: str, handle
             await asyncio.sleep(fault.delay_ms / 1000)
         elif (late := _fault_response(fault)) is not None:
             return late
+    if isinstance(payload, bytes):
+        return Response(payload, media_type="application/json")
     return _json(payload)
 
 

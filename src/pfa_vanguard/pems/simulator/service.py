@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
+
 from pfa_vanguard.pems.simulator.generator import COLUMNS, format_modified
-from pfa_vanguard.pems.simulator.state import SimError, SimulatorState
+from pfa_vanguard.pems.simulator.state import OrgData, SimError, SimulatorState
 
 # Screen CUPFA2: screen field -> (alias, kind). Keys identify the record; the plan window is
 # the budget baseline and is protected.
@@ -110,8 +112,19 @@ def _matches(row: Mapping[str, str], filters: list[tuple[str, str, str]]) -> boo
     return True
 
 
-def answer_grid(state: SimulatorState, header_org: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    """One page of `POST /grids` (cursor pagination, sorted on pfs_id)."""
+def _encoded(state: SimulatorState, data: OrgData, pfa_id: str) -> bytes:
+    """One DATARECORD as JSON, cached until the row is replaced or the columns drift."""
+    row = data.rows[pfa_id]
+    hit = data.encoded.get(pfa_id)
+    if hit is not None and hit[0] is row:
+        return hit[1]
+    blob = orjson.dumps({"DATAFIELD": datafields(state, state.view(row))})
+    data.encoded[pfa_id] = (row, blob)
+    return blob
+
+
+def answer_grid(state: SimulatorState, header_org: str, body: Mapping[str, Any]) -> bytes:
+    """One page of `POST /grids` (cursor pagination, sorted on pfs_id), as JSON bytes."""
     grid = body.get("GRID")
     if not isinstance(grid, Mapping):
         raise SimError("GRID is required")
@@ -139,15 +152,11 @@ def answer_grid(state: SimulatorState, header_org: str, body: Mapping[str, Any])
     with state.lock:
         data = state.org(org)
         ids = data.ids[::-1] if descending else data.ids
-        rows = data.rows
         if rest:
-            views = (state.view(rows[i]) for i in ids)
-            selected = [row for row in views if _matches(row, rest)]
-            total, page = len(selected), selected[cursor : cursor + size]
-        else:
-            total = len(ids)
-            page = [state.view(rows[i]) for i in ids[cursor : cursor + size]]
-        records = [{"DATAFIELD": datafields(state, row)} for row in page]
+            rows = data.rows
+            ids = [i for i in ids if _matches(state.view(rows[i]), rest)]
+        total, page = len(ids), ids[cursor : cursor + size]
+        records = [_encoded(state, data, pfa_id) for pfa_id in page]
         options = state.options
     result: dict[str, Any] = {"CURRENTCURSORPOSITION": cursor}
     end = cursor + len(page)
@@ -161,9 +170,10 @@ def answer_grid(state: SimulatorState, header_org: str, body: Mapping[str, Any])
         ]
     if options.send_count:
         result["RECORDS"] = len(page)
+    inner = orjson.dumps(result)
     if page:
-        result["DATARECORD"] = records
-    return envelope(result)
+        inner = inner[:-1] + b',"DATARECORD":[' + b",".join(records) + b"]}"
+    return b'{"ErrorAlert":[],"Result":{"ResultData":' + inner + b"}}"
 
 
 # --- screen writes ----------------------------------------------------------------------------

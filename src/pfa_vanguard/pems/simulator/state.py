@@ -52,6 +52,8 @@ class OrgData:
         self.seed = seed
         self._rows: dict[str, dict[str, str]] | None = None
         self._ids: list[str] = []
+        # pfs_id -> (row, its DATARECORD JSON): serving a page re-encodes only changed rows.
+        self.encoded: dict[str, tuple[dict[str, str], bytes]] = {}
 
     @property
     def rows(self) -> dict[str, dict[str, str]]:
@@ -82,6 +84,7 @@ class OrgData:
         rows = self.rows
         if rows.pop(pfa_id, None) is None:
             return False
+        self.encoded.pop(pfa_id, None)
         index = bisect.bisect_left(self._ids, pfa_id)
         del self._ids[index]
         return True
@@ -197,6 +200,8 @@ class SimulatorState:
         """Every row gains column `alias` (with `value`) from now on; versions do not move."""
         with self.lock:
             self.drift[alias] = (value, datatype)
+            for data in self.orgs.values():
+                data.encoded.clear()
 
     def delete(self, org: str, pfa_ids: Iterable[str]) -> list[str]:
         """Remove records; returns the pfs_ids that existed."""
