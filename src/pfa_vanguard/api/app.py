@@ -3,7 +3,8 @@ its lifespan opens the pool and the shared services on `app.state`:
 
 - `settings`, `database_url`, `pool` (AsyncConnectionPool of dict-row connections),
 - `tokens` (TokenService), `login_limiter` (LoginLimiter),
-- `snapshots` (the mirror's encoded-record cache, shared by every request of this process),
+- `caches`: the mirror's encoded snapshots, drafted records and re-compressed chunks
+  (api/merged_read.py), shared by every request of this process,
 - whatever the `LIFESPANS` of `api/routes/__init__.py` add.
 """
 
@@ -19,9 +20,11 @@ from starlette.middleware.gzip import GZipMiddleware
 from pfa_vanguard import __version__
 from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
 from pfa_vanguard.api.errors import install_error_handlers
+from pfa_vanguard.api.merged_read import Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
 from pfa_vanguard.api.web import install_web_ui
 from pfa_vanguard.db.connection import make_pool, prepare_database
+from pfa_vanguard.drafts.overlay import OverlayCache
 from pfa_vanguard.mirror.snapshots import SnapshotCache
 from pfa_vanguard.settings import Settings
 
@@ -45,7 +48,12 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         app.state.pool = pool
         app.state.tokens = TokenService(load_secret_key(settings), settings.token_ttl_minutes)
         app.state.login_limiter = LoginLimiter()
-        app.state.snapshots = SnapshotCache(budget_bytes=settings.cache_mb * 1024 * 1024)
+        budget = settings.cache_mb * 1024 * 1024
+        app.state.caches = Caches(
+            snapshots=SnapshotCache(budget_bytes=budget * 9 // 10),
+            overlays=OverlayCache(),
+            segments=SegmentCache(budget_bytes=budget // 10),
+        )
         try:
             async with AsyncExitStack() as stack:
                 for extra in LIFESPANS:

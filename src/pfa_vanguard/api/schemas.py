@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -49,3 +50,70 @@ class HealthResponse(Wire):
     status: str = Field(description="ok | degraded (a sync is later than twice its interval)")
     database: str
     orgs: list[HealthOrg]
+
+
+class MergedRecord(Wire):
+    id: str
+    data: dict[str, Any] = Field(description="the merged record with derived fields")
+    has_draft: bool
+    state: Literal["pristine", "draft", "conflict", "orphaned"]
+
+
+class MergedRecords(Wire):
+    """GET /api/pfa/{org} (documented only: the body is assembled from cached bytes)."""
+
+    records: list[MergedRecord]
+    total: int = Field(description="records the filters select (all pages)")
+    next_cursor: str | None
+    last_synced_at: datetime | None
+    stale: bool
+    has_drafts: bool = Field(description="the caller has drafts in this organization")
+
+
+class FieldConflict(BaseModel):
+    base: Any
+    theirs: Any
+    mine: Any
+
+
+class RecordDetail(Wire):
+    id: str
+    baseline: dict[str, Any]
+    draft: dict[str, Any] | None
+    merged: dict[str, Any]
+    base_version: int | None
+    pems_version: int | None
+    state: Literal["pristine", "draft", "conflict", "orphaned"]
+    conflict: dict[str, FieldConflict] | None
+    last_synced_at: datetime | None = None
+    draft_modified_at: datetime | None = None
+    orphaned_at: datetime | None = None
+
+
+class DraftIn(Wire):
+    record_id: str = Field(min_length=1, max_length=200)
+    changes: dict[str, Any] = Field(description="field: value; null resets a field to baseline")
+
+
+class DraftOut(Wire):
+    record_id: str
+    changes: dict[str, Any]
+    base_version: int
+    base_values: dict[str, Any]
+    pems_version: int | None
+    state: Literal["draft", "conflict", "orphaned"]
+    conflict: dict[str, FieldConflict] | None
+    merged: dict[str, Any] = Field(description="baseline + changes, derived fields recomputed")
+    created_at: datetime
+    modified_at: datetime
+    orphaned_at: datetime | None
+
+
+class SaveDraftsResponse(Wire):
+    saved: list[DraftOut] = Field(description="the drafts of the records saved, as they are now")
+    removed: list[str] = Field(description="records whose draft became empty and was deleted")
+
+
+class DiscardResponse(Wire):
+    discarded: list[str]
+    count: int

@@ -1,10 +1,237 @@
-"""Per-organization snapshots of the mirror, encoded once per change (filled in next)."""
+"""Per-organization snapshots of the mirror, encoded once per change, kept in process memory.
+
+Guarantees:
+- A snapshot is keyed by database state only (`organizations.mirror_version` and the highest
+  `pfa_mirror.change_seq` it has applied), never by process state: every API process serving
+  the same database converges on the same bytes.
+- Catching up reads only what changed (`change_seq` above the snapshot's watermark, plus the
+  removal log); migration 0020 makes change numbers increase in commit order per organization,
+  so nothing committed late is skipped. A large change (a first load, a mass update) rebuilds.
+- Snapshots are immutable: a refresh builds a new one (sharing unchanged chunks), so requests
+  in flight keep a consistent view. CPU work runs in a worker thread.
+- The records are split into chunks of about `chunk_records` records in id order, each
+  compressed once on its own (mirror/deflate.py), so a full-organization body is a join.
+- Total size is bounded by `budget_bytes`; the least recently used organizations are dropped.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import bisect
+import itertools
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from pfa_vanguard.db.queries import load
+from pfa_vanguard.mirror.deflate import Segment, compress_segment
+from pfa_vanguard.mirror.encode import FastJsonLoader, encode_baseline_row
+
+_log = logging.getLogger(__name__)
+
+Pool = AsyncConnectionPool[AsyncConnection[dict[str, Any]]]
+_SERIALS = itertools.count(1)
+_RECORD_OVERHEAD = 120  # bytes of dict/list bookkeeping per record, for the budget
+REBUILD_FRACTION = 0.3  # catch up incrementally below this share of changed records
+
+
+def _q(name: str) -> Any:
+    return load("pfa_vanguard.mirror")[name]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A run of records in id order, compressed on its own. `serial` identifies the content."""
+
+    ids: tuple[str, ...]
+    segment: Segment
+    serial: int
+
+    @property
+    def first(self) -> str:
+        return self.ids[0]
+
+
+def build_chunk(ids: Iterable[str], entries: Mapping[str, bytes], level: int = 6) -> Chunk:
+    ordered = tuple(ids)
+    raw = b",".join(entries[i] for i in ordered)
+    return Chunk(ids=ordered, segment=compress_segment(raw, level), serial=next(_SERIALS))
+
+
+@dataclass(frozen=True)
+class OrgSnapshot:
+    """The encoded baseline of one organization at `version` (watermark: `change_seq`)."""
+
+    org_id: int
+    version: int
+    watermark: int
+    entries: Mapping[str, bytes]
+    chunks: tuple[Chunk, ...]
+    built_at: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", [c.first for c in self.chunks])
+
+    @property
+    def size_bytes(self) -> int:
+        raw = sum(len(e) for e in self.entries.values())
+        packed = sum(c.segment.size for c in self.chunks)
+        return raw + packed + _RECORD_OVERHEAD * len(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def chunk_index(self, record_id: str) -> int:
+        """Index of the chunk that holds (or would hold) `record_id`."""
+        starts: list[str] = self._starts  # type: ignore[attr-defined]
+        return max(bisect.bisect_right(starts, record_id) - 1, 0)
+
+
+def _chunked(ids: list[str], entries: Mapping[str, bytes], size: int) -> tuple[Chunk, ...]:
+    return tuple(build_chunk(ids[i : i + size], entries) for i in range(0, len(ids), size))
+
+
+def build_snapshot(
+    org_id: int, version: int, rows: list[dict[str, Any]], removed_max: int, chunk_records: int
+) -> OrgSnapshot:
+    """A snapshot from every row of the organization (CPU-bound: run in a thread)."""
+    entries = {row["id"]: encode_baseline_row(row) for row in rows}
+    watermark = max([removed_max, *(int(r["change_seq"]) for r in rows)], default=0)
+    ids = sorted(entries)
+    return OrgSnapshot(org_id, version, watermark, entries, _chunked(ids, entries, chunk_records))
+
+
+def apply_changes(
+    old: OrgSnapshot,
+    version: int,
+    rows: list[dict[str, Any]],
+    removed: list[dict[str, Any]],
+    chunk_records: int,
+) -> OrgSnapshot:
+    """`old` with rows written and records removed since its watermark (CPU-bound)."""
+    entries = dict(old.entries)
+    touched: dict[int, set[str]] = {}  # chunk index -> the ids it will hold
+
+    def slot(record_id: str) -> set[str]:
+        index = old.chunk_index(record_id)
+        if index not in touched:
+            touched[index] = set(old.chunks[index].ids) if old.chunks else set()
+        return touched[index]
+
+    for gone in removed:
+        if entries.pop(gone["id"], None) is not None:
+            slot(gone["id"]).discard(gone["id"])
+    for row in rows:
+        entries[row["id"]] = encode_baseline_row(row)
+        slot(row["id"]).add(row["id"])
+    chunks: list[Chunk] = []
+    for index in range(max(len(old.chunks), 1)):
+        if index not in touched:
+            if index < len(old.chunks):
+                chunks.append(old.chunks[index])
+            continue
+        ordered = sorted(touched[index])
+        if len(ordered) > 2 * chunk_records:
+            chunks.extend(_chunked(ordered, entries, chunk_records))
+        elif ordered:
+            chunks.append(build_chunk(ordered, entries))
+    watermark = max(
+        [
+            old.watermark,
+            *(int(r["change_seq"]) for r in rows),
+            *(int(r["change_seq"]) for r in removed),
+        ]
+    )
+    return OrgSnapshot(old.org_id, version, watermark, entries, tuple(chunks))
+
 
 class SnapshotCache:
-    """In-process cache of encoded mirror records, keyed by database versions."""
+    """The snapshots of this process, at most `budget_bytes` in total (LRU by organization)."""
 
-    def __init__(self, budget_bytes: int) -> None:
+    def __init__(self, budget_bytes: int, chunk_records: int = 64) -> None:
         self.budget_bytes = budget_bytes
+        self.chunk_records = chunk_records
+        self._snapshots: OrderedDict[int, OrgSnapshot] = OrderedDict()
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def peek(self, org_id: int) -> OrgSnapshot | None:
+        return self._snapshots.get(org_id)
+
+    async def get(self, pool: Pool, org_id: int, version: int) -> OrgSnapshot:
+        """The organization's snapshot at `version` or later, caught up if needed."""
+        current = self._snapshots.get(org_id)
+        if current is not None and current.version >= version:
+            self._snapshots.move_to_end(org_id)
+            return current
+        lock = self._locks.setdefault(org_id, asyncio.Lock())
+        async with lock:
+            current = self._snapshots.get(org_id)
+            if current is None or current.version < version:
+                current = await self._refresh(pool, org_id, current)
+                self._store(current)
+            return current
+
+    def _store(self, snapshot: OrgSnapshot) -> None:
+        self._snapshots[snapshot.org_id] = snapshot
+        self._snapshots.move_to_end(snapshot.org_id)
+        total = sum(s.size_bytes for s in self._snapshots.values())
+        while total > self.budget_bytes and len(self._snapshots) > 1:
+            org_id, dropped = self._snapshots.popitem(last=False)
+            total -= dropped.size_bytes
+            _log.info("snapshot of organization %s dropped (cache budget)", org_id)
+
+    async def _read(
+        self, pool: Pool, org_id: int, since: int
+    ) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]], int]:
+        """(version, rows changed since, removals since, records now) from one consistent
+        database snapshot."""
+        async with pool.connection() as conn:
+            try:
+                await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cur = conn.cursor()
+                cur.adapters.register_loader("jsonb", FastJsonLoader)
+                params = {"org_id": org_id, "since": since}
+                await cur.execute(_q("org_state"), params)
+                state = await cur.fetchone()
+                await cur.execute(_q("count_rows"), params)
+                count = await cur.fetchone()
+                await cur.execute(_q("removed_since"), params)
+                removed = await cur.fetchall()
+                await cur.execute(_q("rows_since"), params)
+                rows = await cur.fetchall()
+            finally:
+                await conn.rollback()
+        version = int(state["mirror_version"]) if state else 0
+        return version, rows, removed, int(count["n"]) if count else 0
+
+    async def _refresh(self, pool: Pool, org_id: int, old: OrgSnapshot | None) -> OrgSnapshot:
+        started = time.perf_counter()
+        since = old.watermark if old is not None else 0
+        version, rows, removed, total = await self._read(pool, org_id, since)
+        if old is not None and len(rows) > REBUILD_FRACTION * max(total, 1):
+            old = None  # a mass change: rebuilding is cheaper than patching
+            version, rows, removed, total = await self._read(pool, org_id, 0)
+        if old is not None:
+            snapshot = await asyncio.to_thread(
+                apply_changes, old, version, rows, removed, self.chunk_records
+            )
+        else:
+            removed_max = max((int(r["change_seq"]) for r in removed), default=0)
+            snapshot = await asyncio.to_thread(
+                build_snapshot, org_id, version, rows, removed_max, self.chunk_records
+            )
+        _log.info(
+            "snapshot of organization %s at version %s: %d records, %d rows read, %.0f ms",
+            org_id,
+            version,
+            len(snapshot),
+            len(rows),
+            (time.perf_counter() - started) * 1000,
+        )
+        return snapshot

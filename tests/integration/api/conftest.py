@@ -11,6 +11,7 @@ import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,10 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from pydantic import SecretStr
 
-from pfa_vanguard.accounts.repository import add_user
+from pfa_vanguard.accounts.passwords import hash_password
 from pfa_vanguard.api.app import create_app
 from pfa_vanguard.settings import Settings
-from tests.factories import insert_records, make_record
+from tests.factories import insert_records, make_org, make_record
 
 PASSWORD = "pw"
 USERS = [
@@ -92,6 +93,31 @@ class World:
     records: dict[str, list[dict[str, Any]]]
 
 
+@cache
+def password_hash() -> str:
+    """One Argon2 hash of PASSWORD for every seeded user (hashing is slow on purpose)."""
+    return hash_password(PASSWORD)
+
+
+async def add_member(
+    conn: AsyncConnection[dict[str, Any]], username: str, org_id: int, role: str
+) -> int:
+    """Create the user (password PASSWORD) if needed and grant `role` in the organization."""
+    cur = await conn.execute(
+        "INSERT INTO users (username, password_hash) VALUES (%s, %s) "
+        "ON CONFLICT (username) DO UPDATE SET username = EXCLUDED.username RETURNING id",
+        [username, password_hash()],
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    await conn.execute(
+        "INSERT INTO memberships (user_id, organization_id, role) VALUES (%s, %s, %s) "
+        "ON CONFLICT (user_id, organization_id) DO UPDATE SET role = EXCLUDED.role",
+        [row["id"], org_id, role],
+    )
+    return int(row["id"])
+
+
 async def seed_world(db_url: str, alpha_records: int = 120, beta_records: int = 30) -> World:
     rng = random.Random(7)
     records = {
@@ -99,10 +125,9 @@ async def seed_world(db_url: str, alpha_records: int = 120, beta_records: int = 
         "BETA": [make_record(rng, "BETA", n) for n in range(1, beta_records + 1)],
     }
     async with await AsyncConnection.connect(db_url, row_factory=dict_row) as conn:
+        orgs = {code: await make_org(conn, code) for code in ("ALPHA", "BETA")}
         for username, org, role in USERS:
-            await add_user(conn, username, PASSWORD, org, role)
-        cur = await conn.execute("SELECT code, id FROM organizations")
-        orgs = {r["code"]: int(r["id"]) for r in await cur.fetchall()}
+            await add_member(conn, username, orgs[org], role)
         for code, recs in records.items():
             await insert_records(conn, orgs[code], recs)
         await conn.execute("UPDATE organizations SET last_synced_at = now(), mirror_version = 1")

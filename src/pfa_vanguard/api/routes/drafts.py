@@ -1,7 +1,83 @@
-"""Routes of the drafts area (filled in by later steps)."""
+"""The caller's drafts in one organization: list, save (one or many), delete one, discard all."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path
+
+from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg
+from pfa_vanguard.api.schemas import DiscardResponse, DraftIn, DraftOut, SaveDraftsResponse
+from pfa_vanguard.domain.costs import with_derived
+from pfa_vanguard.drafts import service
+from pfa_vanguard.errors import BadRequest
 
 router = APIRouter(prefix="/api", tags=["drafts"])
+
+MAX_BATCH = 5000
+
+
+def draft_out(draft: service.Draft) -> DraftOut:
+    return DraftOut(
+        record_id=draft.record_id,
+        changes=draft.changes,
+        base_version=draft.base_version,
+        base_values=draft.base_values,
+        pems_version=draft.pems_version,
+        state=draft.state,
+        conflict=draft.conflict or None,
+        merged=with_derived(draft.merged),
+        created_at=draft.created_at,
+        modified_at=draft.modified_at,
+        orphaned_at=draft.orphaned_at,
+    )
+
+
+@router.get("/pfa/{org}/drafts", response_model=list[DraftOut])
+async def list_drafts(ctx: ViewerOrg, conn: DbConn) -> list[DraftOut]:
+    """The caller's drafts in this organization (orphaned ones included), by record id."""
+    return [draft_out(d) for d in await service.list_drafts(conn, ctx.user.id, ctx.org_id)]
+
+
+@router.post("/pfa/{org}/draft", response_model=SaveDraftsResponse)
+async def save_drafts(
+    ctx: EditorOrg,
+    conn: DbConn,
+    body: Annotated[DraftIn | list[DraftIn], Body()],
+) -> SaveDraftsResponse:
+    """Save `{"recordId", "changes"}` or a list of them, merged into existing drafts. All or
+    nothing: 422 names every refused field of every record; 404 for an unknown record."""
+    items = body if isinstance(body, list) else [body]
+    if not items:
+        raise BadRequest("nothing to save: send {recordId, changes} or a non-empty list of them")
+    if len(items) > MAX_BATCH:
+        raise BadRequest(f"at most {MAX_BATCH} drafts per request, got {len(items)}")
+    result = await service.save_drafts(
+        conn,
+        ctx.user.id,
+        ctx.org_id,
+        [service.DraftInput(i.record_id, i.changes) for i in items],
+        ctx.code,
+    )
+    saved = (
+        await service.list_drafts(conn, ctx.user.id, ctx.org_id, result.saved)
+        if result.saved
+        else []
+    )
+    return SaveDraftsResponse(saved=[draft_out(d) for d in saved], removed=result.removed)
+
+
+@router.delete("/pfa/{org}/drafts/{record_id}", response_model=DiscardResponse)
+async def delete_draft(
+    ctx: EditorOrg, conn: DbConn, record_id: Annotated[str, Path(max_length=200)]
+) -> DiscardResponse:
+    """Drop the caller's draft of one record (404 when there is none)."""
+    await service.delete_draft(conn, ctx.user.id, ctx.org_id, record_id)
+    return DiscardResponse(discarded=[record_id], count=1)
+
+
+@router.post("/pfa/{org}/discard", response_model=DiscardResponse)
+async def discard(ctx: EditorOrg, conn: DbConn) -> DiscardResponse:
+    """Drop all the caller's drafts in this organization (never another's, never elsewhere)."""
+    gone = await service.discard_drafts(conn, ctx.user.id, ctx.org_id)
+    return DiscardResponse(discarded=gone, count=len(gone))

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 
 from pfa_vanguard.accounts import repository as accounts
 from pfa_vanguard.api.deps import Conn, DbConn, User, app_settings
 from pfa_vanguard.api.schemas import OrgSummary
+from pfa_vanguard.mirror.freshness import is_stale
 from pfa_vanguard.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["orgs"])
-
-
-def is_stale(last_synced_at: datetime | None, settings: Settings, now: datetime) -> bool:
-    """Older than `stale_after_minutes` (30 by default), or never synced."""
-    if last_synced_at is None:
-        return True
-    return now - last_synced_at > timedelta(minutes=settings.stale_after_minutes)
 
 
 async def org_summaries(

@@ -1,7 +1,135 @@
-"""Routes of the records area (filled in by later steps)."""
+"""The merged read of an organization, and one record in detail."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request
+from starlette.responses import Response
+
+from pfa_vanguard.api.deps import DbConn, ViewerOrg, app_pool, app_settings
+from pfa_vanguard.api.merged_read import Caches, ReadQuery, merged_read
+from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
+from pfa_vanguard.db.queries import load
+from pfa_vanguard.domain.costs import with_derived
+from pfa_vanguard.domain.drafts import merge
+from pfa_vanguard.drafts.service import list_drafts
+from pfa_vanguard.errors import NotFound
+from pfa_vanguard.mirror.filters import RecordFilter, SortOrder
 
 router = APIRouter(prefix="/api", tags=["records"])
+
+_Values = Annotated[list[str] | None, Query(max_length=50)]
+
+_MERGED_READ_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"model": MergedRecords, "description": "merged records (baseline + your drafts)"},
+    304: {"description": "not modified since the ETag given in If-None-Match"},
+}
+
+
+@router.get("/pfa/{org}", responses=_MERGED_READ_DOC, response_class=Response)
+async def read_records(
+    ctx: ViewerOrg,
+    conn: DbConn,
+    request: Request,
+    category: _Values = None,
+    forecast_category: Annotated[list[str] | None, Query(alias="forecastCategory")] = None,
+    source: _Values = None,
+    area: _Values = None,
+    dor: _Values = None,
+    date_from: Annotated[
+        date | None, Query(alias="from", description="forecast window ends on or after")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="forecast window starts on or before")
+    ] = None,
+    q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
+    has_draft: Annotated[bool | None, Query(alias="hasDraft")] = None,
+    sort: Annotated[
+        str | None, Query(description="field, -field for descending; default id")
+    ] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=100_000, description="page size; none: all")
+    ] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=2000, description="nextCursor of the page before")
+    ] = None,
+    accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
+    if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """Every record of the organization (or those the filters select) with the caller's
+    drafts applied; filters see merged values. Each record: id, data (with derived costs),
+    hasDraft, state (pristine | draft | conflict | orphaned)."""
+    query = ReadQuery(
+        filter=RecordFilter(
+            category=tuple(category or ()),
+            forecast_category=tuple(forecast_category or ()),
+            source=tuple(source or ()),
+            area=tuple(area or ()),
+            dor=tuple(dor or ()),
+            date_from=date_from,
+            date_to=date_to,
+            q=q or None,
+            has_draft=has_draft,
+        ),
+        sort=SortOrder.parse(sort),
+        limit=limit,
+        cursor=cursor,
+    )
+    caches: Caches = request.app.state.caches
+    return await merged_read(
+        conn,
+        app_pool(request),
+        caches,
+        app_settings(request),
+        ctx,
+        query,
+        accept_encoding=accept_encoding,
+        if_none_match=if_none_match,
+    )
+
+
+@router.get("/pfa/{org}/records/{record_id}", response_model=RecordDetail)
+async def record_detail(
+    ctx: ViewerOrg,
+    conn: DbConn,
+    record_id: Annotated[str, Path(max_length=200)],
+) -> RecordDetail:
+    """Baseline, the caller's draft, the merged record, versions, state and conflict detail."""
+    cur = await conn.execute(
+        load("pfa_vanguard.mirror")["baseline_rows"], {"org_id": ctx.org_id, "ids": [record_id]}
+    )
+    row = await cur.fetchone()
+    drafts = await list_drafts(conn, ctx.user.id, ctx.org_id, [record_id])
+    draft = drafts[0] if drafts else None
+    if row is None and draft is None:
+        raise NotFound(f"no record {record_id!r} in {ctx.code}")
+    if draft is None:
+        assert row is not None
+        baseline = with_derived(row["data"])
+        return RecordDetail(
+            id=record_id,
+            baseline=baseline,
+            draft=None,
+            merged=baseline,
+            base_version=None,
+            pems_version=int(row["pems_version"]),
+            state="pristine",
+            conflict=None,
+            last_synced_at=row["last_synced_at"],
+        )
+    conflict = draft.conflict
+    return RecordDetail(
+        id=record_id,
+        baseline=with_derived(draft.baseline),
+        draft=draft.changes,
+        merged=with_derived(merge(draft.baseline, draft.changes)),
+        base_version=draft.base_version,
+        pems_version=draft.pems_version,
+        state=draft.state,
+        conflict=conflict or None,
+        last_synced_at=row["last_synced_at"] if row else None,
+        draft_modified_at=draft.modified_at,
+        orphaned_at=draft.orphaned_at,
+    )

@@ -1,0 +1,280 @@
+"""GET /api/pfa/{org}: the baseline snapshot with the caller's drafts spliced in.
+
+Per request the database is asked only for the organization's version, the caller's draft
+fingerprints and (with filters) the matching ids; records come from the snapshot's encoded
+bytes. The whole organization without filters is a join of pre-compressed chunks, only the
+chunks holding the caller's drafts compressed again (and those are cached by content).
+Filters apply to merged values: SQL on the baseline minus drafted ids, Python on the drafted
+records. ETag = hash(version, drafts fingerprint, query, sync time) → If-None-Match → 304.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import heapq
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from psycopg import sql
+from starlette.responses import Response, StreamingResponse
+
+from pfa_vanguard.api.deps import Conn, OrgContext, Pool
+from pfa_vanguard.db.queries import load
+from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
+from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
+from pfa_vanguard.mirror.deflate import Segment, compress_segment, zlib_body
+from pfa_vanguard.mirror.filters import RecordFilter, SortOrder
+from pfa_vanguard.mirror.freshness import is_stale
+from pfa_vanguard.mirror.snapshots import OrgSnapshot, SnapshotCache
+from pfa_vanguard.settings import Settings
+
+FORMAT = "1"  # bump when the body's shape changes: old ETags must not match
+_SEP = compress_segment(b",")
+_MIN_COMPRESS = 1024
+
+
+@dataclass(frozen=True)
+class ReadQuery:
+    filter: RecordFilter
+    sort: SortOrder
+    limit: int | None = None
+    cursor: str | None = None
+
+    @property
+    def whole_org(self) -> bool:
+        return (
+            self.filter.is_empty and self.sort == SortOrder() and not self.limit and not self.cursor
+        )
+
+    def canonical(self) -> str:
+        return f"{self.filter.canonical()}|{self.sort}|{self.limit}|{self.cursor}"
+
+
+class SegmentCache:
+    """Chunks compressed with a caller's drafts in them, by content (LRU, byte budget)."""
+
+    def __init__(self, budget_bytes: int) -> None:
+        self.budget_bytes = budget_bytes
+        self._size = 0
+        self._segments: OrderedDict[tuple[int, bytes], Segment] = OrderedDict()
+
+    def get_or_build(self, serial: int, digest: bytes, raw: Sequence[bytes]) -> Segment:
+        key = (serial, digest)
+        found = self._segments.get(key)
+        if found is not None:
+            self._segments.move_to_end(key)
+            return found
+        segment = compress_segment(b",".join(raw), level=1)
+        self._segments[key] = segment
+        self._size += segment.size
+        while self._size > self.budget_bytes and self._segments:
+            _, dropped = self._segments.popitem(last=False)
+            self._size -= dropped.size
+        return segment
+
+
+@dataclass(frozen=True)
+class Caches:
+    snapshots: SnapshotCache
+    overlays: OverlayCache
+    segments: SegmentCache
+
+
+def accepts_deflate(header: str | None) -> bool:
+    for part in (header or "").split(","):
+        token, _, params = part.strip().partition(";")
+        if token.strip().lower() == "deflate":
+            q = params.strip().removeprefix("q=")
+            return not (params and q.replace(".", "", 1).isdigit() and float(q) == 0)
+    return False
+
+
+def _suffix(
+    total: int, next_cursor: str | None, synced: datetime | None, stale: bool, drafts: bool
+) -> bytes:
+    meta = {
+        "total": total,
+        "nextCursor": next_cursor,
+        "lastSyncedAt": synced,
+        "stale": stale,
+        "hasDrafts": drafts,
+    }
+    return b"]," + orjson.dumps(meta)[1:]
+
+
+_PREFIX = b'{"records":['
+
+
+async def merged_read(
+    conn: Conn,
+    pool: Pool,
+    caches: Caches,
+    settings: Settings,
+    ctx: OrgContext,
+    query: ReadQuery,
+    *,
+    accept_encoding: str | None,
+    if_none_match: str | None,
+) -> Response:
+    cur = await conn.execute(load("pfa_vanguard.mirror")["last_synced"], {"org_id": ctx.org_id})
+    state = await cur.fetchone()
+    version = int(state["mirror_version"]) if state else 0
+    synced: datetime | None = state["last_synced_at"] if state else None
+    stale = is_stale(synced, settings, datetime.now(UTC))
+    overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id)
+    tag = hashlib.blake2b(
+        "|".join(
+            [
+                FORMAT,
+                str(ctx.org_id),
+                str(version),
+                overlay.fingerprint,
+                query.canonical(),
+                str(synced),
+                str(stale),
+            ]
+        ).encode(),
+        digest_size=16,
+    ).hexdigest()
+    etag = f'W/"{tag}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "private, no-cache",
+        "Vary": "Accept-Encoding, Authorization",
+    }
+    if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
+        return Response(status_code=304, headers=headers)
+    snapshot = await caches.snapshots.get(pool, ctx.org_id, version)
+    deflate = accepts_deflate(accept_encoding)
+    if query.whole_org:
+        return _whole_org(snapshot, overlay, caches.segments, synced, stale, deflate, headers)
+    items = await _selected(conn, snapshot, overlay, query, ctx.org_id)
+    start = 0
+    if query.cursor:
+        start = bisect.bisect_right(
+            items, decode_cursor(query.sort, query.cursor), key=lambda i: i[0]
+        )
+    end = len(items) if not query.limit else min(start + query.limit, len(items))
+    page = items[start:end]
+    next_cursor = None
+    if end < len(items) and page:
+        _, record_id, value, _ = page[-1]
+        next_cursor = encode_cursor(query.sort, record_id, value)
+    body = b"".join(
+        [
+            _PREFIX,
+            b",".join(entry for *_, entry in page),
+            _suffix(len(items), next_cursor, synced, stale, bool(overlay)),
+        ]
+    )
+    if deflate and len(body) >= _MIN_COMPRESS:
+        headers["Content-Encoding"] = "deflate"
+        body = zlib.compress(body, 1)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+Item = tuple[tuple[Any, ...], str, Any, bytes]  # (sort key, id, sort value, encoded record)
+
+
+async def _selected(
+    conn: Conn, snapshot: OrgSnapshot, overlay: Overlay, query: ReadQuery, org_id: int
+) -> list[Item]:
+    """Every record the filters select, in sort order."""
+    order, where = query.sort, query.filter
+    drafted: list[Item] = []
+    for record in overlay.records.values():
+        if where.matches(record.record_id, record.merged, True):
+            value = order.python_value(record.merged)
+            drafted.append(
+                (order.key(record.record_id, value), record.record_id, value, record.entry)
+            )
+    drafted.sort(key=lambda i: i[0])
+    if not where.selects_baseline:
+        return drafted
+    entries = snapshot.entries
+    excluded = overlay.records
+    conditions, params = where.where()
+    if not params and order.field is None:  # everything, in id order: the chunks are sorted
+        ids: Iterator[str] = (i for c in snapshot.chunks for i in c.ids if i not in excluded)
+        ordered = (i for i in (reversed(list(ids)) if order.descending else ids))
+        baseline: list[Item] = [(order.key(i, None), i, None, entries[i]) for i in ordered]
+        return list(heapq.merge(baseline, drafted, key=lambda i: i[0]))
+    column = sql.Identifier(order.column) if order.column else sql.SQL("NULL")
+    statement = sql.SQL(
+        "SELECT id, {} AS v FROM pfa_mirror WHERE organization_id = %(org_id)s{}"
+    ).format(column, conditions)
+    params["org_id"] = org_id
+    cur = await conn.execute(statement, params)
+    rows = await cur.fetchall()
+    found: list[Item] = [
+        (order.key(r["id"], r["v"]), r["id"], r["v"], entries[r["id"]])
+        for r in rows
+        if r["id"] not in excluded and r["id"] in entries
+    ]
+    found.extend(drafted)
+    found.sort(key=lambda i: i[0])
+    return found
+
+
+def _whole_org(
+    snapshot: OrgSnapshot,
+    overlay: Overlay,
+    segments: SegmentCache,
+    synced: datetime | None,
+    stale: bool,
+    deflate: bool,
+    headers: dict[str, str],
+) -> Response:
+    """Every record in id order; chunks without drafts as compressed at snapshot time."""
+    patches: dict[int, list[str]] = {}
+    orphans = 0
+    for record_id in overlay.records:
+        if record_id not in snapshot.entries:
+            orphans += 1
+        patches.setdefault(snapshot.chunk_index(record_id), []).append(record_id)
+    total = len(snapshot) + orphans
+    suffix = _suffix(total, None, synced, stale, bool(overlay))
+
+    def chunk_raw(index: int) -> list[bytes]:
+        chunk_ids = snapshot.chunks[index].ids if snapshot.chunks else ()
+        ids = sorted(set(chunk_ids).union(patches.get(index, ())))
+        return [
+            overlay.records[i].entry if i in overlay.records else snapshot.entries[i] for i in ids
+        ]
+
+    count = max(len(snapshot.chunks), 1 if patches else 0)
+    if not deflate:
+
+        def stream() -> Iterator[bytes]:
+            yield _PREFIX
+            for index in range(count):
+                if index:
+                    yield b","
+                yield b",".join(chunk_raw(index))
+            yield suffix
+
+        return StreamingResponse(stream(), media_type="application/json", headers=headers)
+
+    parts: list[Segment] = [compress_segment(_PREFIX)]
+    for index in range(count):
+        if index:
+            parts.append(_SEP)
+        if index in patches or not snapshot.chunks:
+            raw = chunk_raw(index)
+            digest = hashlib.blake2b(
+                b"\x00".join(overlay.records[i].entry for i in sorted(patches[index])),
+                digest_size=16,
+            ).digest()
+            serial = snapshot.chunks[index].serial if snapshot.chunks else 0
+            parts.append(segments.get_or_build(serial, digest, raw))
+        else:
+            parts.append(snapshot.chunks[index].segment)
+    parts.append(compress_segment(suffix))
+    headers["Content-Encoding"] = "deflate"
+    return Response(zlib_body(parts), media_type="application/json", headers=headers)

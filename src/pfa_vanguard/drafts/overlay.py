@@ -1,0 +1,87 @@
+"""The caller's drafts laid over the baseline, as the merged read needs them.
+
+Guarantees: each drafted record's merged view (baseline + changes, derived fields recomputed
+by domain/costs.py) is encoded once per change of the draft row or of its mirror row (the key
+is the draft row's xmin and the mirror row's change number: any writer, any process, changes
+one of them). A request reads only the fingerprints; full rows are read only for misses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from pfa_vanguard.drafts import repository as repo
+from pfa_vanguard.drafts.service import Draft, list_drafts
+from pfa_vanguard.mirror.encode import encode_record
+
+Conn = repo.Conn
+_Key = tuple[int, int, str, str, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class OverlayRecord:
+    """A drafted record as served: encoded entry, merged data (for filters and sorting)."""
+
+    record_id: str
+    entry: bytes
+    merged: dict[str, Any]
+    state: str
+    in_mirror: bool
+
+
+@dataclass(frozen=True)
+class Overlay:
+    records: dict[str, OverlayRecord]
+    fingerprint: str  # changes whenever any of the caller's drafts or their baselines change
+
+    def __bool__(self) -> bool:
+        return bool(self.records)
+
+
+def overlay_record(draft: Draft) -> OverlayRecord:
+    merged = draft.merged
+    state = draft.state
+    entry = encode_record(draft.record_id, merged, has_draft=True, state=state)
+    return OverlayRecord(draft.record_id, entry, merged, state, draft.baseline_data is not None)
+
+
+class OverlayCache:
+    """Encoded drafted records of every user of this process (LRU, `max_records` at most)."""
+
+    def __init__(self, max_records: int = 50_000) -> None:
+        self.max_records = max_records
+        self._records: OrderedDict[_Key, OverlayRecord] = OrderedDict()
+
+    async def load(self, conn: Conn, user_id: int, org_id: int) -> Overlay:
+        prints = await repo.fingerprints(conn, user_id, org_id)
+        digest = hashlib.blake2b(digest_size=16)
+        found: dict[str, OverlayRecord] = {}
+        missing: dict[str, _Key] = {}
+        for row in sorted(prints, key=lambda r: str(r["record_id"])):
+            record_id = str(row["record_id"])
+            key: _Key = (org_id, user_id, record_id, str(row["rev"]), row["change_seq"])
+            digest.update(f"{record_id}\x00{row['rev']}\x00{row['change_seq']}\x01".encode())
+            cached = self._records.get(key)
+            if cached is None:
+                missing[record_id] = key
+            else:
+                self._records.move_to_end(key)
+                found[record_id] = cached
+        if missing:
+            for draft in await list_drafts(conn, user_id, org_id, list(missing)):
+                record = overlay_record(draft)
+                found[draft.record_id] = record
+                seen = missing.get(draft.record_id)
+                # kept under the key the fingerprint saw; a draft changed in between is
+                # simply encoded again next time
+                if seen is not None and seen[3] == draft.rev and seen[4] == draft.change_seq:
+                    self._remember(seen, record)
+        return Overlay(records=found, fingerprint=digest.hexdigest())
+
+    def _remember(self, key: _Key, record: OverlayRecord) -> None:
+        self._records[key] = record
+        while len(self._records) > self.max_records:
+            self._records.popitem(last=False)

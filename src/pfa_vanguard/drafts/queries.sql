@@ -1,0 +1,60 @@
+-- Drafts: saving, listing, deleting, discarding (drafts/repository.py). Commit and conflict
+-- resolution have their own file (commit_queries.sql).
+
+-- name: fingerprints
+-- What identifies the caller's drafts in an organization right now: each draft row's version
+-- (xmin changes with every write, by whoever makes it) and its baseline's change number.
+SELECT d.record_id, d.xmin::text AS rev, m.change_seq
+FROM pfa_modification d
+LEFT JOIN pfa_mirror m ON m.organization_id = d.organization_id AND m.id = d.record_id
+WHERE d.user_id = %(user_id)s AND d.organization_id = %(org_id)s;
+
+-- name: drafts_with_baseline
+-- The caller's drafts (all, or the listed records) with their mirror rows.
+SELECT d.id, d.record_id, d.xmin::text AS rev, d.changes, d.base_version, d.base_values,
+       d.conflict, d.orphaned_at, d.orphan_baseline, d.created_at, d.modified_at,
+       m.data AS baseline, m.pems_version, m.change_seq
+FROM pfa_modification d
+LEFT JOIN pfa_mirror m ON m.organization_id = d.organization_id AND m.id = d.record_id
+WHERE d.user_id = %(user_id)s AND d.organization_id = %(org_id)s
+  AND (%(ids)s::text[] IS NULL OR d.record_id = ANY (%(ids)s::text[]))
+ORDER BY d.record_id;
+
+-- name: lock_draft
+SELECT id, changes, base_version, base_values, conflict, orphaned_at
+FROM pfa_modification
+WHERE user_id = %(user_id)s AND organization_id = %(org_id)s AND record_id = %(record_id)s
+FOR UPDATE;
+
+-- name: mirror_record
+SELECT data, pems_version FROM pfa_mirror
+WHERE organization_id = %(org_id)s AND id = %(record_id)s;
+
+-- name: insert_draft
+-- Only when no draft exists; a concurrent first save makes this return nothing (retry).
+INSERT INTO pfa_modification
+    (user_id, organization_id, record_id, changes, base_version, base_values)
+VALUES (%(user_id)s, %(org_id)s, %(record_id)s, %(changes)s, %(base_version)s, %(base_values)s)
+ON CONFLICT (user_id, organization_id, record_id) DO NOTHING
+RETURNING id;
+
+-- name: update_draft
+-- Under the row lock taken by lock_draft.
+INSERT INTO pfa_modification
+    (user_id, organization_id, record_id, changes, base_version, base_values, conflict)
+VALUES (%(user_id)s, %(org_id)s, %(record_id)s, %(changes)s, %(base_version)s,
+        %(base_values)s, %(conflict)s)
+ON CONFLICT (user_id, organization_id, record_id) DO UPDATE
+SET changes = EXCLUDED.changes, base_values = EXCLUDED.base_values,
+    conflict = EXCLUDED.conflict, modified_at = now()
+RETURNING id;
+
+-- name: delete_draft
+DELETE FROM pfa_modification
+WHERE user_id = %(user_id)s AND organization_id = %(org_id)s AND record_id = %(record_id)s
+RETURNING record_id;
+
+-- name: discard_drafts
+DELETE FROM pfa_modification
+WHERE user_id = %(user_id)s AND organization_id = %(org_id)s
+RETURNING record_id;

@@ -1,0 +1,111 @@
+"""Database access for saving, listing, deleting and discarding drafts. Callers own the
+transaction (the request: committed when the route returns, rolled back when it raises)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+
+from pfa_vanguard.db.queries import load
+
+Conn = AsyncConnection[dict[str, Any]]
+
+
+def _q(name: str) -> Any:
+    return load("pfa_vanguard.drafts")[name]
+
+
+async def fingerprints(conn: Conn, user_id: int, org_id: int) -> list[dict[str, Any]]:
+    """(record_id, rev, change_seq) of each of the caller's drafts in the organization."""
+    cur = await conn.execute(_q("fingerprints"), {"user_id": user_id, "org_id": org_id})
+    return await cur.fetchall()
+
+
+async def drafts_with_baseline(
+    conn: Conn, user_id: int, org_id: int, ids: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        _q("drafts_with_baseline"),
+        {"user_id": user_id, "org_id": org_id, "ids": list(ids) if ids is not None else None},
+    )
+    return await cur.fetchall()
+
+
+async def lock_draft(
+    conn: Conn, user_id: int, org_id: int, record_id: str
+) -> dict[str, Any] | None:
+    """The draft row, locked until the end of the transaction (None when there is none)."""
+    cur = await conn.execute(
+        _q("lock_draft"), {"user_id": user_id, "org_id": org_id, "record_id": record_id}
+    )
+    return await cur.fetchone()
+
+
+async def mirror_record(conn: Conn, org_id: int, record_id: str) -> dict[str, Any] | None:
+    cur = await conn.execute(_q("mirror_record"), {"org_id": org_id, "record_id": record_id})
+    return await cur.fetchone()
+
+
+async def insert_draft(
+    conn: Conn,
+    user_id: int,
+    org_id: int,
+    record_id: str,
+    changes: Mapping[str, Any],
+    base_version: int,
+    base_values: Mapping[str, Any],
+) -> bool:
+    """True when inserted; False when a concurrent save created the draft first."""
+    cur = await conn.execute(
+        _q("insert_draft"),
+        {
+            "user_id": user_id,
+            "org_id": org_id,
+            "record_id": record_id,
+            "changes": Jsonb(dict(changes)),
+            "base_version": base_version,
+            "base_values": Jsonb(dict(base_values)),
+        },
+    )
+    return await cur.fetchone() is not None
+
+
+async def update_draft(
+    conn: Conn,
+    user_id: int,
+    org_id: int,
+    record_id: str,
+    changes: Mapping[str, Any],
+    base_version: int,
+    base_values: Mapping[str, Any],
+    conflict: Mapping[str, Any] | None,
+) -> None:
+    """Replace the (locked) draft's changes, base values and stored conflict."""
+    await conn.execute(
+        _q("update_draft"),
+        {
+            "user_id": user_id,
+            "org_id": org_id,
+            "record_id": record_id,
+            "changes": Jsonb(dict(changes)),
+            "base_version": base_version,
+            "base_values": Jsonb(dict(base_values)),
+            "conflict": Jsonb(dict(conflict)) if conflict else None,
+        },
+    )
+
+
+async def delete_draft(conn: Conn, user_id: int, org_id: int, record_id: str) -> bool:
+    cur = await conn.execute(
+        _q("delete_draft"), {"user_id": user_id, "org_id": org_id, "record_id": record_id}
+    )
+    return await cur.fetchone() is not None
+
+
+async def discard_drafts(conn: Conn, user_id: int, org_id: int) -> list[str]:
+    """Delete all the caller's drafts in the organization; the record ids they were on."""
+    cur = await conn.execute(_q("discard_drafts"), {"user_id": user_id, "org_id": org_id})
+    return sorted(str(r["record_id"]) for r in await cur.fetchall())

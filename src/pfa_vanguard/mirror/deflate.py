@@ -1,0 +1,75 @@
+"""A zlib ("deflate" content-coding) body spliced from independently compressed segments.
+
+Each segment is raw deflate from a fresh compressor ending on a byte boundary (sync flush),
+so segments can be concatenated in any order into one valid deflate stream; the zlib trailer's
+Adler-32 of the whole is combined from the segments' own checksums in O(1) each. A response
+assembled this way costs a `join`, not a compression: segments are compressed once, when their
+content changes (mirror/snapshots.py), and only segments holding a caller's drafts are redone.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ZLIB_HEADER = b"\x78\x9c"  # deflate, 32K window, default compression, no preset dictionary
+FINAL_BLOCK = b"\x03\x00"  # an empty final block (fixed Huffman, end-of-block only)
+_ADLER_BASE = 65521
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Raw deflate data (byte-aligned, not final) of `length` bytes whose Adler-32 is `adler`."""
+
+    data: bytes
+    length: int
+    adler: int
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def compress_segment(raw: bytes, level: int = 6) -> Segment:
+    """`raw` compressed on its own, ready to be spliced between other segments."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    data = compressor.compress(raw) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    return Segment(data=data, length=len(raw), adler=zlib.adler32(raw))
+
+
+def adler32_combine(adler1: int, adler2: int, length2: int) -> int:
+    """Adler-32 of A + B from Adler-32 of A, Adler-32 of B and len(B) (zlib's algorithm)."""
+    rem = length2 % _ADLER_BASE
+    sum1 = adler1 & 0xFFFF
+    sum2 = (rem * sum1) % _ADLER_BASE
+    sum1 += (adler2 & 0xFFFF) + _ADLER_BASE - 1
+    sum2 += ((adler1 >> 16) & 0xFFFF) + ((adler2 >> 16) & 0xFFFF) + _ADLER_BASE - rem
+    if sum1 >= _ADLER_BASE:
+        sum1 -= _ADLER_BASE
+    if sum1 >= _ADLER_BASE:
+        sum1 -= _ADLER_BASE
+    if sum2 >= _ADLER_BASE << 1:
+        sum2 -= _ADLER_BASE << 1
+    if sum2 >= _ADLER_BASE:
+        sum2 -= _ADLER_BASE
+    return sum1 | (sum2 << 16)
+
+
+def zlib_body(segments: Iterable[Segment]) -> bytes:
+    """One complete zlib stream: header, the segments in order, final block, Adler-32."""
+    parts = [ZLIB_HEADER]
+    adler = 1  # Adler-32 of nothing
+    for segment in segments:
+        if segment.length == 0:
+            continue
+        parts.append(segment.data)
+        adler = adler32_combine(adler, segment.adler, segment.length)
+    parts.append(FINAL_BLOCK)
+    parts.append(adler.to_bytes(4, "big"))
+    return b"".join(parts)
+
+
+def zlib_compress(raw: bytes, level: int = 1) -> bytes:
+    """A plain zlib stream of `raw` (for bodies assembled per request)."""
+    return zlib.compress(raw, level)
