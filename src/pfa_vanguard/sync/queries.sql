@@ -229,3 +229,40 @@ REFRESH MATERIALIZED VIEW CONCURRENTLY pfa_timeline_bounds;
 
 -- name: notify_mirror_changed
 SELECT pg_notify('pfa_mirror_changed', %(code)s);
+
+-- name: request_organization
+SELECT id, code, active FROM organizations WHERE code = %(code)s;
+
+-- name: insert_pending_run
+-- At most one pending request per organization (sync_runs_one_pending_idx): a second "run
+-- now" while one waits returns nothing here, and the caller answers with the waiting one.
+INSERT INTO sync_runs (organization_id, kind, trigger, status, requested_by)
+VALUES (%(org_id)s, %(kind)s, 'manual', 'pending', %(requested_by)s)
+ON CONFLICT (organization_id) WHERE status = 'pending' DO NOTHING
+RETURNING id;
+
+-- name: pending_run
+SELECT id FROM sync_runs WHERE organization_id = %(org_id)s AND status = 'pending';
+
+-- name: running_run
+SELECT id FROM sync_runs WHERE organization_id = %(org_id)s AND status = 'running';
+
+-- name: notify_sync_requested
+SELECT pg_notify('pfa_sync_requested', %(code)s);
+
+-- name: pending_requests
+SELECT r.id, o.code, r.kind, r.requested_by
+FROM sync_runs r JOIN organizations o ON o.id = r.organization_id
+WHERE r.status = 'pending'
+ORDER BY r.id;
+
+-- name: schedule_states
+-- Active organizations with what scheduling needs; last_run_at is the start of the last run
+-- that happened (pending requests and skipped runs do not count).
+SELECT o.id, o.code, o.active, o.sync_schedule, o.sync_paused, o.last_synced_at, o.created_at,
+       (SELECT max(r.started_at) FROM sync_runs r
+        WHERE r.organization_id = o.id
+          AND r.status IN ('running', 'succeeded', 'failed', 'abandoned')) AS last_run_at
+FROM organizations o
+WHERE o.active
+ORDER BY o.code;

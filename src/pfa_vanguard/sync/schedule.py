@@ -1,0 +1,122 @@
+"""Per-organization sync schedules: when the next run is due and whether syncs are late.
+
+Cron expressions (5 fields, croniter syntax) are evaluated in UTC. Pure functions of an
+organization's state and an injected `now`: no clock is read here.
+
+- An organization that never ran is due at once; otherwise its next run is the first fire time
+  of its schedule after the start of its last run (whatever the outcome), so a worker that was
+  down runs each organization once on restart, not once per missed slot.
+- Paused or inactive organizations are never due and never late.
+- Late: the last successful sync (or, never synced, the organization's creation) is older than
+  twice the schedule's interval (the gap between the two fire times that follow it), and the
+  second fire time after it has passed (so a weekday schedule is not late over a weekend).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from croniter import croniter
+
+from pfa_vanguard.errors import BadRequest
+
+
+@dataclass(frozen=True)
+class OrgSchedule:
+    """What scheduling needs to know of one organization. `cron` is the effective schedule
+    (the organization's own, else the default)."""
+
+    code: str
+    cron: str
+    id: int | None = None
+    active: bool = True
+    paused: bool = False
+    last_synced_at: datetime | None = None  # end of the last successful sync
+    last_run_at: datetime | None = None  # start of the last run, whatever its outcome
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], default_schedule: str) -> OrgSchedule:
+        """From an `organizations` row (plus `last_run_at` when the query adds it)."""
+        return cls(
+            code=str(row["code"]),
+            cron=row.get("sync_schedule") or default_schedule,
+            id=row.get("id"),
+            active=bool(row.get("active", True)),
+            paused=bool(row.get("sync_paused", False)),
+            last_synced_at=row.get("last_synced_at"),
+            last_run_at=row.get("last_run_at"),
+            created_at=row.get("created_at"),
+        )
+
+
+OrgLike = OrgSchedule | Mapping[str, Any]
+
+
+def check_cron(expression: str) -> str:
+    """The expression, stripped, if croniter accepts it as 5 fields; BadRequest otherwise."""
+    text = " ".join(expression.split())
+    if len(text.split(" ")) != 5 or not croniter.is_valid(text):
+        raise BadRequest(
+            f"invalid cron schedule {expression!r}: use 5 fields, minute hour day-of-month"
+            " month day-of-week, e.g. '*/15 * * * *' or '0 2 * * *'"
+        )
+    return text
+
+
+def next_fire(cron: str, after: datetime) -> datetime:
+    """The first fire time of `cron` strictly after `after` (UTC)."""
+    fire: datetime = croniter(cron, after.astimezone(UTC)).get_next(datetime)
+    return fire
+
+
+def interval(cron: str, at: datetime) -> timedelta:
+    """The gap between the two fire times of `cron` that follow `at`."""
+    first = next_fire(cron, at)
+    return next_fire(cron, first) - first
+
+
+def next_run_at(
+    org: OrgLike, now: datetime, default_schedule: str | None = None
+) -> datetime | None:
+    """When the worker runs `org` next: None if paused or inactive, `now` if it never ran,
+    else the first fire time after its last run (at or before `now`: due now)."""
+    schedule = _schedule(org, default_schedule)
+    if schedule.paused or not schedule.active:
+        return None
+    anchor = schedule.last_run_at or schedule.last_synced_at
+    if anchor is None:
+        return now
+    return next_fire(schedule.cron, anchor)
+
+
+def is_due(org: OrgLike, now: datetime, default_schedule: str | None = None) -> bool:
+    due = next_run_at(org, now, default_schedule)
+    return due is not None and due <= now
+
+
+def is_late(org: OrgLike, now: datetime, default_schedule: str | None = None) -> bool:
+    """True when the last successful sync is older than twice the schedule's interval."""
+    schedule = _schedule(org, default_schedule)
+    if schedule.paused or not schedule.active:
+        return False
+    reference = schedule.last_synced_at or schedule.created_at
+    if reference is None:
+        return False
+    first = next_fire(schedule.cron, reference)
+    second = next_fire(schedule.cron, first)
+    return now > max(reference + 2 * (second - first), second)
+
+
+def _schedule(org: OrgLike, default_schedule: str | None) -> OrgSchedule:
+    if isinstance(org, OrgSchedule):
+        return org
+    if default_schedule is None and not org.get("sync_schedule"):
+        # A bare row and no default given: the configured one (PFA_SYNC_SCHEDULE).
+        from pfa_vanguard.settings import Settings
+
+        default_schedule = Settings().sync_schedule
+    return OrgSchedule.from_row(org, default_schedule or "")
