@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -117,3 +117,46 @@ class SaveDraftsResponse(Wire):
 class DiscardResponse(Wire):
     discarded: list[str]
     count: int
+
+
+class TimelineBounds(Wire):
+    min_start: date | None
+    max_end: date | None
+    drafts: bool = Field(description="the caller's drafts are applied")
+
+
+class WindowCost(BaseModel):
+    total: float
+    rental: float
+    purchase: float
+
+
+class Figures(BaseModel):
+    recordCount: int
+    plan: WindowCost
+    forecast: WindowCost
+    actual: WindowCost
+    variance: float = Field(description="forecast - plan")
+    variancePct: float = Field(description="variance / plan x 100 (0 when plan is 0)")
+    overBudget: bool
+
+
+class CategoryFigures(Figures):
+    category: str
+
+
+class SourceFigures(Figures):
+    source: str
+
+
+class KpiBoard(BaseModel):
+    totals: Figures
+    byCategory: list[CategoryFigures]
+    bySource: list[SourceFigures]
+
+
+class KpiResponse(BaseModel):
+    org: str
+    current: KpiBoard = Field(description="the committed baseline")
+    pending: KpiBoard | None = Field(description="with the caller's drafts (drafts=true)")
+    draftCount: int

@@ -15,6 +15,7 @@ from typing import Any
 
 from pfa_vanguard.drafts import repository as repo
 from pfa_vanguard.drafts.service import Draft, list_drafts
+from pfa_vanguard.kpi.board import Cell, CellKey, contribution
 from pfa_vanguard.mirror.encode import encode_record
 
 Conn = repo.Conn
@@ -23,13 +24,20 @@ _Key = tuple[int, int, str, str, int | None]
 
 @dataclass(frozen=True, slots=True)
 class OverlayRecord:
-    """A drafted record as served: encoded entry, merged data (for filters and sorting)."""
+    """A drafted record as served: encoded entry, merged data (for filters and sorting), and
+    its KPI contributions before (the mirror's record) and after (merged)."""
 
     record_id: str
     entry: bytes
     merged: dict[str, Any]
     state: str
     in_mirror: bool
+    kpi_before: tuple[CellKey, Cell] | None
+    kpi_after: tuple[CellKey, Cell] | None
+
+    @property
+    def orphaned(self) -> bool:
+        return self.state == "orphaned"
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,16 @@ def overlay_record(draft: Draft) -> OverlayRecord:
     merged = draft.merged
     state = draft.state
     entry = encode_record(draft.record_id, merged, has_draft=True, state=state)
-    return OverlayRecord(draft.record_id, entry, merged, state, draft.baseline_data is not None)
+    counted = state != "orphaned"  # an orphan is in neither the mirror nor PEMS any more
+    return OverlayRecord(
+        record_id=draft.record_id,
+        entry=entry,
+        merged=merged,
+        state=state,
+        in_mirror=draft.baseline_data is not None,
+        kpi_before=contribution(draft.baseline_data) if draft.baseline_data else None,
+        kpi_after=contribution(merged) if counted else None,
+    )
 
 
 class OverlayCache:

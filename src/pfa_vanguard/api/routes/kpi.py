@@ -1,7 +1,40 @@
-"""Routes of the kpi area (filled in by later steps)."""
+"""KPI board and timeline bounds, optionally with the caller's drafts applied."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from pfa_vanguard.api.deps import DbConn, ViewerOrg
+from pfa_vanguard.api.merged_read import Caches
+from pfa_vanguard.api.schemas import KpiResponse, TimelineBounds
+from pfa_vanguard.kpi import service
 
 router = APIRouter(prefix="/api", tags=["kpi"])
+
+_Drafts = Annotated[bool, Query(description="apply the caller's drafts")]
+
+
+@router.get("/pfa/{org}/kpi", response_model=KpiResponse)
+async def kpi(
+    ctx: ViewerOrg, conn: DbConn, request: Request, drafts: _Drafts = False
+) -> dict[str, Any]:
+    """KPI board: totals, by category, by source (plan/forecast/actual split rental/purchase,
+    variance, variance %, overBudget). `current` is the committed baseline; with
+    `drafts=true`, `pending` is the same board with the caller's drafts applied."""
+    caches: Caches = request.app.state.caches
+    overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
+    return {"org": ctx.code, **await service.kpi(conn, ctx.org_id, overlay)}
+
+
+@router.get("/pfa/{org}/timeline-bounds", response_model=TimelineBounds)
+async def timeline_bounds(
+    ctx: ViewerOrg, conn: DbConn, request: Request, drafts: _Drafts = False
+) -> TimelineBounds:
+    """Earliest forecast start and latest forecast end (with `drafts=true`: of the caller's
+    merged records)."""
+    caches: Caches = request.app.state.caches
+    overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
+    bounds = await service.timeline_bounds(conn, ctx.org_id, overlay)
+    return TimelineBounds(min_start=bounds.min_start, max_end=bounds.max_end, drafts=drafts)

@@ -1,0 +1,20 @@
+-- name: kpi_cells
+SELECT category, source, record_count, total_plan_cost, total_forecast_cost, total_actual_cost
+FROM pfa_kpi_summary
+WHERE organization_id = %(org_id)s;
+
+-- name: timeline_bounds
+SELECT min_start, max_end FROM pfa_timeline_bounds WHERE organization_id = %(org_id)s;
+
+-- name: min_start_excluding
+-- The earliest forecast start among records other than `ids` (index scan, stops at the first).
+SELECT forecast_start AS value FROM pfa_mirror
+WHERE organization_id = %(org_id)s AND forecast_start IS NOT NULL AND NOT (id = ANY (%(ids)s))
+ORDER BY forecast_start
+LIMIT 1;
+
+-- name: max_end_excluding
+SELECT forecast_end AS value FROM pfa_mirror
+WHERE organization_id = %(org_id)s AND forecast_end IS NOT NULL AND NOT (id = ANY (%(ids)s))
+ORDER BY forecast_end DESC
+LIMIT 1;
