@@ -80,6 +80,9 @@ def _fault_response(fault: Fault) -> Response | None:
                       **{"Retry-After": str(fault.retry_after_s)})  # fmt: skip
     if fault.kind == "drop":
         return DroppedConnection()
+    if fault.kind == "garbage":
+        page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        return Response(page, 200, media_type="application/json")
     return None
 
 

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FaultKind = Literal["error", "throttle", "drop", "delay"]
+FaultKind = Literal["error", "throttle", "drop", "delay", "garbage"]
+KINDS: tuple[FaultKind, ...] = ("error", "throttle", "drop", "delay", "garbage")
 ROUTES = ("grids", "userdefinedscreenservices")
 
 
@@ -22,6 +23,7 @@ class Fault:
 
     error: answer `status` (500/503). throttle: 429 with `Retry-After: retry_after_s`.
     drop: close the connection without an answer. delay: wait `delay_ms`, then answer.
+    garbage: HTTP 200 with a body that is not the JSON envelope (a proxy's error page).
     `after_apply` (writes): do the work first, then misbehave (the write is applied).
     `route` limits a scripted fault to one service (None: the next PEMS call of any kind).
     """
@@ -104,8 +106,8 @@ def _scripted(item: object) -> Fault:
     if not isinstance(item, Mapping):
         raise FaultSpecError("each entry of next must be an object")
     kind = item.get("kind")
-    if kind not in ("error", "throttle", "drop", "delay"):
-        raise FaultSpecError(f"kind must be error, throttle, drop or delay, got {kind!r}")
+    if kind not in KINDS:
+        raise FaultSpecError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     route = item.get("route")
     if route is not None and route not in ROUTES:
         raise FaultSpecError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")

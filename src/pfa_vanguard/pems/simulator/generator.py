@@ -3,6 +3,8 @@ sends it). The same (code, count, seed) always gives the same rows, whatever the
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -120,14 +122,15 @@ def format_modified(moment: datetime) -> str:
 def generate_org(code: str, count: int, seed: int) -> list[dict[str, str]]:
     """`count` alias-level rows for organization `code`, sorted on pfs_id (`PFA-000001`…).
 
-    Deterministic for (code, count, seed). Shares follow domain.md: ~12 categories of ~8%
-    each, ~75% rentals, ~20% BEO, ~30% actualized, ~4% discontinued, ~6% funds-transferable;
-    plan windows start in 2025-2026, forecasts often moved from plan.
+    Deterministic for (code, seed); the rows of a smaller count are a prefix of a larger one.
+    Shares follow domain.md: ~12 categories of ~8% each, ~75% rentals, ~20% BEO, ~30%
+    actualized, ~4% discontinued, ~6% funds-transferable; plan windows start in 2025-2026,
+    forecasts often moved from plan.
     """
     rng = random.Random(f"pfa-sim:{seed}:{code}")
     choice, randint, rand = rng.choice, rng.randint, rng.random
-    categories = rng.choices(CATEGORIES, [c.weight for c in CATEGORIES], k=count)
-    areas = rng.choices([a for a, _ in AREAS], [w for _, w in AREAS], k=count)
+    category_weights = list(itertools.accumulate(c.weight for c in CATEGORIES))
+    area_weights = list(itertools.accumulate(w for _, w in AREAS))
     day_text: dict[int, str] = {}
 
     def iso(day: date) -> str:
@@ -139,8 +142,9 @@ def generate_org(code: str, count: int, seed: int) -> list[dict[str, str]]:
 
     rows: list[dict[str, str]] = []
     for n in range(1, count + 1):
-        cat = categories[n - 1]
-        area = areas[n - 1]
+        # Drawn row by row, so that a smaller count gives a prefix of a larger one.
+        cat = CATEGORIES[bisect.bisect(category_weights, rand() * category_weights[-1])]
+        area = AREAS[bisect.bisect(area_weights, rand() * area_weights[-1])][0]
         class_code, class_desc = choice(cat.classes)
         make, models = choice(cat.makes)
         rental = rand() < cat.rental_share
