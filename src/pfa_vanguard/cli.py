@@ -18,6 +18,7 @@ from pfa_vanguard.demo import demo_command
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.pems import commands as pems_commands
 from pfa_vanguard.settings import Settings
+from pfa_vanguard.sync import commands as sync_commands
 
 app = typer.Typer(
     help="PFA Vanguard: a fast mirror of PEMS with private drafts.", no_args_is_help=True
@@ -28,6 +29,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.command("pems-sim")(pems_commands.pems_sim)
 app.command("demo")(demo_command)
+app.command("sync")(sync_commands.sync_command)
+app.command("worker")(sync_commands.worker_command)
 
 console = Console()
 err_console = Console(stderr=True)
