@@ -160,3 +160,50 @@ class KpiResponse(BaseModel):
     current: KpiBoard = Field(description="the committed baseline")
     pending: KpiBoard | None = Field(description="with the caller's drafts (drafts=true)")
     draftCount: int
+
+
+class SyncRun(Wire):
+    id: int
+    org: str
+    kind: str
+    trigger: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    duration_ms: int | None
+    fetched: int
+    inserted: int
+    updated: int
+    unchanged: int
+    deleted: int
+    error: str | None
+    requested_by: str | None = None
+    worker: str | None = None
+
+
+class OrgSyncStatus(Wire):
+    code: str
+    name: str
+    active: bool
+    schedule: str = Field(description="effective cron (UTC)")
+    custom_schedule: bool = Field(description="false: the default PFA_SYNC_SCHEDULE")
+    paused: bool
+    running: bool
+    pending_run_id: int | None
+    last_run: SyncRun | None
+    last_synced_at: datetime | None
+    last_full_sync_at: datetime | None
+    next_run_at: datetime | None
+    stale: bool
+    late: bool
+
+
+class RunRequested(Wire):
+    run_id: int
+
+
+class ScheduleIn(BaseModel):
+    cron: str | None = Field(
+        description="5-field cron (UTC), e.g. '*/15 * * * *'; null: back to the default",
+        max_length=200,
+    )

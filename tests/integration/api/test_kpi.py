@@ -37,7 +37,7 @@ async def test_draft_aware_kpi_equals_kpi_recomputed_from_merged_records(
     active = [
         i for i, r in records.items() if not r["isDiscontinued"] and not r["isFundsTransferable"]
     ]
-    edits = {
+    edits: dict[str, dict[str, Any]] = {
         active[0]: {"forecastEnd": "2027-12-31"},
         active[1]: {"isDiscontinued": True},
         active[2]: {"isFundsTransferable": True, "dor": "BEO"},

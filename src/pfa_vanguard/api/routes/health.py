@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
 import orjson
-from croniter import croniter
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -16,37 +12,11 @@ from pfa_vanguard.api.deps import app_pool, app_settings
 from pfa_vanguard.api.schemas import HealthOrg, HealthResponse
 from pfa_vanguard.db.errors import is_unavailable
 from pfa_vanguard.db.queries import load
-from pfa_vanguard.settings import Settings
+from pfa_vanguard.sync.schedule import is_late
 
 router = APIRouter(prefix="/api", tags=["health"])
 
 _HEALTH_TIMEOUT_S = 3.0
-
-
-def _fallback_is_late(org: dict[str, Any], now: datetime, settings: Settings) -> bool:
-    """Late = the last successful sync is older than twice the schedule's interval."""
-    if org.get("sync_paused"):
-        return False
-    schedule = org.get("sync_schedule") or settings.sync_schedule
-    it = croniter(schedule, now)
-    following = it.get_next(datetime)
-    interval = it.get_next(datetime) - following
-    last = org.get("last_synced_at")
-    if last is None:
-        return bool(now - org["created_at"] > 2 * interval)
-    return bool(now - last > max(2 * interval, timedelta(minutes=1)))
-
-
-def _late_function(settings: Settings) -> Callable[[dict[str, Any], datetime], bool]:
-    """The sync package's `is_late` when installed, else the same rule computed here."""
-    try:
-        module = importlib.import_module("pfa_vanguard.sync.schedule")
-        fn = getattr(module, "is_late", None)
-    except ImportError:
-        fn = None
-    if fn is None:
-        return lambda org, now: _fallback_is_late(org, now, settings)
-    return lambda org, now: bool(fn(org, now))
 
 
 @router.get(
@@ -74,9 +44,12 @@ async def health(request: Request) -> HealthResponse | Response:
         }
         return Response(orjson.dumps(body), status_code=503, media_type="application/json")
     now = datetime.now(UTC)
-    late = _late_function(settings)
     orgs = [
-        HealthOrg(code=r["code"], last_synced_at=r["last_synced_at"], late=late(r, now))
+        HealthOrg(
+            code=r["code"],
+            last_synced_at=r["last_synced_at"],
+            late=is_late(r, now, settings.sync_schedule),
+        )
         for r in rows
     ]
     status = "degraded" if any(o.late for o in orgs) else "ok"

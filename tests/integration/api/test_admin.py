@@ -1,0 +1,58 @@
+"""Sync administration: status, run now (a pending run the worker picks up), pause/resume,
+schedule, run history."""
+
+from __future__ import annotations
+
+from tests.integration.api.conftest import Api, World
+
+
+async def test_status_run_now_pause_resume_schedule_and_history(api: Api, world: World) -> None:
+    headers = await api.login("ada")
+    status = await api.client.get("/api/admin/sync", headers=headers)
+    assert status.status_code == 200, status.text
+    [alpha] = status.json()
+    assert alpha["code"] == "ALPHA"
+    assert alpha["paused"] is False
+    assert alpha["running"] is False
+    assert alpha["schedule"] == "*/15 * * * *"
+    assert alpha["customSchedule"] is False
+    assert alpha["stale"] is False
+
+    run = await api.client.post("/api/admin/sync/ALPHA", headers=headers)
+    assert run.status_code == 202, run.text
+    run_id = run.json()["runId"]
+    again = await api.client.post("/api/admin/sync/ALPHA", headers=headers)
+    assert again.json()["runId"] == run_id  # never queued twice
+    [alpha] = (await api.client.get("/api/admin/sync", headers=headers)).json()
+    assert alpha["pendingRunId"] == run_id
+
+    paused = await api.client.post("/api/admin/sync/ALPHA/pause", headers=headers)
+    assert paused.json()["paused"] is True
+    assert paused.json()["nextRunAt"] is None
+    resumed = await api.client.post("/api/admin/sync/ALPHA/resume", headers=headers)
+    assert resumed.json()["paused"] is False
+
+    bad = await api.client.put(
+        "/api/admin/sync/ALPHA/schedule", json={"cron": "every hour"}, headers=headers
+    )
+    assert bad.status_code == 400
+    assert "cron" in bad.json()["detail"]
+    hourly = await api.client.put(
+        "/api/admin/sync/ALPHA/schedule", json={"cron": "0 * * * *"}, headers=headers
+    )
+    assert hourly.json()["schedule"] == "0 * * * *"
+    assert hourly.json()["customSchedule"] is True
+    default = await api.client.put(
+        "/api/admin/sync/ALPHA/schedule", json={"cron": None}, headers=headers
+    )
+    assert default.json()["customSchedule"] is False
+
+    runs = await api.client.get("/api/admin/sync/runs", params={"org": "ALPHA"}, headers=headers)
+    assert runs.status_code == 200
+    assert [(r["id"], r["status"], r["requestedBy"]) for r in runs.json()] == [
+        (run_id, "pending", "ada")
+    ]
+    forbidden = await api.client.get(
+        "/api/admin/sync/runs", params={"org": "BETA"}, headers=headers
+    )
+    assert forbidden.status_code == 403
