@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FaultKind = Literal["error", "throttle", "drop", "delay", "garbage"]
-KINDS: tuple[FaultKind, ...] = ("error", "throttle", "drop", "delay", "garbage")
+FaultKind = Literal["none", "error", "throttle", "drop", "delay", "garbage"]
+KINDS: tuple[FaultKind, ...] = ("none", "error", "throttle", "drop", "delay", "garbage")
 ROUTES = ("grids", "userdefinedscreenservices")
 
 
@@ -24,6 +24,7 @@ class Fault:
     error: answer `status` (500/503). throttle: 429 with `Retry-After: retry_after_s`.
     drop: close the connection without an answer. delay: wait `delay_ms`, then answer.
     garbage: HTTP 200 with a body that is not the JSON envelope (a proxy's error page).
+    none: answer normally (in a script, lets calls through before the next fault).
     `after_apply` (writes): do the work first, then misbehave (the write is applied).
     `route` limits a scripted fault to one service (None: the next PEMS call of any kind).
     """
