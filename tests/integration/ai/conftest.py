@@ -66,7 +66,7 @@ async def _load(url: str) -> World:
             changes: dict[str, Any] = {"dor": "PROJECT" if record["dor"] == "BEO" else "BEO"}
             if i % 2 == 0 and (start := _shift(record["forecastStart"], 200)):
                 changes["forecastStart"] = start
-                changes["forecastEnd"] = _shift(record["forecastEnd"], 200)
+                changes["forecastEnd"] = _shift(record["forecastEnd"], 230)
             if i % 3 == 0:
                 changes["forecastCategory"] = "Crane"
             if i % 5 == 0:
