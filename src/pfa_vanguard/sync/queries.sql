@@ -266,3 +266,48 @@ SELECT o.id, o.code, o.active, o.sync_schedule, o.sync_paused, o.last_synced_at,
 FROM organizations o
 WHERE o.active
 ORDER BY o.code;
+
+-- name: set_paused
+UPDATE organizations SET sync_paused = %(paused)s WHERE code = %(code)s RETURNING id;
+
+-- name: set_schedule
+UPDATE organizations SET sync_schedule = %(cron)s WHERE code = %(code)s RETURNING id;
+
+-- name: overview
+SELECT o.id, o.code, o.name, o.active, o.sync_schedule, o.sync_paused, o.last_synced_at,
+       o.last_full_sync_at, o.created_at, o.mirror_version,
+       (SELECT max(r.started_at) FROM sync_runs r
+        WHERE r.organization_id = o.id
+          AND r.status IN ('running', 'succeeded', 'failed', 'abandoned')) AS last_run_at,
+       (SELECT r.id FROM sync_runs r
+        WHERE r.organization_id = o.id AND r.status = 'pending') AS pending_run_id,
+       EXISTS (SELECT 1 FROM pg_locks l
+               WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                 AND l.database = (SELECT oid FROM pg_database
+                                   WHERE datname = current_database())
+                 AND l.classid::bigint = %(namespace)s AND l.objid::bigint = o.id) AS running,
+       last_run.*
+FROM organizations o
+LEFT JOIN LATERAL (
+    SELECT r.id AS run_id, r.kind AS run_kind, r.trigger AS run_trigger,
+           r.status AS run_status, r.started_at AS run_started_at,
+           r.finished_at AS run_finished_at, r.duration_ms AS run_duration_ms,
+           r.fetched AS run_fetched, r.inserted AS run_inserted, r.updated AS run_updated,
+           r.unchanged AS run_unchanged, r.deleted AS run_deleted, r.error AS run_error
+    FROM sync_runs r
+    WHERE r.organization_id = o.id AND r.status NOT IN ('pending', 'skipped')
+    ORDER BY r.started_at DESC, r.id DESC
+    LIMIT 1
+) last_run ON true
+WHERE %(code)s::text IS NULL OR o.code = %(code)s
+ORDER BY o.code;
+
+-- name: list_runs
+SELECT r.id, o.code AS org, r.kind, r.trigger, r.status, r.requested_by, r.started_at,
+       r.finished_at, r.duration_ms, r.fetched, r.inserted, r.updated, r.unchanged, r.deleted,
+       r.error, r.worker
+FROM sync_runs r JOIN organizations o ON o.id = r.organization_id
+WHERE (%(code)s::text IS NULL OR o.code = %(code)s)
+  AND (%(before_id)s::bigint IS NULL OR r.id < %(before_id)s)
+ORDER BY r.id DESC
+LIMIT %(limit)s;
