@@ -50,9 +50,26 @@ def error_response(
     )
 
 
+def _is_type_tag(part: Any) -> bool:
+    """A union member's name pydantic puts in an error location ('DraftIn', 'list[DraftIn]')."""
+    return isinstance(part, str) and bool(part) and ("[" in part or part[0].isupper())
+
+
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    parts = [
+        str(p) for p in loc if p not in ("body", "query", "path", "header") and not _is_type_tag(p)
+    ]
     return ".".join(parts) or "body"
+
+
+def _relevant(errors: list[Any], body: Any) -> list[Any]:
+    """For a body that may be one object or a list of them, the errors of the shape sent."""
+    listed = [e for e in errors if any(_is_type_tag(p) and "[" in p for p in e.get("loc", ()))]
+    if not listed or len(listed) == len(errors):
+        return errors
+    if isinstance(body, list):
+        return listed
+    return [e for e in errors if e not in listed]
 
 
 async def _pfa_error(_: Request, exc: Exception) -> Response:
@@ -80,7 +97,7 @@ async def _http_error(_: Request, exc: Exception) -> Response:
 async def _validation_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     fields: dict[str, str] = {}
-    for err in exc.errors():
+    for err in _relevant(list(exc.errors()), exc.body):
         fields.setdefault(_field_path(err.get("loc", ())), str(err.get("msg", "invalid")))
     detail = "; ".join(f"{name}: {why}" for name, why in fields.items()) or "invalid request"
     return error_response(422, "ValidationError", detail, fields=fields)
