@@ -283,50 +283,87 @@ class PemsClient:
         maybe_applied = False
         attempt = 0
         while True:
-            ambiguous = False
-            try:
-                response = await self._post(SCREENS, body, org)
-                if response.status_code == 200:
-                    return await self._accepted(org, pfa_id, response)
-                if response.status_code == 400:
-                    messages = error_alerts(_json_or_none(response))
-                    if not is_modified_by_another_user(messages):
-                        reason = "; ".join(messages) or "HTTP 400"
-                        return WriteResult("rejected", None, f"{place}: PEMS refused: {reason}")
-                    current = await self._read_back(org, pfa_id)
-                    if maybe_applied and self._holds(current, base_version, expected):
-                        return WriteResult("accepted", current, "applied by an earlier attempt")
-                    return WriteResult("conflict", current, "; ".join(messages))
-                ambiguous = response.status_code >= 500
-                self._raise_for_status(response, place, org, None)
-            except _NOT_SENT as exc:
-                failure = _Retry(_describe(exc))
-            except httpx.TransportError as exc:
-                failure, ambiguous = _Retry(_describe(exc)), True
-            except _Retry as retry:
-                failure = retry
+            outcome = await self._send_update(body, org, place)
+            if isinstance(outcome, httpx.Response):
+                return await self._answered(outcome, org, pfa_id, base_version, expected,
+                                            maybe_applied, place)  # fmt: skip
+            failure, ambiguous = outcome
+            exhausted = attempt >= self.config.max_retries
             if ambiguous:
                 maybe_applied = True
-                # Let a write still running at PEMS finish before looking at the record.
-                attempt = await self._next_attempt(attempt, failure, place, org, None)
-                current = await self._read_back(org, pfa_id)
-                if current is None:
-                    return WriteResult(
-                        "rejected", None, f"{place}: the record is no longer in PEMS"
-                    )
-                if current.version != base_version:
-                    if self._holds(current, base_version, expected):
-                        return WriteResult(
-                            "accepted", current, f"applied despite {failure.problem} (read back)"
-                        )
-                    return WriteResult(
-                        "conflict",
-                        current,
-                        f"{place}: changed in PEMS since version {base_version} "
-                        f"(now {current.version})",
-                    )
-                continue  # PEMS did not apply it: send again
+                if not exhausted:  # let a write still running at PEMS finish before looking
+                    attempt = await self._next_attempt(attempt, failure, place, org, None)
+                settled = await self._read_back_outcome(
+                    org, pfa_id, base_version, expected, failure, place
+                )
+                if settled is not None:
+                    return settled
+                if not exhausted:
+                    continue  # PEMS did not apply it: send again
             attempt = await self._next_attempt(attempt, failure, place, org, None)
+
+    async def _send_update(
+        self, body: dict[str, Any], org: str, place: str
+    ) -> httpx.Response | tuple[_Retry, bool]:
+        """One attempt: the answer when PEMS decided (200 or 400), else the transient failure
+        and whether PEMS may have applied the write. Raises PemsTerminalError (401 etc.)."""
+        try:
+            response = await self._post(SCREENS, body, org)
+            if response.status_code in (200, 400):
+                return response
+            self._raise_for_status(response, place, org, None)
+        except _NOT_SENT as exc:
+            return _Retry(_describe(exc)), False
+        except httpx.TransportError as exc:
+            return _Retry(_describe(exc)), True
+        except _Retry as retry:
+            return retry, response.status_code >= 500
+
+    async def _answered(
+        self,
+        response: httpx.Response,
+        org: str,
+        pfa_id: str,
+        base_version: int,
+        expected: dict[str, Any],
+        maybe_applied: bool,
+        place: str,
+    ) -> WriteResult:
+        if response.status_code == 200:
+            return await self._accepted(org, pfa_id, response)
+        messages = error_alerts(_json_or_none(response))
+        if not is_modified_by_another_user(messages):
+            reason = "; ".join(messages) or "HTTP 400"
+            return WriteResult("rejected", None, f"{place}: PEMS refused: {reason}")
+        current = await self._read_back(org, pfa_id)
+        if maybe_applied and self._holds(current, base_version, expected):
+            # An earlier attempt we lost track of landed; this one met its own version.
+            return WriteResult("accepted", current, "applied by an earlier attempt")
+        return WriteResult("conflict", current, "; ".join(messages))
+
+    async def _read_back_outcome(
+        self,
+        org: str,
+        pfa_id: str,
+        base_version: int,
+        expected: dict[str, Any],
+        failure: _Retry,
+        place: str,
+    ) -> WriteResult | None:
+        """After a failure that may have reached PEMS: accepted if PEMS now holds our values
+        past `base_version`, conflict if it holds something else, None if unchanged."""
+        current = await self._read_back(org, pfa_id)
+        if current is None:
+            return WriteResult("rejected", None, f"{place}: the record is no longer in PEMS")
+        if current.version == base_version:
+            return None
+        if self._holds(current, base_version, expected):
+            return WriteResult("accepted", current, f"applied despite {failure.problem}")
+        return WriteResult(
+            "conflict",
+            current,
+            f"{place}: changed in PEMS since version {base_version} (now {current.version})",
+        )
 
     def _screen_values(
         self, changes: Mapping[str, Any]

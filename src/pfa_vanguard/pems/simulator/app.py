@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
@@ -88,12 +88,29 @@ def _fault_response(fault: Fault) -> Response | None:
 
 async def _pems_call(state: SimulatorState, request: Request, route: str, handler: Handler
                      ) -> Response:  # fmt: skip
+    """Answer one PEMS call: latency, then any fault, then the real answer. The request is
+    read first, so a call whose client gave up is still carried out, as PEMS would."""
     with state.lock:
+        generation = state.generation
         state.stats[route] += 1
         latency_ms = state.faults.latency_ms
         fault = state.faults.next_fault(route, state.rng)
         if fault is not None:
             state.stats[f"fault:{fault.kind}"] += 1
+    try:
+        raw = await request.body()
+    except ClientDisconnect:
+        return Response(status_code=499)
+    try:
+        return await _answer(state, request, raw, fault, latency_ms, handler, generation)
+    finally:
+        with state.lock:
+            if state.generation == generation:
+                state.stats[f"{route}:answered"] += 1
+
+
+async def _answer(state: SimulatorState, request: Request, raw: bytes, fault: Fault | None,
+                  latency_ms: int, handler: Handler, generation: int) -> Response:  # fmt: skip
     if latency_ms:
         await asyncio.sleep(latency_ms / 1000)
     if fault is not None and not fault.after_apply:
@@ -108,10 +125,13 @@ async def _pems_call(state: SimulatorState, request: Request, route: str, handle
     if not org:
         return _alert(400, "the organization header is required", "WSR-INVALID-REQUEST")
     try:
-        body = orjson.loads(await request.body())
+        body = orjson.loads(raw)
         if not isinstance(body, dict):
             raise SimError("the request body must be a JSON object")
-        payload = handler(state, org, body)
+        with state.lock:  # a call from before a reset must not touch the fresh data
+            if state.generation != generation:
+                return _alert(503, "the simulator was reset during this call", "WSR-UNAVAILABLE")
+            payload = handler(state, org, body)
     except orjson.JSONDecodeError as exc:
         return _alert(400, f"the request body is not JSON: {exc}", "WSR-INVALID-REQUEST")
     except SimError as exc:

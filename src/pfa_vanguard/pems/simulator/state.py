@@ -114,6 +114,7 @@ class SimulatorState:
     stats: Counter[str] = field(init=False, default_factory=Counter)
     lock: threading.RLock = field(init=False, default_factory=threading.RLock, repr=False)
     rng: random.Random = field(init=False, repr=False)
+    generation: int = field(init=False, default=0)  # raised by reset()
     _last_stamp: datetime = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -129,6 +130,7 @@ class SimulatorState:
     def reset(self) -> None:
         """Back to the generated data: no faults, no drift, no writes, default wire options."""
         with self.lock:
+            self.generation += 1
             self.orgs = {code: OrgData(code, n, self.seed) for code, n in self.sizes.items()}
             self.faults = Faults()
             self.options = WireOptions()
