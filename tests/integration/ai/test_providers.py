@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from pfa_vanguard.ai.drafts import propose_draft
 from pfa_vanguard.ai.errors import NotUnderstood, ProviderTimeout, SqlRefused
 from pfa_vanguard.ai.executor import AppPool, ScopedExecutor
 from pfa_vanguard.ai.offline import Vocabulary
@@ -241,3 +242,32 @@ def test_provider_choice() -> None:
     assert make_provider(settings, "anthropic").name == "anthropic"
     with pytest.raises(BadRequest, match="providers are: offline, openai, anthropic"):
         make_provider(settings, "gemini")
+
+
+async def test_a_remote_model_plans_a_draft_as_json(
+    server: tuple[str, Fake], fake: Fake, app_pool: AppPool, executor: ScopedExecutor,
+    world: World,
+) -> None:  # fmt: skip
+    fake.reply = (
+        '```json\n{"sql": "SELECT pfa_id FROM pfa_ai_records WHERE category = \'Crane\''
+        ' AND area_silo = \'Area 4\'", "shift_days": {"forecastStart": 7,'
+        ' "forecastEnd": 7}}\n```'
+    )
+    service = AiService(app_pool, executor, openai(server[0]), today=lambda: TODAY)
+    proposal = await propose_draft(
+        service, org_id=world.rio, user_id=world.alice, instruction="area 4 cranes a week later"
+    )
+    assert proposal["provider"] == "openai"
+    assert proposal["recordCount"] > 0
+    assert all(set(c["changes"]) == {"forecastStart", "forecastEnd"} for c in proposal["changes"])
+    assert "shift_days" in fake.requests[0]["messages"][0]["content"]
+
+    fake.reply = '{"sql": "SELECT 1", "shift_days": {"originalStart": 7}}'
+    with pytest.raises(UpstreamError, match="invalid shift originalStart"):
+        await propose_draft(service, org_id=world.rio, user_id=world.alice, instruction="x")
+    fake.reply = "sure, I will do that"
+    with pytest.raises(UpstreamError, match="malformed draft plan"):
+        await propose_draft(service, org_id=world.rio, user_id=world.alice, instruction="x")
+    fake.reply = '{"sql": "DELETE FROM pfa_mirror", "set": {"dor": "BEO"}}'
+    with pytest.raises(SqlRefused):
+        await propose_draft(service, org_id=world.rio, user_id=world.alice, instruction="x")
