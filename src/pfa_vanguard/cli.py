@@ -12,6 +12,7 @@ import typer
 from psycopg.rows import dict_row
 from rich.console import Console
 
+from pfa_vanguard.bench.commands import bench_command
 from pfa_vanguard.db import embedded, migrate
 from pfa_vanguard.db.connection import database_url, prepare_database
 from pfa_vanguard.demo import demo_command
@@ -31,6 +32,7 @@ app.command("pems-sim")(pems_commands.pems_sim)
 app.command("demo")(demo_command)
 app.command("sync")(sync_commands.sync_command)
 app.command("worker")(sync_commands.worker_command)
+app.command("bench")(bench_command)
 
 console = Console()
 err_console = Console(stderr=True)

@@ -1,0 +1,190 @@
+"""The benchmark's database: a separate database (`pfa_bench`) holding `orgs` x `records`
+mirror rows made by the simulator's generator, bulk-loaded with COPY.
+
+Guarantees of `prepare_dataset`:
+- the database exists and is migrated; each benchmark organization holds exactly the rows
+  `generate_org(code, records, seed)` + `map_row` give (what a full sync from a simulator with
+  that seed would store), as if freshly synced;
+- a second run with the same sizes and seed reuses what is there (a count per organization);
+  an organization whose size or seed differs is reloaded;
+- loading into an empty mirror drops its secondary indexes first and recreates them from their
+  own definitions afterwards; the statistics and the materialized views are fresh at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg import sql
+
+from pfa_vanguard.db import embedded, migrate
+from pfa_vanguard.db.queries import load
+from pfa_vanguard.settings import Settings
+
+_log = logging.getLogger(__name__)
+
+BENCH_DATABASE = "pfa_bench"
+Progress = Callable[[str], None]
+
+
+def q(name: str) -> Any:
+    return load("pfa_vanguard.bench")[name]
+
+
+def org_label(code: str, records: int, seed: int) -> str:
+    """The organization's name: it records what was loaded, so a rerun can tell."""
+    return f"{code} (benchmark: {records} records, seed {seed})"
+
+
+def bench_database_url(settings: Settings, database: str = BENCH_DATABASE) -> str:
+    """URL of the benchmark's own database on the configured server (created when missing):
+    `PFA_DATABASE_URL`'s server, else the embedded server of the data directory."""
+    if not settings.database_url:
+        return embedded.ensure_running(settings.resolved_data_dir, database=database)
+    url = settings.database_url
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if found is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    return psycopg.conninfo.make_conninfo(url, dbname=database)
+
+
+@dataclass(frozen=True)
+class OrgPlan:
+    code: str
+    org_id: int
+    load: bool  # False: already holds the right rows
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    url: str
+    org_ids: dict[str, int]
+    loaded: list[str]
+    reused: list[str]
+    seconds: float
+
+
+def prepare_dataset(
+    settings: Settings,
+    codes: Sequence[str],
+    records: int,
+    seed: int,
+    *,
+    workers: int = 2,
+    progress: Progress | None = None,
+) -> DatasetSummary:
+    """Create/migrate the benchmark database and make it hold `codes` x `records` rows."""
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    url = bench_database_url(settings)
+    migrate.upgrade(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        plans = _plan(conn, codes, records, seed)
+        to_load = [p for p in plans if p.load]
+        empty = bool(conn.execute(q("mirror_is_empty")).fetchone()[0])  # type: ignore[index]
+        for plan in to_load:
+            conn.execute(q("delete_org_mirror"), {"org_id": plan.org_id})
+            conn.execute(q("delete_org_removed"), {"org_id": plan.org_id})
+        indexes: list[tuple[str, str]] = []
+        if to_load and empty:
+            indexes = [(r[0], r[1]) for r in conn.execute(q("secondary_indexes")).fetchall()]
+            for name, _definition in indexes:
+                conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+        if to_load:
+            say(f"loading {len(to_load)} organization(s) x {records:,} records")
+            _load_parallel(url, to_load, records, seed, workers, say)
+        for name, definition in indexes:
+            say(f"recreating index {name}")
+            conn.execute(definition.encode())
+        if to_load:
+            say("vacuum, analyze, refresh views")
+            conn.execute(q("vacuum_analyze_mirror"))
+            conn.execute(q("refresh_kpi_summary"))
+            conn.execute(q("refresh_timeline_bounds"))
+            for plan in to_load:
+                conn.execute(q("mark_org_loaded"), {"org_id": plan.org_id})
+    return DatasetSummary(
+        url=url,
+        org_ids={p.code: p.org_id for p in plans},
+        loaded=[p.code for p in to_load],
+        reused=[p.code for p in plans if not p.load],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _plan(
+    conn: psycopg.Connection[Any], codes: Sequence[str], records: int, seed: int
+) -> list[OrgPlan]:
+    found = {row[1]: row for row in conn.execute(q("org_counts"), {"codes": list(codes)})}
+    plans: list[OrgPlan] = []
+    for code in codes:
+        label = org_label(code, records, seed)
+        row = found.get(code)
+        if row is not None and row[2] == label and int(row[3]) == records:
+            plans.append(OrgPlan(code, int(row[0]), load=False))
+            continue
+        org_id = conn.execute(q("upsert_bench_org"), {"code": code, "name": label}).fetchone()
+        assert org_id is not None
+        plans.append(OrgPlan(code, int(org_id[0]), load=True))
+    return plans
+
+
+def _load_parallel(
+    url: str, plans: Sequence[OrgPlan], records: int, seed: int, workers: int, say: Progress
+) -> None:
+    """One process per organization at a time (generation and mapping are CPU-bound Python),
+    each with its own connection and COPY."""
+    if workers <= 1 or len(plans) == 1:
+        for plan in plans:
+            seconds = load_org(url, plan.code, plan.org_id, records, seed)
+            say(f"  {plan.code}: {records:,} records in {seconds:.1f}s")
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(load_org, url, p.code, p.org_id, records, seed): p.code for p in plans
+        }
+        for future in as_completed(futures):
+            say(f"  {futures[future]}: {records:,} records in {future.result():.1f}s")
+
+
+def copy_text(org_id: int, code: str, records: int, seed: int) -> bytes:
+    """COPY text of the organization's rows, exactly as a sync would store them."""
+    from pfa_vanguard.pems import map_row
+    from pfa_vanguard.pems.simulator import generate_org
+
+    lines: list[str] = []
+    prefix = f"{org_id}\t"
+    for row in generate_org(code, records, seed):
+        record = map_row(row)
+        data = orjson.dumps(record.data).decode().replace("\\", "\\\\")
+        modified = record.modified_at.isoformat() if record.modified_at is not None else "\\N"
+        lines.append(f"{prefix}{record.pfa_id}\t{data}\t{record.version}\t{modified}\n")
+    return "".join(lines).encode()
+
+
+def load_org(url: str, code: str, org_id: int, records: int, seed: int) -> float:
+    """Generate and COPY one organization (in a worker process); returns the seconds taken.
+
+    As a superuser the session skips the mirror's ordering trigger (session_replication_role):
+    nothing else writes these organizations while they load, and change numbers still come
+    from the sequence (the column's default)."""
+    started = time.perf_counter()
+    payload = copy_text(org_id, code, records, seed)
+    with psycopg.connect(url) as conn:
+        superuser = conn.execute(q("is_superuser")).fetchone()
+        if superuser is not None and superuser[0]:
+            conn.execute(q("skip_triggers"))
+        with conn.cursor() as cur, cur.copy(q("copy_mirror")) as copy:
+            step = 1 << 20
+            for offset in range(0, len(payload), step):
+                copy.write(payload[offset : offset + step])
+        conn.commit()
+    return time.perf_counter() - started
