@@ -22,6 +22,7 @@ from typing import Any, cast
 
 import psycopg
 from psycopg import AsyncConnection
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -113,6 +114,10 @@ async def _session(db: Database) -> AsyncIterator[Conn]:
 
 @asynccontextmanager
 async def _borrowed(conn: AsyncConnection[Any]) -> AsyncIterator[Conn]:
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise RuntimeError(
+            "sync_org needs a connection without an open transaction: commit or roll back first"
+        )
     was_autocommit, row_factory = conn.autocommit, conn.row_factory
     await conn.set_autocommit(True)
     conn.row_factory = dict_row

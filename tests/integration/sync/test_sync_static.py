@@ -420,3 +420,13 @@ async def test_a_record_sent_twice_is_kept_once_at_its_highest_version(
     rows = await mirror(conn, org_id)
     assert rows["PFA-1"]["data"] == {"dor": "PROJECT"}
     assert rows["PFA-1"]["pems_version"] == 5
+
+
+async def test_a_connection_with_an_open_transaction_is_refused(
+    conn: Conn, source: StaticSource
+) -> None:
+    await create_org(conn, "RIO")
+    await conn.execute("SELECT 1")
+    with pytest.raises(RuntimeError, match="without an open transaction"):
+        await sync_org(conn, source, "RIO")
+    await conn.rollback()
