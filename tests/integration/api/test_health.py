@@ -1,0 +1,83 @@
+"""Health (ok / degraded / 503 with the database stopped), metrics, and the web UI at `/`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pfa_vanguard.api.auth import TokenService
+from pfa_vanguard.db import embedded, migrate
+from tests.integration.api.conftest import Api, World, api_settings, running_api
+
+
+async def test_health_is_ok_then_degraded_when_a_sync_is_late(api: Api, world: World) -> None:
+    resp = await api.client.get("/api/health")
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert [(o["code"], o["late"]) for o in body["orgs"]] == [("ALPHA", False), ("BETA", False)]
+    async with await api.db() as conn:
+        await conn.execute(
+            "UPDATE organizations SET last_synced_at = %s WHERE code = 'BETA'",
+            [datetime.now(UTC) - timedelta(hours=2)],
+        )
+        await conn.commit()
+    body = (await api.client.get("/api/health")).json()
+    assert body["status"] == "degraded"
+    assert [(o["code"], o["late"]) for o in body["orgs"]] == [("ALPHA", False), ("BETA", True)]
+
+
+async def test_health_is_503_while_the_database_is_stopped(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    data_dir = tmp_path_factory.mktemp("pgdown")
+    url = embedded.ensure_running(data_dir)
+    migrate.upgrade(url)
+    try:
+        async with running_api(api_settings(tmp_path, url), url) as api:
+            assert (await api.client.get("/api/health")).status_code == 200
+            tokens: TokenService = api.app.state.tokens
+            headers = {"Authorization": f"Bearer {tokens.issue(1, 'alice')}"}
+            embedded.stop(data_dir)
+            down = await api.client.get("/api/health")
+            assert down.status_code == 503
+            assert down.json()["status"] == "unavailable"
+            assert down.json()["error"] == "DatabaseUnavailable"
+            read = await api.client.get("/api/pfa/ALPHA", headers=headers)
+            assert read.status_code == 503
+            assert read.json()["error"] == "DatabaseUnavailable"
+            embedded.ensure_running(data_dir)
+            for _ in range(20):  # the pool reconnects by itself
+                if (await api.client.get("/api/health")).status_code == 200:
+                    break
+            else:
+                pytest.fail("health did not recover after the database came back")
+    finally:
+        embedded.stop(data_dir)
+
+
+async def test_metrics_count_requests_by_route_template(api: Api, world: World) -> None:
+    headers = await api.login("victor")
+    await api.client.get("/api/pfa/ALPHA/kpi", headers=headers)
+    await api.client.get("/api/pfa/NOPE/kpi", headers=headers)
+    text = (await api.client.get("/metrics")).text
+    assert 'route="/api/pfa/{org}/kpi"' in text
+    assert 'pfa_http_errors_total{method="GET",route="/api/pfa/{org}/kpi",status="403"}' in text
+    assert "pfa_http_requests_in_progress" in text
+    assert "NOPE" not in text
+
+
+async def test_the_web_ui_is_served_with_a_client_route_fallback(api: Api) -> None:
+    index = await api.client.get("/")
+    assert index.status_code == 200
+    assert "<" in index.text
+    deep = await api.client.get("/orgs/ALPHA/grid")
+    assert deep.status_code == 200
+    assert deep.text == index.text
+    missing = await api.client.get("/api/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "NotFound"
+    assert (await api.client.get("/openapi.json")).json()["info"]["title"] == "PFA Vanguard"
