@@ -65,12 +65,15 @@ export interface DraftInfo {
   recordId: string;
   changes: Changes;
   baseVersion?: number | null;
+  /** Baseline values of the changed fields when the draft (or that field) began. */
+  baseValues?: Record<string, unknown> | null;
+  pemsVersion?: number | null;
   state?: RecordState;
-  conflict?: Record<string, unknown> | null;
-  orphaned?: boolean;
+  conflict?: Record<string, ConflictField> | null;
+  /** Baseline + changes, derived costs recomputed. */
+  merged?: Record<string, unknown> | null;
   orphanedAt?: string | null;
   modifiedAt?: string | null;
-  baseline?: Record<string, unknown> | null;
 }
 
 export interface CommitResult {

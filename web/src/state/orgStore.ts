@@ -6,6 +6,7 @@
 import * as api from "../api/endpoints";
 import type { DraftInfo, PfaRow, RecordState, Role } from "../api/types";
 import { withDerived } from "../domain/costs";
+import { DERIVED_FIELDS } from "../domain/fields";
 import type { Changes } from "../domain/validation";
 import type { Rec } from "../domain/values";
 import { Sandbox } from "./sandbox";
@@ -70,6 +71,7 @@ export class OrgStore {
   async load(filters: api.RecordFilters = {}): Promise<void> {
     const seq = ++this.loadSeq;
     const started = performance.now();
+    performance.mark("pfa:records-requested");
     this.status = "loading";
     this.error = null;
     this.emit();
@@ -83,13 +85,14 @@ export class OrgStore {
       this.states = new Map();
       for (const r of page.records) if (r.state !== "pristine") this.states.set(r.id, r.state);
       for (const d of drafts) {
-        const s = d.state ?? (d.orphaned || d.orphanedAt ? "orphaned" : d.conflict ? "conflict" : undefined);
+        const s = d.state ?? (d.orphanedAt ? "orphaned" : d.conflict ? "conflict" : undefined);
         if (s) this.states.set(d.recordId, s);
       }
       this.lastSyncedAt = page.lastSyncedAt;
       this.stale = page.stale;
       this.sandbox.reset(drafts.map((d) => [d.recordId, d.changes] as [string, Changes]));
       this.loadMs = performance.now() - started;
+      performance.mark("pfa:records-loaded");
       this.status = "ready";
       this.rowsVersion += 1;
     } catch (error) {
@@ -100,13 +103,23 @@ export class OrgStore {
     this.emit();
   }
 
-  /** Baselines of drafted records: from the drafts list when it carries them, else per record. */
+  /**
+   * Baselines of drafted records. A plain draft's baseline is its merged record with the
+   * changed fields' base values put back (PEMS cannot have changed those fields, or the draft
+   * would be in conflict); conflicting and orphaned drafts are asked for in detail.
+   */
   private async fetchBaselines(drafts: DraftInfo[]): Promise<Map<string, Rec>> {
     const out = new Map<string, Rec>();
     const missing: string[] = [];
     for (const d of drafts) {
-      if (d.baseline) out.set(d.recordId, d.baseline);
-      else missing.push(d.recordId);
+      const base = d.baseValues ?? {};
+      const complete = Object.keys(d.changes).every((k) => k in base);
+      if (d.merged && d.state === "draft" && complete) {
+        const baseline: Record<string, unknown> = { ...d.merged };
+        for (const k of DERIVED_FIELDS) delete baseline[k];
+        for (const k of Object.keys(d.changes)) baseline[k] = base[k] ?? null;
+        out.set(d.recordId, baseline);
+      } else missing.push(d.recordId);
     }
     const details = await mapLimit(missing, 8, (id) => api.record(this.code, id).catch(() => null));
     for (const detail of details) {

@@ -1,0 +1,280 @@
+"""The web UI end to end in headless Chromium, against a live server on a real database with
+the PEMS simulator behind it (issue 7, "Done when")."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LoginAs
+from tests.browser.stack import LiveStack
+from tests.browser.ui import (
+    EDIT_PROBE,
+    SCROLL_PROBE,
+    TYPING_PROBE,
+    cell,
+    edit_cell,
+    mark_time,
+    pick_records,
+    row,
+    show_record,
+    wait_saved,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def later(iso: str, days: int) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+
+
+def count_text(n: int) -> str:
+    return f"{n:,} records"
+
+
+def test_login_shows_the_whole_organization(
+    stack: LiveStack, login_as: LoginAs, screenshots: Path, figures: dict[str, float | int | str]
+) -> None:
+    page = login_as("alice")
+    expect(page.get_by_test_id("row-count")).to_have_text(count_text(stack.records))
+    expect(page.get_by_test_id("last-synced")).to_contain_text("Last synced")
+    expect(page.get_by_test_id("role")).to_have_text("editor")
+    # A cold load of the page straight into the grid (the token is kept in the browser).
+    page.reload()
+    expect(page.get_by_test_id("row-count")).to_have_text(count_text(stack.records))
+    requested = mark_time(page, "pfa:records-requested")
+    parsed = mark_time(page, "pfa:records-loaded")
+    first_rows = mark_time(page, "pfa:first-rows")
+    assert requested is not None
+    assert parsed is not None
+    assert first_rows is not None
+    figures["page_load_to_first_rows_ms"] = round(first_rows)
+    figures["records_request_to_parsed_ms"] = round(parsed - requested)
+    figures["records_request_to_first_rows_ms"] = round(first_rows - requested)
+    page.screenshot(path=str(screenshots / "grid.png"))
+
+    # The organization switcher lists only the user's organizations, with the role.
+    options = page.get_by_label("Organization").locator("option").all_inner_texts()
+    assert sorted(o.split(" ")[0] for o in options) == sorted(stack.orgs)
+    assert all("editor" in o for o in options)
+
+
+def test_login_page(stack: LiveStack, browser: object, screenshots: Path) -> None:
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(viewport={"width": 1000, "height": 700}, base_url=stack.base_url)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("invalid username or password")
+    page.screenshot(path=str(screenshots / "login.png"))
+    context.close()
+
+
+def test_edit_undo_redo_reload_and_privacy(
+    stack: LiveStack,
+    login_as: LoginAs,
+    used_ids: set[str],
+    screenshots: Path,
+    figures: dict[str, float | int | str],
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid, new_end = record["id"], later(record["forecastEnd"], 30)
+    page = login_as("alice")
+    show_record(page, rid)
+    target = cell(page, rid, "forecastEnd")
+
+    # Time from the Enter that saves the edit to the changed-cell marker on screen.
+    page.evaluate(EDIT_PROBE, [rid])
+    edit_cell(page, rid, "forecastEnd", new_end)
+    expect(target).to_have_attribute("data-changed", "true")
+    expect(target).to_have_text(new_end)
+    expect(row(page, rid)).to_have_attribute("data-state", "draft")
+    expect(row(page, rid).get_by_test_id("row-marker")).to_be_visible()
+    expect(page.get_by_test_id("draft-count")).to_contain_text("1 draft")
+    page.wait_for_function("window.__edit.t1 > 0")
+    figures["edit_to_marker_ms"] = round(page.evaluate("window.__edit.t1 - window.__edit.t0"), 1)
+
+    # A refused edit shows the API's message and changes nothing.
+    edit_cell(page, rid, "forecastEnd", later(record["forecastStart"], -1))
+    expect(page.get_by_test_id("cell-error")).to_contain_text(
+        "forecastStart must not be after forecastEnd"
+    )
+    page.keyboard.press("Escape")
+    expect(target).to_have_text(new_end)
+
+    # Undo / redo from the keyboard.
+    page.get_by_test_id("grid").focus()
+    page.keyboard.press("Control+z")
+    expect(target).to_have_text(record["forecastEnd"])
+    expect(target).not_to_have_attribute("data-changed", "true")
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+    page.keyboard.press("Control+Shift+z")
+    expect(target).to_have_text(new_end)
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+y")
+    expect(target).to_have_attribute("data-changed", "true")
+    wait_saved(page)
+    page.screenshot(path=str(screenshots / "grid-draft.png"))
+
+    # KPI board: the forecast shows current → pending.
+    page.get_by_role("link", name="KPIs").click()
+    pending = page.get_by_test_id("kpi-forecast").locator('[data-role="pending"]')
+    expect(pending).to_be_visible()
+    current = page.get_by_test_id("kpi-forecast").locator('[data-role="current"]')
+    assert pending.inner_text() != current.inner_text()
+    page.screenshot(path=str(screenshots / "kpi.png"), full_page=True)
+
+    # The timeline shows the drafted bar.
+    page.get_by_role("link", name="Timeline").click()
+    expect(page.get_by_test_id("timeline-count")).to_contain_text("1 records")
+    page.get_by_label("Search text").fill("")
+    page.screenshot(path=str(screenshots / "timeline.png"))
+
+    # Reload: the draft is still there (saved to the server).
+    page.get_by_role("link", name="Grid").click()
+    page.reload()
+    show_record(page, rid)
+    expect(cell(page, rid, "forecastEnd")).to_have_attribute("data-changed", "true")
+    expect(cell(page, rid, "forecastEnd")).to_have_text(new_end)
+
+    # Another user does not see it.
+    other = login_as("bob")
+    show_record(other, rid)
+    expect(cell(other, rid, "forecastEnd")).to_have_text(record["forecastEnd"])
+    expect(row(other, rid)).to_have_attribute("data-state", "pristine")
+    expect(other.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+
+
+def test_commit_with_preflight_review(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str], screenshots: Path
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid, new_end = record["id"], later(record["forecastEnd"], 14)
+    page = login_as("olivia")
+    show_record(page, rid)
+    edit_cell(page, rid, "forecastEnd", new_end)
+    expect(cell(page, rid, "forecastEnd")).to_have_attribute("data-changed", "true")
+
+    page.get_by_test_id("commit-open").click()
+    dialog = page.get_by_test_id("commit-dialog")
+    review = dialog.get_by_test_id("review-table")
+    expect(review).to_contain_text(rid)
+    expect(review).to_contain_text(record["forecastEnd"])
+    expect(review).to_contain_text(new_end)
+    expect(dialog.get_by_test_id("kpi-delta")).to_be_visible()
+    expect(dialog.get_by_test_id("cost-impact")).to_have_text(re.compile(r"^\+"))
+    page.screenshot(path=str(screenshots / "commit-review.png"))
+    dialog.get_by_test_id("commit-confirm").click()
+    results = dialog.get_by_test_id("commit-results")
+    expect(results).to_contain_text("1 committed")
+    expect(results).to_contain_text(rid)
+
+    writes = stack.sim_call("GET", "writes", org="RIO")["writes"]
+    mine = [w for w in writes if rid in json.dumps(w)]
+    assert mine, f"no write of {rid} reached PEMS"
+    assert new_end in json.dumps(mine[-1])
+
+    dialog.get_by_role("button", name="Close").first.click()
+    show_record(page, rid)
+    expect(cell(page, rid, "forecastEnd")).to_have_text(new_end)
+    expect(row(page, rid)).to_have_attribute("data-state", "pristine")
+
+
+def test_conflict_resolution_then_commit(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str], screenshots: Path
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    mine, theirs = later(record["forecastEnd"], 30), later(record["forecastEnd"], 60)
+    page = login_as("bob")
+    show_record(page, rid)
+    edit_cell(page, rid, "forecastEnd", mine)
+    wait_saved(page)
+
+    # Someone changes the same field in PEMS; the next sync brings it in.
+    stack.sim_call("POST", "put", org="RIO", rows=[{"pfs_id": rid, "pfs_f_enddate": theirs}])
+    stack.sync("RIO")
+    page.reload()
+    show_record(page, rid)
+    expect(row(page, rid)).to_have_attribute("data-state", "conflict")
+
+    page.get_by_test_id("commit-open").click()
+    page.get_by_test_id("commit-confirm").click()
+    dialog = page.get_by_test_id("conflict-dialog")
+    expect(dialog).to_contain_text(rid)
+    expect(dialog).to_contain_text(theirs)
+    expect(dialog).to_contain_text(mine)
+    page.screenshot(path=str(screenshots / "conflict.png"))
+    dialog.get_by_role("button", name="Keep mine").click()
+    expect(dialog).to_contain_text("resolved: keep mine")
+    dialog.get_by_test_id("conflict-commit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("1 committed")
+
+    writes = stack.sim_call("GET", "writes", org="RIO")["writes"]
+    assert any(rid in json.dumps(w) and mine in json.dumps(w) for w in writes)
+    show_record(page, rid)
+    expect(cell(page, rid, "forecastEnd")).to_have_text(mine)
+
+
+def test_ai_question_shows_table_and_sql(login_as: LoginAs, screenshots: Path) -> None:
+    page = login_as("alice")
+    page.get_by_role("link", name="AI assistant").click()
+    page.get_by_label("Question").fill("How many records per category?")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    answer = page.get_by_test_id("ai-answer")
+    expect(answer.get_by_test_id("ai-table").locator("tbody tr").first).to_be_visible()
+    expect(answer.get_by_test_id("ai-sql")).to_contain_text(re.compile("select", re.IGNORECASE))
+    page.screenshot(path=str(screenshots / "ai.png"))
+
+
+def test_viewer_cannot_edit(stack: LiveStack, login_as: LoginAs) -> None:
+    page = login_as("victor")
+    expect(page.get_by_test_id("role")).to_have_text("viewer")
+    expect(page.get_by_test_id("read-only")).to_be_visible()
+    expect(page.get_by_test_id("commit-open")).to_have_count(0)
+    first = page.locator('[role="row"][data-record-id]').first
+    target = first.locator('[data-field="forecastEnd"]')
+    target.dblclick()
+    page.keyboard.press("Enter")
+    expect(first.locator("input")).to_have_count(0)
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+
+
+def test_admin_page(stack: LiveStack, login_as: LoginAs, screenshots: Path) -> None:
+    page = login_as("admin")
+    page.get_by_role("link", name="Admin").click()
+    status = page.get_by_test_id("admin-status")
+    for org in stack.orgs:
+        expect(status).to_contain_text(org)
+    expect(page.get_by_test_id("admin-runs").locator("tbody tr").first).to_be_visible()
+    page.screenshot(path=str(screenshots / "admin.png"), full_page=True)
+
+
+def test_scrolling_and_filtering_stay_responsive(
+    stack: LiveStack, login_as: LoginAs, figures: dict[str, float | int | str]
+) -> None:
+    page = login_as("alice")
+    expect(page.get_by_test_id("row-count")).to_have_text(count_text(stack.records))
+    frames: list[float] = page.evaluate(SCROLL_PROBE)
+    frames.sort()
+    figures["scroll_frame_p50_ms"] = round(frames[len(frames) // 2], 1)
+    figures["scroll_frame_p95_ms"] = round(frames[int(len(frames) * 0.95)], 1)
+    expect(page.locator('[role="row"][data-record-id]').first).to_be_visible()
+
+    # Typing in the search box over the whole organization: keystroke → row count updated.
+    page.evaluate(TYPING_PROBE)
+    page.get_by_label("Search text").press_sequentially("PFA-0001", delay=120)
+    expect(page.get_by_test_id("row-count")).to_contain_text("of")
+    typing: list[float] = sorted(page.evaluate("window.__typing"))
+    assert typing
+    figures["keystroke_to_filtered_rows_max_ms"] = round(typing[-1], 1)
+    figures["keystroke_to_filtered_rows_p50_ms"] = round(typing[len(typing) // 2], 1)
