@@ -40,6 +40,9 @@ SELECT EXISTS (
       AND status IN ('running', 'succeeded', 'failed', 'abandoned')
 ) AS served;
 
+-- name: database_now
+SELECT clock_timestamp() AS now;
+
 -- name: start_run
 INSERT INTO sync_runs (organization_id, kind, trigger, status, started_at, worker, requested_by)
 VALUES (%(org_id)s, %(kind)s, %(trigger)s, 'running', %(now)s, %(worker)s, %(requested_by)s)
@@ -130,8 +133,9 @@ WHERE m.id IS NULL
    OR m.pems_modified_at IS DISTINCT FROM s.pems_modified_at;
 
 -- name: update_changed
--- A row that a commit wrote through since this sync started and that holds a newer version
--- than the one fetched is left alone (the fetch raced the commit); the next sync settles it.
+-- A row that a commit wrote through since this sync started (database time) and that holds a
+-- newer version than the one fetched is left alone (the fetch raced the commit); the next sync
+-- settles it.
 UPDATE pfa_mirror m
 SET data = c.data, pems_version = c.pems_version, pems_modified_at = c.pems_modified_at,
     last_synced_at = now(), change_seq = nextval('pfa_mirror_change_seq')

@@ -147,7 +147,8 @@ class _Run:
         self.trigger = trigger
         self.progress = progress
         self.started = time.monotonic()
-        self.started_at = clock.now()
+        self.started_at = clock.now()  # the run's times, as the scheduler's clock tells them
+        self.db_started_at = self.started_at  # the database's time at the start (see apply)
         self.worker = worker_name()
 
     def _skipped(self, error: str, run_id: int | None = None) -> SyncResult:
@@ -176,6 +177,9 @@ class _Run:
         try:
             if scheduled_for is not None and await repo.slot_served(conn, org.id, scheduled_for):
                 return self._skipped(f"the {scheduled_for:%Y-%m-%d %H:%M} run already happened")
+            cur = await conn.execute(repo.q("database_now"))
+            row = await cur.fetchone()
+            self.db_started_at = row["now"] if row else self.started_at
             # The lock proves no other process is syncing this org: 'running' rows are dead.
             for stale in await repo.abandon_stale_runs(conn, org.id, self.started_at):
                 _log.warning("sync run %s of %s was abandoned by its process", stale, org.code)
@@ -244,7 +248,7 @@ class _Run:
         full = kind == "full"
         async with conn.transaction():
             counts = await apply_stage(
-                conn, org.id, distinct=summary.distinct, full=full, started_at=self.started_at
+                conn, org.id, distinct=summary.distinct, full=full, started_at=self.db_started_at
             )
             if counts.changed:
                 await refresh_views(conn)

@@ -12,6 +12,7 @@ from psycopg import AsyncConnection
 
 from pfa_vanguard.accounts.repository import save_user
 from pfa_vanguard.errors import UpstreamError
+from pfa_vanguard.sync.repository import lock_held
 from pfa_vanguard.sync.service import WATERMARK_OVERLAP, sync_org
 from tests.integration.sync.conftest import (
     BASE_TIME,
@@ -430,3 +431,69 @@ async def test_a_connection_with_an_open_transaction_is_refused(
     with pytest.raises(RuntimeError, match="without an open transaction"):
         await sync_org(conn, source, "RIO")
     await conn.rollback()
+
+
+async def test_a_commit_written_through_during_the_sync_is_not_overwritten(
+    conn: Conn, db_url: str, source: StaticSource
+) -> None:
+    org_id = await create_org(conn, "RIO")
+    records = static_records("RIO", 200)
+    source.put("RIO", records)
+    await sync_org(conn, source, "RIO")
+    target = records[150]  # served in the second page, after the write-through
+    source.put("RIO", [changed(r, BASE_TIME + timedelta(days=1), dor="BEO") for r in records])
+    writer = await AsyncConnection.connect(db_url, autocommit=True)
+
+    class RacingSource:
+        async def iter_pages(self, org: str, *, changed_since: Any = None) -> Any:
+            async for page in source.iter_pages(org, changed_since=changed_since):
+                yield page
+                # A commit lands in PEMS (version 3) and writes through to the mirror.
+                await writer.execute(
+                    'UPDATE pfa_mirror SET pems_version = 3, data = data || \'{"dor": "X"}\','
+                    " last_synced_at = now() WHERE organization_id = %s AND id = %s",
+                    [org_id, target.pfa_id],
+                )
+
+    try:
+        result = await sync_org(conn, RacingSource(), "RIO", full=True)
+    finally:
+        await writer.close()
+    assert result.status == "succeeded"
+    assert (result.updated, result.unchanged) == (199, 1)
+    row = (await mirror(conn, org_id))[target.pfa_id]
+    assert (row["pems_version"], row["data"]["dor"]) == (3, "X")
+
+
+async def test_a_cancelled_sync_is_recorded_and_releases_its_lock(
+    conn: Conn, db_url: str, source: StaticSource
+) -> None:
+    org_id = await create_org(conn, "RIO")
+    source.put("RIO", static_records("RIO", 300))
+    await sync_org(conn, source, "RIO")
+    before = await mirror(conn, org_id)
+    started = asyncio.Event()
+
+    class HangingSource:
+        async def iter_pages(self, org: str, *, changed_since: Any = None) -> Any:
+            async for page in source.iter_pages(org, changed_since=changed_since):
+                yield page
+                started.set()
+                await asyncio.Event().wait()
+
+    other = await AsyncConnection.connect(db_url)
+    try:
+        task = asyncio.create_task(sync_org(other, HangingSource(), "RIO", full=True))
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert not await lock_held(conn, org_id)  # released, though the session lives on
+        await conn.commit()
+    finally:
+        await other.close()
+    run = await one(conn, "SELECT status, error FROM sync_runs ORDER BY id DESC LIMIT 1")
+    assert run == {"status": "failed", "error": "the sync was cancelled"}
+    assert await mirror(conn, org_id) == before
+    again = await sync_org(conn, source, "RIO", full=True)
+    assert again.status == "succeeded"
