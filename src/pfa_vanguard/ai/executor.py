@@ -23,12 +23,12 @@ from typing import Any
 import psycopg
 from psycopg import AsyncConnection
 from psycopg.pq import TransactionStatus
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from pfa_vanguard.ai.errors import QueryFailed, QueryTimeout
 from pfa_vanguard.db.errors import is_unavailable, translate_errors
 from pfa_vanguard.db.queries import load
-from pfa_vanguard.errors import PfaError
+from pfa_vanguard.errors import DatabaseUnavailable, PfaError
 from pfa_vanguard.settings import Settings
 
 AI_ROLE = "pfa_ai"
@@ -126,13 +126,21 @@ class ScopedExecutor:
         """Run `sql` in the scope (org_id, user_id). Raises QueryTimeout, QueryFailed, or
         DatabaseUnavailable; never leaves a scope row or an open transaction behind."""
         cap = self.max_rows if max_rows is None else max_rows
-        async with translate_errors(), self.pool.connection() as conn:
-            pid = conn.info.backend_pid
-            await self._write_scope(pid, org_id, user_id)
-            try:
-                return await self._run_read_only(conn, sql, cap)
-            finally:
-                await self._clear_scope(pid)
+        try:
+            async with translate_errors(), self.pool.connection() as conn:
+                pid = conn.info.backend_pid
+                await self._write_scope(pid, org_id, user_id)
+                try:
+                    return await self._run_read_only(conn, sql, cap)
+                finally:
+                    await self._clear_scope(pid)
+        except DatabaseUnavailable as exc:
+            if isinstance(exc.__cause__, PoolTimeout):
+                raise DatabaseUnavailable(
+                    f"the AI executor cannot connect as its read-only role ({AI_ROLE}): "
+                    f"{exc.__cause__}; set PFA_AI_DATABASE_URL to a login of that role"
+                ) from exc
+            raise
 
     async def _write_scope(self, pid: int, org_id: int, user_id: int | None) -> None:
         async with self.app_pool.connection() as app:

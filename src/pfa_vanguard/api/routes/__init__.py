@@ -12,6 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import APIRouter, FastAPI
 
 from pfa_vanguard.api.routes import admin, auth, drafts, health, kpi, orgs, records
+from pfa_vanguard.api.routes import ai as ai_routes
 from pfa_vanguard.api.routes import commit as commit_routes
 
 # Routers included by create_app, in this order (the web UI's catch-all comes after them all).
@@ -24,10 +25,12 @@ ROUTERS: list[APIRouter] = [
     admin.router,
     health.router,
     commit_routes.router,
+    ai_routes.router,
 ]
 
 # Extra async context managers entered in the app's lifespan after the pool is open (e.g. a
 # PEMS client, an AI executor pool); each gets the app and may put services on `app.state`.
 LIFESPANS: list[Callable[[FastAPI], AbstractAsyncContextManager[None]]] = [
     commit_routes.commit_lifespan,
+    ai_routes.ai_lifespan,
 ]

@@ -1,0 +1,99 @@
+"""POST /api/ai/query and /api/ai/draft through the real app: contract shapes, roles, the
+organization from the body checked like a path, errors in the one JSON shape, and a proposal
+the user can post to /draft as it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.api.conftest import Api, World
+
+
+async def ask(api: Api, user: str, body: dict[str, Any]) -> Any:
+    return await api.client.post("/api/ai/query", json=body, headers=await api.login(user))
+
+
+async def test_viewer_asks_and_gets_the_contract_shape(api: Api, world: World) -> None:
+    resp = await ask(api, "victor", {"org": "ALPHA", "question": "How many records are there?"})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert set(body) == {
+        "sql", "columns", "rows", "rowCount", "truncated", "durationMs", "provider",
+    }  # fmt: skip
+    assert body["rows"] == [[len(world.records["ALPHA"])]]
+    assert body["columns"] == ["records"]
+    assert (body["rowCount"], body["truncated"], body["provider"]) == (1, False, "offline")
+    assert body["sql"].startswith("SELECT count(*)")
+    assert body["durationMs"] >= 0
+
+
+async def test_rows_are_json_values(api: Api, world: World) -> None:
+    resp = await ask(api, "alice", {"org": "ALPHA", "question": "the 3 earliest starting cranes"})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    start = body["columns"].index("forecast_start")
+    cost = body["columns"].index("forecast_cost")
+    for row in body["rows"]:
+        assert isinstance(row[start], str)
+        assert len(row[start]) == 10
+        assert isinstance(row[cost], int | float)
+
+
+async def test_the_org_in_the_body_is_checked(api: Api, world: World) -> None:
+    resp = await api.client.post("/api/ai/query", json={"org": "ALPHA", "question": "how many"})
+    assert resp.status_code == 401
+    resp = await ask(api, "olivia", {"org": "ALPHA", "question": "how many records"})
+    assert resp.status_code == 403
+    assert resp.json()["error"] == "Forbidden"
+    resp = await ask(api, "olivia", {"org": "NOPE", "question": "how many records"})
+    assert resp.status_code == 403
+    resp = await ask(api, "olivia", {"org": "BETA", "question": "how many records"})
+    assert resp.json()["rows"] == [[len(world.records["BETA"])]]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "kind"),
+    [
+        ({"org": "ALPHA", "question": "how many unicorns"}, 400, "NotUnderstood"),
+        ({"org": "ALPHA", "question": ""}, 400, "BadRequest"),
+        ({"org": "ALPHA"}, 422, "ValidationError"),
+        ({"org": "ALPHA", "question": "x" * 5000}, 422, "ValidationError"),
+    ],
+)
+async def test_errors_have_the_one_shape(
+    api: Api, world: World, body: dict[str, Any], status: int, kind: str
+) -> None:
+    resp = await ask(api, "victor", body)
+    assert resp.status_code == status, resp.text
+    assert resp.json()["error"] == kind
+    assert resp.json()["detail"]
+
+
+async def test_draft_proposal_needs_an_editor_and_saves_nothing(api: Api, world: World) -> None:
+    body = {"org": "ALPHA", "instruction": "push all crane forecasts two weeks later"}
+    resp = await api.client.post("/api/ai/draft", json=body, headers=await api.login("victor"))
+    assert resp.status_code == 403
+    resp = await api.client.post("/api/ai/draft", json=body, headers=await api.login("alice"))
+    assert resp.status_code == 200, resp.text
+    proposal = resp.json()
+    cranes = sorted(r["pfaId"] for r in world.records["ALPHA"] if r["category"] == "Crane")
+    assert [c["recordId"] for c in proposal["changes"]] == cranes
+    assert set(proposal["costImpact"]) == {
+        "planCost", "forecastCostBefore", "forecastCostAfter", "forecastCostDelta",
+    }  # fmt: skip
+    assert proposal["summary"]
+    drafts = await api.client.get("/api/pfa/ALPHA/drafts", headers=await api.login("alice"))
+    assert drafts.status_code == 200
+    assert "PFA-" not in drafts.text  # nothing saved
+
+    # the user confirms: the proposal's changes are posted to /draft as they are
+    resp = await api.client.post(
+        "/api/pfa/ALPHA/draft", json=proposal["changes"], headers=await api.login("alice")
+    )
+    assert resp.status_code == 200, resp.text
+    resp = await ask(api, "alice", {"org": "ALPHA", "question": "how many records did I change"})
+    assert resp.json()["rows"] == [[len(cranes)]]
+    resp = await ask(api, "bob", {"org": "ALPHA", "question": "how many records did I change"})
+    assert resp.json()["rows"] == [[0]]
