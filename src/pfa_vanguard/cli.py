@@ -13,6 +13,7 @@ from psycopg.rows import dict_row
 from rich.console import Console
 
 from pfa_vanguard.ai.commands import ask_command
+from pfa_vanguard.api import commands as api_commands
 from pfa_vanguard.bench.commands import bench_command
 from pfa_vanguard.db import embedded, migrate
 from pfa_vanguard.db.connection import database_url, prepare_database
@@ -34,6 +35,8 @@ app.command("demo")(demo_command)
 app.command("sync")(sync_commands.sync_command)
 app.command("worker")(sync_commands.worker_command)
 app.command("bench")(bench_command)
+app.command("serve")(api_commands.serve_command)
+app.command("openapi")(api_commands.openapi_command)
 app.command("ask")(ask_command)
 
 console = Console()
