@@ -13,7 +13,7 @@ import contextlib
 import logging
 import operator
 import random
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -172,13 +172,14 @@ class PemsClient:
 
     async def iter_pages(
         self, org: str, *, changed_since: datetime | None = None
-    ) -> AsyncIterator[list[PemsRecord]]:
+    ) -> AsyncGenerator[list[PemsRecord], None]:
         """The organization's records (only those changed after `changed_since` if given),
         one list per PEMS page, in pfs_id order, as the pages arrive.
 
         Stops when NEXTCURSORPOSITION is empty/null or not larger than the cursor sent, or when
         a page comes back without DATARECORD; no total count is trusted. The next page is
-        fetched (and converted) while the caller works on the current one.
+        fetched (and converted) while the caller works on the current one; a caller that stops
+        early should close the generator (`contextlib.aclosing`) to cancel that fetch.
         """
 
         async def fetch(cursor: int) -> tuple[list[PemsRecord] | None, int | None]:

@@ -97,3 +97,25 @@ async def test_pfa_pems_sim_serves_grid_and_write_calls() -> None:
     output = raw.decode()
     assert "generated 2 x 300 records (RIO, PORTARTHUR)" in output
     assert f"http://127.0.0.1:{port}/axis/restservices" in output
+
+
+def _version_sum(sim: RunningSimulator) -> int:
+    return sum(int(row["recordid"]) for row in sim.state.records("HOLNG"))
+
+
+async def test_pems_users_change_records_over_time_when_asked(sim: RunningSimulator) -> None:
+    before = _version_sum(sim)
+    answer = await control(sim, "mutate", {"org": "HOLNG", "count": 2, "everySeconds": 0.1})
+    assert len(answer["changed"]) == 2
+    assert answer["everySeconds"] == 0.1
+    assert _version_sum(sim) == before + 2
+    for _ in range(200):
+        if _version_sum(sim) >= before + 6:  # two more rounds by itself
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the simulator did not change records by itself")
+    await control(sim, "mutate", {"org": "HOLNG", "count": 0, "everySeconds": 0})
+    stopped = _version_sum(sim)
+    await asyncio.sleep(0.4)
+    assert _version_sum(sim) == stopped

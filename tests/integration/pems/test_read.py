@@ -3,6 +3,7 @@ stop condition, value forms, unknown columns, malformed values and terminal erro
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import pytest
@@ -185,6 +186,16 @@ async def test_unknown_organization_is_terminal(sim: RunningSimulator, client: P
         caught.value
     )
     assert "'NOPE' is not valid" in str(caught.value)
+
+
+async def test_a_reader_may_stop_after_any_page(sim: RunningSimulator, client: PemsClient) -> None:
+    await control(sim, "config", {"maxPageSize": 10})
+    async with contextlib.aclosing(client.iter_pages("RIO")) as pages:
+        async for page in pages:
+            assert len(page) == 10
+            break
+    assert grid_calls(sim) <= 2  # the next page may have been prefetched, no more
+    assert len((await read_all(client))[-1]) == 10
 
 
 async def test_read_record_finds_one_record_or_none(client: PemsClient) -> None:

@@ -188,11 +188,36 @@ def create_app(state: SimulatorState) -> Starlette:
         state.set_faults(parse_faults(body))
         return state.faults.to_json()
 
+    tickers: set[asyncio.Task[None]] = set()
+
+    async def tick(org: str, schedule: tuple[int, float]) -> None:
+        while True:
+            await asyncio.sleep(schedule[1])
+            with state.lock:  # stop once rescheduled, cancelled or reset
+                if state.auto_mutate.get(org) is not schedule:
+                    return
+                state.mutate(org, schedule[0])
+
     def mutate(body: dict[str, Any]) -> object:
         count = body.get("count", 1)
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise SimError("count must be a non-negative integer")
-        return {"changed": state.mutate(_text(body, "org"), count)}
+        org = _text(body, "org")
+        every = body.get("everySeconds")
+        if every is not None and (isinstance(every, bool) or not isinstance(every, int | float)
+                                  or every < 0):  # fmt: skip
+            raise SimError("everySeconds must be a non-negative number (0 stops)")
+        changed = state.mutate(org, count)
+        if every is None:
+            return {"changed": changed}
+        with state.lock:
+            state.auto_mutate.pop(org, None)
+            if every > 0:
+                schedule = state.auto_mutate[org] = (count, float(every))
+                task = asyncio.get_running_loop().create_task(tick(org, schedule))
+                tickers.add(task)
+                task.add_done_callback(tickers.discard)
+        return {"changed": changed, "everySeconds": every}
 
     def delete(body: dict[str, Any]) -> object:
         ids = body.get("pfaIds")

@@ -115,6 +115,8 @@ class SimulatorState:
     lock: threading.RLock = field(init=False, default_factory=threading.RLock, repr=False)
     rng: random.Random = field(init=False, repr=False)
     generation: int = field(init=False, default=0)  # raised by reset()
+    # org -> (count, every seconds): PEMS users changing records by themselves over time.
+    auto_mutate: dict[str, tuple[int, float]] = field(init=False, default_factory=dict)
     _last_stamp: datetime = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -135,6 +137,7 @@ class SimulatorState:
             self.faults = Faults()
             self.options = WireOptions()
             self.drift = {}
+            self.auto_mutate = {}
             self.writes = []
             self.stats = Counter()
             self.rng = random.Random(f"pfa-sim-events:{self.seed}")
