@@ -22,6 +22,7 @@ from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
 from pfa_vanguard.api.errors import install_error_handlers
 from pfa_vanguard.api.merged_read import Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
+from pfa_vanguard.api.prewarm import prewarm_snapshots
 from pfa_vanguard.api.web import install_web_ui
 from pfa_vanguard.db.connection import make_pool, prepare_database
 from pfa_vanguard.drafts.overlay import OverlayCache
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         )
         try:
             async with AsyncExitStack() as stack:
+                await stack.enter_async_context(prewarm_snapshots(app))
                 for extra in LIFESPANS:
                     await stack.enter_async_context(extra(app))
                 yield

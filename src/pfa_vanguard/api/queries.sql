@@ -52,3 +52,6 @@ UPDATE organizations SET sync_paused = %(paused)s WHERE id = %(org_id)s;
 
 -- name: set_schedule
 UPDATE organizations SET sync_schedule = %(cron)s WHERE id = %(org_id)s;
+
+-- name: org_version_by_code
+SELECT id, mirror_version FROM organizations WHERE code = %(code)s;

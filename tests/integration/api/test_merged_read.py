@@ -3,11 +3,13 @@ pagination, and catching up with mirror changes."""
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from datetime import date
 from typing import Any
 
 import orjson
+import pytest
 
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.values import to_date
@@ -245,3 +247,29 @@ async def test_other_organizations_are_forbidden(api: Api, world: World) -> None
         assert resp.status_code == 403, path
         assert resp.json()["error"] == "Forbidden"
     assert (await api.client.get("/api/pfa/ALPHA")).status_code == 401
+
+
+async def test_a_sync_notification_catches_the_snapshot_up_in_the_background(
+    api: Api, world: World
+) -> None:
+    await read(api, "victor")
+    caches = api.app.state.caches
+    before = caches.snapshots.peek(world.orgs["ALPHA"])
+    assert before is not None
+    async with await api.db() as conn:
+        await conn.execute(
+            'UPDATE pfa_mirror SET data = data || \'{"equipment": "EQ-WARM"}\' '
+            "WHERE organization_id = %s AND id = 'PFA-000021'",
+            [world.orgs["ALPHA"]],
+        )
+        await conn.execute("UPDATE organizations SET mirror_version = mirror_version + 1")
+        await conn.execute("SELECT pg_notify('pfa_mirror_changed', 'ALPHA')")
+        await conn.commit()
+    for _ in range(200):
+        current = caches.snapshots.peek(world.orgs["ALPHA"])
+        if current is not None and current.version > before.version:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        pytest.fail("the snapshot was not refreshed after the notification")
+    assert b"EQ-WARM" in current.entries["PFA-000021"]

@@ -1,0 +1,63 @@
+"""Keep cached snapshots warm: when a sync announces a change (NOTIFY pfa_mirror_changed,
+payload = organization code), catch up the snapshot of that organization in the background,
+so the first read after a sync finds it ready. Only organizations this process has already
+served are refreshed. Losing a notification costs nothing but that head start: every read
+still checks the organization's version itself."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import psycopg
+from fastapi import FastAPI
+from psycopg.rows import dict_row
+
+from pfa_vanguard.api.merged_read import Caches
+from pfa_vanguard.db.queries import load
+
+_log = logging.getLogger(__name__)
+_RETRY_S = 5.0
+
+
+async def _refresh(app: FastAPI, code: str) -> None:
+    caches: Caches = app.state.caches
+    async with app.state.pool.connection() as conn:
+        cur = await conn.execute(load("pfa_vanguard.api")["org_version_by_code"], {"code": code})
+        row = await cur.fetchone()
+        await conn.rollback()
+    if row is None or caches.snapshots.peek(int(row["id"])) is None:
+        return
+    await caches.snapshots.get(app.state.pool, int(row["id"]), int(row["mirror_version"]))
+
+
+async def _listen(app: FastAPI) -> None:
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(
+                app.state.database_url, autocommit=True, row_factory=dict_row
+            ) as conn:
+                await conn.execute("LISTEN pfa_mirror_changed")
+                async for notice in conn.notifies():
+                    try:
+                        await _refresh(app, notice.payload)
+                    except Exception:  # a failed head start is not an error of the API
+                        _log.warning("snapshot refresh of %s failed", notice.payload, exc_info=True)
+        except psycopg.Error as exc:
+            _log.info("mirror change listener disconnected (%s); retrying", exc)
+        await asyncio.sleep(_RETRY_S)
+
+
+@asynccontextmanager
+async def prewarm_snapshots(app: FastAPI) -> AsyncIterator[None]:
+    """Lifespan: the listener runs while the app does."""
+    task = asyncio.create_task(_listen(app), name="pfa-snapshot-prewarm")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
