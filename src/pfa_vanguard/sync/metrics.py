@@ -64,3 +64,8 @@ def observe(
         m.failures.labels(org=org).inc()
     elif finished_at is not None:
         m.last_success.labels(org=org).set(finished_at)
+
+
+def mirror_last_success(org: str, synced_at: float) -> None:
+    """Set the last-success gauge from the database's record (syncs by other processes too)."""
+    sync_metrics().last_success.labels(org=org).set(synced_at)

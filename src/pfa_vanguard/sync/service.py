@@ -33,9 +33,19 @@ from pfa_vanguard.sync.apply import ApplyCounts, apply_stage, refresh_views
 from pfa_vanguard.sync.clock import SYSTEM_CLOCK, Clock, worker_name
 from pfa_vanguard.sync.prefetch import prefetch
 from pfa_vanguard.sync.repository import Conn, Kind, Organization
-from pfa_vanguard.sync.results import SyncProgress, SyncResult
+from pfa_vanguard.sync.results import SyncAlreadyRunning, SyncProgress, SyncResult
 from pfa_vanguard.sync.source import RecordSource
 from pfa_vanguard.sync.stage import Stage, StageSummary
+
+__all__ = [
+    "WATERMARK_OVERLAP",
+    "SyncAlreadyRunning",
+    "SyncProgress",
+    "SyncRefused",
+    "SyncResult",
+    "choose_kind",
+    "sync_org",
+]
 
 _log = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from pfa_vanguard.db.connection import make_pool, prepare_database
 from pfa_vanguard.settings import Settings
+from pfa_vanguard.sync import metrics
 from pfa_vanguard.sync import repository as repo
 from pfa_vanguard.sync.clock import SYSTEM_CLOCK, Clock
 from pfa_vanguard.sync.requests import REQUEST_CHANNEL
@@ -99,6 +100,8 @@ class SyncWorker:
             )
         requested = {job.code for job in jobs}
         for state in states:
+            if state["last_synced_at"] is not None:
+                metrics.mirror_last_success(state["code"], state["last_synced_at"].timestamp())
             schedule = OrgSchedule.from_row(state, self.default_schedule)
             if schedule.code in requested or not is_due(schedule, now):
                 continue
