@@ -107,3 +107,27 @@ def test_every_translation_passes_the_guard() -> None:
     ]
     for question in questions:
         guard(translate(question, VOCABULARY, TODAY), row_cap=10)
+
+
+def test_the_simulators_names() -> None:
+    """Area names with codes and '&', multi-word categories (the PEMS simulator's)."""
+    from pfa_vanguard.pems.simulator.generator import AREAS, CATEGORIES
+
+    names = tuple(c.name for c in CATEGORIES)
+    vocabulary = Vocabulary(names, names, tuple(a for a, _ in AREAS))
+    cases = {
+        "total forecast cost of rental cranes in area A01 Process Train 1": (
+            "area_silo = 'A01 Process Train 1'", "category = 'Crane'", "source = 'Rental'",
+        ),
+        "how many welding machines in A10 Admin & Workshops": (
+            "area_silo = 'A10 Admin & Workshops'", "category = 'Welding Machine'",
+        ),
+        "how many light towers in area a04": ("area_silo = 'A04 Tank Farm'",),
+        "which excavators in the marine jetty are over plan": (
+            "area_silo = 'A05 Marine Jetty'", "variance > 0",
+        ),
+    }  # fmt: skip
+    for question, parts in cases.items():
+        sql = translate(question, vocabulary, TODAY)
+        for part in parts:
+            assert part in sql, (question, sql)

@@ -59,17 +59,27 @@ STOPWORDS = frozenset(_FILLER.split())
 _NUMBER_WORDS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
 
 
+def normalise(text: str) -> str:
+    """Lower case, plain punctuation, single spaces: questions and names alike."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 100,000
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # funds-transferable
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
+    text = re.sub(r"[^a-z0-9.$%<>=' -]", " ", text)
+    text = re.sub(r"'s\b", "", text)
+    return " ".join(text.split())
+
+
+def name_pattern(name: str) -> str:
+    """A regex matching `name` (a vocabulary value) in a normalised question."""
+    return r"\s+".join(re.escape(word) for word in normalise(name).split())
+
+
 class Text:
     """The question, normalised; recognized phrases are blanked out as they are taken."""
 
     def __init__(self, question: str) -> None:
-        text = question.lower().replace("\u2019", "'")
-        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 100,000
-        text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # funds-transferable
-        text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
-        text = re.sub(r"[^a-z0-9.$%<>=' -]", " ", text)
-        text = re.sub(r"'s\b", "", text)
-        self.text = f" {' '.join(text.split())} "
+        self.text = f" {normalise(question)} "
 
     def take(self, pattern: str) -> list[re.Match[str]]:
         """Every match of `pattern`, each then blanked out of the text."""
@@ -391,21 +401,39 @@ def take_values(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
     for m in text.take(rf"{_NEGATION}\b(?:{project})\b"):
         _value(spec, "dor", "PROJECT", bool(m["neg"]))
     for area in sorted(vocabulary.areas, key=len, reverse=True):
-        for m in text.take(rf"{_NEGATION}\b{re.escape(area.lower())}\b"):
+        if not normalise(area):
+            continue
+        words = normalise(area).split()
+        spelled = name_pattern(area)
+        if len(words) > 1 and any(c.isdigit() for c in words[0]):  # "A04 Tank Farm": "tank farm"
+            spelled = f"(?:{spelled}|{name_pattern(' '.join(words[1:]))})"
+        pattern = rf"{_NEGATION}\b(?:(?:areas?|silos?)\s+)?{spelled}(?![a-z0-9])"
+        for m in text.take(pattern):
             _value(spec, "area_silo", area, bool(m["neg"]))
-    known = {a.lower(): a for a in vocabulary.areas}
     for m in text.take(rf"{_NEGATION}\bareas?\s+(?P<v>[a-z0-9]+(?:\s*(?:and|or)\s*[a-z0-9]+)*)\b"):
         for v in re.split(r"\s*(?:and|or)\s*", m["v"]):
-            name = known.get(f"area {v}", f"Area {v.upper() if len(v) == 1 else v.title()}")
-            _value(spec, "area_silo", name, bool(m["neg"]))
+            _value(spec, "area_silo", _area_named(v, vocabulary.areas), bool(m["neg"]))
     names = sorted(set(vocabulary.categories) | set(vocabulary.forecast_categories), key=len)
     for name in reversed(names):
-        base = re.escape(name.lower())
-        plural = rf"{base[:-1]}ies" if name.lower().endswith("y") else rf"{base}(?:s|es)?"
+        if not normalise(name):
+            continue
+        base = name_pattern(name)
+        plural = rf"{base[:-1]}ies" if base.endswith("y") else rf"{base}(?:s|es)?"
         prefix = r"(?P<fc>\bforecast categor(?:y|ies)\s+(?:is\s+|of\s+)?)?"
         for m in text.take(rf"{prefix}{_NEGATION}\b(?:{plural})\b"):
             forecast = bool(m["fc"]) or name not in vocabulary.categories
             _value(spec, "forecast_category" if forecast else "category", name, bool(m["neg"]))
+
+
+def _area_named(short: str, areas: tuple[str, ...]) -> str:
+    """The area "area 4" / "area a01" names: 'Area 4', or the one area starting 'A01 '."""
+    exact = [a for a in areas if normalise(a) == f"area {short}"]
+    prefixed = [a for a in areas if normalise(a) == short or normalise(a).startswith(f"{short} ")]
+    if exact:
+        return exact[0]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    return f"Area {short.upper() if len(short) == 1 else short.title()}"
 
 
 def value_conditions(spec: Spec) -> list[str]:
