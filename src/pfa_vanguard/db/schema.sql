@@ -103,7 +103,7 @@ CREATE TABLE public.commit_audit (
     new_version bigint,
     pems_message text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT commit_audit_outcome_check CHECK ((outcome = ANY (ARRAY['accepted'::text, 'already_applied'::text, 'conflict'::text, 'rejected'::text, 'orphaned'::text, 'error'::text])))
+    CONSTRAINT commit_audit_outcome_check CHECK ((outcome = ANY (ARRAY['accepted'::text, 'already_applied'::text, 'rebased'::text, 'conflict'::text, 'rejected'::text, 'orphaned'::text, 'error'::text])))
 );
 ALTER TABLE public.commit_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.commit_audit_id_seq

@@ -31,7 +31,8 @@ import orjson
 from psycopg import AsyncConnection
 
 from pfa_vanguard.drafts import commit_store as store
-from pfa_vanguard.drafts.commit_store import AuditEntry, DraftRow
+from pfa_vanguard.drafts.commit_batch import GroupRecorder
+from pfa_vanguard.drafts.commit_store import AuditEntry, DraftRow, Outcome, PemsRow
 from pfa_vanguard.drafts.conflicts import field_conflicts
 from pfa_vanguard.errors import BadRequest, PfaError
 
@@ -131,7 +132,7 @@ async def commit_drafts(
     """Push the caller's drafts to PEMS; see the module docstring for the guarantees.
 
     `conn` must not be inside a transaction the caller still needs: the commit owns its
-    transactions (one per recorded outcome) and leaves the connection idle, lock released.
+    transactions (outcomes are group-committed) and leaves the connection idle, lock released.
     """
     await conn.commit()
     key = store.lock_key(request.organization_id, request.user_id)
@@ -174,28 +175,25 @@ async def _commit_locked(
     for missing in sorted(set(request.record_ids or ()) - found):
         tally.failed[missing] = "you have no draft of this record in this organization"
 
-    to_push: list[tuple[DraftRow, int, dict[str, Any]]] = []
-    async with conn.transaction():
-        for draft in drafts:
-            await _classify(conn, run_id, request, draft, tally, to_push)
-        if tally.conflicts:
-            # Nothing is pushed while the mirror already shows conflicts.
-            body = tally.conflict_body(run_id)
+    recorder = GroupRecorder(conn, run_id, org_id, user_id)
+    to_push: list[_Push] = []
+    refused = [outcome for d in drafts if (outcome := _classify(d, tally, to_push)) is not None]
+    if tally.conflicts:
+        # Nothing is pushed while the mirror already shows conflicts.
+        body = tally.conflict_body(run_id)
+        async with conn.transaction():
+            await store.record_outcomes(conn, run_id, org_id, user_id, refused)
             await store.finish_run(
                 conn, run_id, status="conflict", http_status=409, response=body, release_key=True
             )
-            return CommitOutcome(409, body)
+        return CommitOutcome(409, body)
+    if refused:
+        await recorder.record(*refused)
 
-    db_lock = asyncio.Lock()
     limit = asyncio.Semaphore(max(1, concurrency))
-
-    async def push(draft: DraftRow, base_version: int, changes: dict[str, Any]) -> None:
-        async with limit:
-            await _push_one(
-                conn, db_lock, writer, run_id, request, draft, base_version, changes, tally
-            )
-
-    await asyncio.gather(*(push(*item) for item in to_push))
+    await asyncio.gather(
+        *(_push_one(item, writer, limit, recorder, request.org_code, tally) for item in to_push)
+    )
 
     status_code = 409 if tally.conflicts else 200
     body = tally.conflict_body(run_id) if tally.conflicts else tally.body(run_id)
@@ -203,37 +201,28 @@ async def _commit_locked(
         await store.finish_run(
             conn, run_id, status="done", http_status=status_code, response=body, release_key=False
         )
-    return CommitOutcome(status_code, body, mirror_changed=tally.mirror_changed)
+    return CommitOutcome(status_code, body, mirror_changed=recorder.mirror_changed)
 
 
-async def _classify(
-    conn: Conn,
-    run_id: int,
-    request: CommitRequest,
-    draft: DraftRow,
-    tally: _Tally,
-    to_push: list[tuple[DraftRow, int, dict[str, Any]]],
-) -> None:
-    """Sort one draft into failed (orphaned), conflict (against the mirror), or to push (with the
-    base version and the fields to send, rebased silently on fields only PEMS changed)."""
-    org_id, user_id = request.organization_id, request.user_id
+@dataclass
+class _Push:
+    """One draft on its way to PEMS: the version and fields to send (rebased as PEMS moves)."""
+
+    draft: DraftRow
+    base_version: int
+    changes: dict[str, Any]
+    before: Mapping[str, Any]  # PEMS's values the changes replace
+
+
+def _classify(draft: DraftRow, tally: _Tally, to_push: list[_Push]) -> Outcome | None:
+    """Sort one draft: orphaned (failed) or in conflict against the mirror (an outcome to
+    record), else to push, rebased silently on the fields only PEMS changed."""
     if draft.orphaned or draft.mirror_data is None or draft.mirror_version is None:
         why = "the record no longer exists in PEMS (orphaned): it cannot be committed; discard it"
         tally.failed[draft.record_id] = why
-        await store.audit(
-            conn,
-            run_id,
-            org_id,
-            user_id,
-            AuditEntry(
-                draft.record_id,
-                "orphaned",
-                _diff(draft.base_values, draft.changes),
-                draft.base_version,
-                message=why,
-            ),
-        )
-        return
+        diff = _diff(draft.base_values, draft.changes)
+        return Outcome(AuditEntry(draft.record_id, "orphaned", diff, draft.base_version,
+                                  message=why))  # fmt: skip
     current, version = draft.mirror_data, draft.mirror_version
     conflicts = field_conflicts(
         draft.changes,
@@ -245,211 +234,117 @@ async def _classify(
     )
     if conflicts:
         tally.conflicts[draft.record_id] = conflicts
-        await store.mark_conflict(conn, draft.id, {f: c["theirs"] for f, c in conflicts.items()})
-        await store.audit(
-            conn,
-            run_id,
-            org_id,
-            user_id,
-            AuditEntry(
-                draft.record_id,
-                "conflict",
-                _diff(draft.base_values, draft.changes),
-                draft.base_version,
-                version,
-                "PEMS changed these fields since the draft began",
-            ),
+        diff = _diff(draft.base_values, draft.changes)
+        why = "PEMS changed these fields since the draft began"
+        return Outcome(
+            AuditEntry(draft.record_id, "conflict", diff, draft.base_version, version, why),
+            conflict=(draft.id, {f: c["theirs"] for f, c in conflicts.items()}),
         )
-        return
-    base_version = max(draft.base_version, version)
-    to_send = {k: v for k, v in draft.changes.items() if current.get(k) != v}
-    to_push.append((draft, base_version, to_send))
+    changes = {k: v for k, v in draft.changes.items() if current.get(k) != v}
+    to_push.append(_Push(draft, max(draft.base_version, version), changes, current))
+    return None
 
 
 async def _push_one(
-    conn: Conn,
-    db_lock: asyncio.Lock,
+    push: _Push,
     writer: RecordWriter,
-    run_id: int,
-    request: CommitRequest,
-    draft: DraftRow,
-    base_version: int,
-    changes: dict[str, Any],
+    limit: asyncio.Semaphore,
+    recorder: GroupRecorder,
+    org_code: str,
     tally: _Tally,
 ) -> None:
-    """Write one draft to PEMS (resending after a harmless stale-version refusal) and record
-    the outcome in one transaction."""
-    org_id, user_id, record_id = request.organization_id, request.user_id, draft.record_id
-    before: Mapping[str, Any] = draft.mirror_data or {}
+    """Write one draft to PEMS (resending after a stale-version refusal that conflicts on no
+    drafted field) and record the outcome; returns once it is committed."""
+    draft, record_id = push.draft, push.draft.record_id
     for _attempt in range(MAX_RESENDS + 1):
-        if not changes:  # PEMS already holds every drafted value (e.g. an earlier run's write)
-            async with db_lock, conn.transaction():
-                await store.settle_draft(
-                    conn,
-                    organization_id=org_id,
-                    user_id=user_id,
-                    record_id=record_id,
-                    baseline=before,
-                    version=base_version,
-                )
-                await store.audit(
-                    conn,
-                    run_id,
-                    org_id,
-                    user_id,
-                    AuditEntry(
-                        record_id,
-                        "already_applied",
-                        _diff(before, draft.changes),
-                        draft.base_version,
-                        base_version,
-                        "PEMS already holds these values",
-                    ),
-                )
-            tally.committed[record_id] = base_version
+        if not push.changes:  # PEMS already holds every drafted value (e.g. an earlier run)
+            settled = PemsRow(dict(push.before), push.base_version, None)
+            diff = _diff(push.before, draft.changes)
+            await recorder.record(Outcome(
+                AuditEntry(record_id, "already_applied", diff, draft.base_version,
+                           push.base_version, "PEMS already holds these values"),
+                settle=settled,
+            ))  # fmt: skip
+            tally.committed[record_id] = push.base_version
             return
+        diff = _diff(push.before, push.changes)
         try:
-            answer = await writer.update_record(request.org_code, record_id, base_version, changes)
+            async with limit:
+                answer = await writer.update_record(
+                    org_code, record_id, push.base_version, push.changes
+                )
         except Exception as exc:  # one record's failure never stops the others
             why = exc.detail if isinstance(exc, PfaError) else f"{type(exc).__name__}: {exc}"
-            _log.warning("commit of %s/%s failed: %s", request.org_code, record_id, why)
-            async with db_lock, conn.transaction():
-                await store.audit(
-                    conn,
-                    run_id,
-                    org_id,
-                    user_id,
-                    AuditEntry(
-                        record_id, "error", _diff(before, changes), base_version, message=why
-                    ),
-                )
+            _log.warning("commit of %s/%s failed: %s", org_code, record_id, why)
+            await recorder.record(
+                Outcome(AuditEntry(record_id, "error", diff, push.base_version, message=why))
+            )
             tally.failed[record_id] = f"PEMS could not be reached: {why}; the draft is kept"
             return
         record = answer.record
         if answer.status == "accepted":
-            await _record_accepted(
-                conn, db_lock, run_id, request, draft, base_version, changes, answer, tally
-            )
+            await _record_accepted(push, answer, recorder, tally)
             return
         if answer.status != "conflict" or record is None:
             why = answer.message or f"PEMS answered {answer.status}"
-            async with db_lock, conn.transaction():
-                await store.audit(
-                    conn,
-                    run_id,
-                    org_id,
-                    user_id,
-                    AuditEntry(
-                        record_id, "rejected", _diff(before, changes), base_version, message=why
-                    ),
-                )
+            await recorder.record(
+                Outcome(AuditEntry(record_id, "rejected", diff, push.base_version, message=why))
+            )
             tally.failed[record_id] = f"PEMS refused the change: {why}"
             return
         # PEMS holds a newer version than the mirror: take it in, then decide.
-        async with db_lock, conn.transaction():
-            changed = await store.write_through(
-                conn,
-                organization_id=org_id,
-                user_id=user_id,
-                record_id=record_id,
-                data=record.data,
-                version=record.version,
-                modified_at=record.modified_at,
-            )
-            tally.mirror_changed |= changed
-            conflicts = field_conflicts(
-                draft.changes,
-                draft.base_values,
-                record.data,
-                base_version=draft.base_version,
-                current_version=record.version,
-                stored=draft.conflict,
-            )
-            if conflicts:
-                await store.mark_conflict(
-                    conn, draft.id, {f: c["theirs"] for f, c in conflicts.items()}
-                )
-                await store.audit(
-                    conn,
-                    run_id,
-                    org_id,
-                    user_id,
-                    AuditEntry(
-                        record_id,
-                        "conflict",
-                        _diff(before, changes),
-                        base_version,
-                        record.version,
-                        answer.message or "modified by another user",
-                    ),
-                )
+        theirs = PemsRow(dict(record.data), record.version, record.modified_at)
+        conflicts = field_conflicts(
+            draft.changes,
+            draft.base_values,
+            theirs.data,
+            base_version=draft.base_version,
+            current_version=theirs.version,
+            stored=draft.conflict,
+        )
         if conflicts:
+            why = answer.message or "modified by another user"
+            await recorder.record(Outcome(
+                AuditEntry(record_id, "conflict", diff, push.base_version, theirs.version, why),
+                mirror=theirs,
+                conflict=(draft.id, {f: c["theirs"] for f, c in conflicts.items()}),
+            ))  # fmt: skip
             tally.conflicts[record_id] = conflicts
             return
-        before = record.data
-        base_version = record.version
-        changes = {k: v for k, v in draft.changes.items() if before.get(k) != v}
+        await recorder.record(
+            Outcome(AuditEntry(record_id, "rebased", diff, push.base_version, theirs.version,
+                               "PEMS changed other fields meanwhile; resent"), mirror=theirs)
+        )  # fmt: skip
+        push = _Push(
+            draft,
+            theirs.version,
+            {k: v for k, v in draft.changes.items() if theirs.data.get(k) != v},
+            theirs.data,
+        )
     tally.failed[record_id] = "PEMS kept reporting a newer version; try again"
 
 
 async def _record_accepted(
-    conn: Conn,
-    db_lock: asyncio.Lock,
-    run_id: int,
-    request: CommitRequest,
-    draft: DraftRow,
-    base_version: int,
-    changes: dict[str, Any],
-    answer: WriteAnswer,
-    tally: _Tally,
+    push: _Push, answer: WriteAnswer, recorder: GroupRecorder, tally: _Tally
 ) -> None:
     """PEMS accepted: in ONE transaction, write its record through to the mirror, remove the
     committed fields from the draft (the draft goes when nothing is left), and audit."""
-    org_id, user_id, record_id = request.organization_id, request.user_id, draft.record_id
-    before: Mapping[str, Any] = draft.mirror_data or {}
+    record_id = push.draft.record_id
     record = answer.record
-    new_data = dict(record.data) if record is not None else {**before, **changes}
+    if record is not None:
+        now = PemsRow(dict(record.data), record.version, record.modified_at)
+        mirror: PemsRow | None = now
+    else:  # no echo (never seen from PEMS): the sent fields are settled, the rest stays
+        now = PemsRow({**push.before, **push.changes}, push.base_version, None)
+        mirror = None
     version = record.version if record is not None else None
-    async with db_lock, conn.transaction():
-        if record is not None:
-            tally.mirror_changed |= await store.write_through(
-                conn,
-                organization_id=org_id,
-                user_id=user_id,
-                record_id=record_id,
-                data=record.data,
-                version=record.version,
-                modified_at=record.modified_at,
-            )
-            await store.settle_draft(
-                conn,
-                organization_id=org_id,
-                user_id=user_id,
-                record_id=record_id,
-                baseline=new_data,
-                version=record.version,
-            )
-        else:  # no echo (never seen from PEMS): the sent fields are settled, the rest stays
-            await store.settle_draft(
-                conn,
-                organization_id=org_id,
-                user_id=user_id,
-                record_id=record_id,
-                baseline={**before, **changes},
-                version=base_version,
-            )
-        await store.audit(
-            conn,
-            run_id,
-            org_id,
-            user_id,
-            AuditEntry(
-                record_id,
-                "accepted",
-                _diff(before, changes),
-                base_version,
-                version,
-                answer.message or None,
-            ),
+    diff = _diff(push.before, push.changes)
+    await recorder.record(
+        Outcome(
+            AuditEntry(record_id, "accepted", diff, push.base_version, version,
+                       answer.message or None),
+            mirror=mirror,
+            settle=now,
         )
+    )  # fmt: skip
     tally.committed[record_id] = version

@@ -56,47 +56,110 @@ SET changes = %(changes)s, base_version = %(base_version)s, base_values = %(base
     conflict = %(conflict)s, modified_at = now()
 WHERE id = %(id)s;
 
--- name: set_conflict
-UPDATE pfa_modification
-SET conflict = coalesce(conflict, '{}'::jsonb) || %(conflict)s::jsonb
-WHERE id = %(id)s;
-
 -- name: lock_organization
 -- Mirror writers of one organization take its row lock first (migration 0020): the same
 -- order as a sync's apply, so a commit and a sync never deadlock.
 SELECT 1 FROM organizations WHERE id = %(organization_id)s FOR NO KEY UPDATE;
 
--- name: mirror_row_for_update
-SELECT data, pems_version FROM pfa_mirror
-WHERE organization_id = %(organization_id)s AND id = %(record_id)s
-FOR UPDATE;
-
--- name: write_through
--- PEMS's own record replaces the mirror row, unless a sync already brought a newer one.
-UPDATE pfa_mirror
-SET data = %(data)s, pems_version = %(pems_version)s,
-    pems_modified_at = coalesce(%(pems_modified_at)s, pems_modified_at),
-    last_synced_at = now(), change_seq = nextval('pfa_mirror_change_seq')
-WHERE organization_id = %(organization_id)s AND id = %(record_id)s
-  AND pems_version < %(pems_version)s
-RETURNING change_seq;
+-- name: write_through_many
+-- PEMS's own records replace the mirror rows (unless a sync already brought newer ones), and
+-- other users' drafts on them are marked in conflict where PEMS changed a field they change
+-- (to a value other than theirs), as a sync would. Rows: [{id, data, version, modified_at}];
+-- ids: the same ids (an array lets the planner use the primary key, not scan the org).
+WITH v AS (
+    SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb)
+        AS v(id text, data jsonb, version bigint, modified_at timestamptz)
+), old AS (
+    SELECT m.id, m.data FROM pfa_mirror m JOIN v ON v.id = m.id
+    WHERE m.organization_id = %(organization_id)s AND m.id = ANY (%(ids)s::text[])
+      AND m.pems_version < v.version
+    ORDER BY m.id
+    FOR UPDATE OF m
+), written AS (
+    UPDATE pfa_mirror m
+    SET data = old.data || v.data, pems_version = v.version,
+        pems_modified_at = coalesce(v.modified_at, m.pems_modified_at), last_synced_at = now()
+    FROM old JOIN v ON v.id = old.id
+    WHERE m.organization_id = %(organization_id)s AND m.id = old.id
+    RETURNING m.id, m.data
+), flagged AS (
+    UPDATE pfa_modification d
+    SET conflict = coalesce(d.conflict, '{}'::jsonb) || t.fields
+    FROM (
+        SELECT o.id, jsonb_object_agg(f.key, coalesce(w.data -> f.key, 'null'::jsonb)) AS fields
+        FROM written w
+        JOIN old ON old.id = w.id
+        JOIN pfa_modification o ON o.organization_id = %(organization_id)s
+            AND o.record_id = w.id AND o.record_id = ANY (%(ids)s::text[])
+            AND o.user_id <> %(user_id)s
+        CROSS JOIN LATERAL jsonb_each(o.changes) AS f(key, mine)
+        WHERE (old.data -> f.key) IS DISTINCT FROM (w.data -> f.key)
+          AND (w.data -> f.key) IS DISTINCT FROM f.mine
+        GROUP BY o.id
+    ) t
+    WHERE d.id = t.id
+    RETURNING d.id
+)
+SELECT (SELECT count(*) FROM written) AS written, (SELECT count(*) FROM flagged) AS flagged;
 
 -- name: bump_mirror_version
 UPDATE organizations SET mirror_version = mirror_version + 1 WHERE id = %(organization_id)s;
 
--- name: other_drafts_on_record
--- Other users' drafts on a record PEMS just changed: they may now be in conflict.
-SELECT id, changes FROM pfa_modification
-WHERE organization_id = %(organization_id)s AND record_id = %(record_id)s
-  AND user_id <> %(user_id)s
-FOR UPDATE;
+-- name: mark_conflicts_many
+-- Merge {field: PEMS's value} into the caller's drafts' conflict marks. Rows: [{id, fields}].
+UPDATE pfa_modification d
+SET conflict = coalesce(d.conflict, '{}'::jsonb) || v.fields
+FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(id bigint, fields jsonb)
+WHERE d.id = v.id;
 
--- name: insert_audit
+-- name: settle_many
+-- After PEMS accepted: every drafted field PEMS now holds leaves the caller's draft; an empty
+-- draft is deleted, the rest (changed meanwhile) is rebased on the new version.
+-- Rows: [{record_id, baseline, version}]; ids: their record ids.
+WITH v AS (
+    SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb)
+        AS v(record_id text, baseline jsonb, version bigint)
+), d AS (
+    SELECT m.id, m.changes, v.baseline, v.version
+    FROM pfa_modification m JOIN v ON v.record_id = m.record_id
+    WHERE m.user_id = %(user_id)s AND m.organization_id = %(organization_id)s
+      AND m.record_id = ANY (%(ids)s::text[])
+    ORDER BY m.id
+    FOR UPDATE OF m
+), rest AS (
+    SELECT d.id, d.baseline, d.version,
+           coalesce(jsonb_object_agg(f.key, f.value)
+                        FILTER (WHERE (d.baseline -> f.key) IS DISTINCT FROM f.value),
+                    '{}'::jsonb) AS changes
+    FROM d CROSS JOIN LATERAL jsonb_each(d.changes) AS f(key, value)
+    GROUP BY d.id, d.baseline, d.version
+), dropped AS (
+    DELETE FROM pfa_modification m USING rest
+    WHERE m.id = rest.id AND rest.changes = '{}'::jsonb
+    RETURNING m.id
+), kept AS (
+    UPDATE pfa_modification m
+    SET changes = rest.changes, base_version = rest.version,
+        base_values = (SELECT jsonb_object_agg(k, coalesce(rest.baseline -> k, 'null'::jsonb))
+                       FROM jsonb_object_keys(rest.changes) AS k),
+        conflict = NULL, modified_at = now()
+    FROM rest
+    WHERE m.id = rest.id AND rest.changes <> '{}'::jsonb
+    RETURNING m.id
+)
+SELECT (SELECT count(*) FROM dropped) AS deleted, (SELECT count(*) FROM kept) AS kept;
+
+-- name: insert_audit_many
+-- Rows: [{record_id, outcome, changes, base_version, new_version, message}].
 INSERT INTO commit_audit (run_id, user_id, username, organization_id, record_id, outcome,
                           changes, base_version, new_version, pems_message)
-SELECT %(run_id)s, u.id, u.username, %(organization_id)s, %(record_id)s, %(outcome)s,
-       %(changes)s, %(base_version)s, %(new_version)s, %(pems_message)s
-FROM users u WHERE u.id = %(user_id)s;
+SELECT %(run_id)s, u.id, u.username, %(organization_id)s, v.record_id, v.outcome, v.changes,
+       v.base_version, v.new_version, v.message
+FROM jsonb_to_recordset(%(rows)s::jsonb)
+    AS v(record_id text, outcome text, changes jsonb, base_version bigint, new_version bigint,
+         message text)
+CROSS JOIN users u
+WHERE u.id = %(user_id)s;
 
 -- name: list_audit
 SELECT a.id, a.run_id, a.username, a.record_id, a.outcome, a.changes, a.base_version,

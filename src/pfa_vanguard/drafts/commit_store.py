@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -147,120 +148,78 @@ async def load_drafts(
 @dataclass(frozen=True)
 class AuditEntry:
     record_id: str
-    outcome: str  # accepted | already_applied | conflict | rejected | orphaned | error
+    outcome: str  # accepted already_applied rebased conflict rejected orphaned error
     changes: dict[str, dict[str, Any]]  # {field: {"before", "after"}}
     base_version: int | None
     new_version: int | None = None
     message: str | None = None
 
 
-async def audit(
-    conn: Conn, run_id: int, organization_id: int, user_id: int, entry: AuditEntry
-) -> None:
-    await conn.execute(
-        _q("insert_audit"),
-        {
-            "run_id": run_id,
-            "user_id": user_id,
-            "organization_id": organization_id,
-            "record_id": entry.record_id,
-            "outcome": entry.outcome,
-            "changes": Jsonb(entry.changes),
-            "base_version": entry.base_version,
-            "new_version": entry.new_version,
-            "pems_message": entry.message,
-        },
-    )
+@dataclass(frozen=True)
+class PemsRow:
+    """A record as PEMS holds it, to be written through to the mirror."""
+
+    data: dict[str, Any]
+    version: int
+    modified_at: datetime | None
 
 
-async def mark_conflict(conn: Conn, draft_id: int, theirs: Mapping[str, Any]) -> None:
-    """Merge {field: PEMS's value} into the draft's conflict mark."""
-    await conn.execute(_q("set_conflict"), {"id": draft_id, "conflict": Jsonb(dict(theirs))})
+@dataclass(frozen=True)
+class Outcome:
+    """What one record's commit attempt changes in the database, all in one transaction:
+    PEMS's record written through to the mirror, the caller's draft settled (fields PEMS now
+    holds leave it) or marked in conflict, and always an audit row."""
+
+    audit: AuditEntry
+    mirror: PemsRow | None = None
+    settle: PemsRow | None = None  # the baseline the draft is settled against
+    conflict: tuple[int, dict[str, Any]] | None = None  # (draft id, {field: PEMS's value})
 
 
-async def write_through(
-    conn: Conn,
-    *,
-    organization_id: int,
-    user_id: int,
-    record_id: str,
-    data: Mapping[str, Any],
-    version: int,
-    modified_at: Any,
+async def record_outcomes(
+    conn: Conn, run_id: int, organization_id: int, user_id: int, outcomes: Sequence[Outcome]
 ) -> bool:
-    """Store PEMS's record in the mirror at once (unless the mirror already holds a newer one),
-    raise the organization's mirror_version and mark other users' drafts on the record that
-    PEMS's change now conflicts with. Must run inside the caller's transaction."""
-    await conn.execute(_q("lock_organization"), {"organization_id": organization_id})
-    cur = await conn.execute(
-        _q("mirror_row_for_update"), {"organization_id": organization_id, "record_id": record_id}
-    )
-    old = await cur.fetchone()
-    if old is None or int(old["pems_version"]) >= version:
+    """Apply `outcomes` set-based, in the caller's transaction, in one round trip (pipeline);
+    True when the mirror changed. The organization's mirror_version is raised whenever PEMS
+    records are written through. At most one outcome per record."""
+    params = {"organization_id": organization_id, "user_id": user_id, "run_id": run_id}
+    mirror = [(o.audit.record_id, o.mirror) for o in outcomes if o.mirror is not None]
+    marks = [{"id": o.conflict[0], "fields": o.conflict[1]} for o in outcomes if o.conflict]
+    settle = [
+        {"record_id": o.audit.record_id, "baseline": o.settle.data, "version": o.settle.version}
+        for o in outcomes
+        if o.settle is not None
+    ]
+    audits = [
+        {"record_id": a.record_id, "outcome": a.outcome, "changes": a.changes,
+         "base_version": a.base_version, "new_version": a.new_version, "message": a.message}
+        for a in (o.audit for o in outcomes)
+    ]  # fmt: skip
+    written_cur = None
+    async with conn.pipeline():
+        if mirror:
+            rows = [
+                {"id": rid, "data": m.data, "version": m.version,
+                 "modified_at": None if m.modified_at is None else m.modified_at.isoformat()}
+                for rid, m in mirror
+            ]  # fmt: skip
+            ids = [rid for rid, _ in mirror]
+            await conn.execute(_q("lock_organization"), params)
+            written_cur = await conn.execute(
+                _q("write_through_many"), {**params, "rows": Jsonb(rows), "ids": ids}
+            )
+            await conn.execute(_q("bump_mirror_version"), params)
+        if marks:
+            await conn.execute(_q("mark_conflicts_many"), {**params, "rows": Jsonb(marks)})
+        if settle:
+            ids = [o.audit.record_id for o in outcomes if o.settle is not None]
+            await conn.execute(_q("settle_many"), {**params, "rows": Jsonb(settle), "ids": ids})
+        if audits:
+            await conn.execute(_q("insert_audit_many"), {**params, "rows": Jsonb(audits)})
+    if written_cur is None:
         return False
-    merged = {**old["data"], **data}
-    cur = await conn.execute(
-        _q("write_through"),
-        {
-            "organization_id": organization_id,
-            "record_id": record_id,
-            "data": Jsonb(merged),
-            "pems_version": version,
-            "pems_modified_at": modified_at,
-        },
-    )
-    if await cur.fetchone() is None:
-        return False
-    await conn.execute(_q("bump_mirror_version"), {"organization_id": organization_id})
-    before: dict[str, Any] = old["data"]
-    cur = await conn.execute(
-        _q("other_drafts_on_record"),
-        {"organization_id": organization_id, "record_id": record_id, "user_id": user_id},
-    )
-    for other in await cur.fetchall():
-        theirs = {
-            name: merged.get(name)
-            for name, value in other["changes"].items()
-            if before.get(name) != merged.get(name) and value != merged.get(name)
-        }
-        if theirs:
-            await mark_conflict(conn, int(other["id"]), theirs)
-    return True
-
-
-async def settle_draft(
-    conn: Conn,
-    *,
-    organization_id: int,
-    user_id: int,
-    record_id: str,
-    baseline: Mapping[str, Any],
-    version: int,
-) -> None:
-    """After PEMS accepted: drop every drafted field PEMS now holds; delete the draft when none
-    is left, else rebase what the user changed meanwhile on the new version. In the caller's
-    transaction, together with the write-through and the audit row."""
-    cur = await conn.execute(
-        _q("lock_draft"),
-        {"organization_id": organization_id, "user_id": user_id, "record_id": record_id},
-    )
-    row = await cur.fetchone()
-    if row is None:
-        return
-    remaining = {k: v for k, v in row["changes"].items() if baseline.get(k) != v}
-    if not remaining:
-        await conn.execute(_q("delete_draft"), {"id": row["id"]})
-        return
-    await conn.execute(
-        _q("rebase_draft"),
-        {
-            "id": row["id"],
-            "changes": Jsonb(remaining),
-            "base_version": version,
-            "base_values": Jsonb({k: baseline.get(k) for k in remaining}),
-            "conflict": None,
-        },
-    )
+    row = await written_cur.fetchone()
+    return row is not None and int(row["written"]) > 0
 
 
 async def list_audit(

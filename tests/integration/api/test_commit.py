@@ -40,7 +40,8 @@ async def shift_forecast(
 
 async def test_commit_pushes_typed_values_and_writes_through(env: CommitEnv) -> None:
     ids = await env.record_ids()
-    first = await shift_forecast(env, "alice", ids[0], dor="PROJECT", equipment="EQ-777")
+    dor = "BEO" if (await env.mirror("RIO", ids[0]))["data"]["dor"] == "PROJECT" else "PROJECT"
+    first = await shift_forecast(env, "alice", ids[0], dor=dor, equipment="EQ-777")
     await shift_forecast(env, "alice", ids[1], days=10, isFundsTransferable=True)
     before = await env.mirror("RIO", ids[0])
 
@@ -57,7 +58,7 @@ async def test_commit_pushes_typed_values_and_writes_through(env: CommitEnv) -> 
     assert fields["PFS_F_STARTDATE"] == {
         "DATETIMEDATA": {"YEAR": start.year, "MONTH": start.month, "DAY": start.day}
     }
-    assert fields["PFS_F_DOR"] == {"TEXTDATA": "PROJECT"}
+    assert fields["PFS_F_DOR"] == {"TEXTDATA": dor}
     assert fields["PFS_EQUIPMENT"] == {"TEXTDATA": "EQ-777"}
     assert writes[ids[1]]["fields"]["PFS_FT"] == {"TEXTDATA": "true"}
     assert writes[ids[0]]["recordid"] == before["pems_version"]
