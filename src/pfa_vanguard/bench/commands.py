@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from pfa_vanguard.bench.dataset import BENCH_DATABASE
 from pfa_vanguard.bench.runner import OPERATIONS, BenchConfig, run
 from pfa_vanguard.settings import Settings
 
@@ -31,6 +32,9 @@ def bench_command(
     seconds: Annotated[float, typer.Option(help="length of the concurrent phase")] = 60.0,
     think_ms: Annotated[float, typer.Option(help="mean pause between a user's actions")] = 1000.0,
     seed: Annotated[int, typer.Option(help="data generator seed")] = 42,
+    database: Annotated[
+        str, typer.Option(help="the benchmark's own database on the configured server")
+    ] = BENCH_DATABASE,
 ) -> None:
     """Load orgs x records into a separate database (pfa_bench), start the real server and the
     PEMS simulator, and measure every operation of performance.md (p50/p95/p99, floor, ratio)."""
@@ -52,6 +56,7 @@ def bench_command(
         concurrent_users=users,
         concurrent_seconds=seconds,
         think_ms=think_ms,
+        database=database,
     )
     report = run(config, Settings(), console.log)
     report.write(out)

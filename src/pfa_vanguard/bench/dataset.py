@@ -5,14 +5,16 @@ Guarantees of `prepare_dataset`:
 - the database exists and is migrated; each benchmark organization holds exactly the rows
   `generate_org(code, records, seed)` + `map_row` give (what a full sync from a simulator with
   that seed would store), as if freshly synced;
-- a second run with the same sizes and seed reuses what is there (a count per organization);
-  an organization whose size or seed differs is reloaded;
-- loading into an empty mirror drops its secondary indexes first and recreates them from their
-  own definitions afterwards; the statistics and the materialized views are fresh at the end.
+- a second run with the same sizes, seed and generator reuses what is there (a count per
+  organization, and the label `org_label` stored as its name); any other is reloaded;
+- loading at least as many rows as the mirror holds drops its secondary indexes first and
+  recreates them from their own definitions afterwards; the statistics and the materialized
+  views are fresh at the end.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -39,8 +41,13 @@ def q(name: str) -> Any:
 
 
 def org_label(code: str, records: int, seed: int) -> str:
-    """The organization's name: it records what was loaded, so a rerun can tell."""
-    return f"{code} (benchmark: {records} records, seed {seed})"
+    """The organization's name: it records what was loaded (including a digest of the
+    generator's first rows, which are stable whatever the count), so a rerun can tell."""
+    from pfa_vanguard.pems.simulator import generate_org
+
+    sample = orjson.dumps(generate_org(code, min(records, 20), seed))
+    digest = hashlib.blake2b(sample, digest_size=4).hexdigest()
+    return f"{code} (benchmark: {records} records, seed {seed}, data {digest})"
 
 
 def bench_database_url(settings: Settings, database: str = BENCH_DATABASE) -> str:
@@ -79,22 +86,24 @@ def prepare_dataset(
     seed: int,
     *,
     workers: int = 2,
+    database: str = BENCH_DATABASE,
     progress: Progress | None = None,
 ) -> DatasetSummary:
     """Create/migrate the benchmark database and make it hold `codes` x `records` rows."""
     say = progress or (lambda _message: None)
     started = time.perf_counter()
-    url = bench_database_url(settings)
+    url = bench_database_url(settings, database)
     migrate.upgrade(url)
     with psycopg.connect(url, autocommit=True) as conn:
         plans = _plan(conn, codes, records, seed)
         to_load = [p for p in plans if p.load]
-        empty = bool(conn.execute(q("mirror_is_empty")).fetchone()[0])  # type: ignore[index]
+        present = conn.execute(q("mirror_estimate")).fetchone()
+        mostly_new = len(to_load) * records >= (int(present[0]) if present else 0)
         for plan in to_load:
             conn.execute(q("delete_org_mirror"), {"org_id": plan.org_id})
             conn.execute(q("delete_org_removed"), {"org_id": plan.org_id})
         indexes: list[tuple[str, str]] = []
-        if to_load and empty:
+        if to_load and mostly_new:
             indexes = [(r[0], r[1]) for r in conn.execute(q("secondary_indexes")).fetchall()]
             for name, _definition in indexes:
                 conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))

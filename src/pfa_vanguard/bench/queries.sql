@@ -13,8 +13,9 @@ LEFT JOIN pfa_mirror m ON m.organization_id = o.id
 WHERE o.code = ANY(%(codes)s)
 GROUP BY o.id, o.code, o.name;
 
--- name: mirror_is_empty
-SELECT NOT EXISTS (SELECT 1 FROM pfa_mirror) AS empty;
+-- name: mirror_estimate
+-- The planner's estimate of the mirror's rows (cheap; exact enough to choose a load strategy).
+SELECT greatest(reltuples, 0)::bigint AS rows FROM pg_class WHERE oid = 'pfa_mirror'::regclass;
 
 -- name: upsert_bench_org
 INSERT INTO organizations (code, name) VALUES (%(code)s, %(name)s)

@@ -10,21 +10,22 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 from psycopg.rows import dict_row
 
 from pfa_vanguard.bench import crowd, population, processes, reads, writes
 from pfa_vanguard.bench.client import UserClient
 from pfa_vanguard.bench.context import AiQuestion, BenchContext, OpResult
-from pfa_vanguard.bench.dataset import prepare_dataset, q
+from pfa_vanguard.bench.dataset import BENCH_DATABASE, prepare_dataset, q
 from pfa_vanguard.bench.report import Report, machine_description, now
-from pfa_vanguard.bench.timing import Samples
+from pfa_vanguard.bench.timing import Failed, Samples
 from pfa_vanguard.pems import PemsClient, PemsConfig
 from pfa_vanguard.pems.simulator import DEMO_ORGS
 from pfa_vanguard.settings import Settings
@@ -68,6 +69,7 @@ class BenchConfig:
     concurrent_seconds: float = 60.0
     think_ms: float = 1000.0
     load_workers: int = 2
+    database: str = BENCH_DATABASE
 
     def selected(self) -> list[str]:
         return [op for op in OPERATIONS if not self.only or op in self.only]
@@ -88,6 +90,7 @@ def run(config: BenchConfig, settings: Settings, say: Say) -> Report:
         config.records_per_org,
         config.seed,
         workers=config.load_workers,
+        database=config.database,
         progress=say,
     )
     say(
@@ -175,7 +178,7 @@ async def _measure(
     targets = await population.pick_targets(
         url, org_ids[code], config.records_per_org, population.DRAFTS
     )
-    written: int | None = None
+    written: list[int] = []
     async with UserClient(api) as user:
         await user.login(population.BENCH_USER, population.BENCH_PASSWORD)
         await population.create_drafts(user, code, targets)
@@ -204,48 +207,59 @@ async def _measure(
             think_ms=config.think_ms,
             data_dir=data_dir,
         )
-        steps: list[tuple[str, Callable[[], Any]]] = [
-            ("load_org", lambda: reads.load_org(ctx)),
-            ("load_org_revalidate", lambda: reads.load_org_revalidate(ctx)),
-            ("filter_category", lambda: reads.filter_category(ctx, category_records)),
-            ("filter_dates", lambda: reads.filter_dates(ctx)),
-            ("kpi", lambda: reads.kpi(ctx)),
-            ("ai_query", lambda: reads.ai_query(ctx)),
-            ("save_draft", lambda: writes.save_draft(ctx)),
+        steps: list[tuple[str, Callable[[], Awaitable[list[OpResult]]]]] = [
+            ("load_org", lambda: _one(reads.load_org(ctx))),
+            ("load_org_revalidate", lambda: _one(reads.load_org_revalidate(ctx))),
+            ("filter_category", lambda: _one(reads.filter_category(ctx, category_records))),
+            ("filter_dates", lambda: _one(reads.filter_dates(ctx))),
+            ("kpi", lambda: _one(reads.kpi(ctx))),
+            ("ai_query", lambda: _one(reads.ai_query(ctx))),
+            ("save_draft", lambda: _one(writes.save_draft(ctx))),
+            ("concurrent", lambda: _one(_concurrent(ctx, crowd_names, results))),
+            ("commit_200", lambda: _one(writes.commit_200(ctx))),
+            ("sync_full", lambda: _syncs(ctx, written)),
         ]
         for name, step in steps:
-            if name in selected or (name in crowd.MIX and "concurrent" in selected):
-                say(f"measuring {name}")
-                started = time.perf_counter()
-                result: OpResult = await step()
+            wanted = name in selected or (name in crowd.MIX and "concurrent" in selected)
+            if name == "sync_full":
+                wanted = "sync_full" in selected or "sync_noop" in selected
+            if not wanted:
+                continue
+            say(f"measuring {name}")
+            started = time.perf_counter()
+            try:
+                measured = await step()
+            except (Failed, httpx.HTTPError, RuntimeError) as exc:
+                say(f"  {name} failed: {type(exc).__name__}: {exc}")
+                failed = Samples(errors=1, notes=[f"{type(exc).__name__}: {exc}"[:500]])
+                measured = [OpResult(name, failed)]
+            for result in measured:
+                results[result.name] = result
                 say(
-                    f"  {name}: p50 {result.samples.p(50) or 0:.1f} ms, p95 "
+                    f"  {result.name}: p50 {result.samples.p(50) or 0:.1f} ms, p95 "
                     f"{result.samples.p(95) or 0:.1f} ms, errors {result.samples.errors} "
                     f"({time.perf_counter() - started:.0f}s)"
                 )
-                results[name] = result
-        if "concurrent" in selected:
-            say(
-                f"measuring concurrent ({config.concurrent_users} users, "
-                f"{config.concurrent_seconds:.0f}s)"
-            )
-            results["concurrent"] = await _concurrent(ctx, crowd_names, ids, results)
         for name in [n for n in crowd.MIX if n not in selected]:
             results.pop(name, None)  # measured only as the concurrent phase's reference
-        if "commit_200" in selected:
-            say("measuring commit_200")
-            results["commit_200"] = await writes.commit_200(ctx)
-        if "sync_full" in selected or "sync_noop" in selected:
-            say("measuring sync_full and sync_noop")
-            full, noop, written = await writes.sync_full_and_noop(ctx)
-            for result in (full, noop):
-                if result.name in selected:
-                    results[result.name] = result
-    return written
+        for name in ("sync_full", "sync_noop"):
+            if name not in selected:
+                results.pop(name, None)
+    return written[0] if written else None
+
+
+async def _one(operation: Awaitable[OpResult]) -> list[OpResult]:
+    return [await operation]
+
+
+async def _syncs(ctx: BenchContext, written: list[int]) -> list[OpResult]:
+    full, noop, rows = await writes.sync_full_and_noop(ctx)
+    written.append(rows)
+    return [full, noop]
 
 
 async def _concurrent(
-    ctx: BenchContext, names: Sequence[str], ids: dict[str, int], single: dict[str, OpResult]
+    ctx: BenchContext, names: Sequence[str], single: dict[str, OpResult]
 ) -> OpResult:
     clients = [UserClient(ctx.api_url) for _ in names]
     try:
