@@ -252,9 +252,10 @@ class PemsClient:
                     try:
                         return parse_grid_page(_json(response))
                     except WireError as exc:
-                        raise PemsTerminalError(
-                            f"{place}: unparsable grid answer: {exc}", org=org, cursor=cursor
-                        ) from None
+                        alerts = "; ".join(error_alerts(_json_or_none(response)))
+                        detail = f"{place}: unparsable grid answer: {exc}"
+                        detail += f" (ErrorAlert: {alerts})" if alerts else ""
+                        raise PemsTerminalError(detail, org=org, cursor=cursor) from None
                 self._raise_for_status(response, place, org, cursor)
             except httpx.TransportError as exc:
                 failure = _Retry(_describe(exc))

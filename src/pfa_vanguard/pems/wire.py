@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from pfa_vanguard.pems.mapping import FieldMapping
 
-Row = dict[str, Any]  # alias -> value as sent (strings, rarely numbers or null)
+Row = dict[str, str | None]  # alias -> value as PEMS sent it
 
 
 class WireError(ValueError):
@@ -117,12 +119,8 @@ def result_data(payload: object) -> Mapping[str, Any]:
 
 
 def datafields_to_row(fields: object, where: str) -> Row:
-    """A `DATAFIELD` list as an alias -> value row (values as sent; `map_row` stringifies)."""
-    listing: Any = fields
-    try:  # the common, well-formed case at full speed (map_row stringifies non-str values)
-        return {field["FIELDNAME"]: field["FIELDVALUE"] for field in listing}
-    except (TypeError, KeyError):
-        pass
+    """A `DATAFIELD` list as an alias -> string row, checked entry by entry (values other than
+    strings and null become their JSON text); raises WireError naming what is malformed."""
     if not isinstance(fields, Sequence) or isinstance(fields, str | bytes):
         raise WireError(f"{where}: DATAFIELD is not a list")
     row = {}
@@ -130,7 +128,8 @@ def datafields_to_row(fields: object, where: str) -> Row:
         if not isinstance(item, Mapping) or not isinstance(item.get("FIELDNAME"), str):
             raise WireError(f"{where}: a DATAFIELD entry has no FIELDNAME")
         value = item.get("FIELDVALUE")
-        row[item["FIELDNAME"]] = value if value is None or isinstance(value, str) else str(value)
+        text = value if value is None or isinstance(value, str) else orjson.dumps(value).decode()
+        row[item["FIELDNAME"]] = text
     return row
 
 

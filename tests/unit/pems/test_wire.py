@@ -86,7 +86,7 @@ def test_page_without_datarecord_and_rows() -> None:
     page = parse_grid_page(
         envelope({"DATARECORD": [{"DATAFIELD": [field("pfs_id", "A"), field("n", 5)]}]})
     )
-    assert page.rows() == [{"pfs_id": "A", "n": 5}]  # as sent; map_row stringifies
+    assert page.rows() == [{"pfs_id": "A", "n": "5"}]
     lone = parse_grid_page(envelope({"DATARECORD": {"DATAFIELD": [field("pfs_id", "B")]}}))
     assert lone.rows() == [{"pfs_id": "B"}]
 
