@@ -70,6 +70,7 @@ async def measure_sync(
     from pfa_vanguard.pems import PemsClient, PemsConfig
 
     result: dict[str, Any] = {"org": org}
+    phases: dict[str, list[tuple[int, int]]] = {}  # fetch and apply ms of each run
     conn = await AsyncConnection.connect(database_url, row_factory=dict_row, autocommit=True)
     try:
         await conn.execute(
@@ -78,13 +79,16 @@ async def measure_sync(
         )
         async with PemsClient(PemsConfig(pems_url)) as client:
 
-            async def timed(full: bool | None) -> tuple[float, Any]:
+            async def timed(full: bool | None, name: str) -> tuple[float, Any]:
                 started = time.perf_counter()
                 outcome = await sync_org(conn, client, org, full=full, trigger="bench")
                 if outcome.status != "succeeded":
                     raise RuntimeError(f"sync of {org} {outcome.status}: {outcome.error}")
+                phases.setdefault(name, []).append((outcome.fetch_ms, outcome.apply_ms))
                 return time.perf_counter() - started, outcome
 
+            async for _ in client.iter_pages(org):  # warm-up: the simulator makes rows lazily
+                pass
             full: list[float] = []
             for _ in range(repeats):
                 await conn.execute(
@@ -92,7 +96,7 @@ async def measure_sync(
                     " (SELECT id FROM organizations WHERE code = %s)",
                     [org],
                 )
-                seconds, outcome = await timed(True)
+                seconds, outcome = await timed(True, "sync_full")
                 full.append(seconds)
             result["records"] = outcome.fetched
             result["sync_full"] = _figures(full)
@@ -100,7 +104,7 @@ async def measure_sync(
             noop: list[float] = []
             before = await _rows_written(conn)
             for _ in range(repeats):
-                seconds, outcome = await timed(True)
+                seconds, outcome = await timed(True, "sync_noop")
                 noop.append(seconds)
             result["sync_noop"] = _figures(noop) | {
                 "rows_written": await _rows_written(conn) - before,
@@ -109,7 +113,7 @@ async def measure_sync(
 
             incremental: list[float] = []
             for _ in range(repeats):
-                seconds, outcome = await timed(False)
+                seconds, outcome = await timed(False, "sync_incremental_noop")
                 incremental.append(seconds)
             result["sync_incremental_noop"] = _figures(incremental)
 
@@ -119,11 +123,16 @@ async def measure_sync(
                     async with httpx.AsyncClient(base_url=control_url) as sim:
                         answer = await sim.post("/_sim/mutate", json={"org": org, "count": 50})
                         answer.raise_for_status()
-                    seconds, outcome = await timed(False)
+                    seconds, outcome = await timed(False, "sync_mutate_50")
                     mutated.append(seconds)
                 result["sync_mutate_50"] = _figures(mutated) | {"updated": outcome.updated}
     finally:
         await conn.close()
+    for name, pairs in phases.items():
+        result[name] |= {
+            "fetch_p50_ms": round(statistics.median(f for f, _ in pairs)),
+            "apply_p50_ms": round(statistics.median(a for _, a in pairs)),
+        }
     return result
 
 

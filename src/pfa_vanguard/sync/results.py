@@ -32,6 +32,8 @@ class SyncResult:
     conflicts: int = 0
     orphaned: int = 0
     duration_ms: int = 0
+    fetch_ms: int = 0  # of which: reading PEMS into staging
+    apply_ms: int = 0  # of which: the apply transaction (mirror, drafts, views), to commit
     error: str | None = None
     mirror_version: int | None = None
     views_refreshed: bool = False

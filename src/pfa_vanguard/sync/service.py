@@ -157,6 +157,7 @@ class _Run:
         self.trigger = trigger
         self.progress = progress
         self.started = time.monotonic()
+        self.fetched_at = self.started
         self.started_at = clock.now()  # the run's times, as the scheduler's clock tells them
         self.db_started_at = self.started_at  # the database's time at the start (see apply)
         self.worker = worker_name()
@@ -217,6 +218,7 @@ class _Run:
         stage = Stage(self.conn)
         try:
             summary = await self._fetch(stage, kind)
+            self.fetched_at = time.monotonic()
             result = await self._apply(run_id, kind, summary)
         except asyncio.CancelledError:
             await self._fail(run_id, kind, stage, "the sync was cancelled")
@@ -302,6 +304,8 @@ class _Run:
             duration_ms=duration_ms,
             mirror_version=mirror_version,
             views_refreshed=counts.changed,
+            fetch_ms=round((self.fetched_at - self.started) * 1000),
+            apply_ms=round((time.monotonic() - self.fetched_at) * 1000),
         )
         metrics.observe(
             org.code,
