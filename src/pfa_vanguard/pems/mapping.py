@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pfa_vanguard.domain.fields import FieldType
 from pfa_vanguard.pems.records import PemsRecord
 
@@ -216,8 +218,15 @@ def _plan(mapping: FieldMapping, alias: object) -> Plan:
     return kind, name, _caches[FieldType.TEXT], convert_text
 
 
+def as_text(value: object) -> str:
+    """A value as PEMS text: strings as they are, null empty, anything else its JSON text."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else orjson.dumps(value).decode()
+
+
 def _convert(plan: Plan, value: object) -> Converted:
-    raw = "" if value is None else str(value)
+    raw = as_text(value)
     cache = plan[2]
     if len(cache) >= _CACHE_LIMIT:
         cache.clear()
@@ -258,7 +267,7 @@ def map_pairs(pairs: Iterable[tuple[object, object]], mapping: FieldMapping) -> 
             if converted[1] is not None:
                 problems.append(f"{plan[1]}: {converted[1]}")
         elif kind == _UNKNOWN:
-            data[plan[1]] = "" if value is None else str(value)
+            data[plan[1]] = value if value.__class__ is str else as_text(value)
         elif kind == _VERSION:
             version_raw = value
         else:
@@ -267,14 +276,14 @@ def map_pairs(pairs: Iterable[tuple[object, object]], mapping: FieldMapping) -> 
     if not isinstance(pfa_id, str) or not pfa_id.strip():
         raise RowError(f"a row has no {mapping.id_alias}")
     try:
-        version = int(str(version_raw).strip())
+        version = int(as_text(version_raw).strip())
     except ValueError:
         raise RowError(
             f"row {pfa_id}: {mapping.version_alias} {version_raw!r} is not an integer"
         ) from None
     modified_at = None
     if modified_raw:
-        modified_at = parse_timestamp(str(modified_raw))
+        modified_at = parse_timestamp(as_text(modified_raw))
         if modified_at is None:
             problems.append(f"{mapping.modified_alias}: {modified_raw!r} is not an ISO timestamp")
     return PemsRecord(pfa_id, data, version, modified_at, tuple(problems))

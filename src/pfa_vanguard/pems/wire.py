@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
-from pfa_vanguard.pems.mapping import FieldMapping
+from pfa_vanguard.pems.mapping import FieldMapping, as_text
 
 Row = dict[str, str | None]  # alias -> value as PEMS sent it
 
@@ -128,8 +126,7 @@ def datafields_to_row(fields: object, where: str) -> Row:
         if not isinstance(item, Mapping) or not isinstance(item.get("FIELDNAME"), str):
             raise WireError(f"{where}: a DATAFIELD entry has no FIELDNAME")
         value = item.get("FIELDVALUE")
-        text = value if value is None or isinstance(value, str) else orjson.dumps(value).decode()
-        row[item["FIELDNAME"]] = text
+        row[item["FIELDNAME"]] = None if value is None else as_text(value)
     return row
 
 
