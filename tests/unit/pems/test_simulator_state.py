@@ -233,3 +233,16 @@ def test_faults_parse_script_and_rates() -> None:
 def test_bad_fault_specs_are_refused(body: dict[str, Any], message: str) -> None:
     with pytest.raises(FaultSpecError, match=message):
         parse_faults(body)
+
+
+def test_put_rows_keeps_versions_given_in_canonical_form(state: SimulatorState) -> None:
+    state.put_rows("RIO", [{"pfs_id": "PFA-000001", "recordid": "9",
+                            "pfs_lastmodified": "2025-11-25 10:00:00"}])  # fmt: skip
+    row = state.row("RIO", "PFA-000001")
+    assert row is not None
+    assert (row["recordid"], row["pfs_lastmodified"]) == ("9", "2025-11-25T10:00:00.000Z")
+    state.put_rows("RIO", [{"pfs_id": "PFA-000002", "pfs_lastmodified": "garbled"}])
+    assert state.records("RIO")[1]["pfs_lastmodified"] == "garbled"
+    fresh = state.stamp()
+    assert fresh > "2025-11-25T10:00:00.000Z"
+    assert state.stamp() > fresh

@@ -153,8 +153,8 @@ def answer_grid(state: SimulatorState, header_org: str, body: Mapping[str, Any])
         data = state.org(org)
         ids = data.ids[::-1] if descending else data.ids
         if rest:
-            rows = data.rows
-            ids = [i for i in ids if _matches(state.view(rows[i]), rest)]
+            rows, view = data.rows, (state.view if state.drift else None)
+            ids = [i for i in ids if _matches(view(rows[i]) if view else rows[i], rest)]
         total, page = len(ids), ids[cursor : cursor + size]
         records = [_encoded(state, data, pfa_id) for pfa_id in page]
         options = state.options

@@ -234,9 +234,10 @@ class SimulatorState:
                     "recordid": "0",
                 }
                 row = self.bump(current, values)
-                for key in ("recordid", "pfs_lastmodified"):
-                    if key in values:
-                        row[key] = values[key]
+                if "recordid" in values:
+                    row["recordid"] = values["recordid"]
+                if "pfs_lastmodified" in values:  # canonical text, so filters compare right
+                    row["pfs_lastmodified"] = _canonical_stamp(values["pfs_lastmodified"])
                 data.put(row)
                 ids.append(pfa_id)
             return ids
@@ -285,6 +286,14 @@ class SimulatorState:
         with self.lock:
             entry["seq"] = len(self.writes) + 1
             self.writes.append(entry)
+
+
+def _canonical_stamp(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text  # kept as given: a malformed version timestamp, on purpose
+    return format_modified(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _day(text: str | None) -> date | None:
