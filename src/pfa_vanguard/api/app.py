@@ -20,6 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from pfa_vanguard import __version__
 from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
 from pfa_vanguard.api.errors import install_error_handlers
+from pfa_vanguard.api.limits import BodyLimitMiddleware
 from pfa_vanguard.api.merged_read import Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
 from pfa_vanguard.api.prewarm import prewarm_snapshots
@@ -28,6 +29,9 @@ from pfa_vanguard.db.connection import make_pool, prepare_database
 from pfa_vanguard.drafts.overlay import OverlayCache
 from pfa_vanguard.mirror.snapshots import SnapshotCache
 from pfa_vanguard.settings import Settings
+
+# Larger request bodies get 413 before they are read whole (5,000 drafts fit in far less).
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(settings: Settings, *, database_url: str | None = None) -> FastAPI:
@@ -75,6 +79,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         app.include_router(router)
     app.add_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)
     install_web_ui(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(ObservabilityMiddleware)
     return app

@@ -107,6 +107,12 @@ async def _database_error(_: Request, exc: Exception) -> Response:
     if is_unavailable(exc):
         _log.warning("database unavailable: %s", exc)
         return error_response(503, "DatabaseUnavailable", "the database is unavailable")
+    if isinstance(exc, psycopg.DataError):
+        # a value of the request PostgreSQL cannot take (a NUL character, an unpaired
+        # surrogate, a number out of range): the caller's input, not a server fault
+        why = exc.diag.message_primary or str(exc)
+        _log.info("refused a value the database cannot take: %s", why)
+        return error_response(400, "BadRequest", f"a value in the request cannot be used: {why}")
     _log.exception("database error", exc_info=exc)
     return error_response(500, "InternalError", "internal error")
 
