@@ -1,9 +1,12 @@
 -- name: write_scope
 -- The scope of one pfa_ai session, keyed by its backend pid and start (migration 0002): what
 -- pfa_scope_org() / pfa_scope_user() return inside it. Written on an application connection.
+-- The row lives for one query and means nothing after a crash (backend_start changes): its
+-- commit need not wait for the WAL flush.
+WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
 INSERT INTO pfa_session_scope (backend_pid, backend_start, organization_id, user_id)
 SELECT a.pid, a.backend_start, %(org_id)s, %(user_id)s
-FROM pg_stat_activity a
+FROM pg_stat_activity a, no_flush
 WHERE a.pid = %(pid)s
 ON CONFLICT (backend_pid) DO UPDATE
 SET backend_start = EXCLUDED.backend_start,
@@ -13,7 +16,8 @@ SET backend_start = EXCLUDED.backend_start,
 RETURNING backend_pid;
 
 -- name: clear_scope
-DELETE FROM pfa_session_scope WHERE backend_pid = %(pid)s;
+WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
+DELETE FROM pfa_session_scope USING no_flush WHERE backend_pid = %(pid)s;
 
 -- name: mirror_version
 SELECT mirror_version FROM organizations WHERE id = %(org_id)s;
