@@ -21,7 +21,7 @@ from pfa_vanguard.ai.errors import NotUnderstood
 from pfa_vanguard.ai.offline import phrases
 from pfa_vanguard.ai.offline.phrases import Spec, Text, Vocabulary
 from pfa_vanguard.ai.prompt import VIEW, build_prompt
-from pfa_vanguard.ai.service import AiService, AuditEntry
+from pfa_vanguard.ai.service import AiService, AuditEntry, outcome_of
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.domain.costs import record_costs
 from pfa_vanguard.domain.drafts import apply_changes, merge
@@ -285,8 +285,7 @@ async def propose_draft(
         entry.outcome, entry.row_count, entry.truncated = "ok", len(proposal.changes), False
         return proposal.to_json(service.provider.name)
     except PfaError as exc:
-        entry.outcome = "not_understood" if isinstance(exc, NotUnderstood) else "failed"
-        entry.detail = exc.detail
+        entry.outcome, entry.detail = outcome_of(exc), exc.detail
         raise
     finally:
         await service.audit(entry)

@@ -96,6 +96,11 @@ _OUTCOMES: tuple[tuple[type[PfaError], str], ...] = (
 )
 
 
+def outcome_of(exc: PfaError) -> str:
+    """The audit outcome of a failed question or instruction."""
+    return next((o for cls, o in _OUTCOMES if isinstance(exc, cls)), "failed")
+
+
 class AiService:
     """The assistant: `ask` answers a question; the drafts module builds on `select`."""
 
@@ -179,8 +184,7 @@ class AiService:
                 provider=self.provider.name,
             )
         except PfaError as exc:
-            entry.outcome = next((o for cls, o in _OUTCOMES if isinstance(exc, cls)), "failed")
-            entry.detail = exc.detail
+            entry.outcome, entry.detail = outcome_of(exc), exc.detail
             raise
         finally:
             await self.audit(entry)
