@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Annotated
 
@@ -47,19 +48,22 @@ def pems_sim(
         raise typer.BadParameter("--fail-rate must be in [0, 1]")
     console = Console()
     codes = parse_orgs(orgs)
-    started = time.perf_counter()
     state = SimulatorState.generate(codes, records, seed)
-    for data in state.orgs.values():
-        _ = data.ids  # generate now, so the first sync does not wait for it
     state.set_faults(Faults(fail_rate=fail_rate, latency_ms=latency_ms))
-    console.print(
-        f"generated {len(codes)} x {records:,} records ({', '.join(codes)}) "
-        f"in {time.perf_counter() - started:.1f}s"
-    )
     console.print(f"PEMS URL  http://{host}:{port}/axis/restservices")
     console.print(
         f"control   http://{host}:{port}/_sim/  (faults, mutate, delete, drift, writes, reset)"
     )
+
+    def warm() -> None:  # while the server starts; a call for an org not ready yet waits
+        started = time.perf_counter()
+        state.warm()
+        console.print(
+            f"generated {len(codes)} x {records:,} records ({', '.join(codes)}) "
+            f"in {time.perf_counter() - started:.1f}s"
+        )
+
+    threading.Thread(target=warm, name="pems-sim-generate", daemon=True).start()
     silence_deliberate_drops()
     uvicorn.run(
         create_app(state),

@@ -58,10 +58,19 @@ class OrgData:
     @property
     def rows(self) -> dict[str, dict[str, str]]:
         if self._rows is None:
-            generated = generate_org(self.code, self.count, self.seed)
-            self._rows = {row["pfs_id"]: row for row in generated}
-            self._ids = list(self._rows)  # generated sorted
+            self.install(generate_org(self.code, self.count, self.seed))
+        assert self._rows is not None
         return self._rows
+
+    @property
+    def generated(self) -> bool:
+        return self._rows is not None
+
+    def install(self, generated: list[dict[str, str]]) -> None:
+        """Take the generated rows (sorted on pfs_id), unless rows are already there."""
+        if self._rows is None:
+            self._ids = [row["pfs_id"] for row in generated]
+            self._rows = dict(zip(self._ids, generated, strict=True))
 
     @property
     def ids(self) -> list[str]:
@@ -142,6 +151,17 @@ class SimulatorState:
             self.stats = Counter()
             self.rng = random.Random(f"pfa-sim-events:{self.seed}")
             self._last_stamp = datetime(2000, 1, 1, tzinfo=UTC)
+
+    def warm(self, codes: Iterable[str] | None = None) -> None:
+        """Generate organizations now (all by default) instead of on first use. Generation
+        runs outside the lock, so a server using this state keeps answering meanwhile."""
+        for code in list(self.orgs) if codes is None else codes:
+            data = self.orgs.get(code)
+            if data is None or data.generated:
+                continue
+            rows = generate_org(data.code, data.count, data.seed)
+            with self.lock:
+                data.install(rows)
 
     # --- reading ------------------------------------------------------------------------------
 
