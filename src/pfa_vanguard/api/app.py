@@ -21,7 +21,7 @@ from pfa_vanguard import __version__
 from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
 from pfa_vanguard.api.errors import install_error_handlers
 from pfa_vanguard.api.limits import BodyLimitMiddleware
-from pfa_vanguard.api.merged_read import Caches, SegmentCache
+from pfa_vanguard.api.merged_read import BodyCache, Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
 from pfa_vanguard.api.prewarm import prewarm_snapshots
 from pfa_vanguard.api.web import install_web_ui
@@ -55,9 +55,10 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         app.state.login_limiter = LoginLimiter()
         budget = settings.cache_mb * 1024 * 1024
         app.state.caches = Caches(
-            snapshots=SnapshotCache(budget_bytes=budget * 9 // 10),
+            snapshots=SnapshotCache(budget_bytes=budget * 7 // 10),
             overlays=OverlayCache(),
             segments=SegmentCache(budget_bytes=budget // 10),
+            bodies=BodyCache(budget_bytes=budget * 2 // 10),
         )
         try:
             async with AsyncExitStack() as stack:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
@@ -39,12 +40,15 @@ class CurrentUser:
 
 @dataclass(frozen=True)
 class OrgContext:
-    """The caller's access to one organization, checked against the database."""
+    """The caller's access to one organization, checked against the database (with the
+    organization's mirror version and last sync as read in the same query)."""
 
     org_id: int
     code: str
     role: Role
     user: CurrentUser
+    mirror_version: int = 0
+    last_synced_at: datetime | None = None
 
 
 def app_settings(request: Request) -> Settings:
@@ -104,7 +108,14 @@ async def check_org_access(conn: Conn, user: CurrentUser, code: str, role: Role)
             required=role.value,
             role=held.value,
         )
-    return OrgContext(org_id=int(row["organization_id"]), code=row["code"], role=held, user=user)
+    return OrgContext(
+        org_id=int(row["organization_id"]),
+        code=row["code"],
+        role=held,
+        user=user,
+        mirror_version=int(row["mirror_version"]),
+        last_synced_at=row["last_synced_at"],
+    )
 
 
 def org_access(role: Role = Role.VIEWER) -> Callable[..., Awaitable[OrgContext]]:

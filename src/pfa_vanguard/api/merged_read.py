@@ -11,11 +11,12 @@ records. ETag = hash(version, drafts fingerprint, query, sync time) → If-None-
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import heapq
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +26,6 @@ from psycopg import sql
 from starlette.responses import Response, StreamingResponse
 
 from pfa_vanguard.api.deps import Conn, OrgContext, Pool
-from pfa_vanguard.db.queries import load
 from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
 from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
 from pfa_vanguard.mirror.deflate import Segment, compress_segment, zlib_body
@@ -36,7 +36,6 @@ from pfa_vanguard.settings import Settings
 
 FORMAT = "1"  # bump when the body's shape changes: old ETags must not match
 _SEP = compress_segment(b",")
-_MIN_COMPRESS = 1024
 
 
 @dataclass(frozen=True)
@@ -64,13 +63,15 @@ class SegmentCache:
         self._size = 0
         self._segments: OrderedDict[tuple[int, bytes], Segment] = OrderedDict()
 
-    def get_or_build(self, serial: int, digest: bytes, raw: Sequence[bytes]) -> Segment:
+    def get_or_build(
+        self, serial: int, digest: bytes, entries: Callable[[], Sequence[bytes]]
+    ) -> Segment:
         key = (serial, digest)
         found = self._segments.get(key)
         if found is not None:
             self._segments.move_to_end(key)
             return found
-        segment = compress_segment(b",".join(raw), level=1)
+        segment = compress_segment(b",".join(entries()), level=1)
         self._segments[key] = segment
         self._size += segment.size
         while self._size > self.budget_bytes and self._segments:
@@ -79,11 +80,38 @@ class SegmentCache:
         return segment
 
 
+class BodyCache:
+    """Finished bodies by ETag and coding (LRU, byte budget): a repeated read with nothing
+    changed (same versions, drafts, query) is answered without assembling anything."""
+
+    def __init__(self, budget_bytes: int, max_body_bytes: int = 64 * 1024 * 1024) -> None:
+        self.budget_bytes = budget_bytes
+        self.max_body_bytes = max_body_bytes
+        self._size = 0
+        self._bodies: OrderedDict[tuple[str, bool], bytes] = OrderedDict()
+
+    def get(self, key: tuple[str, bool]) -> bytes | None:
+        body = self._bodies.get(key)
+        if body is not None:
+            self._bodies.move_to_end(key)
+        return body
+
+    def put(self, key: tuple[str, bool], body: bytes) -> None:
+        if len(body) > min(self.max_body_bytes, self.budget_bytes) or key in self._bodies:
+            return
+        self._bodies[key] = body
+        self._size += len(body)
+        while self._size > self.budget_bytes and self._bodies:
+            _, dropped = self._bodies.popitem(last=False)
+            self._size -= len(dropped)
+
+
 @dataclass(frozen=True)
 class Caches:
     snapshots: SnapshotCache
     overlays: OverlayCache
     segments: SegmentCache
+    bodies: BodyCache
 
 
 def accepts_deflate(header: str | None) -> bool:
@@ -122,10 +150,7 @@ async def merged_read(
     accept_encoding: str | None,
     if_none_match: str | None,
 ) -> Response:
-    cur = await conn.execute(load("pfa_vanguard.mirror")["last_synced"], {"org_id": ctx.org_id})
-    state = await cur.fetchone()
-    version = int(state["mirror_version"]) if state else 0
-    synced: datetime | None = state["last_synced_at"] if state else None
+    version, synced = ctx.mirror_version, ctx.last_synced_at
     stale = is_stale(synced, settings, datetime.now(UTC))
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id)
     tag = hashlib.blake2b(
@@ -150,10 +175,19 @@ async def merged_read(
     }
     if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
         return Response(status_code=304, headers=headers)
-    snapshot = await caches.snapshots.get(pool, ctx.org_id, version)
     deflate = accepts_deflate(accept_encoding)
+    if deflate:
+        headers["Content-Encoding"] = "deflate"
+    cached = caches.bodies.get((tag, deflate))
+    if cached is not None:
+        return Response(cached, media_type="application/json", headers=headers)
+    snapshot = await caches.snapshots.get(pool, ctx.org_id, version)
     if query.whole_org:
-        return _whole_org(snapshot, overlay, caches.segments, synced, stale, deflate, headers)
+        if not deflate:
+            return _whole_org_stream(snapshot, overlay, synced, stale, headers)
+        body = _whole_org_deflated(snapshot, overlay, caches.segments, synced, stale)
+        caches.bodies.put((tag, deflate), body)
+        return Response(body, media_type="application/json", headers=headers)
     items = await _selected(conn, snapshot, overlay, query, ctx.org_id)
     start = 0
     if query.cursor:
@@ -173,9 +207,9 @@ async def merged_read(
             _suffix(len(items), next_cursor, synced, stale, bool(overlay)),
         ]
     )
-    if deflate and len(body) >= _MIN_COMPRESS:
-        headers["Content-Encoding"] = "deflate"
+    if deflate:
         body = zlib.compress(body, 1)
+    caches.bodies.put((tag, deflate), body)
     return Response(body, media_type="application/json", headers=headers)
 
 
@@ -222,59 +256,75 @@ async def _selected(
     return found
 
 
-def _whole_org(
+def _patches(snapshot: OrgSnapshot, overlay: Overlay) -> tuple[dict[int, list[str]], int]:
+    """Drafted record ids by the chunk they fall in, and how many are not in the snapshot."""
+    patches: dict[int, list[str]] = {}
+    extra = 0
+    for record_id in sorted(overlay.records):
+        if record_id not in snapshot.entries:
+            extra += 1
+        patches.setdefault(snapshot.chunk_index(record_id), []).append(record_id)
+    return patches, extra
+
+
+def _chunk_entries(
+    snapshot: OrgSnapshot, overlay: Overlay, index: int, drafted: Sequence[str]
+) -> list[bytes]:
+    """The encoded records of chunk `index` with the drafted ones swapped (or added) in."""
+    chunk_ids = snapshot.chunks[index].ids if snapshot.chunks else ()
+    ids = sorted(set(chunk_ids).union(drafted)) if drafted else chunk_ids
+    mine = overlay.records
+    return [mine[i].entry if i in mine else snapshot.entries[i] for i in ids]
+
+
+def _whole_org_stream(
+    snapshot: OrgSnapshot,
+    overlay: Overlay,
+    synced: datetime | None,
+    stale: bool,
+    headers: dict[str, str],
+) -> Response:
+    """Every record in id order, uncompressed, streamed chunk by chunk."""
+    patches, extra = _patches(snapshot, overlay)
+    suffix = _suffix(len(snapshot) + extra, None, synced, stale, bool(overlay))
+    count = max(len(snapshot.chunks), 1 if patches else 0)
+
+    def stream() -> Iterator[bytes]:
+        yield _PREFIX
+        for index in range(count):
+            if index:
+                yield b","
+            yield b",".join(_chunk_entries(snapshot, overlay, index, patches.get(index, ())))
+        yield suffix
+
+    return StreamingResponse(stream(), media_type="application/json", headers=headers)
+
+
+def _whole_org_deflated(
     snapshot: OrgSnapshot,
     overlay: Overlay,
     segments: SegmentCache,
     synced: datetime | None,
     stale: bool,
-    deflate: bool,
-    headers: dict[str, str],
-) -> Response:
-    """Every record in id order; chunks without drafts as compressed at snapshot time."""
-    patches: dict[int, list[str]] = {}
-    orphans = 0
-    for record_id in overlay.records:
-        if record_id not in snapshot.entries:
-            orphans += 1
-        patches.setdefault(snapshot.chunk_index(record_id), []).append(record_id)
-    total = len(snapshot) + orphans
-    suffix = _suffix(total, None, synced, stale, bool(overlay))
-
-    def chunk_raw(index: int) -> list[bytes]:
-        chunk_ids = snapshot.chunks[index].ids if snapshot.chunks else ()
-        ids = sorted(set(chunk_ids).union(patches.get(index, ())))
-        return [
-            overlay.records[i].entry if i in overlay.records else snapshot.entries[i] for i in ids
-        ]
-
-    count = max(len(snapshot.chunks), 1 if patches else 0)
-    if not deflate:
-
-        def stream() -> Iterator[bytes]:
-            yield _PREFIX
-            for index in range(count):
-                if index:
-                    yield b","
-                yield b",".join(chunk_raw(index))
-            yield suffix
-
-        return StreamingResponse(stream(), media_type="application/json", headers=headers)
-
+) -> bytes:
+    """Every record in id order as one zlib stream: chunks without drafts as compressed at
+    snapshot time, chunks with drafts compressed once per content (SegmentCache)."""
+    patches, extra = _patches(snapshot, overlay)
+    suffix = _suffix(len(snapshot) + extra, None, synced, stale, bool(overlay))
     parts: list[Segment] = [compress_segment(_PREFIX)]
-    for index in range(count):
+    for index in range(max(len(snapshot.chunks), 1 if patches else 0)):
         if index:
             parts.append(_SEP)
-        if index in patches or not snapshot.chunks:
-            raw = chunk_raw(index)
-            digest = hashlib.blake2b(
-                b"\x00".join(overlay.records[i].entry for i in sorted(patches[index])),
-                digest_size=16,
-            ).digest()
-            serial = snapshot.chunks[index].serial if snapshot.chunks else 0
-            parts.append(segments.get_or_build(serial, digest, raw))
-        else:
+        drafted = patches.get(index)
+        if drafted is None:
             parts.append(snapshot.chunks[index].segment)
+            continue
+        digest = hashlib.blake2b(digest_size=16)
+        for record_id in drafted:
+            digest.update(overlay.records[record_id].entry)
+            digest.update(b"\x00")
+        serial = snapshot.chunks[index].serial if snapshot.chunks else 0
+        entries = functools.partial(_chunk_entries, snapshot, overlay, index, drafted)
+        parts.append(segments.get_or_build(serial, digest.digest(), entries))
     parts.append(compress_segment(suffix))
-    headers["Content-Encoding"] = "deflate"
-    return Response(zlib_body(parts), media_type="application/json", headers=headers)
+    return zlib_body(parts)

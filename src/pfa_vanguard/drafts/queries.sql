@@ -27,7 +27,7 @@ WHERE user_id = %(user_id)s AND organization_id = %(org_id)s AND record_id = %(r
 FOR UPDATE;
 
 -- name: mirror_record
-SELECT data, pems_version FROM pfa_mirror
+SELECT data, pems_version, change_seq FROM pfa_mirror
 WHERE organization_id = %(org_id)s AND id = %(record_id)s;
 
 -- name: insert_draft
@@ -36,7 +36,7 @@ INSERT INTO pfa_modification
     (user_id, organization_id, record_id, changes, base_version, base_values)
 VALUES (%(user_id)s, %(org_id)s, %(record_id)s, %(changes)s, %(base_version)s, %(base_values)s)
 ON CONFLICT (user_id, organization_id, record_id) DO NOTHING
-RETURNING id;
+RETURNING xmin::text AS rev, created_at, modified_at;
 
 -- name: update_draft
 -- Under the row lock taken by lock_draft.
@@ -47,7 +47,7 @@ VALUES (%(user_id)s, %(org_id)s, %(record_id)s, %(changes)s, %(base_version)s,
 ON CONFLICT (user_id, organization_id, record_id) DO UPDATE
 SET changes = EXCLUDED.changes, base_values = EXCLUDED.base_values,
     conflict = EXCLUDED.conflict, modified_at = now()
-RETURNING id;
+RETURNING xmin::text AS rev, created_at, modified_at;
 
 -- name: delete_draft
 DELETE FROM pfa_modification

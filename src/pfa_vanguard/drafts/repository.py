@@ -57,8 +57,9 @@ async def insert_draft(
     changes: Mapping[str, Any],
     base_version: int,
     base_values: Mapping[str, Any],
-) -> bool:
-    """True when inserted; False when a concurrent save created the draft first."""
+) -> dict[str, Any] | None:
+    """The new row's (rev, created_at, modified_at); None when a concurrent save created the
+    draft first."""
     cur = await conn.execute(
         _q("insert_draft"),
         {
@@ -70,7 +71,7 @@ async def insert_draft(
             "base_values": Jsonb(dict(base_values)),
         },
     )
-    return await cur.fetchone() is not None
+    return await cur.fetchone()
 
 
 async def update_draft(
@@ -82,9 +83,10 @@ async def update_draft(
     base_version: int,
     base_values: Mapping[str, Any],
     conflict: Mapping[str, Any] | None,
-) -> None:
-    """Replace the (locked) draft's changes, base values and stored conflict."""
-    await conn.execute(
+) -> dict[str, Any]:
+    """Replace the (locked) draft's changes, base values and stored conflict; the row's
+    (rev, created_at, modified_at) after it."""
+    cur = await conn.execute(
         _q("update_draft"),
         {
             "user_id": user_id,
@@ -96,6 +98,9 @@ async def update_draft(
             "conflict": Jsonb(dict(conflict)) if conflict else None,
         },
     )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
 
 
 async def delete_draft(conn: Conn, user_id: int, org_id: int, record_id: str) -> bool:

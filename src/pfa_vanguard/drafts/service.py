@@ -121,6 +121,7 @@ class DraftInput:
 class SaveResult:
     saved: list[str]  # records that have a draft after the save
     removed: list[str]  # records whose draft became empty and was deleted
+    drafts: list[Draft]  # those drafts, as they are now (in `saved` order)
 
 
 async def save_drafts(
@@ -131,19 +132,19 @@ async def save_drafts(
     for item in inputs:
         by_record.setdefault(item.record_id, []).append(item.changes)
     errors: dict[str, dict[str, str]] = {}
-    saved: list[str] = []
+    drafts: list[Draft] = []
     removed: list[str] = []
     for record_id in sorted(by_record):  # one lock order for every save: no deadlocks
         outcome = await _save_one(conn, user_id, org_id, record_id, by_record[record_id], org_code)
-        if isinstance(outcome, dict):
-            errors[record_id] = outcome
-        elif outcome:
-            saved.append(record_id)
-        else:
+        if isinstance(outcome, Draft):
+            drafts.append(outcome)
+        elif outcome is None:
             removed.append(record_id)
+        else:
+            errors[record_id] = outcome
     if errors:
         raise _refusal(errors, single=len(by_record) == 1)
-    return SaveResult(saved=saved, removed=removed)
+    return SaveResult(saved=[d.record_id for d in drafts], removed=removed, drafts=drafts)
 
 
 def _refusal(errors: dict[str, dict[str, str]], *, single: bool) -> ValidationFailed:
@@ -168,8 +169,8 @@ async def _save_one(
     record_id: str,
     incoming: list[Mapping[str, Any]],
     org_code: str,
-) -> bool | dict[str, str]:
-    """True: a draft remains; False: none remains; a dict: the refused fields."""
+) -> Draft | dict[str, str] | None:
+    """The draft as saved; None: no draft remains; a dict: the refused fields."""
     for _ in range(_INSERT_ATTEMPTS):
         existing = await repo.lock_draft(conn, user_id, org_id, record_id)
         mirror = await repo.mirror_record(conn, org_id, record_id)
@@ -195,28 +196,39 @@ async def _save_one(
         }
         if existing is None:
             if not changes:
-                return False
-            if await repo.insert_draft(
-                conn, user_id, org_id, record_id, changes, int(mirror["pems_version"]), base_values
-            ):
-                return True
-            continue  # someone created it meanwhile: lock it and merge into theirs
-        if not changes:
-            await repo.delete_draft(conn, user_id, org_id, record_id)
-            return False
-        stored = existing["conflict"] or {}
-        conflict = {k: v for k, v in stored.items() if k in changes} or None
-        await repo.update_draft(
-            conn,
-            user_id,
-            org_id,
-            record_id,
-            changes,
-            int(existing["base_version"]),
-            base_values,
-            conflict,
+                return None
+            base_version = int(mirror["pems_version"])
+            row = await repo.insert_draft(
+                conn, user_id, org_id, record_id, changes, base_version, base_values
+            )
+            if row is None:
+                continue  # someone created it meanwhile: lock it and merge into theirs
+            conflict = None
+        else:
+            if not changes:
+                await repo.delete_draft(conn, user_id, org_id, record_id)
+                return None
+            stored = existing["conflict"] or {}
+            conflict = {k: v for k, v in stored.items() if k in changes} or None
+            base_version = int(existing["base_version"])
+            row = await repo.update_draft(
+                conn, user_id, org_id, record_id, changes, base_version, base_values, conflict
+            )
+        return Draft(
+            record_id=record_id,
+            rev=str(row["rev"]),
+            changes=changes,
+            base_version=base_version,
+            base_values=base_values,
+            stored_conflict=conflict,
+            orphaned_at=None,
+            orphan_baseline=None,
+            created_at=row["created_at"],
+            modified_at=row["modified_at"],
+            baseline_data=baseline,
+            pems_version=int(mirror["pems_version"]),
+            change_seq=mirror["change_seq"],
         )
-        return True
     raise Conflict(f"the draft of {record_id!r} is being saved concurrently; try again")
 
 

@@ -59,12 +59,7 @@ async def save_drafts(
         [service.DraftInput(i.record_id, i.changes) for i in items],
         ctx.code,
     )
-    saved = (
-        await service.list_drafts(conn, ctx.user.id, ctx.org_id, result.saved)
-        if result.saved
-        else []
-    )
-    return SaveDraftsResponse(saved=[draft_out(d) for d in saved], removed=result.removed)
+    return SaveDraftsResponse(saved=[draft_out(d) for d in result.drafts], removed=result.removed)
 
 
 @router.delete("/pfa/{org}/drafts/{record_id}", response_model=DiscardResponse)
