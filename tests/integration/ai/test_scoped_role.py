@@ -216,3 +216,17 @@ async def test_no_scope_no_rows(world: World) -> None:
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM pfa_ai_records").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM pfa_mirror").fetchone() == (0,)
+
+
+async def test_another_ai_session_cannot_be_cancelled_or_terminated(
+    executor: ScopedExecutor, world: World
+) -> None:
+    """pg_cancel_backend allows signalling sessions of the same role by default: another
+    organization's AI query. The role cannot call it here."""
+    url = psycopg.conninfo.make_conninfo(world.url, user="pfa_ai")
+    with psycopg.connect(url, autocommit=True) as other:
+        pid = other.info.backend_pid
+        for function in ("pg_cancel_backend", "pg_terminate_backend"):
+            with pytest.raises(QueryFailed, match="permission denied"):
+                await run(executor, world, f"SELECT {function}({pid})")
+        assert other.execute("SELECT 1").fetchone() == (1,)
