@@ -85,7 +85,7 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
-def _describe(exc: httpx.TransportError) -> str:
+def _describe(exc: httpx.RequestError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})"
     text = str(exc) or type(exc).__name__
@@ -257,7 +257,7 @@ class PemsClient:
                         detail += f" (ErrorAlert: {alerts})" if alerts else ""
                         raise PemsTerminalError(detail, org=org, cursor=cursor) from None
                 self._raise_for_status(response, place, org, cursor)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # timeouts, drops, undecodable bodies
                 failure = _Retry(_describe(exc))
             except _Retry as retry:
                 failure = retry
@@ -316,7 +316,7 @@ class PemsClient:
             self._raise_for_status(response, place, org, None)
         except _NOT_SENT as exc:
             return _Retry(_describe(exc)), False
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # it may have reached PEMS
             return _Retry(_describe(exc)), True
         except _Retry as retry:
             return retry, response.status_code >= 500
