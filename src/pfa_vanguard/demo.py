@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
+import hashlib
 import logging
 import signal
 import time
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +28,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from rich.console import Console
 
-from pfa_vanguard.accounts.repository import add_user
+from pfa_vanguard.accounts import repository as accounts
 from pfa_vanguard.db import embedded
 from pfa_vanguard.db.connection import prepare_database
 from pfa_vanguard.errors import PfaError
@@ -77,10 +77,18 @@ def demo_orgs(count: int) -> list[str]:
 # --- simulator writes kept across runs --------------------------------------------------------
 
 
-def restore_writes(state: Any, path: Path, options: DemoOptions) -> bool:
-    """Replay the writes saved by an earlier run on the same generated data (same seed and
-    size) into the simulator. Returns False when the saved run used other data: the mirror
-    then needs a full sync."""
+def data_fingerprint(state: Any) -> str:
+    """A digest of the generated data (first rows of each organization): tells whether the
+    simulator serves the same records as when the mirror was synced (seed, size, generator)."""
+    digest = hashlib.sha256()
+    for code in sorted(state.orgs):
+        digest.update(orjson.dumps(state.records(code)[:50], option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()
+
+
+def restore_writes(state: Any, path: Path, fingerprint: str) -> bool:
+    """Replay the writes saved by an earlier run on the same generated data into the simulator.
+    Returns False when the saved run served other data: the mirror then needs a full sync."""
     if not path.exists():
         return True
     try:
@@ -88,7 +96,7 @@ def restore_writes(state: Any, path: Path, options: DemoOptions) -> bool:
     except (OSError, orjson.JSONDecodeError):
         _log.warning("ignoring unreadable %s", path)
         return False
-    if saved.get("seed") != options.seed or saved.get("records") != options.records:
+    if saved.get("fingerprint") != fingerprint:
         return False
     for write in saved.get("writes", []):
         if write.get("org") not in state.orgs:
@@ -108,10 +116,10 @@ def restore_writes(state: Any, path: Path, options: DemoOptions) -> bool:
     return True
 
 
-def save_writes(state: Any, path: Path, options: DemoOptions) -> int:
+def save_writes(state: Any, path: Path, fingerprint: str) -> int:
     """Save every write the simulator accepted (atomically); returns how many."""
     writes = state.writes_for()
-    body = {"seed": options.seed, "records": options.records, "writes": writes}
+    body = {"fingerprint": fingerprint, "writes": writes}
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(orjson.dumps(body, default=str))
     tmp.replace(path)
@@ -140,25 +148,42 @@ def run_demo(settings: Settings, options: DemoOptions, console: Console) -> None
     started = time.perf_counter()
     url = prepare_database(settings)
     sim = None
+    fingerprint = ""
     writes_file = data_dir / WRITES_FILE
     try:
         sim = start_simulator(
             codes, records=options.records, seed=options.seed, port=options.pems_port
         )
-        same_data = restore_writes(sim.state, writes_file, options)
+        fingerprint = data_fingerprint(sim.state)
+        same_data = restore_writes(sim.state, writes_file, fingerprint)
         demo_settings = settings.model_copy(update={"database_url": url, "pems_url": sim.url})
         asyncio.run(
             _serve(demo_settings, url, sim, codes, options, console,
-                   full_sync=not same_data, started=started)
+                   full_sync=not same_data, started=started, fingerprint=fingerprint)
         )  # fmt: skip
     finally:
         if sim is not None:
             with contextlib.suppress(OSError):
-                save_writes(sim.state, writes_file, options)
+                save_writes(sim.state, writes_file, fingerprint)
             sim.stop()
         if own_db:
             embedded.stop(data_dir)
         console.print("demo stopped")
+
+
+async def ensure_demo_users(conn: AsyncConnection[dict[str, Any]], codes: Sequence[str]) -> None:
+    """The demo organizations and users with their roles. A user who exists keeps their
+    password (hashing is deliberately slow, and a second run should start fast)."""
+    orgs = {code: (await accounts.ensure_organization(conn, code))["id"] for code in codes}
+    grants = demo_users(codes)
+    ids: dict[str, int] = {}
+    for name in dict.fromkeys(user for user, _, _ in grants):
+        found = await accounts.get_user(conn, name)
+        if found is None:
+            found = await accounts.save_user(conn, name, DEMO_PASSWORD)
+        ids[name] = int(found["id"])
+    for name, org, role in grants:
+        await accounts.grant_role(conn, ids[name], orgs[org], accounts.Role(role))
 
 
 async def _prepare(
@@ -171,8 +196,7 @@ async def _prepare(
     from pfa_vanguard.sync.service import sync_org
 
     async with await AsyncConnection.connect(url, row_factory=dict_row) as conn:
-        for user, org, role in demo_users(codes):
-            await add_user(conn, user, DEMO_PASSWORD, org, role)
+        await ensure_demo_users(conn, codes)
         await conn.commit()
         cur = await conn.execute(
             "SELECT code FROM organizations WHERE code = ANY(%s) AND last_synced_at IS NULL",
@@ -203,8 +227,10 @@ async def _serve(
     *,
     full_sync: bool,
     started: float,
+    fingerprint: str,
 ) -> None:
     from pfa_vanguard.api.app import create_app
+    from pfa_vanguard.sync.worker import run_worker
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -228,47 +254,51 @@ async def _serve(
             with contextlib.suppress(SystemExit):
                 await serving
             raise DemoError(f"the API could not start on {options.host}:{options.port}")
-        background = [
-            asyncio.create_task(_save_writes_often(sim, settings, options), name="demo-writes"),
-            *[asyncio.create_task(job(), name="demo-worker") for job in _workers(settings, url)],
-        ]
+        worker_stop = asyncio.Event()
+        worker = asyncio.create_task(
+            run_worker(settings, database_url=url, pems_url=sim.url, stop=worker_stop),
+            name="demo-worker",
+        )
+        worker.add_done_callback(_report_failure)
+        saver = asyncio.create_task(
+            _save_writes_often(sim, settings, fingerprint), name="demo-writes"
+        )
         _banner(console, options, codes, sim.url, time.perf_counter() - started)
         await _until(stop, serving)
         server.should_exit = True
-        await serving
-        for task in background:
+        worker_stop.set()
+        saver.cancel()
+        await asyncio.gather(serving, saver, return_exceptions=True)
+        _, late = await asyncio.wait({worker}, timeout=15)
+        for task in late:
+            _log.warning("the sync worker did not stop in time; cancelled")
             task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+        await asyncio.gather(worker, return_exceptions=True)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
 
 
 async def _until(stop: asyncio.Event, serving: asyncio.Task[None]) -> None:
+    """Until Ctrl-C / SIGTERM, or until the API server ends on its own."""
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait({waiter, serving}, return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()
 
 
-def _workers(settings: Settings, url: str) -> list[Callable[[], Coroutine[Any, Any, None]]]:
-    """The sync worker's scheduler, run in this process until the demo stops."""
-    try:
-        worker = importlib.import_module("pfa_vanguard.sync.worker")
-    except ImportError:  # the scheduler is not part of this build
-        _log.warning("no sync worker available: scheduled syncs will not run")
-        return []
-    run_worker: Callable[..., Coroutine[Any, Any, None]] = worker.run_worker
-    return [lambda: run_worker(settings, database_url=url)]
+def _report_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        _log.error("%s stopped: %s", task.get_name(), exc, exc_info=exc)
 
 
-async def _save_writes_often(sim: Any, settings: Settings, options: DemoOptions) -> None:
+async def _save_writes_often(sim: Any, settings: Settings, fingerprint: str) -> None:
     """Save the simulator's writes every few seconds, so a killed demo keeps them too."""
     path = settings.resolved_data_dir / WRITES_FILE
     saved = len(sim.state.writes)
     while True:
         await asyncio.sleep(5)
         if len(sim.state.writes) != saved:
-            saved = await asyncio.to_thread(save_writes, sim.state, path, options)
+            saved = await asyncio.to_thread(save_writes, sim.state, path, fingerprint)
 
 
 def _banner(

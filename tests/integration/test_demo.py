@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 
 from pfa_vanguard.db import embedded
@@ -30,19 +29,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo(data_dir: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
+def demo(data_dir: Path, log: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
+    """`pfa demo` running: (API URL, simulator control URL, process)."""
+    port, pems_port = free_port(), free_port()
     env = {**os.environ, "PFA_DATA_DIR": str(data_dir)}
     env.pop("PFA_DATABASE_URL", None)
     env.pop("PFA_PEMS_URL", None)
-    args = [PFA, "demo", "--port", str(port), "--pems-port", str(free_port()),
+    args = [PFA, "demo", "--port", str(port), "--pems-port", str(pems_port),
             "--orgs", "2", "--records", "300"]  # fmt: skip
     with log.open("ab") as out:
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=data_dir)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, proc, log)
-        yield url, proc
+        yield url, f"http://127.0.0.1:{pems_port}", proc
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -80,42 +80,50 @@ def login(url: str, username: str) -> str:
     return str(resp.json()["access_token"])
 
 
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 def test_pfa_demo_starts_stops_cleanly_and_keeps_drafts(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     log = tmp_path / "demo.log"
     try:
-        with demo(data_dir, log) as (url, proc):
-            token = login(url, "alice")
-            me = httpx.get(f"{url}/api/me", headers={"Authorization": f"Bearer {token}"})
+        with demo(data_dir, log) as (url, sim_url, proc):
+            alice = auth(login(url, "alice"))
+            me = httpx.get(f"{url}/api/me", headers=alice)
             assert {o["code"] for o in me.json()["orgs"]} == {"RIO", "PORTARTHUR"}
             login(url, "olivia")
-            # a draft of alice's, saved while the demo runs
-            with psycopg.connect(embedded.ensure_running(data_dir)) as conn:
-                conn.execute(
-                    "INSERT INTO pfa_modification (user_id, organization_id, record_id,"
-                    " changes, base_version, base_values)"
-                    ' SELECT u.id, m.organization_id, m.id, \'{"dor": "PROJECT"}\','
-                    " m.pems_version, jsonb_build_object('dor', m.data -> 'dor')"
-                    " FROM users u, pfa_mirror m JOIN organizations o"
-                    " ON o.id = m.organization_id"
-                    " WHERE u.username = 'alice' AND o.code = 'RIO' ORDER BY m.id LIMIT 1"
+            records = httpx.get(f"{url}/api/pfa/RIO", params={"limit": 2}, headers=alice)
+            first, second = (r["id"] for r in records.json()["records"])
+            for record_id in (first, second):
+                saved = httpx.post(
+                    f"{url}/api/pfa/RIO/draft",
+                    json={"recordId": record_id, "changes": {"equipment": f"EQ-{record_id}"}},
+                    headers=alice,
                 )
+                assert saved.status_code == 200, saved.text
+            committed = httpx.post(
+                f"{url}/api/pfa/RIO/commit", json={"recordIds": [first]}, headers=alice
+            )
+            assert committed.json()["committed"] == [first], committed.text
             stop(proc, log)
-        first = log.read_text()
-        assert "http://127.0.0.1:" in first
-        assert "alice" in first
-        assert "demo stopped" in first
-        assert "first sync of RIO" in first
+        output = log.read_text()
+        assert "http://127.0.0.1:" in output
+        assert "alice" in output
+        assert "demo stopped" in output
+        assert "first sync of RIO" in output
         assert not embedded.is_running(data_dir), "the demo stops the server it started"
 
         log.write_text("")
-        with demo(data_dir, log) as (url, proc):
-            login(url, "alice")
-            with psycopg.connect(embedded.ensure_running(data_dir)) as conn:
-                row = conn.execute("SELECT count(*) FROM pfa_modification").fetchone()
-            assert row is not None
-            assert row[0] == 1, "drafts survive a restart"
+        with demo(data_dir, log) as (url, sim_url, proc):
+            alice = auth(login(url, "alice"))
+            drafts = httpx.get(f"{url}/api/pfa/RIO/drafts", headers=alice).json()
+            assert [d["recordId"] for d in drafts] == [second], "drafts survive"
+            writes = httpx.get(f"{sim_url}/_sim/writes", params={"org": "RIO"}).json()
+            assert [w["pfaId"] for w in writes["writes"]] == [first], "PEMS kept its writes"
+            again = httpx.post(f"{url}/api/pfa/RIO/commit", headers=alice)
+            assert again.json()["committed"] == [second], again.text
             stop(proc, log)
         assert "first sync" not in log.read_text(), "the data directory is reused"
     finally:
