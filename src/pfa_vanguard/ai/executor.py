@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 import psycopg
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -121,9 +121,9 @@ class ScopedExecutor:
         await self.close()
 
     async def run(
-        self, sql: str, *, org_id: int, user_id: int | None, max_rows: int | None = None
+        self, query: str, *, org_id: int, user_id: int | None, max_rows: int | None = None
     ) -> QueryResult:
-        """Run `sql` in the scope (org_id, user_id). Raises QueryTimeout, QueryFailed, or
+        """Run `query` in the scope (org_id, user_id). Raises QueryTimeout, QueryFailed, or
         DatabaseUnavailable; never leaves a scope row or an open transaction behind."""
         cap = self.max_rows if max_rows is None else max_rows
         try:
@@ -131,7 +131,7 @@ class ScopedExecutor:
                 pid = conn.info.backend_pid
                 await self._write_scope(pid, org_id, user_id)
                 try:
-                    return await self._run_read_only(conn, sql, cap)
+                    return await self._run_read_only(conn, query, cap)
                 finally:
                     await self._clear_scope(pid)
         except DatabaseUnavailable as exc:
@@ -154,18 +154,19 @@ class ScopedExecutor:
         async with self.app_pool.connection() as app:
             await app.execute(_q("clear_scope"), {"pid": pid})
 
-    async def _run_read_only(self, conn: AsyncConnection[Any], sql: str, cap: int) -> QueryResult:
-        await conn.execute("BEGIN READ ONLY")
-        try:
-            await conn.execute(
-                "SELECT set_config('statement_timeout', %s, true)",
-                [f"{self.statement_timeout_ms}ms"],
+    async def _run_read_only(self, conn: AsyncConnection[Any], query: str, cap: int) -> QueryResult:
+        # one round trip, our own statements (simple protocol); the model's SQL comes next
+        await conn.execute(
+            sql.SQL("BEGIN READ ONLY; SET LOCAL statement_timeout = {}").format(
+                sql.Literal(f"{int(self.statement_timeout_ms)}ms")
             )
+        )
+        try:
             started = time.perf_counter()
             cur = conn.cursor()
             try:
                 # binary results force the extended protocol: a single statement, always
-                await cur.execute(sql.encode(), binary=True)
+                await cur.execute(query.encode(), binary=True)
                 rows = await cur.fetchmany(cap + 1) if cur.description else []
             except psycopg.errors.QueryCanceled as exc:
                 raise QueryTimeout(
