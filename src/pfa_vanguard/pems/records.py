@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PemsRecord:
     """A PEMS row after the field mapping.
 
