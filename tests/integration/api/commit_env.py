@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
 
 from pfa_vanguard.accounts.repository import add_user
 from pfa_vanguard.pems.client import PemsClient
@@ -78,6 +77,7 @@ class CommitEnv:
             cur = await conn.execute(
                 "SELECT m.id FROM pfa_mirror m JOIN organizations o ON o.id = m.organization_id"
                 " WHERE o.code = %s AND NOT m.is_discontinued AND NOT m.is_actualized"
+                " AND NOT m.is_funds_transferable"
                 " AND m.forecast_start IS NOT NULL AND m.forecast_end IS NOT NULL ORDER BY m.id",
                 [org],
             )
@@ -94,29 +94,13 @@ class CommitEnv:
             return {r["record_id"]: r for r in await cur.fetchall()}
 
     async def draft(self, user: str, org: str, record_id: str, changes: dict[str, Any]) -> None:
-        """Save a draft as the draft route does (base version and values captured now)."""
-        async with await self.connect() as conn:
-            cur = await conn.execute(
-                "SELECT u.id AS user_id, o.id AS org_id, m.data, m.pems_version FROM users u,"
-                " organizations o JOIN pfa_mirror m ON m.organization_id = o.id"
-                " WHERE u.username = %s AND o.code = %s AND m.id = %s",
-                [user, org, record_id],
-            )
-            row = await cur.fetchone()
-            assert row is not None
-            await conn.execute(
-                "INSERT INTO pfa_modification (user_id, organization_id, record_id, changes,"
-                " base_version, base_values) VALUES (%s, %s, %s, %s, %s, %s)",
-                [
-                    row["user_id"],
-                    row["org_id"],
-                    record_id,
-                    Jsonb(changes),
-                    row["pems_version"],
-                    Jsonb({k: row["data"].get(k) for k in changes}),
-                ],
-            )
-            await conn.commit()
+        """Save a draft through the draft route (base version and values captured there)."""
+        resp = await self.api.client.post(
+            f"/api/pfa/{org}/draft",
+            json={"recordId": record_id, "changes": changes},
+            headers=await self.api.login(user),
+        )
+        assert resp.status_code == 200, resp.text
 
     async def commit(
         self,
