@@ -155,9 +155,10 @@ class ScopedExecutor:
             await app.execute(_q("clear_scope"), {"pid": pid})
 
     async def _run_read_only(self, conn: AsyncConnection[Any], query: str, cap: int) -> QueryResult:
-        # one round trip, our own statements (simple protocol); the model's SQL comes next
+        # One round trip of our own statements (simple protocol). The SELECT takes the
+        # transaction's first snapshot: from then on it cannot be made read-write.
         await conn.execute(
-            sql.SQL("BEGIN READ ONLY; SET LOCAL statement_timeout = {}").format(
+            sql.SQL("BEGIN READ ONLY; SET LOCAL statement_timeout = {}; SELECT 1").format(
                 sql.Literal(f"{int(self.statement_timeout_ms)}ms")
             )
         )
