@@ -139,9 +139,23 @@ def _suffix(
 _PREFIX = b'{"records":['
 
 
-async def merged_read(
+@dataclass(frozen=True)
+class ReadPlan:
+    """What the database said for one read; the rest is done without a connection."""
+
+    ctx: OrgContext
+    query: ReadQuery
+    tag: str
+    deflate: bool
+    headers: dict[str, str]
+    overlay: Overlay
+    synced: datetime | None
+    stale: bool
+    rows: list[dict[str, Any]] | None  # baseline ids (+ sort values) the filters select
+
+
+async def plan_read(
     conn: Conn,
-    pool: Pool,
     caches: Caches,
     settings: Settings,
     ctx: OrgContext,
@@ -149,24 +163,15 @@ async def merged_read(
     *,
     accept_encoding: str | None,
     if_none_match: str | None,
-) -> Response:
-    version, synced = ctx.mirror_version, ctx.last_synced_at
+) -> ReadPlan | Response:
+    """The database part of a merged read: the caller's drafts, the ETag (→ 304, or a cached
+    body), and the filtered baseline ids. Returns a finished response when there is one."""
+    synced = ctx.last_synced_at
     stale = is_stale(synced, settings, datetime.now(UTC))
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id)
-    tag = hashlib.blake2b(
-        "|".join(
-            [
-                FORMAT,
-                str(ctx.org_id),
-                str(version),
-                overlay.fingerprint,
-                query.canonical(),
-                str(synced),
-                str(stale),
-            ]
-        ).encode(),
-        digest_size=16,
-    ).hexdigest()
+    parts = [FORMAT, str(ctx.org_id), str(ctx.mirror_version), overlay.fingerprint]
+    parts += [query.canonical(), str(synced), str(stale)]
+    tag = hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
     etag = f'W/"{tag}"'
     headers = {
         "ETag": etag,
@@ -181,19 +186,25 @@ async def merged_read(
     cached = caches.bodies.get((tag, deflate))
     if cached is not None:
         return Response(cached, media_type="application/json", headers=headers)
-    snapshot = await caches.snapshots.get(pool, ctx.org_id, version)
+    rows = None if query.whole_org else await _baseline_rows(conn, query, ctx.org_id)
+    return ReadPlan(ctx, query, tag, deflate, headers, overlay, synced, stale, rows)
+
+
+async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> Response:
+    """The response of a planned read, from the organization's snapshot (caught up first)."""
+    snapshot = await caches.snapshots.get(pool, plan.ctx.org_id, plan.ctx.mirror_version)
+    overlay, query, headers = plan.overlay, plan.query, plan.headers
     if query.whole_org:
-        if not deflate:
-            return _whole_org_stream(snapshot, overlay, synced, stale, headers)
-        body = _whole_org_deflated(snapshot, overlay, caches.segments, synced, stale)
-        caches.bodies.put((tag, deflate), body)
+        if not plan.deflate:
+            return _whole_org_stream(snapshot, overlay, plan.synced, plan.stale, headers)
+        body = _whole_org_deflated(snapshot, overlay, caches.segments, plan.synced, plan.stale)
+        caches.bodies.put((plan.tag, plan.deflate), body)
         return Response(body, media_type="application/json", headers=headers)
-    items = await _selected(conn, snapshot, overlay, query, ctx.org_id)
+    items = _selected(snapshot, overlay, query, plan.rows)
     start = 0
     if query.cursor:
-        start = bisect.bisect_right(
-            items, decode_cursor(query.sort, query.cursor), key=lambda i: i[0]
-        )
+        after = decode_cursor(query.sort, query.cursor)
+        start = bisect.bisect_right(items, after, key=lambda i: i[0])
     end = len(items) if not query.limit else min(start + query.limit, len(items))
     page = items[start:end]
     next_cursor = None
@@ -204,22 +215,42 @@ async def merged_read(
         [
             _PREFIX,
             b",".join(entry for *_, entry in page),
-            _suffix(len(items), next_cursor, synced, stale, bool(overlay)),
+            _suffix(len(items), next_cursor, plan.synced, plan.stale, bool(overlay)),
         ]
     )
-    if deflate:
+    if plan.deflate:
         body = zlib.compress(body, 1)
-    caches.bodies.put((tag, deflate), body)
+    caches.bodies.put((plan.tag, plan.deflate), body)
     return Response(body, media_type="application/json", headers=headers)
 
 
 Item = tuple[tuple[Any, ...], str, Any, bytes]  # (sort key, id, sort value, encoded record)
 
 
-async def _selected(
-    conn: Conn, snapshot: OrgSnapshot, overlay: Overlay, query: ReadQuery, org_id: int
+async def _baseline_rows(conn: Conn, query: ReadQuery, org_id: int) -> list[dict[str, Any]] | None:
+    """Ids (and sort values) of the baseline records the filters select, from the indexed
+    generated columns; None when that is simply every record in id order (or none at all)."""
+    order, where = query.sort, query.filter
+    conditions, params = where.where()
+    if not where.selects_baseline or (not params and order.field is None):
+        return None
+    column = sql.Identifier(order.column) if order.column else sql.SQL("NULL")
+    statement = sql.SQL(
+        "SELECT id, {} AS v FROM pfa_mirror WHERE organization_id = %(org_id)s{}"
+    ).format(column, conditions)
+    params["org_id"] = org_id
+    cur = await conn.execute(statement, params)
+    return await cur.fetchall()
+
+
+def _selected(
+    snapshot: OrgSnapshot,
+    overlay: Overlay,
+    query: ReadQuery,
+    rows: list[dict[str, Any]] | None,
 ) -> list[Item]:
-    """Every record the filters select, in sort order."""
+    """Every record the filters select, in sort order: the baseline rows SQL selected (none
+    of them drafted) and the drafted records whose merged values match."""
     order, where = query.sort, query.filter
     drafted: list[Item] = []
     for record in overlay.records.values():
@@ -233,19 +264,12 @@ async def _selected(
         return drafted
     entries = snapshot.entries
     excluded = overlay.records
-    conditions, params = where.where()
-    if not params and order.field is None:  # everything, in id order: the chunks are sorted
-        ids: Iterator[str] = (i for c in snapshot.chunks for i in c.ids if i not in excluded)
-        ordered = (i for i in (reversed(list(ids)) if order.descending else ids))
-        baseline: list[Item] = [(order.key(i, None), i, None, entries[i]) for i in ordered]
+    if rows is None:  # everything, in id order: the chunks are sorted
+        ids = [i for c in snapshot.chunks for i in c.ids if i not in excluded]
+        if order.descending:
+            ids.reverse()
+        baseline: list[Item] = [(order.key(i, None), i, None, entries[i]) for i in ids]
         return list(heapq.merge(baseline, drafted, key=lambda i: i[0]))
-    column = sql.Identifier(order.column) if order.column else sql.SQL("NULL")
-    statement = sql.SQL(
-        "SELECT id, {} AS v FROM pfa_mirror WHERE organization_id = %(org_id)s{}"
-    ).format(column, conditions)
-    params["org_id"] = org_id
-    cur = await conn.execute(statement, params)
-    rows = await cur.fetchall()
     found: list[Item] = [
         (order.key(r["id"], r["v"]), r["id"], r["v"], entries[r["id"]])
         for r in rows

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request
 from starlette.responses import Response
 
-from pfa_vanguard.api.deps import DbConn, ViewerOrg, app_pool, app_settings
-from pfa_vanguard.api.merged_read import Caches, ReadQuery, merged_read
+from pfa_vanguard.accounts.repository import Role
+from pfa_vanguard.api.deps import DbConn, User, ViewerOrg, app_pool, app_settings, check_org_access
+from pfa_vanguard.api.merged_read import Caches, ReadQuery, finish_read, plan_read
 from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
+from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.drafts import merge
@@ -30,9 +32,9 @@ _MERGED_READ_DOC: dict[int | str, dict[str, Any]] = {
 
 @router.get("/pfa/{org}", responses=_MERGED_READ_DOC, response_class=Response)
 async def read_records(
-    ctx: ViewerOrg,
-    conn: DbConn,
+    user: User,
     request: Request,
+    org: Annotated[str, Path(description="organization code", max_length=50)],
     category: _Values = None,
     forecast_category: Annotated[list[str] | None, Query(alias="forecastCategory")] = None,
     source: _Values = None,
@@ -78,16 +80,26 @@ async def read_records(
         cursor=cursor,
     )
     caches: Caches = request.app.state.caches
-    return await merged_read(
-        conn,
-        app_pool(request),
-        caches,
-        app_settings(request),
-        ctx,
-        query,
-        accept_encoding=accept_encoding,
-        if_none_match=if_none_match,
-    )
+    pool = app_pool(request)
+    # The connection is held only for the database part: catching up a snapshot (seconds,
+    # the first time) must not keep pooled connections from other requests.
+    async with translate_errors(), pool.connection() as conn:
+        try:
+            ctx = await check_org_access(conn, user, org, Role.VIEWER)
+            plan = await plan_read(
+                conn,
+                caches,
+                app_settings(request),
+                ctx,
+                query,
+                accept_encoding=accept_encoding,
+                if_none_match=if_none_match,
+            )
+        finally:
+            await conn.rollback()
+    if isinstance(plan, Response):
+        return plan
+    return await finish_read(pool, caches, plan)
 
 
 @router.get("/pfa/{org}/records/{record_id}", response_model=RecordDetail)
