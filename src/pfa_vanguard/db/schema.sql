@@ -519,10 +519,8 @@ CREATE INDEX pfa_mirror_area_idx ON public.pfa_mirror USING btree (organization_
 CREATE INDEX pfa_mirror_category_idx ON public.pfa_mirror USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_change_idx ON public.pfa_mirror USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_forecast_end_idx ON public.pfa_mirror USING btree (organization_id, forecast_end);
-CREATE INDEX pfa_mirror_forecast_window_idx ON public.pfa_mirror USING btree (organization_id, forecast_start, forecast_end);
-CREATE INDEX pfa_mirror_modified_idx ON public.pfa_mirror USING btree (organization_id, pems_modified_at);
+CREATE INDEX pfa_mirror_forecast_start_idx ON public.pfa_mirror USING btree (organization_id, forecast_start);
 CREATE INDEX pfa_mirror_removed_change_idx ON public.pfa_mirror_removed USING btree (organization_id, change_seq);
-CREATE INDEX pfa_mirror_source_idx ON public.pfa_mirror USING btree (organization_id, source);
 CREATE INDEX pfa_modification_record_idx ON public.pfa_modification USING btree (organization_id, record_id);
 CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING btree (organization_id);
 CREATE UNIQUE INDEX sync_runs_one_pending_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'pending'::text);
