@@ -68,6 +68,7 @@ class OrgPlan:
     code: str
     org_id: int
     load: bool  # False: already holds the right rows
+    held: int = 0  # rows it holds now
 
 
 @dataclass(frozen=True)
@@ -95,24 +96,29 @@ def prepare_dataset(
     url = bench_database_url(settings, database)
     migrate.upgrade(url)
     with psycopg.connect(url, autocommit=True) as conn:
+        _restore_indexes(conn, say)  # a run killed while loading dropped them
         plans = _plan(conn, codes, records, seed)
         to_load = [p for p in plans if p.load]
         present = conn.execute(q("mirror_estimate")).fetchone()
-        mostly_new = len(to_load) * records >= (int(present[0]) if present else 0)
-        for plan in to_load:
-            conn.execute(q("delete_org_mirror"), {"org_id": plan.org_id})
-            conn.execute(q("delete_org_removed"), {"org_id": plan.org_id})
-        indexes: list[tuple[str, str]] = []
-        if to_load and mostly_new:
+        kept = (int(present[0]) if present else 0) - sum(p.held for p in to_load)
+        if to_load and kept <= 0:
+            conn.execute(q("truncate_mirror"))  # fresh files: no bloat from earlier loads
+        elif to_load:
+            for plan in to_load:
+                conn.execute(q("delete_org_mirror"), {"org_id": plan.org_id})
+                conn.execute(q("delete_org_removed"), {"org_id": plan.org_id})
+            conn.execute(q("vacuum_mirror"))  # the load reuses the space of the rows deleted
+        if to_load and len(to_load) * records >= kept:
             indexes = [(r[0], r[1]) for r in conn.execute(q("secondary_indexes")).fetchall()]
+            conn.execute(  # COMMENT takes no parameters: a literal, quoted by psycopg
+                sql.SQL("COMMENT ON TABLE pfa_mirror IS {}").format(sql.Literal(_marker(indexes)))
+            )
             for name, _definition in indexes:
                 conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
         if to_load:
             say(f"loading {len(to_load)} organization(s) x {records:,} records")
             _load_parallel(url, to_load, records, seed, workers, say)
-        for name, definition in indexes:
-            say(f"recreating index {name}")
-            conn.execute(definition.encode())
+        _restore_indexes(conn, say)
         if to_load:
             say("vacuum, analyze, refresh views")
             conn.execute(q("vacuum_analyze_mirror"))
@@ -129,6 +135,26 @@ def prepare_dataset(
     )
 
 
+_MARKER = "pfa bench: secondary indexes dropped for a bulk load: "
+
+
+def _marker(indexes: list[tuple[str, str]]) -> str:
+    return _MARKER + orjson.dumps(indexes).decode()
+
+
+def _restore_indexes(conn: psycopg.Connection[Any], say: Progress) -> None:
+    """Recreate the indexes a bulk load dropped (recorded in the mirror's comment first, so
+    that a run killed in between leaves them to be recreated by the next one)."""
+    row = conn.execute(q("dropped_indexes")).fetchone()
+    comment = row[0] if row else None
+    if not comment or not str(comment).startswith(_MARKER):
+        return
+    for name, definition in orjson.loads(str(comment).removeprefix(_MARKER)):
+        say(f"creating index {name}")
+        conn.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1).encode())
+    conn.execute(q("forget_dropped_indexes"))
+
+
 def _plan(
     conn: psycopg.Connection[Any], codes: Sequence[str], records: int, seed: int
 ) -> list[OrgPlan]:
@@ -142,7 +168,8 @@ def _plan(
             continue
         org_id = conn.execute(q("upsert_bench_org"), {"code": code, "name": label}).fetchone()
         assert org_id is not None
-        plans.append(OrgPlan(code, int(org_id[0]), load=True))
+        held = int(row[3]) if row is not None else 0
+        plans.append(OrgPlan(code, int(org_id[0]), load=True, held=held))
     return plans
 
 

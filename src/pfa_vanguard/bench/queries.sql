@@ -54,6 +54,15 @@ FROM pg_index i
 WHERE i.indrelid = 'pfa_mirror'::regclass AND NOT i.indisprimary
 ORDER BY 1;
 
+-- name: truncate_mirror
+TRUNCATE pfa_mirror, pfa_mirror_removed;
+
+-- name: dropped_indexes
+SELECT obj_description('pfa_mirror'::regclass, 'pg_class') AS comment;
+
+-- name: forget_dropped_indexes
+COMMENT ON TABLE pfa_mirror IS NULL;
+
 -- name: refresh_kpi_summary
 REFRESH MATERIALIZED VIEW pfa_kpi_summary;
 

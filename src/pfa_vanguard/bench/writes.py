@@ -161,4 +161,6 @@ def _sync_details(results: list[SyncResult], ctx: BenchContext) -> dict[str, Any
         "repetitions": ctx.sync_repetitions,
         "last_counts": last.counts() if last else None,
         "reported_duration_ms": [r.duration_ms for r in results],
+        "fetch_ms": [r.fetch_ms for r in results],
+        "apply_ms": [r.apply_ms for r in results],
     }
