@@ -135,3 +135,32 @@ def test_a_worker_killed_mid_sync_leaves_the_mirror_and_the_next_run_cleans_up(
     with psycopg.connect(db_url) as conn:
         status = conn.execute("SELECT status FROM sync_runs WHERE id = %s", [killed_run])
         assert status.fetchone() == ("abandoned",)
+
+
+def test_pfa_worker_syncs_then_stops_on_ctrl_c(
+    runner: CliRunner, db_url: str, sim: RunningSimulator
+) -> None:
+    env = {**os.environ, "PFA_DATABASE_URL": db_url, "PFA_PEMS_URL": sim.url}
+    pfa = os.path.join(os.path.dirname(sys.executable), "pfa")
+    child = subprocess.Popen(
+        [pfa, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        synced = 0
+        while synced < 2 and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.1)
+            with psycopg.connect(db_url) as conn:
+                row = conn.execute(
+                    "SELECT count(*) FROM sync_runs WHERE status = 'succeeded'"
+                ).fetchone()
+            synced = row[0] if row else 0
+        assert synced == 2, "the worker did not sync both organizations (never synced: due)"
+        child.send_signal(signal.SIGINT)
+        output, _ = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, output
+    assert "synced RIO" in output
+    assert mirror_count(db_url) == 2 * RECORDS
