@@ -40,7 +40,8 @@ async def database_state(api: Api) -> dict[str, Any]:
             " FROM pfa_modification",
             "users": "SELECT count(*) AS n, sum(hashtext(password_hash)) AS h FROM users",
             "orgs": "SELECT count(*) AS n, sum(hashtext(code || name)) AS h FROM organizations",
-            "tables": "SELECT count(*) AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace",
+            "tables": "SELECT count(*) AS n FROM pg_class"
+            " WHERE relnamespace = 'public'::regnamespace",
         }.items():
             cur = await conn.execute(query)
             out[name] = await cur.fetchone()
