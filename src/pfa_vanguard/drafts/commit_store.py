@@ -253,7 +253,7 @@ async def list_audit(
             "baseVersion": row["base_version"],
             "newVersion": row["new_version"],
             "pemsMessage": row["pems_message"],
-            "at": row["created_at"].isoformat(),
+            "at": row["created_at"],
         }
         for row in await cur.fetchall()
     ]

@@ -15,15 +15,16 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Query, Request
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import DbConn, EditorOrg, Pool, ViewerOrg, app_pool
-from pfa_vanguard.api.schemas import Wire
+from pfa_vanguard.api.schemas import FieldConflict, Wire
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.drafts import commit_store
 from pfa_vanguard.drafts.commit import CommitRequest, RecordWriter, commit_drafts
@@ -44,6 +45,67 @@ class CommitBody(Wire):
     record_ids: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
         default=None, max_length=50_000, description="only these drafts (default: all of yours)"
     )
+
+
+class CommitFailure(Wire):
+    record_id: str
+    reason: str
+
+
+class CommitResult(Wire):
+    committed: list[str] = Field(description="record ids PEMS accepted (drafts removed)")
+    failed: list[CommitFailure] = Field(description="refused or unreachable; drafts kept")
+    versions: dict[str, int] = Field(description="PEMS's new version of each committed record")
+    commit_id: int
+
+
+class RecordConflict(Wire):
+    record_id: str
+    fields: dict[str, FieldConflict]
+
+
+class CommitConflict(CommitResult):
+    error: str = "Conflict"
+    detail: str
+    conflicts: list[RecordConflict]
+
+
+class ResolvedDraft(Wire):
+    changes: dict[str, Any]
+    base_version: int
+
+
+class ResolveResult(Wire):
+    record_id: str
+    strategy: str
+    resolved: dict[str, FieldConflict] = Field(description="the conflicts settled")
+    draft: ResolvedDraft | None = Field(description="the draft left (null: none)")
+    state: str = Field(description="draft | pristine")
+
+
+class AuditChange(Wire):
+    before: Any
+    after: Any
+
+
+class AuditEntryOut(Wire):
+    id: int
+    commit_id: int | None
+    user: str
+    record_id: str
+    outcome: str = Field(
+        description="accepted | already_applied | rebased | conflict | rejected | orphaned | error"
+    )
+    changes: dict[str, AuditChange]
+    base_version: int | None
+    new_version: int | None
+    pems_message: str | None
+    at: datetime
+
+
+class CommitsPage(Wire):
+    commits: list[AuditEntryOut]
+    next_before: int | None = Field(description="pass as ?before= for the next page")
 
 
 class ResolveBody(Wire):
@@ -84,10 +146,10 @@ async def _refresh_views(pool: Pool, refresher: commit_store.ViewRefresher) -> N
 
 @router.post(
     "/commit",
+    response_model=CommitResult,
     responses={
-        200: {"description": '{"committed": [...], "failed": [{"recordId", "reason"}]}'},
-        409: {"description": "drafts in conflict with PEMS: {error, detail, conflicts: [...]}"},
-        503: {"description": "PEMS is not configured or unreachable"},
+        409: {"model": CommitConflict, "description": "drafts in conflict with PEMS"},
+        503: {"description": "PEMS is not configured"},
     },
 )
 async def commit(
@@ -127,9 +189,12 @@ async def commit(
     return JSONResponse(outcome.body, status_code=outcome.status_code, headers=headers)
 
 
-@router.post("/conflicts/{record_id}/resolve")
+@router.post("/conflicts/{record_id}/resolve", response_model=ResolveResult)
 async def resolve_conflict(
-    ctx: EditorOrg, conn: DbConn, record_id: str, body: ResolveBody
+    ctx: EditorOrg,
+    conn: DbConn,
+    record_id: Annotated[str, Path(max_length=100)],
+    body: ResolveBody,
 ) -> dict[str, Any]:
     """Resolve your draft's conflicts with PEMS and rebase it on PEMS's current version:
     keep_mine keeps your values, use_theirs drops the conflicting fields, merge takes a
@@ -146,7 +211,7 @@ async def resolve_conflict(
     return resolution.as_json()
 
 
-@router.get("/commits")
+@router.get("/commits", response_model=CommitsPage)
 async def list_commits(
     ctx: ViewerOrg,
     conn: DbConn,
