@@ -144,7 +144,9 @@ class AiService:
             raise BadRequest("the question is empty; ask e.g. 'how many cranes are over plan'")
         if len(question) > MAX_QUESTION_LENGTH:
             raise BadRequest(f"the question is too long: at most {MAX_QUESTION_LENGTH} characters")
-        vocabulary = await self.vocabulary(org_id)
+        # names of the organization: for the offline translator only, never sent to a model
+        uses_names = getattr(self.provider, "uses_vocabulary", False)
+        vocabulary = await self.vocabulary(org_id) if uses_names else Vocabulary()
         prompt = build_prompt(self.today())
         return await self.provider.generate_sql(question, prompt=prompt, vocabulary=vocabulary)
 

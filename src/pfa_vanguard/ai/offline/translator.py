@@ -106,6 +106,7 @@ class OfflineProvider:
     """The default provider: no network, deterministic."""
 
     name = "offline"
+    uses_vocabulary = True  # the organization's category and area names
 
     def __init__(self, today: Callable[[], date] = date.today) -> None:
         self.today = today
