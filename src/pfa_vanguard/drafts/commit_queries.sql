@@ -1,5 +1,8 @@
 -- Commit to PEMS, conflict resolution, idempotency and audit (drafts/commit.py, conflicts.py).
 
+-- name: lock_wait
+SELECT set_config('lock_timeout', %(timeout)s, true);
+
 -- name: lock_commits
 -- Serialises the commits of one user in one organization (released by unlock_commits).
 SELECT pg_advisory_lock(%(key)s);

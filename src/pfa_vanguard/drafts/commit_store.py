@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from pfa_vanguard.db.queries import load
+from pfa_vanguard.errors import Conflict
 
 Conn = AsyncConnection[dict[str, Any]]
 
@@ -33,10 +35,18 @@ def lock_key(organization_id: int, user_id: int) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-async def acquire_commit_lock(conn: Conn, key: int) -> None:
-    """Wait for (then hold, on this session) the lock of `lock_key`; committed at once."""
-    async with conn.transaction():
-        await conn.execute(_q("lock_commits"), {"key": key})
+async def acquire_commit_lock(conn: Conn, key: int, wait_s: float = 60.0) -> None:
+    """Wait (at most `wait_s`) for, then hold on this session, the lock of `lock_key`.
+    Raises `Conflict` when another commit of the same user and organization keeps it."""
+    try:
+        async with conn.transaction():
+            await conn.execute(_q("lock_wait"), {"timeout": f"{int(wait_s * 1000)}ms"})
+            await conn.execute(_q("lock_commits"), {"key": key})
+    except psycopg.errors.LockNotAvailable:
+        raise Conflict(
+            "another commit of yours in this organization is still running; "
+            "retry when it has finished (with the same Idempotency-Key to get its answer)"
+        ) from None
 
 
 async def release_commit_lock(conn: Conn, key: int) -> None:

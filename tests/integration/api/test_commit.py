@@ -246,3 +246,22 @@ async def test_audit_trail_and_permissions(env: CommitEnv) -> None:
         headers=await env.api.login("victor"),
     )
     assert resolve.status_code == 403
+
+
+async def test_a_change_pems_already_holds_is_not_sent_again(env: CommitEnv) -> None:
+    """An earlier attempt reached PEMS but its answer was lost (the draft and the mirror still
+    show the old version): PEMS refuses the stale version, the read-back holds our values, and
+    the draft is settled without a second write."""
+    ids = await env.record_ids()
+    await env.draft("alice", "RIO", ids[0], {"equipment": "EQ-APPLIED"})
+    env.sim.state.put_rows("RIO", [{"pfs_id": ids[0], "pfs_equipment_tag": "EQ-APPLIED"}])
+
+    resp = await env.commit("alice")
+
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["committed"] == [ids[0]]
+    assert await env.writes() == []
+    assert await env.drafts("alice") == {}
+    assert (await env.mirror("RIO", ids[0]))["data"]["equipment"] == "EQ-APPLIED"
+    audit = await env.api.client.get("/api/pfa/RIO/commits", headers=await env.api.login("alice"))
+    assert [e["outcome"] for e in audit.json()["commits"]] == ["already_applied", "rebased"]
