@@ -4,36 +4,42 @@ actualCost). Encoded with orjson, once per change of the record (baseline) or of
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from psycopg.adapt import Loader
 
 from pfa_vanguard.domain.costs import with_derived
 
-
-class FastJsonLoader(Loader):
-    """jsonb with orjson (falls back to the standard parser for what orjson refuses, such as
-    integers beyond 64 bits)."""
-
-    def load(self, data: bytes | bytearray | memoryview) -> Any:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return json.loads(bytes(data))
+_PRISTINE_TAIL = b'},"hasDraft":false,"state":"pristine"}'
 
 
 def encode_baseline_row(row: Mapping[str, Any]) -> bytes:
-    """A pristine record from a `rows_since` row (derived fields from the generated columns)."""
-    data = row["data"]
-    data["hasPlan"] = row["has_plan"]
-    data["hasActuals"] = row["has_actuals"]
-    data["planCost"] = row["plan_cost"]
-    data["forecastCost"] = row["forecast_cost"]
-    data["actualCost"] = row["actual_cost"] if row["has_actuals"] else 0.0
-    return orjson.dumps({"id": row["id"], "data": data, "hasDraft": False, "state": "pristine"})
+    """A pristine record from a `rows_since` row: PostgreSQL's JSON text of the record with
+    the derived fields (from the generated columns) spliced in before its closing brace.
+    Splicing instead of parsing and re-encoding makes a 50K-record snapshot ~3x cheaper."""
+    text: str = row["data_text"].rstrip()
+    derived = orjson.dumps(
+        {
+            "hasPlan": row["has_plan"],
+            "hasActuals": row["has_actuals"],
+            "planCost": row["plan_cost"],
+            "forecastCost": row["forecast_cost"],
+            "actualCost": row["actual_cost"] if row["has_actuals"] else 0.0,
+        }
+    )
+    separator = b"," if text != "{}" else b""
+    return b"".join(
+        (
+            b'{"id":',
+            orjson.dumps(row["id"]),
+            b',"data":',
+            text[:-1].encode(),
+            separator,
+            derived[1:-1],
+            _PRISTINE_TAIL,
+        )
+    )
 
 
 def encode_record(

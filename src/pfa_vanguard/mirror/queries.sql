@@ -7,8 +7,8 @@ FROM organizations WHERE id = %(org_id)s;
 -- name: rows_since
 -- Every mirrored row of the organization written after change number `since` (0: all), with
 -- the derived fields the API serves, computed by the generated columns (same rules as
--- domain/costs.py).
-SELECT id, data, change_seq,
+-- domain/costs.py). The record comes as JSON text: it is spliced, never parsed.
+SELECT id, data::text AS data_text, change_seq,
        plan_cost::float8 AS plan_cost,
        forecast_cost::float8 AS forecast_cost,
        actual_cost::float8 AS actual_cost,

@@ -15,7 +15,7 @@ from pfa_vanguard.mirror.snapshots import OrgSnapshot, apply_changes, build_snap
 def _row(record_id: str, seq: int, value: int) -> dict[str, Any]:
     return {
         "id": record_id,
-        "data": {"pfaId": record_id, "v": value},
+        "data_text": orjson.dumps({"pfaId": record_id, "v": value}).decode(),
         "change_seq": seq,
         "plan_cost": 1.0,
         "forecast_cost": 2.0,
