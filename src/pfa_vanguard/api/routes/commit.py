@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import DbConn, EditorOrg, Pool, ViewerOrg, app_pool
@@ -64,10 +64,29 @@ class RecordConflict(Wire):
     fields: dict[str, FieldConflict]
 
 
-class CommitConflict(CommitResult):
+class CommitConflict(Wire):
+    """409: drafts in conflict (`conflicts`; records pushed before PEMS reported a conflict are
+    in `committed`/`failed`), or another commit of the caller still running (no `conflicts`)."""
+
     error: str = "Conflict"
     detail: str
-    conflicts: list[RecordConflict]
+    conflicts: list[RecordConflict] = Field(default_factory=list)
+    committed: list[str] = Field(default_factory=list)
+    failed: list[CommitFailure] = Field(default_factory=list)
+    versions: dict[str, int] = Field(default_factory=dict)
+    commit_id: int | None = None
+
+
+class ErrorBody(BaseModel):
+    """The API's one error shape (more keys may follow, e.g. `fields`)."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    detail: str
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorBody} for code in codes}
 
 
 class ResolvedDraft(Wire):
@@ -148,8 +167,8 @@ async def _refresh_views(pool: Pool, refresher: commit_store.ViewRefresher) -> N
     "/commit",
     response_model=CommitResult,
     responses={
+        **_errors(400, 401, 403, 503),
         409: {"model": CommitConflict, "description": "drafts in conflict with PEMS"},
-        503: {"description": "PEMS is not configured"},
     },
 )
 async def commit(
@@ -189,7 +208,11 @@ async def commit(
     return JSONResponse(outcome.body, status_code=outcome.status_code, headers=headers)
 
 
-@router.post("/conflicts/{record_id}/resolve", response_model=ResolveResult)
+@router.post(
+    "/conflicts/{record_id}/resolve",
+    response_model=ResolveResult,
+    responses=_errors(400, 401, 403, 404, 409),
+)
 async def resolve_conflict(
     ctx: EditorOrg,
     conn: DbConn,
@@ -211,7 +234,7 @@ async def resolve_conflict(
     return resolution.as_json()
 
 
-@router.get("/commits", response_model=CommitsPage)
+@router.get("/commits", response_model=CommitsPage, responses=_errors(401, 403))
 async def list_commits(
     ctx: ViewerOrg,
     conn: DbConn,
