@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from pfa_vanguard.ai.errors import NotUnderstood
-from pfa_vanguard.ai.offline import phrases
+from pfa_vanguard.ai.offline import filters, phrases
 from pfa_vanguard.ai.offline.phrases import Spec, Text, Vocabulary
 from pfa_vanguard.ai.prompt import VIEW, build_prompt
 from pfa_vanguard.ai.service import AiService, AuditEntry, outcome_of
@@ -143,12 +143,12 @@ def parse_instruction(
     text = Text(instruction)
     action = _take_action(text, vocabulary)
     spec = Spec()
-    phrases.take_plan_comparisons(text, spec)
-    phrases.take_amounts(text, spec)
-    phrases.take_dates(text, spec, today)
+    filters.take_plan_comparisons(text, spec)
+    filters.take_amounts(text, spec)
+    filters.take_dates(text, spec, today)
     phrases.take_ranking(text, spec)
-    phrases.take_flags(text, spec)
-    phrases.take_values(text, spec, vocabulary)
+    filters.take_flags(text, spec)
+    filters.take_values(text, spec, vocabulary)
     leftover = [w for w in text.leftover() if w not in ("them", "it", "records", "lines")]
     if leftover:
         words = ", ".join(f"'{w}'" for w in dict.fromkeys(leftover))
@@ -160,7 +160,7 @@ def parse_instruction(
 
 def selection_sql(spec: Spec) -> str:
     """SELECT pfa_id of the records an instruction names."""
-    conditions = [*spec.conditions, *phrases.value_conditions(spec)]
+    conditions = [*spec.conditions, *filters.value_conditions(spec)]
     where = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
     order = "pfa_id"
     if spec.rank is not None:

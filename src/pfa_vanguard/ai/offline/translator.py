@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from pfa_vanguard.ai.errors import NotUnderstood
-from pfa_vanguard.ai.offline import phrases
+from pfa_vanguard.ai.offline import filters, phrases
 from pfa_vanguard.ai.offline.phrases import COUNT, Measure, Spec, Text, Vocabulary
 from pfa_vanguard.ai.prompt import VIEW
 
@@ -31,13 +31,13 @@ def parse(question: str, vocabulary: Vocabulary, today: date) -> Spec:
     text = Text(question)
     spec = Spec()
     phrases.take_groups(text, spec)
-    phrases.take_plan_comparisons(text, spec)
-    phrases.take_amounts(text, spec)
-    phrases.take_dates(text, spec, today)
+    filters.take_plan_comparisons(text, spec)
+    filters.take_amounts(text, spec)
+    filters.take_dates(text, spec, today)
     phrases.take_measures(text, spec)
     phrases.take_ranking(text, spec)
-    phrases.take_flags(text, spec)
-    phrases.take_values(text, spec, vocabulary)
+    filters.take_flags(text, spec)
+    filters.take_values(text, spec, vocabulary)
     phrases.take_listing(text, spec)
     leftover = text.leftover()
     if leftover:
@@ -57,7 +57,7 @@ def _column_of(measure: Measure) -> str | None:
 
 def build_sql(spec: Spec) -> str:
     """The SQL of a parsed question (it still goes through the guard before it runs)."""
-    conditions = [*spec.conditions, *phrases.value_conditions(spec)]
+    conditions = [*spec.conditions, *filters.value_conditions(spec)]
     where = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
     rank_column, descending = spec.rank or ("", True)
     direction = "DESC" if descending else "ASC"
