@@ -79,12 +79,15 @@ class OrgSnapshot:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_starts", [c.first for c in self.chunks])
+        raw = sum(len(e) for e in self.entries.values())
+        packed = sum(c.segment.size for c in self.chunks)
+        object.__setattr__(self, "_size", raw + packed + _RECORD_OVERHEAD * len(self.entries))
 
     @property
     def size_bytes(self) -> int:
-        raw = sum(len(e) for e in self.entries.values())
-        packed = sum(c.segment.size for c in self.chunks)
-        return raw + packed + _RECORD_OVERHEAD * len(self.entries)
+        """Approximate memory held (for the cache budget), computed once."""
+        size: int = self._size  # type: ignore[attr-defined]
+        return size
 
     def __len__(self) -> int:
         return len(self.entries)
