@@ -85,6 +85,16 @@ def _take_action(text: Text, vocabulary: Vocabulary) -> DraftAction:
                 f"unknown category {m['v']!r}; categories are: {', '.join(sorted(known.values()))}"
             )
         action.values["forecastCategory"] = known[m["v"]]
+    for m in text.take(
+        r"\b(?P<f>forecast\s+start|forecast\s+end|actual\s+end)(?:\s+dates?)?(?P<of>\s+of\s+\S+)?"
+        r"\s+to\s+(?P<d>\d{4}-\d{2}-\d{2})\b"
+    ):
+        name = {"forecast start": "forecastStart", "forecast end": "forecastEnd"}.get(
+            " ".join(m["f"].split()), "actualEnd"
+        )
+        action.values[name] = m["d"]
+        if m["of"]:  # "... start of PFA-000001 to ...": give the record back to the filters
+            text.text = text.text[: m.start("of")] + m["of"] + text.text[m.end("of") :]
     if text.take(r"\b(?:discontinue|cancel)\b"):
         action.values["isDiscontinued"] = True
     for m in text.take(r"\b(?:as\s+)?(?P<neg>not\s+|non\s+)?(?:funds\s+)?transferable\b"):

@@ -173,3 +173,23 @@ def test_add_months_clamps_the_day() -> None:
     assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
     assert add_months(date(2025, 11, 15), 3) == date(2026, 2, 15)
     assert add_months(date(2025, 3, 31), -1) == date(2025, 2, 28)
+
+
+async def test_one_record_to_an_exact_date(service: AiService, world: World) -> None:
+    proposal = await propose_draft(
+        service,
+        org_id=world.rio,
+        user_id=world.alice,
+        instruction="move PFA-000003 forecast start to 2024-12-01",
+    )
+    assert proposal["changes"] == [
+        {"recordId": "PFA-000003", "changes": {"forecastStart": "2024-12-01"}}
+    ]
+    proposal = await propose_draft(
+        service,
+        org_id=world.rio,
+        user_id=world.alice,
+        instruction="set the forecast end of PFA-000003 to 2020-01-01",
+    )
+    assert proposal["changes"] == []
+    assert "forecastEnd" in proposal["skipped"][0]["fields"]  # would end before it starts

@@ -131,3 +131,8 @@ def test_the_simulators_names() -> None:
         sql = translate(question, vocabulary, TODAY)
         for part in parts:
             assert part in sql, (question, sql)
+
+
+def test_record_ids() -> None:
+    sql = translate("show records PFA-000012 and pfa-000013", VOCABULARY, TODAY)
+    assert "pfa_id IN ('PFA-000012', 'PFA-000013')" in sql

@@ -168,7 +168,10 @@ def _value(spec: Spec, column: str, value: str, negated: bool) -> None:
 
 
 def take_values(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
-    """Source, dor, areas and categories (names from the organization's vocabulary)."""
+    """Record ids, source, dor, areas and categories (names from the organization's
+    vocabulary)."""
+    for m in text.take(rf"{_NEGATION}\b(?:records?\s+)?(?P<id>pfa-\d+)\b"):
+        _value(spec, "pfa_id", m["id"].upper(), bool(m["neg"]))
     for m in text.take(rf"{_NEGATION}\b(?:rentals?|rented|hired)\b"):
         _value(spec, "source", "Rental", bool(m["neg"]))
     for m in text.take(rf"{_NEGATION}\b(?:purchases?|purchased|bought|owned)\b"):
