@@ -26,9 +26,20 @@ FROM pfa_modification
 WHERE user_id = %(user_id)s AND organization_id = %(org_id)s AND record_id = %(record_id)s
 FOR UPDATE;
 
--- name: mirror_record
-SELECT data, pems_version, change_seq FROM pfa_mirror
-WHERE organization_id = %(org_id)s AND id = %(record_id)s;
+-- name: mirror_record_and_locked_draft
+-- The mirror's record with the caller's draft of it (if any), that draft locked until the end
+-- of the transaction. No row: the record is not in the mirror.
+WITH draft AS (
+    SELECT id, changes, base_version, base_values, conflict, orphaned_at
+    FROM pfa_modification
+    WHERE user_id = %(user_id)s AND organization_id = %(org_id)s AND record_id = %(record_id)s
+    FOR UPDATE
+)
+SELECT m.data, m.pems_version, m.change_seq,
+       d.id AS draft_id, d.changes, d.base_version, d.base_values, d.conflict, d.orphaned_at
+FROM pfa_mirror m
+LEFT JOIN draft d ON true
+WHERE m.organization_id = %(org_id)s AND m.id = %(record_id)s;
 
 -- name: insert_draft
 -- Only when no draft exists; a concurrent first save makes this return nothing (retry).

@@ -44,8 +44,16 @@ async def lock_draft(
     return await cur.fetchone()
 
 
-async def mirror_record(conn: Conn, org_id: int, record_id: str) -> dict[str, Any] | None:
-    cur = await conn.execute(_q("mirror_record"), {"org_id": org_id, "record_id": record_id})
+async def mirror_record_and_locked_draft(
+    conn: Conn, user_id: int, org_id: int, record_id: str
+) -> dict[str, Any] | None:
+    """The mirror's record (data, pems_version, change_seq) and the caller's draft of it
+    (draft_id None when there is none), the draft locked; None when the record is not in the
+    mirror (the draft, if any, is then not locked)."""
+    cur = await conn.execute(
+        _q("mirror_record_and_locked_draft"),
+        {"user_id": user_id, "org_id": org_id, "record_id": record_id},
+    )
     return await cur.fetchone()
 
 

@@ -172,11 +172,10 @@ async def _save_one(
 ) -> Draft | dict[str, str] | None:
     """The draft as saved; None: no draft remains; a dict: the refused fields."""
     for _ in range(_INSERT_ATTEMPTS):
-        existing = await repo.lock_draft(conn, user_id, org_id, record_id)
-        mirror = await repo.mirror_record(conn, org_id, record_id)
+        mirror = await repo.mirror_record_and_locked_draft(conn, user_id, org_id, record_id)
         if mirror is None:
             where = f" in {org_code}" if org_code else ""
-            if existing is not None:
+            if await repo.lock_draft(conn, user_id, org_id, record_id) is not None:
                 raise Conflict(
                     f"record {record_id!r} is no longer in PEMS{where}: its draft is orphaned "
                     f"and can only be deleted (DELETE .../drafts/{record_id})",
@@ -184,6 +183,7 @@ async def _save_one(
                 )
             raise NotFound(f"no record {record_id!r}{where}", recordId=record_id)
         baseline: dict[str, Any] = mirror["data"]
+        existing = mirror if mirror["draft_id"] is not None else None
         changes: dict[str, Any] = dict(existing["changes"]) if existing else {}
         try:
             for item in incoming:
