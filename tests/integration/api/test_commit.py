@@ -265,3 +265,32 @@ async def test_a_change_pems_already_holds_is_not_sent_again(env: CommitEnv) -> 
     assert (await env.mirror("RIO", ids[0]))["data"]["equipment"] == "EQ-APPLIED"
     audit = await env.api.client.get("/api/pfa/RIO/commits", headers=await env.api.login("alice"))
     assert [e["outcome"] for e in audit.json()["commits"]] == ["already_applied", "rebased"]
+
+
+async def test_another_users_draft_on_a_committed_field_is_now_in_conflict(
+    env: CommitEnv,
+) -> None:
+    ids = await env.record_ids()
+    base = (await env.mirror("RIO", ids[0]))["data"]
+    await env.draft("alice", "RIO", ids[0], {"equipment": "EQ-ALICE"})
+    await env.draft("bob", "RIO", ids[0], {"equipment": "EQ-BOB", "dor": flip(base["dor"])})
+    await env.draft("bob", "RIO", ids[1], {"equipment": "EQ-BOB"})
+
+    assert (await env.commit("alice")).status_code == 200
+
+    assert (await env.drafts("bob"))[ids[0]]["conflict"] == {"equipment": "EQ-ALICE"}
+    resp = await env.commit("bob")
+    assert resp.status_code == 409, resp.text
+    assert resp.json()["conflicts"] == [
+        {
+            "recordId": ids[0],
+            "fields": {
+                "equipment": {"base": base["equipment"], "theirs": "EQ-ALICE", "mine": "EQ-BOB"}
+            },
+        }
+    ]
+    assert [w["pfaId"] for w in await env.writes()] == [ids[0]], "bob's 409 pushed nothing"
+
+
+def flip(dor: str) -> str:
+    return "BEO" if dor == "PROJECT" else "PROJECT"
