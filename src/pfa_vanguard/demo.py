@@ -146,14 +146,19 @@ def run_demo(settings: Settings, options: DemoOptions, console: Console) -> None
     own_db = not settings.database_url and not embedded.is_running(data_dir)
     codes = demo_orgs(options.orgs)
     started = time.perf_counter()
-    url = prepare_database(settings)
     sim = None
     fingerprint = ""
     writes_file = data_dir / WRITES_FILE
     try:
-        sim = start_simulator(
-            codes, records=options.records, seed=options.seed, port=options.pems_port
-        )
+        url = prepare_database(settings)
+        try:
+            sim = start_simulator(
+                codes, records=options.records, seed=options.seed, port=options.pems_port
+            )
+        except OSError as exc:
+            raise DemoError(
+                f"the PEMS simulator cannot listen on port {options.pems_port}: {exc}"
+            ) from None
         fingerprint = data_fingerprint(sim.state)
         same_data = restore_writes(sim.state, writes_file, fingerprint)
         demo_settings = settings.model_copy(update={"database_url": url, "pems_url": sim.url})
@@ -167,7 +172,8 @@ def run_demo(settings: Settings, options: DemoOptions, console: Console) -> None
                 save_writes(sim.state, writes_file, fingerprint)
             sim.stop()
         if own_db:
-            embedded.stop(data_dir)
+            with contextlib.suppress(Exception):  # e.g. interrupted while it was created
+                embedded.stop(data_dir)
         console.print("demo stopped")
 
 
@@ -210,10 +216,12 @@ async def _prepare(
         async with PemsClient(PemsConfig.from_settings(settings)) as client:
             for code in todo:
                 began = time.perf_counter()
-                result = await sync_org(conn, client, code, full=True, trigger="demo")
+                with console.status(f"first sync of {code} from the PEMS simulator..."):
+                    result = await sync_org(conn, client, code, full=True, trigger="demo")
                 console.print(
                     f"first sync of {code}: {result.status}, {result.fetched:,} records "
                     f"in {time.perf_counter() - began:.1f}s"
+                    + (f" ({result.error})" if result.error else "")
                 )
 
 
@@ -237,9 +245,13 @@ async def _serve(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await _prepare(settings, url, codes, full_sync, console)
-        if stop.is_set():
+        preparing = asyncio.create_task(_prepare(settings, url, codes, full_sync, console))
+        await _until(stop, preparing)
+        if not preparing.done():  # Ctrl-C during the first sync: leave at once
+            preparing.cancel()
+            await asyncio.gather(preparing, return_exceptions=True)
             return
+        await preparing
         app = create_app(settings, database_url=url)
         server = _Server(
             uvicorn.Config(
@@ -279,10 +291,10 @@ async def _serve(
             loop.remove_signal_handler(sig)
 
 
-async def _until(stop: asyncio.Event, serving: asyncio.Task[None]) -> None:
-    """Until Ctrl-C / SIGTERM, or until the API server ends on its own."""
+async def _until(stop: asyncio.Event, task: asyncio.Task[None]) -> None:
+    """Until Ctrl-C / SIGTERM, or until `task` ends on its own."""
     waiter = asyncio.create_task(stop.wait())
-    await asyncio.wait({waiter, serving}, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()
 
 
@@ -330,6 +342,8 @@ def demo_command(
     options = DemoOptions(host=host, port=port, pems_port=pems_port, orgs=orgs, records=records)
     try:
         run_demo(Settings(), options, console)
+    except KeyboardInterrupt:  # Ctrl-C before the demo's own handlers were in place
+        raise typer.Exit(130) from None
     except PfaError as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc.detail}")
         raise typer.Exit(1) from exc
