@@ -1,8 +1,12 @@
-"""Keep cached snapshots warm: when a sync announces a change (NOTIFY pfa_mirror_changed,
-payload = organization code), catch up the snapshot of that organization in the background,
-so the first read after a sync finds it ready. Only organizations this process has already
-served are refreshed. Losing a notification costs nothing but that head start: every read
-still checks the organization's version itself."""
+"""Keep cached snapshots warm, in the background:
+
+- at start-up, the active organizations are encoded one after the other (while the cache has
+  room), so the first grid load after a restart does not wait for it;
+- when a sync announces a change (NOTIFY pfa_mirror_changed, payload = organization code), the
+  snapshot of that organization is caught up, if this process holds one.
+
+Losing a notification costs nothing but that head start: every read still checks the
+organization's version itself."""
 
 from __future__ import annotations
 
@@ -51,13 +55,33 @@ async def _listen(app: FastAPI) -> None:
         await asyncio.sleep(_RETRY_S)
 
 
+async def _warm_all(app: FastAPI) -> None:
+    caches: Caches = app.state.caches
+    try:
+        async with app.state.pool.connection() as conn:
+            cur = await conn.execute(load("pfa_vanguard.api")["active_org_versions"])
+            orgs = await cur.fetchall()
+            await conn.rollback()
+        for org in orgs:
+            if caches.snapshots.used_bytes() > caches.snapshots.budget_bytes * 0.8:
+                break
+            await caches.snapshots.get(app.state.pool, int(org["id"]), int(org["mirror_version"]))
+    except Exception:  # a failed head start is not an error of the API
+        _log.warning("warming the snapshots at start-up failed", exc_info=True)
+
+
 @asynccontextmanager
 async def prewarm_snapshots(app: FastAPI) -> AsyncIterator[None]:
-    """Lifespan: the listener runs while the app does."""
-    task = asyncio.create_task(_listen(app), name="pfa-snapshot-prewarm")
+    """Lifespan: warm the snapshots, then keep them caught up while the app runs."""
+    tasks = [
+        asyncio.create_task(_warm_all(app), name="pfa-snapshot-warm"),
+        asyncio.create_task(_listen(app), name="pfa-snapshot-listen"),
+    ]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

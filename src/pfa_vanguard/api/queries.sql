@@ -55,3 +55,9 @@ UPDATE organizations SET sync_schedule = %(cron)s WHERE id = %(org_id)s;
 
 -- name: org_version_by_code
 SELECT id, mirror_version FROM organizations WHERE code = %(code)s;
+
+-- name: active_org_versions
+-- Organizations to encode at start-up, those with the most recent sync first.
+SELECT id, mirror_version FROM organizations
+WHERE active AND last_synced_at IS NOT NULL
+ORDER BY last_synced_at DESC, code;

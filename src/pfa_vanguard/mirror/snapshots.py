@@ -173,6 +173,9 @@ class SnapshotCache:
     def peek(self, org_id: int) -> OrgSnapshot | None:
         return self._snapshots.get(org_id)
 
+    def used_bytes(self) -> int:
+        return sum(s.size_bytes for s in self._snapshots.values())
+
     async def get(self, pool: Pool, org_id: int, version: int) -> OrgSnapshot:
         """The organization's snapshot at `version` or later, caught up if needed."""
         current = self._snapshots.get(org_id)
@@ -190,7 +193,7 @@ class SnapshotCache:
     def _store(self, snapshot: OrgSnapshot) -> None:
         self._snapshots[snapshot.org_id] = snapshot
         self._snapshots.move_to_end(snapshot.org_id)
-        total = sum(s.size_bytes for s in self._snapshots.values())
+        total = self.used_bytes()
         while total > self.budget_bytes and len(self._snapshots) > 1:
             org_id, dropped = self._snapshots.popitem(last=False)
             total -= dropped.size_bytes
