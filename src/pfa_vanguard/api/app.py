@@ -23,6 +23,7 @@ from pfa_vanguard.api.errors import install_error_handlers
 from pfa_vanguard.api.limits import BodyLimitMiddleware
 from pfa_vanguard.api.merged_read import BodyCache, Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
+from pfa_vanguard.api.openapi_doc import install_openapi
 from pfa_vanguard.api.prewarm import prewarm_snapshots
 from pfa_vanguard.api.web import install_web_ui
 from pfa_vanguard.db.connection import make_pool, prepare_database
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_openapi(app)
     for router in ROUTERS:
         app.include_router(router)
     app.add_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)

@@ -1,0 +1,87 @@
+"""The OpenAPI document states every error status a route can answer, with the one error body.
+
+Routes declare their success responses (and specific ones like a commit's 409) themselves; the
+statuses every route shares come from the app's error handlers and dependencies, so they are
+added here once, when the document is built:
+- every /api operation: 400 (a value the database cannot take, a bad sort or cursor), 422
+  (request validation: the API's error shape replaces FastAPI's default), 503 (database down);
+- operations that need a token: 401 (no, expired or forged token) and 403 (not a member, or
+  the role is too low); operations with a body: 413 (over 1 MB);
+- operations on an organization's records and drafts: 404; login: 401 and 429.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "description": "kind, e.g. ValidationError"},
+        "detail": {"type": "string", "description": "what was wrong and what is allowed"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "ValidationError: each refused field and why",
+        },
+    },
+    "additionalProperties": True,
+}
+_REF = {"$ref": "#/components/schemas/Error"}
+_DESCRIPTIONS = {
+    "400": "bad request",
+    "401": "missing, expired or invalid token",
+    "403": "not a member of the organization, or the role is too low",
+    "404": "no such record or draft",
+    "413": "request body over 1 MB",
+    "422": "invalid parameters or body (fields names each one)",
+    "429": "too many failed logins",
+    "503": "the database is unavailable",
+}
+
+
+def _statuses(path: str, operation: dict[str, Any]) -> list[str]:
+    if not path.startswith("/api"):
+        return []
+    statuses = ["400", "422", "503"]
+    if operation.get("security") or path == "/api/auth/login":
+        statuses.append("401")
+    if operation.get("security"):
+        statuses.append("403")
+    if "requestBody" in operation:
+        statuses.append("413")
+    if "{record_id}" in path or path.startswith("/api/pfa/{org}/"):
+        statuses.append("404")
+    if path == "/api/auth/login":
+        statuses.append("429")
+    return statuses
+
+
+def add_error_responses(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with the shared error responses added to each operation (in place)."""
+    document.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+    for path, operations in document.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status in _statuses(path, operation):
+                entry = responses.setdefault(status, {"description": _DESCRIPTIONS[status]})
+                entry["content"] = {"application/json": {"schema": _REF}}
+    return document
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Make the app's document (`app.openapi()`, built once by FastAPI) carry the error
+    responses."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        if "Error" not in document.get("components", {}).get("schemas", {}):
+            add_error_responses(document)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
