@@ -1,7 +1,10 @@
 """Keep cached snapshots warm, in the background:
 
-- at start-up, the active organizations are encoded one after the other (while the cache has
-  room), so the first grid load after a restart does not wait for it;
+- at start-up, when the mirror is small enough for that to be a short burst (up to
+  `WARM_AT_START_RECORDS` records in all, e.g. the demo), the active organizations are encoded
+  one after the other while the cache has room, so the first grid load does not wait; a large
+  installation encodes each organization on its first read instead of loading the CPU for
+  minutes at every start;
 - when a sync announces a change (NOTIFY pfa_mirror_changed, payload = organization code), the
   snapshot of that organization is caught up, if this process holds one.
 
@@ -25,6 +28,7 @@ from pfa_vanguard.db.queries import load
 
 _log = logging.getLogger(__name__)
 _RETRY_S = 5.0
+WARM_AT_START_RECORDS = 250_000
 
 
 async def _refresh(app: FastAPI, code: str) -> None:
@@ -59,9 +63,13 @@ async def _warm_all(app: FastAPI) -> None:
     caches: Caches = app.state.caches
     try:
         async with app.state.pool.connection() as conn:
+            cur = await conn.execute(load("pfa_vanguard.api")["mirror_size_estimate"])
+            size = await cur.fetchone()
             cur = await conn.execute(load("pfa_vanguard.api")["active_org_versions"])
             orgs = await cur.fetchall()
             await conn.rollback()
+        if size is None or float(size["records"]) > WARM_AT_START_RECORDS:
+            return
         for org in orgs:
             if caches.snapshots.used_bytes() > caches.snapshots.budget_bytes * 0.8:
                 break

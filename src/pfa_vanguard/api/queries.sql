@@ -61,3 +61,7 @@ SELECT id, mirror_version FROM organizations WHERE code = %(code)s;
 SELECT id, mirror_version FROM organizations
 WHERE active AND last_synced_at IS NOT NULL
 ORDER BY last_synced_at DESC, code;
+
+-- name: mirror_size_estimate
+-- Records in the mirror, as the planner estimates them (instant; -1 before the first ANALYZE).
+SELECT greatest(reltuples, 0) AS records FROM pg_class WHERE oid = 'pfa_mirror'::regclass;
