@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import zlib
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -13,7 +14,7 @@ import pytest
 
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.values import to_date
-from tests.integration.api.conftest import Api, World
+from tests.integration.api.conftest import Api, World, api_settings, running_api
 
 
 async def read(api: Api, user: str, org: str = "ALPHA", **params: Any) -> dict[str, Any]:
@@ -273,3 +274,16 @@ async def test_a_sync_notification_catches_the_snapshot_up_in_the_background(
     else:
         pytest.fail("the snapshot was not refreshed after the notification")
     assert b"EQ-WARM" in current.entries["PFA-000021"]
+
+
+async def test_a_small_mirror_is_encoded_at_start_up(
+    db_url: str, world: World, tmp_path: Path
+) -> None:
+    async with running_api(api_settings(tmp_path, db_url), db_url) as started:
+        snapshots = started.app.state.caches.snapshots
+        for _ in range(200):
+            if all(snapshots.peek(org_id) is not None for org_id in world.orgs.values()):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("the organizations were not encoded at start-up")
