@@ -19,6 +19,7 @@ from pfa_vanguard.db import embedded, migrate
 from pfa_vanguard.db.connection import database_url, prepare_database
 from pfa_vanguard.demo import demo_command
 from pfa_vanguard.errors import PfaError
+from pfa_vanguard.loadtest.commands import loadtest_command
 from pfa_vanguard.pems import commands as pems_commands
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync import commands as sync_commands
@@ -38,6 +39,7 @@ app.command("bench")(bench_command)
 app.command("serve")(api_commands.serve_command)
 app.command("openapi")(api_commands.openapi_command)
 app.command("ask")(ask_command)
+app.command("loadtest")(loadtest_command)
 
 console = Console()
 err_console = Console(stderr=True)

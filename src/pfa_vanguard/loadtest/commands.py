@@ -1,0 +1,44 @@
+"""`pfa loadtest`: 50 users for 2 minutes (by default) against a real `pfa serve` on loopback,
+on an organization synced from the simulator; prints p50/p95/p99 per operation and the error
+count, optionally writes the Markdown table to a file. Exit code 1 when any request failed."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pfa_vanguard.loadtest.driver import run_load
+from pfa_vanguard.loadtest.environment import load_environment
+from pfa_vanguard.settings import Settings
+
+console = Console()
+
+
+def loadtest_command(
+    users: Annotated[int, typer.Option(min=1, max=500, help="concurrent users")] = 50,
+    duration: Annotated[float, typer.Option(min=1, help="seconds of load")] = 120.0,
+    records: Annotated[int, typer.Option(min=10, help="records of the organization")] = 20_000,
+    org: Annotated[str, typer.Option(help="organization code")] = "LOAD",
+    think: Annotated[float, typer.Option(min=0, help="mean think time per user, s")] = 1.0,
+    out: Annotated[Path | None, typer.Option(help="write the Markdown table here")] = None,
+) -> None:
+    """Run the load scenario (database: PFA_DATABASE_URL or the embedded server)."""
+    settings = Settings()
+    workdir = settings.resolved_data_dir
+    console.print(f"preparing {org} ({records} records), {users} users, pfa serve ...")
+    with load_environment(settings, workdir, org=org, records=records, users=users) as env:
+        console.print(f"running {users} users for {duration:.0f} s against {env.api_url}")
+        report = asyncio.run(run_load(env.api_url, env.org, env.users, duration, think_s=think))
+    table = report.markdown()
+    console.print(table, markup=False, highlight=False)
+    for name, stats in report.ops.items():
+        for example in stats.examples:
+            console.print(f"{name}: {example}", markup=False)
+    if out is not None:
+        out.write_text(table + "\n")
+    if report.errors:
+        raise typer.Exit(1)

@@ -1,0 +1,38 @@
+"""Load: 50 concurrent users against a real `pfa serve` (subprocess) with the mixed workload of
+`pfa loadtest`, here for a short run; the full 2-minute run is `pfa loadtest` (figures in
+docs/benchmarks.md, "Load"). No timing assertion: every request must be answered."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from pfa_vanguard.loadtest.driver import LoadError, run_load
+from pfa_vanguard.loadtest.environment import load_environment
+from pfa_vanguard.settings import Settings
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_fifty_users_for_fifteen_seconds_get_no_error(db_url: str, tmp_path: Path) -> None:
+    settings = Settings(
+        _env_file=None,
+        database_url=db_url,
+        data_dir=tmp_path,
+        secret_key=SecretStr("load-test-secret-key-long-enough-for-hs256"),
+    )
+    with load_environment(settings, tmp_path, org="LOAD", records=2_000, users=50) as env:
+        report = asyncio.run(run_load(env.api_url, env.org, env.users, 15.0, think_s=0.5))
+    examples = {name: s.examples for name, s in report.ops.items() if s.examples}
+    assert report.errors == 0, examples
+    assert report.records == 2_000
+    assert report.requests > 0
+    assert "| all |" in report.markdown()
+
+
+async def test_the_driver_refuses_anything_but_loopback() -> None:
+    with pytest.raises(LoadError, match="loopback"):
+        await run_load("http://example.com", "LOAD", [("u", "p")], 1.0)
