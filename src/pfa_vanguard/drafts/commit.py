@@ -143,8 +143,9 @@ async def commit_drafts(
         try:
             await conn.rollback()
             await store.release_commit_lock(conn, key)
-        except Exception:  # a broken connection: the server released the lock with it
-            _log.warning("could not release the commit lock explicitly", exc_info=True)
+        except Exception:  # closing the session releases the lock (the pool drops it)
+            _log.warning("could not release the commit lock; closing the connection", exc_info=True)
+            await conn.close()
 
 
 async def _commit_locked(
