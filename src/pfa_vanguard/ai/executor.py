@@ -15,6 +15,7 @@ the application wrote for that very session. Per query:
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from types import TracebackType
@@ -133,7 +134,13 @@ class ScopedExecutor:
                 try:
                     return await self._run_read_only(conn, query, cap)
                 finally:
-                    await self._clear_scope(pid)
+                    # both, whatever happened; on two connections, so at the same time
+                    ended = await asyncio.gather(
+                        self._roll_back(conn), self._clear_scope(pid), return_exceptions=True
+                    )
+                    for outcome in ended:
+                        if isinstance(outcome, BaseException):
+                            raise outcome
         except DatabaseUnavailable as exc:
             if isinstance(exc.__cause__, PoolTimeout):
                 raise DatabaseUnavailable(
@@ -144,15 +151,23 @@ class ScopedExecutor:
 
     async def _write_scope(self, pid: int, org_id: int, user_id: int | None) -> None:
         async with self.app_pool.connection() as app:
-            cur = await app.execute(
-                _q("write_scope"), {"pid": pid, "org_id": org_id, "user_id": user_id}
-            )
+            async with app.pipeline():  # statement and commit in one round trip
+                cur = await app.execute(
+                    _q("write_scope"), {"pid": pid, "org_id": org_id, "user_id": user_id}
+                )
+                await app.commit()
             if await cur.fetchone() is None:
                 raise PfaError(f"the AI session {pid} is not in pg_stat_activity")
 
     async def _clear_scope(self, pid: int) -> None:
-        async with self.app_pool.connection() as app:
+        async with self.app_pool.connection() as app, app.pipeline():
             await app.execute(_q("clear_scope"), {"pid": pid})
+            await app.commit()
+
+    @staticmethod
+    async def _roll_back(conn: AsyncConnection[Any]) -> None:
+        if conn.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+            await conn.execute("ROLLBACK")
 
     async def _run_read_only(self, conn: AsyncConnection[Any], query: str, cap: int) -> QueryResult:
         # One round trip of our own statements (simple protocol). The SELECT takes the
@@ -162,7 +177,7 @@ class ScopedExecutor:
                 sql.Literal(f"{int(self.statement_timeout_ms)}ms")
             )
         )
-        try:
+        try:  # the caller (run) rolls back on success; on failure, rolled back here
             started = time.perf_counter()
             cur = conn.cursor()
             try:
@@ -185,12 +200,9 @@ class ScopedExecutor:
                 raise QueryFailed(f"PostgreSQL refused the query: {message}") from exc
             duration_ms = (time.perf_counter() - started) * 1000
             columns = [c.name for c in cur.description or []]
-        finally:
-            if conn.info.transaction_status in (
-                TransactionStatus.INTRANS,
-                TransactionStatus.INERROR,
-            ):
-                await conn.execute("ROLLBACK")
+        except BaseException:
+            await self._roll_back(conn)  # before the error leaves: the caller may not wait
+            raise
         truncated = len(rows) > cap
         rows = rows[:cap]
         return QueryResult(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from pglast import ast, parse_sql
@@ -307,6 +308,7 @@ def _user_limit(stmt: ast.SelectStmt) -> int | None:
     raise refuse("the LIMIT must be a whole number", "LIMIT n with a literal n")
 
 
+@lru_cache(maxsize=1024)  # a pure function of its arguments; refusals are not cached
 def guard(sql: str, *, row_cap: int) -> GuardedSql:
     """Validate `sql` and re-emit it with LIMIT min(its own limit, row_cap + 1).
 

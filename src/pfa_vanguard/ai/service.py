@@ -121,7 +121,9 @@ class AiService:
     async def vocabulary(self, org_id: int) -> Vocabulary:
         """Names of the organization (categories, areas), cached per mirror version."""
         async with self.app_pool.connection() as conn:
-            cur = await conn.execute(_q("mirror_version"), {"org_id": org_id})
+            async with conn.pipeline():  # query and end of transaction in one round trip
+                cur = await conn.execute(_q("mirror_version"), {"org_id": org_id})
+                await conn.commit()
             row = await cur.fetchone()
             version = int(row["mirror_version"]) if row else -1
             cached = self._vocabularies.get(org_id)
@@ -197,7 +199,8 @@ class AiService:
             entry.duration_ms = round((time.perf_counter() - entry.started) * 1000, 3)
         params = {k: v for k, v in vars(entry).items() if k != "started"}
         try:
-            async with self.app_pool.connection() as conn:
+            async with self.app_pool.connection() as conn, conn.pipeline():
                 await conn.execute(_q("insert_audit"), params)
+                await conn.commit()
         except Exception:  # the answer matters more than its audit row; the log keeps it
             _log.exception("could not audit AI %s: %r", entry.kind, params)

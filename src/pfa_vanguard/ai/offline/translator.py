@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from pfa_vanguard.ai.errors import NotUnderstood
 from pfa_vanguard.ai.offline import filters, phrases
@@ -97,6 +98,7 @@ def build_sql(spec: Spec) -> str:
     return f"SELECT {', '.join(shown)}\nFROM {VIEW}{where}\nORDER BY {order}{limit}"
 
 
+@lru_cache(maxsize=1024)  # deterministic: the same question, names and day give the same SQL
 def translate(question: str, vocabulary: Vocabulary, today: date) -> str:
     """SQL for `question`, or NotUnderstood."""
     return build_sql(parse(question, vocabulary, today))
