@@ -17,7 +17,7 @@ import heapq
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from starlette.responses import Response, StreamingResponse
 
 from pfa_vanguard.api.deps import Conn, OrgContext, Pool
 from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
+from pfa_vanguard.kpi.service import KpiCache
 from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
 from pfa_vanguard.mirror.deflate import Segment, compress_segment, zlib_body
 from pfa_vanguard.mirror.filters import RecordFilter, SortOrder
@@ -112,6 +113,7 @@ class Caches:
     overlays: OverlayCache
     segments: SegmentCache
     bodies: BodyCache
+    kpi: KpiCache = field(default_factory=KpiCache)
 
 
 def accepts_deflate(header: str | None) -> bool:

@@ -7,6 +7,8 @@ contribution put in. Nothing rescans the organization.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,23 +32,81 @@ async def baseline_cells(conn: Conn, org_id: int) -> dict[CellKey, Cell]:
     return cells_from_rows(await cur.fetchall())
 
 
-def with_drafts(cells: dict[CellKey, Cell], overlay: Overlay) -> dict[CellKey, Cell]:
-    """The cells with the caller's drafted records swapped in (precomputed contributions)."""
-    result = dict(cells)
+def draft_delta(overlay: Overlay) -> dict[CellKey, Cell]:
+    """What the caller's drafted records change in each cell (merged minus baseline)."""
+    delta: dict[CellKey, Cell] = {}
     for record in overlay.records.values():
         for found, sign in ((record.kpi_before, -1), (record.kpi_after, 1)):
             if found is not None:
                 key, cell = found
-                result[key] = result.get(key, Cell()) + (cell if sign > 0 else -cell)
+                delta[key] = delta.get(key, Cell()) + (cell if sign > 0 else -cell)
+    return delta
+
+
+def with_delta(cells: Mapping[CellKey, Cell], delta: Mapping[CellKey, Cell]) -> dict[CellKey, Cell]:
+    result = dict(cells)
+    for key, cell in delta.items():
+        result[key] = result.get(key, Cell()) + cell
     return {k: v for k, v in result.items() if v != Cell()}
 
 
-async def kpi(conn: Conn, org_id: int, overlay: Overlay | None) -> dict[str, Any]:
+def with_drafts(cells: dict[CellKey, Cell], overlay: Overlay) -> dict[CellKey, Cell]:
+    """The cells with the caller's drafted records swapped in (precomputed contributions)."""
+    return with_delta(cells, draft_delta(overlay))
+
+
+class KpiCache:
+    """Boards by the content of their cells, and draft deltas by the caller's drafts
+    fingerprint: each computed once (LRU). Keys are content, never versions, so a view
+    refreshed late can never be served from a stale entry."""
+
+    def __init__(self, max_entries: int = 1024) -> None:
+        self.max_entries = max_entries
+        self._boards: OrderedDict[tuple[tuple[CellKey, Cell], ...], dict[str, Any]] = OrderedDict()
+        self._deltas: OrderedDict[tuple[int, int, str], dict[CellKey, Cell]] = OrderedDict()
+
+    def board(self, cells: Mapping[CellKey, Cell]) -> dict[str, Any]:
+        key = tuple(sorted(cells.items()))
+        found = self._boards.get(key)
+        if found is None:
+            found = self._boards[key] = board(cells)
+            _trim(self._boards, self.max_entries)
+        else:
+            self._boards.move_to_end(key)
+        return found
+
+    def delta(self, org_id: int, user_id: int, overlay: Overlay) -> dict[CellKey, Cell]:
+        key = (org_id, user_id, overlay.fingerprint)
+        found = self._deltas.get(key)
+        if found is None:
+            found = self._deltas[key] = draft_delta(overlay)
+            _trim(self._deltas, self.max_entries)
+        else:
+            self._deltas.move_to_end(key)
+        return found
+
+
+def _trim(entries: OrderedDict[Any, Any], size: int) -> None:
+    while len(entries) > size:
+        entries.popitem(last=False)
+
+
+async def kpi(
+    conn: Conn,
+    org_id: int,
+    overlay: Overlay | None,
+    cache: KpiCache | None = None,
+    user_id: int = 0,
+) -> dict[str, Any]:
     """{"current": board, "pending": board with drafts | None, "draftCount"}."""
+    cache = cache or KpiCache()
     cells = await baseline_cells(conn, org_id)
+    pending = None
+    if overlay is not None:
+        pending = cache.board(with_delta(cells, cache.delta(org_id, user_id, overlay)))
     return {
-        "current": board(cells),
-        "pending": board(with_drafts(cells, overlay)) if overlay is not None else None,
+        "current": cache.board(cells),
+        "pending": pending,
         "draftCount": len(overlay.records) if overlay is not None else 0,
     }
 

@@ -25,7 +25,8 @@ async def kpi(
     `drafts=true`, `pending` is the same board with the caller's drafts applied."""
     caches: Caches = request.app.state.caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
-    return {"org": ctx.code, **await service.kpi(conn, ctx.org_id, overlay)}
+    board = await service.kpi(conn, ctx.org_id, overlay, caches.kpi, ctx.user.id)
+    return {"org": ctx.code, **board}
 
 
 @router.get("/pfa/{org}/timeline-bounds", response_model=TimelineBounds)
