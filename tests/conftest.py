@@ -5,6 +5,8 @@ embedded server. Nothing is mocked."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,9 +25,15 @@ def _with_db(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The data directory of the session's embedded server (short path: sockets have limits)."""
-    return tmp_path_factory.mktemp("pfa")
+def pg_data_dir() -> Iterator[Path]:
+    """The data directory of the session's embedded server (short path: sockets have limits).
+
+    Outside pytest's numbered basetemp folders on purpose: pytest deletes all but the newest
+    three of those, which kills the server of a test session still running beside newer ones.
+    """
+    path = Path(tempfile.mkdtemp(prefix="pfa-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
