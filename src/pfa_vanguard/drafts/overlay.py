@@ -2,8 +2,9 @@
 
 Guarantees: each drafted record's merged view (baseline + changes, derived fields recomputed
 by domain/costs.py) is encoded once per change of the draft row or of its mirror row (the key
-is the draft row's xmin and the mirror row's change number: any writer, any process, changes
-one of them). A request reads only the fingerprints; full rows are read only for misses.
+is a digest of the draft row's content and the mirror row's change number: any writer, any
+process, changes one of them). A request reads only the fingerprints; full rows are read only
+for misses.
 """
 
 from __future__ import annotations

@@ -3,15 +3,23 @@
 
 -- name: fingerprints
 -- What identifies the caller's drafts in an organization right now: each draft row's version
--- (xmin changes with every write, by whoever makes it) and its baseline's change number.
-SELECT d.record_id, d.xmin::text AS rev, m.change_seq
+-- (a digest of everything the merged view depends on: it changes with every write that
+-- matters, by whoever makes it) and its baseline's change number.
+SELECT d.record_id, md5(concat_ws('|', d.changes, d.base_version, d.base_values,
+           coalesce(d.conflict::text, '-'),
+           coalesce(extract(epoch FROM d.orphaned_at)::text, '-'),
+           coalesce(d.orphan_baseline::text, '-'))) AS rev, m.change_seq
 FROM pfa_modification d
 LEFT JOIN pfa_mirror m ON m.organization_id = d.organization_id AND m.id = d.record_id
 WHERE d.user_id = %(user_id)s AND d.organization_id = %(org_id)s;
 
 -- name: drafts_with_baseline
 -- The caller's drafts (all, or the listed records) with their mirror rows.
-SELECT d.id, d.record_id, d.xmin::text AS rev, d.changes, d.base_version, d.base_values,
+SELECT d.id, d.record_id, md5(concat_ws('|', d.changes, d.base_version, d.base_values,
+           coalesce(d.conflict::text, '-'),
+           coalesce(extract(epoch FROM d.orphaned_at)::text, '-'),
+           coalesce(d.orphan_baseline::text, '-'))) AS rev,
+       d.changes, d.base_version, d.base_values,
        d.conflict, d.orphaned_at, d.orphan_baseline, d.created_at, d.modified_at,
        m.data AS baseline, m.pems_version, m.change_seq
 FROM pfa_modification d
@@ -47,7 +55,11 @@ INSERT INTO pfa_modification
     (user_id, organization_id, record_id, changes, base_version, base_values)
 VALUES (%(user_id)s, %(org_id)s, %(record_id)s, %(changes)s, %(base_version)s, %(base_values)s)
 ON CONFLICT (user_id, organization_id, record_id) DO NOTHING
-RETURNING xmin::text AS rev, created_at, modified_at;
+RETURNING md5(concat_ws('|', changes, base_version, base_values,
+           coalesce(conflict::text, '-'),
+           coalesce(extract(epoch FROM orphaned_at)::text, '-'),
+           coalesce(orphan_baseline::text, '-'))) AS rev,
+          created_at, modified_at;
 
 -- name: update_draft
 -- Under the row lock taken by lock_draft.
@@ -58,7 +70,11 @@ VALUES (%(user_id)s, %(org_id)s, %(record_id)s, %(changes)s, %(base_version)s,
 ON CONFLICT (user_id, organization_id, record_id) DO UPDATE
 SET changes = EXCLUDED.changes, base_values = EXCLUDED.base_values,
     conflict = EXCLUDED.conflict, modified_at = now()
-RETURNING xmin::text AS rev, created_at, modified_at;
+RETURNING md5(concat_ws('|', changes, base_version, base_values,
+           coalesce(conflict::text, '-'),
+           coalesce(extract(epoch FROM orphaned_at)::text, '-'),
+           coalesce(orphan_baseline::text, '-'))) AS rev,
+          created_at, modified_at;
 
 -- name: delete_draft
 DELETE FROM pfa_modification
