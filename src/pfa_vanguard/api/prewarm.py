@@ -63,12 +63,15 @@ async def _warm_all(app: FastAPI) -> None:
     caches: Caches = app.state.caches
     try:
         async with app.state.pool.connection() as conn:
-            cur = await conn.execute(load("pfa_vanguard.api")["mirror_size_estimate"])
+            cur = await conn.execute(
+                load("pfa_vanguard.api")["mirror_size_estimate"],
+                {"bound": WARM_AT_START_RECORDS},
+            )
             size = await cur.fetchone()
             cur = await conn.execute(load("pfa_vanguard.api")["active_org_versions"])
             orgs = await cur.fetchall()
             await conn.rollback()
-        if size is None or float(size["records"]) > WARM_AT_START_RECORDS:
+        if size is None or int(size["records"]) > WARM_AT_START_RECORDS:
             return
         for org in orgs:
             if caches.snapshots.used_bytes() > caches.snapshots.budget_bytes * 0.8:

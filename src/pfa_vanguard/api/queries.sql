@@ -63,5 +63,8 @@ WHERE active AND last_synced_at IS NOT NULL
 ORDER BY last_synced_at DESC, code;
 
 -- name: mirror_size_estimate
--- Records in the mirror, as the planner estimates them (instant; -1 before the first ANALYZE).
-SELECT greatest(reltuples, 0) AS records FROM pg_class WHERE oid = 'pfa_mirror'::regclass;
+-- Records in the mirror, as the planner estimates them (instant; 0 before the first ANALYZE),
+-- summed over the partitions (a partitioned parent keeps no estimate of its own).
+SELECT coalesce(sum(greatest(c.reltuples, 0)), 0) AS records
+FROM pg_partition_tree('pfa_mirror') t JOIN pg_class c ON c.oid = t.relid
+WHERE t.isleaf;
