@@ -1,0 +1,68 @@
+"""Tokens, the signing key file and the login limiter, without a server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
+from pfa_vanguard.api.merged_read import accepts_deflate
+from pfa_vanguard.errors import TooManyRequests, Unauthorized
+from pfa_vanguard.settings import Settings
+
+
+def test_a_token_names_its_user_and_expires() -> None:
+    tokens = TokenService("k" * 40, ttl_minutes=5)
+    claims = tokens.verify(tokens.issue(7, "alice"))
+    assert (claims.user_id, claims.username) == (7, "alice")
+    stale = tokens.issue(7, "alice", now=datetime.now(UTC) - timedelta(minutes=6))
+    with pytest.raises(Unauthorized, match="expired"):
+        tokens.verify(stale)
+    with pytest.raises(Unauthorized, match="invalid"):
+        tokens.verify(tokens.issue(7, "alice") + "x")
+    with pytest.raises(Unauthorized):
+        TokenService("other" * 10, 5).verify(tokens.issue(7, "alice"))
+
+
+def test_the_key_is_generated_once_with_owner_only_access(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, secret_key=None)
+    first = load_secret_key(settings)
+    assert load_secret_key(settings) == first
+    assert len(first) >= 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    configured = Settings(_env_file=None, data_dir=tmp_path, secret_key=SecretStr("from-env"))
+    assert load_secret_key(configured) == "from-env"
+
+
+def test_the_limiter_locks_a_user_and_client_for_the_rest_of_the_window() -> None:
+    limiter = LoginLimiter(max_failures=3, window_s=60)
+    for second in range(3):
+        limiter.check("Bob", "10.0.0.1", now=second)
+        limiter.failed("Bob", "10.0.0.1", now=second)
+    with pytest.raises(TooManyRequests) as refused:
+        limiter.check("bob", "10.0.0.1", now=10)
+    assert refused.value.extra["retry_after"] == 50
+    limiter.check("bob", "10.0.0.2", now=10)  # another client
+    limiter.check("alice", "10.0.0.1", now=10)  # another user
+    limiter.check("bob", "10.0.0.1", now=61)  # the first failure left the window
+    limiter.succeeded("bob", "10.0.0.1")
+    limiter.check("bob", "10.0.0.1", now=11)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip, deflate, br", True),
+        ("deflate", True),
+        ("gzip;q=1.0, deflate;q=0.5", True),
+        ("gzip, deflate;q=0", False),
+        ("gzip", False),
+        (None, False),
+        ("identity", False),
+    ],
+)
+def test_deflate_negotiation(header: str | None, expected: bool) -> None:
+    assert accepts_deflate(header) is expected
