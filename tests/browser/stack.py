@@ -24,7 +24,7 @@ from pfa_vanguard.accounts import repository as accounts
 from pfa_vanguard.api.app import create_app
 from pfa_vanguard.pems.client import PemsClient
 from pfa_vanguard.pems.config import PemsConfig
-from pfa_vanguard.pems.simulator import RunningSimulator, start_simulator
+from pfa_vanguard.pems.simulator import RunningSimulator, generate_org, start_simulator
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync.service import sync_org
 
@@ -161,15 +161,20 @@ def drop_database(admin_url: str, name: str) -> None:
         )
 
 
-def start_stack(db_url: str, data_dir: Path, orgs: Sequence[str], records: int) -> LiveStack:
-    """Simulator with `orgs` of `records` each, users, a first full sync of each org, the API."""
-    sim = start_simulator(orgs=tuple(orgs), records=records, seed=7)
+def start_stack(
+    db_url: str, data_dir: Path, orgs: Sequence[str], records: int, small: int = 300
+) -> LiveStack:
+    """Simulator with the first of `orgs` holding `records` records and the others `small`
+    each, users, a first full sync of each organization, then the API."""
+    sim = start_simulator(orgs=(orgs[0],), records=records, seed=7)
     try:
-        asyncio.run(_add_users(db_url, orgs))
+        for org in orgs[1:]:
+            sim.state.put_rows(org, generate_org(org, small, 7))
+        run_async(_add_users(db_url, orgs))
         timings: dict[str, float] = {}
         for org in orgs:
             started = time.perf_counter()
-            asyncio.run(_sync(db_url, sim.url, org, True))
+            run_async(_sync(db_url, sim.url, org, True))
             timings[f"sync_{org}_s"] = time.perf_counter() - started
         settings = Settings(
             database_url=db_url,

@@ -26,7 +26,9 @@ from tests.browser.ui import (
     wait_saved,
 )
 
-pytestmark = pytest.mark.browser
+# The first test also waits for the live stack (a 50K-record organization synced from the
+# simulator), hence the longer bound.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
 
 def later(iso: str, days: int) -> str:

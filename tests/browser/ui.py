@@ -100,13 +100,15 @@ EDIT_PROBE = """([id]) => {
   obs.observe(grid, { subtree: true, attributes: true, childList: true });
 }"""
 
-# Scroll the grid by ~80 rows per frame, 80 times: the time between frames.
+# Scroll the grid 600 px (20 rows) a frame, as a fast wheel does, down 40 frames and back up 40
+# (never past the end, where no frame is drawn): the time between frames.
 SCROLL_PROBE = """async () => {
   const el = document.querySelector('[data-testid="grid"]');
+  const step = Math.min(600, (el.scrollHeight - el.clientHeight) / 41);
   const out = [];
   let last = performance.now();
   for (let i = 0; i < 80; i++) {
-    el.scrollTop += 2400;
+    el.scrollTop += i < 40 ? step : -step;
     await new Promise((r) => requestAnimationFrame(r));
     const now = performance.now();
     out.push(now - last);

@@ -7,17 +7,21 @@ import type {
   CommitResult,
   DraftInfo,
   KpiBoard,
+  KpiResponse,
   Me,
   OrgSummary,
   PfaPage,
   RecordDetail,
+  ResolveResult,
   ResolveStrategy,
+  RunRequested,
+  SaveDraftsResponse,
   SyncRun,
   SyncStatus,
   TimelineBounds,
   TokenResponse,
 } from "./types";
-import { normalizeKpi, normalizeRuns, normalizeSyncStatus } from "./normalize";
+import { kpiBoard } from "./normalize";
 
 const org = (code: string) => `/api/pfa/${encodeURIComponent(code)}`;
 
@@ -47,16 +51,13 @@ export const records = (code: string, filters: RecordFilters = {}, signal?: Abor
 export const record = (code: string, id: string) =>
   request<RecordDetail>(`${org(code)}/records/${encodeURIComponent(id)}`);
 
-export async function drafts(code: string): Promise<DraftInfo[]> {
-  const body = await request<DraftInfo[] | { drafts: DraftInfo[] }>(`${org(code)}/drafts`);
-  return Array.isArray(body) ? body : body.drafts;
-}
+export const drafts = (code: string) => request<DraftInfo[]>(`${org(code)}/drafts`);
 
 export const saveDrafts = (
   code: string,
   items: { recordId: string; changes: Changes }[],
   keepalive = false,
-) => request<unknown>(`${org(code)}/draft`, { body: items, keepalive });
+) => request<SaveDraftsResponse>(`${org(code)}/draft`, { body: items, keepalive });
 
 export const deleteDraft = (code: string, id: string, keepalive = false) =>
   request<unknown>(`${org(code)}/drafts/${encodeURIComponent(id)}`, { method: "DELETE", keepalive });
@@ -75,12 +76,12 @@ export const resolveConflict = (
   strategy: ResolveStrategy,
   fields?: Record<string, "mine" | "theirs">,
 ) =>
-  request<unknown>(`${org(code)}/conflicts/${encodeURIComponent(id)}/resolve`, {
+  request<ResolveResult>(`${org(code)}/conflicts/${encodeURIComponent(id)}/resolve`, {
     body: fields ? { strategy, fields } : { strategy },
   });
 
 export async function kpi(code: string, withDrafts = true): Promise<KpiBoard> {
-  return normalizeKpi(await request<unknown>(`${org(code)}/kpi`, { query: { drafts: withDrafts } }));
+  return kpiBoard(await request<KpiResponse>(`${org(code)}/kpi`, { query: { drafts: withDrafts } }));
 }
 
 export const timelineBounds = (code: string, withDrafts = true) =>
@@ -92,12 +93,10 @@ export const aiQuery = (code: string, question: string) =>
 export const aiDraft = (code: string, instruction: string) =>
   request<AiProposal>("/api/ai/draft", { body: { org: code, instruction } });
 
-export async function syncStatus(): Promise<SyncStatus[]> {
-  return normalizeSyncStatus(await request<unknown>("/api/admin/sync"));
-}
+export const syncStatus = () => request<SyncStatus[]>("/api/admin/sync");
 
 export const runSync = (code: string) =>
-  request<{ runId: number }>(`/api/admin/sync/${encodeURIComponent(code)}`, { method: "POST" });
+  request<RunRequested>(`/api/admin/sync/${encodeURIComponent(code)}`, { method: "POST" });
 
 export const pauseSync = (code: string) =>
   request<unknown>(`/api/admin/sync/${encodeURIComponent(code)}/pause`, { method: "POST" });
@@ -111,6 +110,4 @@ export const setSchedule = (code: string, cron: string) =>
     body: { cron },
   });
 
-export async function syncRuns(code?: string): Promise<SyncRun[]> {
-  return normalizeRuns(await request<unknown>("/api/admin/sync/runs", { query: { org: code } }));
-}
+export const syncRuns = (code?: string) => request<SyncRun[]>("/api/admin/sync/runs", { query: { org: code } });

@@ -51,9 +51,9 @@ export function reviewRows(store: OrgStore): ReviewRow[] {
 
 export function KpiDelta({ kpi }: { kpi: KpiBoard }) {
   const rows: [string, number, number][] = [
-    ["Plan", kpi.total.current.plan, kpi.total.pending.plan],
-    ["Forecast", kpi.total.current.forecast, kpi.total.pending.forecast],
-    ["Actual", kpi.total.current.actual, kpi.total.pending.actual],
+    ["Plan", kpi.total.current.plan.total, kpi.total.pending.plan.total],
+    ["Forecast", kpi.total.current.forecast.total, kpi.total.pending.forecast.total],
+    ["Actual", kpi.total.current.actual.total, kpi.total.pending.actual.total],
     ["Variance", kpi.total.current.variance, kpi.total.pending.variance],
   ];
   return (

@@ -4,7 +4,7 @@
  * editable fields (the sandbox validates with the API's rules and messages).
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { RecordState } from "../api/types";
 import { type Json, sameValue } from "../domain/values";
 import { fmtValue } from "../format";
@@ -62,9 +62,25 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
     count: ids.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 8,
     scrollMargin: HEADER_HEIGHT,
   });
+
+  // Columns are virtual too (the first one stays, sticky): fewer cells to build per row.
+  const stickyWidth = GUTTER + (columns[0]?.width ?? 0);
+  const colVirtualizer = useVirtualizer({
+    horizontal: true,
+    count: Math.max(0, columns.length - 1),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => columns[i + 1]?.width ?? 100,
+    overscan: 2,
+    scrollMargin: stickyWidth,
+  });
+  useEffect(() => colVirtualizer.measure(), [columns, colVirtualizer]);
+  const colItems = colVirtualizer.getVirtualItems();
+  const colFrom = colItems.length > 0 ? (colItems[0]?.index ?? 0) + 1 : 1;
+  const colTo = colItems.length > 0 ? (colItems[colItems.length - 1]?.index ?? 0) + 1 : columns.length - 1;
+  const spacer = (offsets.left[colFrom] ?? stickyWidth) - stickyWidth;
 
   // Keep the active cell inside the data when the selection shrinks.
   useEffect(() => {
@@ -79,11 +95,10 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
       const left = offsets.left[pos.col];
       const column = columns[pos.col];
       if (!el || left === undefined || !column) return;
-      const stickyWidth = GUTTER + (columns[0]?.width ?? 0);
       if (pos.col > 0 && left - stickyWidth < el.scrollLeft) el.scrollLeft = left - stickyWidth;
       else if (left + column.width > el.scrollLeft + el.clientWidth) el.scrollLeft = left + column.width - el.clientWidth;
     },
-    [virtualizer, offsets, columns],
+    [virtualizer, offsets, columns, stickyWidth],
   );
 
   const moveTo = useCallback(
@@ -266,28 +281,33 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
             <span className="sr-only">State</span>
           </div>
           {columns.map((c, i) => {
+            if (i > 0 && (i < colFrom || i > colTo)) return null;
             const sorted = sort?.field === c.key ? sort.dir : undefined;
             return (
-              <div
-                key={c.key}
-                role="columnheader"
-                aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
-                className={`gh-cell${c.editable ? " editable-col" : ""}${i === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}`}
-                style={{ width: c.width, left: i === 0 ? GUTTER : undefined }}
-              >
-                <button
-                  className="sort-button"
-                  tabIndex={-1}
-                  title={`Sort by ${c.label}${c.editable ? " (editable)" : ""}`}
-                  onClick={() =>
-                    onSort(sorted === "asc" ? { field: c.key, dir: "desc" } : sorted === "desc" ? null : { field: c.key, dir: "asc" })
-                  }
+              <Fragment key={c.key}>
+                {i === colFrom && spacer > 0 && <div className="col-spacer" style={{ width: spacer }} aria-hidden="true" />}
+                <div
+                  role="columnheader"
+                  aria-colindex={i + 2}
+                  aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
+                  aria-readonly={!(c.editable && store.canEdit) || undefined}
+                  className={`gh-cell${c.editable ? " editable-col" : ""}${i === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}`}
+                  style={{ width: c.width, left: i === 0 ? GUTTER : undefined }}
                 >
-                  {c.label}
-                  {c.editable && <span aria-hidden="true" className="pencil"> ✎</span>}
-                  {sorted && <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>}
-                </button>
-              </div>
+                  <button
+                    className="sort-button"
+                    tabIndex={-1}
+                    title={`Sort by ${c.label}${c.editable ? " (editable)" : ""}`}
+                    onClick={() =>
+                      onSort(sorted === "asc" ? { field: c.key, dir: "desc" } : sorted === "desc" ? null : { field: c.key, dir: "asc" })
+                    }
+                  >
+                    {c.label}
+                    {c.editable && <span aria-hidden="true" className="pencil"> ✎</span>}
+                    {sorted && <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>}
+                  </button>
+                </div>
+              </Fragment>
             );
           })}
         </div>
@@ -303,6 +323,9 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                 top={item.start - HEADER_HEIGHT}
                 width={offsets.total}
                 columns={columns}
+                colFrom={colFrom}
+                colTo={colTo}
+                spacer={spacer}
                 data={store.view(id)}
                 draft={sandbox.draftOf(id)}
                 baseline={store.baselineOf(id)}
@@ -356,6 +379,9 @@ interface RowProps {
   top: number;
   width: number;
   columns: readonly Column[];
+  colFrom: number;
+  colTo: number;
+  spacer: number;
   data: Record<string, unknown> | undefined;
   draft: Readonly<Record<string, Json>> | undefined;
   baseline: Readonly<Record<string, unknown>> | undefined;
@@ -372,7 +398,8 @@ interface RowProps {
 
 const GridRow = memo(
   function GridRow(props: RowProps) {
-    const { id, rowIndex, top, width, columns, data, draft, baseline, state, activeCol, editingCol, canEdit } = props;
+    const { id, rowIndex, top, width, columns, colFrom, colTo, spacer, data, draft, baseline, state, activeCol, editingCol, canEdit } =
+      props;
     const marker = MARKERS[state];
     return (
       <div
@@ -401,30 +428,35 @@ const GridRow = memo(
           )}
         </div>
         {columns.map((c, col) => {
+          if (col > 0 && (col < colFrom || col > colTo)) return null;
           const value = data ? cellValue(data, c) : undefined;
           const changed = draft !== undefined && c.key in draft;
           const isActive = col === activeCol;
+          const editing = col === editingCol && props.editor !== undefined;
           const cls =
             `g-cell${changed ? " changed" : ""}${isActive ? " active" : ""}${c.editable && canEdit ? " editable" : ""}` +
-            `${col === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}` +
+            `${col === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}${editing ? " editing" : ""}` +
             `${c.key === "variance" && typeof value === "number" && value > 0 ? " over" : ""}`;
+          // Few attributes per cell: thousands of cells are created while scrolling fast.
           return (
+            <Fragment key={c.key}>
+            {col === colFrom && spacer > 0 && <div className="col-spacer" style={{ width: spacer }} />}
             <div
-              key={c.key}
-              id={`cell-${rowIndex}-${col}`}
+              id={isActive ? `cell-${rowIndex}-${col}` : undefined}
               role="gridcell"
-              aria-selected={isActive}
-              aria-readonly={!(c.editable && canEdit)}
+              aria-colindex={col + 2}
+              aria-selected={isActive || undefined}
               className={cls}
-              style={{ width: c.width, left: col === 0 ? GUTTER : undefined }}
+              style={col === 0 ? { width: c.width, left: GUTTER } : { width: c.width }}
               title={changed ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}` : undefined}
               data-field={c.key}
               data-changed={changed ? "true" : undefined}
               onMouseDown={() => props.onCellClick(col)}
               onDoubleClick={() => props.onCellDoubleClick(col)}
             >
-              {col === editingCol && props.editor ? props.editor(c, value) : fmtValue(value, c.type)}
+              {editing ? props.editor?.(c, value) : fmtValue(value, c.type)}
             </div>
+            </Fragment>
           );
         })}
       </div>
@@ -439,6 +471,8 @@ const GridRow = memo(
     a.activeCol === b.activeCol &&
     a.editingCol === b.editingCol &&
     a.columns === b.columns &&
+    a.colFrom === b.colFrom &&
+    a.colTo === b.colTo &&
     a.canEdit === b.canEdit &&
     a.rowIndex === b.rowIndex &&
     (a.editingCol < 0 || a.editor === b.editor),

@@ -78,7 +78,7 @@ export function AdminPage({ orgs }: { orgs: OrgSummary[] }) {
               <tr key={s.code} className={s.late ? "row-over" : undefined}>
                 <th scope="row">
                   {s.code}
-                  {s.records != null && <div className="muted small">{fmtCount(s.records)} records</div>}
+                  <div className="muted small">{s.name !== s.code ? s.name : ""}</div>
                 </th>
                 <td title={fmtDateTime(s.lastSyncedAt)}>
                   {ago(s.lastSyncedAt, now)}
@@ -99,7 +99,7 @@ export function AdminPage({ orgs }: { orgs: OrgSummary[] }) {
                     "—"
                   )}
                 </td>
-                <td>{s.paused ? "paused" : s.nextRun ? fmtDateTime(s.nextRun) : "—"}</td>
+                <td>{s.paused ? "paused" : s.nextRunAt ? fmtDateTime(s.nextRunAt) : "—"}</td>
                 <td>
                   <form
                     className="inline-form"
@@ -116,6 +116,7 @@ export function AdminPage({ orgs }: { orgs: OrgSummary[] }) {
                       onChange={(e) => setSchedules({ ...schedules, [s.code]: e.target.value })}
                       size={14}
                     />
+                    {!s.customSchedule && <span className="muted small"> default</span>}
                     <button type="submit">Save</button>
                   </form>
                 </td>

@@ -7,7 +7,7 @@ import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { AiProposal, AiQueryResult } from "../api/types";
 import { FIELDS_BY_NAME } from "../domain/fields";
-import { fmtCount, fmtValue } from "../format";
+import { fmtCount, fmtMoney, fmtSigned, fmtValue } from "../format";
 import type { OrgStore } from "../state/orgStore";
 import { EditRefused } from "../state/sandbox";
 
@@ -197,6 +197,13 @@ function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: 
             <strong>{proposal.summary}</strong> — {proposal.changes.length} record{proposal.changes.length === 1 ? "" : "s"}. Nothing is
             saved until you apply.
           </p>
+          <p data-testid="ai-cost-impact">
+            Forecast cost {fmtMoney(proposal.costImpact.forecastCostBefore)} → {fmtMoney(proposal.costImpact.forecastCostAfter)}{" "}
+            <span className={proposal.costImpact.forecastCostDelta > 0 ? "over" : "under"}>
+              ({fmtSigned(proposal.costImpact.forecastCostDelta)})
+            </span>
+            {proposal.skipped.length > 0 && <span className="muted"> · {proposal.skipped.length} record(s) skipped: the change is not valid for them</span>}
+          </p>
           <div className="table-scroll">
             <table className="compact">
               <thead>
@@ -238,6 +245,12 @@ function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: 
               </tbody>
             </table>
           </div>
+          <details>
+            <summary>SQL that selected the records</summary>
+            <pre className="sql">
+              <code>{proposal.sql}</code>
+            </pre>
+          </details>
           <div className="button-row">
             <button className="primary" onClick={apply} disabled={selected.size === 0} data-testid="ai-apply">
               Apply {selected.size} as drafts

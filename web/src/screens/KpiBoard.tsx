@@ -36,24 +36,25 @@ function CurrentPending({ current, pending, testId, red }: { current: number; pe
 
 const over = (v: number) => v > 0;
 
-function Card({ title, cur, pen, field, testId }: { title: string; cur: KpiFigures; pen: KpiFigures; field: "plan" | "forecast" | "actual" | "variance"; testId: string }) {
+type CardField = "plan" | "forecast" | "actual" | "variance";
+
+const figure = (f: KpiFigures, field: CardField): number => (field === "variance" ? f.variance : f[field].total);
+
+function Card({ title, cur, pen, field, testId }: { title: string; cur: KpiFigures; pen: KpiFigures; field: CardField; testId: string }) {
   return (
     <div className={`kpi-card${field === "variance" && pen.variance > 0 ? " card-over" : ""}`}>
       <h3>{title}</h3>
       <div className="kpi-figure">
-        <CurrentPending current={cur[field]} pending={pen[field]} testId={testId} red={field === "variance" ? over : undefined} />
+        <CurrentPending current={figure(cur, field)} pending={figure(pen, field)} testId={testId} red={field === "variance" ? over : undefined} />
       </div>
       {field === "variance" ? (
         <div className={pen.variancePct > 0 ? "over small" : "under small"}>
           {fmtPct(pen.variancePct)} of plan {pen.variance > 0 ? "· over budget" : "· within budget"}
         </div>
       ) : (
-        pen[`${field}Rental` as keyof KpiFigures] !== undefined && (
-          <div className="muted small">
-            Rental {fmtMoney(pen[`${field}Rental` as keyof KpiFigures] as number)} · Purchase{" "}
-            {fmtMoney(pen[`${field}Purchase` as keyof KpiFigures] as number)}
-          </div>
-        )
+        <div className="muted small">
+          Rental {fmtMoney(pen[field].rental)} · Purchase {fmtMoney(pen[field].purchase)}
+        </div>
       )}
     </div>
   );
@@ -77,11 +78,11 @@ function GroupTable({ title, groups, keyLabel }: { title: string; groups: KpiGro
         {groups.map((g) => (
           <tr key={g.key} className={g.pending.variance > 0 ? "row-over" : undefined}>
             <th scope="row">{g.key}</th>
-            <td className="num">{fmtMoney(g.pending.plan)}</td>
+            <td className="num">{fmtMoney(g.pending.plan.total)}</td>
             <td className="num">
-              <CurrentPending current={g.current.forecast} pending={g.pending.forecast} />
+              <CurrentPending current={g.current.forecast.total} pending={g.pending.forecast.total} />
             </td>
-            <td className="num">{fmtMoney(g.pending.actual)}</td>
+            <td className="num">{fmtMoney(g.pending.actual.total)}</td>
             <td className="num">
               <CurrentPending current={g.current.variance} pending={g.pending.variance} red={over} />
             </td>
@@ -116,9 +117,9 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
   const { current, pending } = kpi.total;
   const chartData = kpi.byCategory.map((g) => ({
     name: g.key,
-    Plan: Math.round(g.pending.plan),
-    Forecast: Math.round(g.pending.forecast),
-    Actual: Math.round(g.pending.actual),
+    Plan: Math.round(g.pending.plan.total),
+    Forecast: Math.round(g.pending.forecast.total),
+    Actual: Math.round(g.pending.actual.total),
     variance: Math.round(g.pending.variance),
   }));
   const hasDrafts = store.sandbox.draftCount > 0;
