@@ -28,7 +28,7 @@ from pfa_vanguard.db.queries import load
 
 _log = logging.getLogger(__name__)
 _RETRY_S = 5.0
-WARM_AT_START_RECORDS = 100_000  # the demo (3 x 20K) is warmed; a benchmark or a real tenant is not
+WARM_AT_START_RECORDS = 100_000  # fewer are warmed (the demo: 3 x 20K); a real tenant is not
 
 
 async def _refresh(app: FastAPI, code: str) -> None:
@@ -71,7 +71,7 @@ async def _warm_all(app: FastAPI) -> None:
             cur = await conn.execute(load("pfa_vanguard.api")["active_org_versions"])
             orgs = await cur.fetchall()
             await conn.rollback()
-        if size is None or int(size["records"]) > WARM_AT_START_RECORDS:
+        if size is None or int(size["records"]) >= WARM_AT_START_RECORDS:
             return
         for org in orgs:
             if caches.snapshots.used_bytes() > caches.snapshots.budget_bytes * 0.8:
