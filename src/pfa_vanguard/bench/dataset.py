@@ -151,7 +151,9 @@ def _restore_indexes(conn: psycopg.Connection[Any], say: Progress) -> None:
         return
     for name, definition in orjson.loads(str(comment).removeprefix(_MARKER)):
         say(f"creating index {name}")
-        conn.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1).encode())
+        # a partitioned table's index reads "ON ONLY parent": build it on every partition
+        statement = definition.replace(" ON ONLY ", " ON ", 1)
+        conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1).encode())
     conn.execute(q("forget_dropped_indexes"))
 
 

@@ -14,8 +14,12 @@ WHERE o.code = ANY(%(codes)s)
 GROUP BY o.id, o.code, o.name;
 
 -- name: mirror_estimate
--- The planner's estimate of the mirror's rows (cheap; exact enough to choose a load strategy).
-SELECT greatest(reltuples, 0)::bigint AS rows FROM pg_class WHERE oid = 'pfa_mirror'::regclass;
+-- The planner's estimate of the mirror's rows (cheap; exact enough to choose a load strategy),
+-- summed over its partitions when it is partitioned.
+SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS rows
+FROM pg_partition_tree('pfa_mirror') t
+JOIN pg_class c ON c.oid = t.relid
+WHERE t.isleaf;
 
 -- name: upsert_bench_org
 INSERT INTO organizations (code, name) VALUES (%(code)s, %(name)s)
@@ -48,8 +52,10 @@ WHERE o.id = %(org_id)s;
 
 -- name: secondary_indexes
 -- Indexes of the mirror other than its primary key: dropped around a bulk load into an empty
--- table and recreated from their own definitions afterwards.
-SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+-- table and recreated from their own definitions afterwards (a partitioned index's definition
+-- says ON ONLY, which would recreate it without its partitions' indexes).
+SELECT i.indexrelid::regclass::text AS name,
+       replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ') AS definition
 FROM pg_index i
 WHERE i.indrelid = 'pfa_mirror'::regclass AND NOT i.indisprimary
 ORDER BY 1;
@@ -186,9 +192,11 @@ WHERE user_id = %(user_id)s AND organization_id = %(org_id)s AND record_id = %(r
 
 -- name: rows_written
 -- Rows inserted, updated or deleted in the mirror tables so far (statistics counters).
+-- (A partitioned table's rows are counted in its partitions.)
 SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint AS written
 FROM pg_stat_user_tables
-WHERE relname IN ('pfa_mirror', 'pfa_mirror_removed');
+WHERE relid IN (SELECT relid FROM pg_partition_tree('pfa_mirror')
+                UNION ALL SELECT 'pfa_mirror_removed'::regclass);
 
 -- name: force_stat_flush
 SELECT pg_stat_force_next_flush();
@@ -197,13 +205,17 @@ SELECT pg_stat_force_next_flush();
 SELECT pg_stat_clear_snapshot();
 
 -- name: mirror_storage
--- Heap, indexes and TOAST of the mirror, and its row count (for a per-organization figure).
-SELECT pg_relation_size('pfa_mirror') AS heap_bytes,
-       pg_indexes_size('pfa_mirror') AS index_bytes,
-       coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) AS toast_bytes,
-       pg_total_relation_size('pfa_mirror') AS total_bytes,
+-- Heap, indexes and TOAST of the mirror (all its partitions when it is partitioned), and its
+-- row count (for a per-organization figure).
+SELECT coalesce(sum(pg_relation_size(c.oid)), 0)::bigint AS heap_bytes,
+       coalesce(sum(pg_indexes_size(c.oid)), 0)::bigint AS index_bytes,
+       coalesce(sum(pg_total_relation_size(nullif(c.reltoastrelid, 0))), 0)::bigint
+           AS toast_bytes,
+       coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS total_bytes,
        (SELECT count(*) FROM pfa_mirror) AS records
-FROM pg_class c WHERE c.oid = 'pfa_mirror'::regclass;
+FROM pg_partition_tree('pfa_mirror') t
+JOIN pg_class c ON c.oid = t.relid
+WHERE t.isleaf;
 
 -- name: month_overlaps
 -- How many records' forecast windows overlap each month of the organization's span.
