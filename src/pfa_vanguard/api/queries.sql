@@ -63,6 +63,6 @@ WHERE active AND last_synced_at IS NOT NULL
 ORDER BY last_synced_at DESC, code;
 
 -- name: mirror_size_estimate
--- Records in the mirror, counted up to a bound: a scan of at most %(bound)s + 1 rows, exact,
+-- Records in the mirror, counted up to a bound (a scan of at most bound + 1 rows): exact,
 -- partitioned or not, analyzed or not (planner estimates are 0 before the first ANALYZE).
 SELECT count(*) AS records FROM (SELECT 1 FROM pfa_mirror LIMIT %(bound)s + 1) AS capped;
