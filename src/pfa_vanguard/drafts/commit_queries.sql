@@ -51,13 +51,13 @@ WHERE d.user_id = %(user_id)s AND d.organization_id = %(organization_id)s
 FOR UPDATE OF d;
 
 -- name: delete_draft
-DELETE FROM pfa_modification WHERE id = %(id)s;
+DELETE FROM pfa_modification WHERE organization_id = %(organization_id)s AND id = %(id)s;
 
 -- name: rebase_draft
 UPDATE pfa_modification
 SET changes = %(changes)s, base_version = %(base_version)s, base_values = %(base_values)s,
     conflict = %(conflict)s, modified_at = now()
-WHERE id = %(id)s;
+WHERE organization_id = %(organization_id)s AND id = %(id)s;
 
 -- name: lock_organization
 -- Mirror writers of one organization take its row lock first (migration 0020): the same
@@ -100,7 +100,7 @@ WITH v AS (
           AND (w.data -> f.key) IS DISTINCT FROM f.mine
         GROUP BY o.id
     ) t
-    WHERE d.id = t.id
+    WHERE d.organization_id = %(organization_id)s AND d.id = t.id
     RETURNING d.id
 )
 SELECT (SELECT count(*) FROM written) AS written, (SELECT count(*) FROM flagged) AS flagged;
@@ -113,7 +113,7 @@ UPDATE organizations SET mirror_version = mirror_version + 1 WHERE id = %(organi
 UPDATE pfa_modification d
 SET conflict = coalesce(d.conflict, '{}'::jsonb) || v.fields
 FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(id bigint, fields jsonb)
-WHERE d.id = v.id;
+WHERE d.organization_id = %(organization_id)s AND d.id = v.id;
 
 -- name: settle_many
 -- After PEMS accepted: every drafted field PEMS now holds leaves the caller's draft; an empty
@@ -138,7 +138,8 @@ WITH v AS (
     GROUP BY d.id, d.baseline, d.version
 ), dropped AS (
     DELETE FROM pfa_modification m USING rest
-    WHERE m.id = rest.id AND rest.changes = '{}'::jsonb
+    WHERE m.organization_id = %(organization_id)s AND m.id = rest.id
+      AND rest.changes = '{}'::jsonb
     RETURNING m.id
 ), kept AS (
     UPDATE pfa_modification m
@@ -147,7 +148,8 @@ WITH v AS (
                        FROM jsonb_object_keys(rest.changes) AS k),
         conflict = NULL, modified_at = now()
     FROM rest
-    WHERE m.id = rest.id AND rest.changes <> '{}'::jsonb
+    WHERE m.organization_id = %(organization_id)s AND m.id = rest.id
+      AND rest.changes <> '{}'::jsonb
     RETURNING m.id
 )
 SELECT (SELECT count(*) FROM dropped) AS deleted, (SELECT count(*) FROM kept) AS kept;

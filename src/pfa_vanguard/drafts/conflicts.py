@@ -180,6 +180,7 @@ async def resolve(
         await conn.execute(
             _q("rebase_draft"),
             {
+                "organization_id": organization_id,
                 "id": draft["id"],
                 "changes": Jsonb(changes),
                 "base_version": version,
@@ -188,7 +189,9 @@ async def resolve(
             },
         )
     else:
-        await conn.execute(_q("delete_draft"), {"id": draft["id"]})
+        await conn.execute(
+            _q("delete_draft"), {"organization_id": organization_id, "id": draft["id"]}
+        )
     return Resolution(
         record_id=record_id,
         strategy=strategy,
