@@ -222,7 +222,8 @@ CREATE TABLE public.pfa_mirror (
     plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
     forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
     actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
-);
+)
+PARTITION BY HASH (organization_id);
 CREATE TABLE public.pfa_modification (
     id bigint NOT NULL,
     user_id bigint NOT NULL,
@@ -237,7 +238,8 @@ CREATE TABLE public.pfa_modification (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     modified_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
-);
+)
+PARTITION BY HASH (organization_id);
 CREATE VIEW public.pfa_ai_records WITH (security_invoker='true') AS
  SELECT mir.id AS pfa_id,
     (mir.data ->> 'description'::text) AS description,
@@ -399,19 +401,706 @@ CREATE MATERIALIZED VIEW public.pfa_kpi_summary AS
   WHERE ((NOT is_discontinued) AND (NOT is_funds_transferable))
   GROUP BY organization_id, COALESCE(category, ''::text), COALESCE(source, ''::text)
   WITH NO DATA;
+CREATE TABLE public.pfa_mirror_p00 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p01 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p02 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p03 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p04 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p05 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p06 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p07 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p08 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p09 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p10 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p11 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p12 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p13 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p14 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
+CREATE TABLE public.pfa_mirror_p15 (
+    organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
+    id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
+    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
+    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
+    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
+    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
+    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
+    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
+    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
+    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
+    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
+    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
+    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
+    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
+    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
+    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
+    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
+    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
+    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
+    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
+    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
+    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+);
 CREATE TABLE public.pfa_mirror_removed (
     organization_id bigint NOT NULL,
     id text NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) NOT NULL,
     removed_at timestamp with time zone DEFAULT now() NOT NULL
 );
-ALTER TABLE public.pfa_modification ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME public.pfa_modification_id_seq
+CREATE SEQUENCE public.pfa_modification_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
     NO MAXVALUE
-    CACHE 1
+    CACHE 1;
+ALTER SEQUENCE public.pfa_modification_id_seq OWNED BY public.pfa_modification.id;
+CREATE TABLE public.pfa_modification_p00 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p01 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p02 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p03 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p04 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p05 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p06 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p07 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p08 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p09 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p10 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p11 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p12 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p13 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p14 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
+);
+CREATE TABLE public.pfa_modification_p15 (
+    id bigint DEFAULT nextval('public.pfa_modification_id_seq'::regclass) CONSTRAINT pfa_modification_id_not_null NOT NULL,
+    user_id bigint CONSTRAINT pfa_modification_user_id_not_null NOT NULL,
+    organization_id bigint CONSTRAINT pfa_modification_organization_id_not_null NOT NULL,
+    record_id text CONSTRAINT pfa_modification_record_id_not_null NOT NULL,
+    changes jsonb CONSTRAINT pfa_modification_changes_not_null NOT NULL,
+    base_version bigint CONSTRAINT pfa_modification_base_version_not_null NOT NULL,
+    base_values jsonb DEFAULT '{}'::jsonb CONSTRAINT pfa_modification_base_values_not_null NOT NULL,
+    conflict jsonb,
+    orphaned_at timestamp with time zone,
+    orphan_baseline jsonb,
+    created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
+    modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_session_scope (
     backend_pid integer NOT NULL,
@@ -477,6 +1166,39 @@ ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p00 FOR VALUES WITH (modulus 16, remainder 0);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p01 FOR VALUES WITH (modulus 16, remainder 1);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p02 FOR VALUES WITH (modulus 16, remainder 2);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p03 FOR VALUES WITH (modulus 16, remainder 3);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p04 FOR VALUES WITH (modulus 16, remainder 4);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p05 FOR VALUES WITH (modulus 16, remainder 5);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p06 FOR VALUES WITH (modulus 16, remainder 6);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p07 FOR VALUES WITH (modulus 16, remainder 7);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p08 FOR VALUES WITH (modulus 16, remainder 8);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p09 FOR VALUES WITH (modulus 16, remainder 9);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p10 FOR VALUES WITH (modulus 16, remainder 10);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p11 FOR VALUES WITH (modulus 16, remainder 11);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p12 FOR VALUES WITH (modulus 16, remainder 12);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p13 FOR VALUES WITH (modulus 16, remainder 13);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p14 FOR VALUES WITH (modulus 16, remainder 14);
+ALTER TABLE ONLY public.pfa_mirror ATTACH PARTITION public.pfa_mirror_p15 FOR VALUES WITH (modulus 16, remainder 15);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p00 FOR VALUES WITH (modulus 16, remainder 0);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p01 FOR VALUES WITH (modulus 16, remainder 1);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p02 FOR VALUES WITH (modulus 16, remainder 2);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p03 FOR VALUES WITH (modulus 16, remainder 3);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p04 FOR VALUES WITH (modulus 16, remainder 4);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p05 FOR VALUES WITH (modulus 16, remainder 5);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p06 FOR VALUES WITH (modulus 16, remainder 6);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p07 FOR VALUES WITH (modulus 16, remainder 7);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p08 FOR VALUES WITH (modulus 16, remainder 8);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p09 FOR VALUES WITH (modulus 16, remainder 9);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p10 FOR VALUES WITH (modulus 16, remainder 10);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p11 FOR VALUES WITH (modulus 16, remainder 11);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p12 FOR VALUES WITH (modulus 16, remainder 12);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p13 FOR VALUES WITH (modulus 16, remainder 13);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p14 FOR VALUES WITH (modulus 16, remainder 14);
+ALTER TABLE ONLY public.pfa_modification ATTACH PARTITION public.pfa_modification_p15 FOR VALUES WITH (modulus 16, remainder 15);
+ALTER TABLE ONLY public.pfa_modification ALTER COLUMN id SET DEFAULT nextval('public.pfa_modification_id_seq'::regclass);
 ALTER TABLE ONLY public.commit_audit
     ADD CONSTRAINT commit_audit_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.commit_runs
@@ -491,12 +1213,108 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p00
+    ADD CONSTRAINT pfa_mirror_p00_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p01
+    ADD CONSTRAINT pfa_mirror_p01_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p02
+    ADD CONSTRAINT pfa_mirror_p02_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p03
+    ADD CONSTRAINT pfa_mirror_p03_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p04
+    ADD CONSTRAINT pfa_mirror_p04_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p05
+    ADD CONSTRAINT pfa_mirror_p05_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p06
+    ADD CONSTRAINT pfa_mirror_p06_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p07
+    ADD CONSTRAINT pfa_mirror_p07_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p08
+    ADD CONSTRAINT pfa_mirror_p08_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p09
+    ADD CONSTRAINT pfa_mirror_p09_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p10
+    ADD CONSTRAINT pfa_mirror_p10_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p11
+    ADD CONSTRAINT pfa_mirror_p11_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p12
+    ADD CONSTRAINT pfa_mirror_p12_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p13
+    ADD CONSTRAINT pfa_mirror_p13_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p14
+    ADD CONSTRAINT pfa_mirror_p14_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_mirror_p15
+    ADD CONSTRAINT pfa_mirror_p15_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_mirror_removed
     ADD CONSTRAINT pfa_mirror_removed_pkey PRIMARY KEY (organization_id, id, change_seq);
 ALTER TABLE ONLY public.pfa_modification
-    ADD CONSTRAINT pfa_modification_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT pfa_modification_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p00
+    ADD CONSTRAINT pfa_modification_p00_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_modification
     ADD CONSTRAINT pfa_modification_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p00
+    ADD CONSTRAINT pfa_modification_p00_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p01
+    ADD CONSTRAINT pfa_modification_p01_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p01
+    ADD CONSTRAINT pfa_modification_p01_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p02
+    ADD CONSTRAINT pfa_modification_p02_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p02
+    ADD CONSTRAINT pfa_modification_p02_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p03
+    ADD CONSTRAINT pfa_modification_p03_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p03
+    ADD CONSTRAINT pfa_modification_p03_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p04
+    ADD CONSTRAINT pfa_modification_p04_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p04
+    ADD CONSTRAINT pfa_modification_p04_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p05
+    ADD CONSTRAINT pfa_modification_p05_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p05
+    ADD CONSTRAINT pfa_modification_p05_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p06
+    ADD CONSTRAINT pfa_modification_p06_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p06
+    ADD CONSTRAINT pfa_modification_p06_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p07
+    ADD CONSTRAINT pfa_modification_p07_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p07
+    ADD CONSTRAINT pfa_modification_p07_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p08
+    ADD CONSTRAINT pfa_modification_p08_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p08
+    ADD CONSTRAINT pfa_modification_p08_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p09
+    ADD CONSTRAINT pfa_modification_p09_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p09
+    ADD CONSTRAINT pfa_modification_p09_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p10
+    ADD CONSTRAINT pfa_modification_p10_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p10
+    ADD CONSTRAINT pfa_modification_p10_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p11
+    ADD CONSTRAINT pfa_modification_p11_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p11
+    ADD CONSTRAINT pfa_modification_p11_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p12
+    ADD CONSTRAINT pfa_modification_p12_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p12
+    ADD CONSTRAINT pfa_modification_p12_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p13
+    ADD CONSTRAINT pfa_modification_p13_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p13
+    ADD CONSTRAINT pfa_modification_p13_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p14
+    ADD CONSTRAINT pfa_modification_p14_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p14
+    ADD CONSTRAINT pfa_modification_p14_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_modification_p15
+    ADD CONSTRAINT pfa_modification_p15_pkey PRIMARY KEY (organization_id, id);
+ALTER TABLE ONLY public.pfa_modification_p15
+    ADD CONSTRAINT pfa_modification_p15_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
 ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_pkey PRIMARY KEY (backend_pid);
 ALTER TABLE ONLY public.schema_migrations
@@ -515,17 +1333,257 @@ CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (orga
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
 CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);
-CREATE INDEX pfa_mirror_area_idx ON public.pfa_mirror USING btree (organization_id, area_silo);
-CREATE INDEX pfa_mirror_category_idx ON public.pfa_mirror USING btree (organization_id, category);
-CREATE INDEX pfa_mirror_change_idx ON public.pfa_mirror USING btree (organization_id, change_seq);
-CREATE INDEX pfa_mirror_forecast_end_idx ON public.pfa_mirror USING btree (organization_id, forecast_end);
-CREATE INDEX pfa_mirror_forecast_start_idx ON public.pfa_mirror USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_area_idx ON ONLY public.pfa_mirror USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_category_idx ON ONLY public.pfa_mirror USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_change_idx ON ONLY public.pfa_mirror USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_forecast_end_idx ON ONLY public.pfa_mirror USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_forecast_start_idx ON ONLY public.pfa_mirror USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p00_organization_id_area_silo_idx ON public.pfa_mirror_p00 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p00_organization_id_category_idx ON public.pfa_mirror_p00 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p00_organization_id_change_seq_idx ON public.pfa_mirror_p00 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p00_organization_id_forecast_end_idx ON public.pfa_mirror_p00 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p00_organization_id_forecast_start_idx ON public.pfa_mirror_p00 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p01_organization_id_area_silo_idx ON public.pfa_mirror_p01 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p01_organization_id_category_idx ON public.pfa_mirror_p01 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p01_organization_id_change_seq_idx ON public.pfa_mirror_p01 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p01_organization_id_forecast_end_idx ON public.pfa_mirror_p01 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p01_organization_id_forecast_start_idx ON public.pfa_mirror_p01 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p02_organization_id_area_silo_idx ON public.pfa_mirror_p02 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p02_organization_id_category_idx ON public.pfa_mirror_p02 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p02_organization_id_change_seq_idx ON public.pfa_mirror_p02 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p02_organization_id_forecast_end_idx ON public.pfa_mirror_p02 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p02_organization_id_forecast_start_idx ON public.pfa_mirror_p02 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p03_organization_id_area_silo_idx ON public.pfa_mirror_p03 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p03_organization_id_category_idx ON public.pfa_mirror_p03 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p03_organization_id_change_seq_idx ON public.pfa_mirror_p03 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p03_organization_id_forecast_end_idx ON public.pfa_mirror_p03 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p03_organization_id_forecast_start_idx ON public.pfa_mirror_p03 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p04_organization_id_area_silo_idx ON public.pfa_mirror_p04 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p04_organization_id_category_idx ON public.pfa_mirror_p04 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p04_organization_id_change_seq_idx ON public.pfa_mirror_p04 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p04_organization_id_forecast_end_idx ON public.pfa_mirror_p04 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p04_organization_id_forecast_start_idx ON public.pfa_mirror_p04 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p05_organization_id_area_silo_idx ON public.pfa_mirror_p05 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p05_organization_id_category_idx ON public.pfa_mirror_p05 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p05_organization_id_change_seq_idx ON public.pfa_mirror_p05 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p05_organization_id_forecast_end_idx ON public.pfa_mirror_p05 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p05_organization_id_forecast_start_idx ON public.pfa_mirror_p05 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p06_organization_id_area_silo_idx ON public.pfa_mirror_p06 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p06_organization_id_category_idx ON public.pfa_mirror_p06 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p06_organization_id_change_seq_idx ON public.pfa_mirror_p06 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p06_organization_id_forecast_end_idx ON public.pfa_mirror_p06 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p06_organization_id_forecast_start_idx ON public.pfa_mirror_p06 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p07_organization_id_area_silo_idx ON public.pfa_mirror_p07 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p07_organization_id_category_idx ON public.pfa_mirror_p07 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p07_organization_id_change_seq_idx ON public.pfa_mirror_p07 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p07_organization_id_forecast_end_idx ON public.pfa_mirror_p07 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p07_organization_id_forecast_start_idx ON public.pfa_mirror_p07 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p08_organization_id_area_silo_idx ON public.pfa_mirror_p08 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p08_organization_id_category_idx ON public.pfa_mirror_p08 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p08_organization_id_change_seq_idx ON public.pfa_mirror_p08 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p08_organization_id_forecast_end_idx ON public.pfa_mirror_p08 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p08_organization_id_forecast_start_idx ON public.pfa_mirror_p08 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p09_organization_id_area_silo_idx ON public.pfa_mirror_p09 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p09_organization_id_category_idx ON public.pfa_mirror_p09 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p09_organization_id_change_seq_idx ON public.pfa_mirror_p09 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p09_organization_id_forecast_end_idx ON public.pfa_mirror_p09 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p09_organization_id_forecast_start_idx ON public.pfa_mirror_p09 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p10_organization_id_area_silo_idx ON public.pfa_mirror_p10 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p10_organization_id_category_idx ON public.pfa_mirror_p10 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p10_organization_id_change_seq_idx ON public.pfa_mirror_p10 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p10_organization_id_forecast_end_idx ON public.pfa_mirror_p10 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p10_organization_id_forecast_start_idx ON public.pfa_mirror_p10 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p11_organization_id_area_silo_idx ON public.pfa_mirror_p11 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p11_organization_id_category_idx ON public.pfa_mirror_p11 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p11_organization_id_change_seq_idx ON public.pfa_mirror_p11 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p11_organization_id_forecast_end_idx ON public.pfa_mirror_p11 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p11_organization_id_forecast_start_idx ON public.pfa_mirror_p11 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p12_organization_id_area_silo_idx ON public.pfa_mirror_p12 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p12_organization_id_category_idx ON public.pfa_mirror_p12 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p12_organization_id_change_seq_idx ON public.pfa_mirror_p12 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p12_organization_id_forecast_end_idx ON public.pfa_mirror_p12 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p12_organization_id_forecast_start_idx ON public.pfa_mirror_p12 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p13_organization_id_area_silo_idx ON public.pfa_mirror_p13 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p13_organization_id_category_idx ON public.pfa_mirror_p13 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p13_organization_id_change_seq_idx ON public.pfa_mirror_p13 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p13_organization_id_forecast_end_idx ON public.pfa_mirror_p13 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p13_organization_id_forecast_start_idx ON public.pfa_mirror_p13 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p14_organization_id_area_silo_idx ON public.pfa_mirror_p14 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p14_organization_id_category_idx ON public.pfa_mirror_p14 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p14_organization_id_change_seq_idx ON public.pfa_mirror_p14 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p14_organization_id_forecast_end_idx ON public.pfa_mirror_p14 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p14_organization_id_forecast_start_idx ON public.pfa_mirror_p14 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p15_organization_id_area_silo_idx ON public.pfa_mirror_p15 USING btree (organization_id, area_silo);
+CREATE INDEX pfa_mirror_p15_organization_id_category_idx ON public.pfa_mirror_p15 USING btree (organization_id, category);
+CREATE INDEX pfa_mirror_p15_organization_id_change_seq_idx ON public.pfa_mirror_p15 USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_p15_organization_id_forecast_end_idx ON public.pfa_mirror_p15 USING btree (organization_id, forecast_end);
+CREATE INDEX pfa_mirror_p15_organization_id_forecast_start_idx ON public.pfa_mirror_p15 USING btree (organization_id, forecast_start);
 CREATE INDEX pfa_mirror_removed_change_idx ON public.pfa_mirror_removed USING btree (organization_id, change_seq);
-CREATE INDEX pfa_modification_record_idx ON public.pfa_modification USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_record_idx ON ONLY public.pfa_modification USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p00_organization_id_record_id_idx ON public.pfa_modification_p00 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p01_organization_id_record_id_idx ON public.pfa_modification_p01 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p02_organization_id_record_id_idx ON public.pfa_modification_p02 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p03_organization_id_record_id_idx ON public.pfa_modification_p03 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p04_organization_id_record_id_idx ON public.pfa_modification_p04 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p05_organization_id_record_id_idx ON public.pfa_modification_p05 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p06_organization_id_record_id_idx ON public.pfa_modification_p06 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p07_organization_id_record_id_idx ON public.pfa_modification_p07 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p08_organization_id_record_id_idx ON public.pfa_modification_p08 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p09_organization_id_record_id_idx ON public.pfa_modification_p09 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p10_organization_id_record_id_idx ON public.pfa_modification_p10 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p11_organization_id_record_id_idx ON public.pfa_modification_p11 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p12_organization_id_record_id_idx ON public.pfa_modification_p12 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p13_organization_id_record_id_idx ON public.pfa_modification_p13 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p14_organization_id_record_id_idx ON public.pfa_modification_p14 USING btree (organization_id, record_id);
+CREATE INDEX pfa_modification_p15_organization_id_record_id_idx ON public.pfa_modification_p15 USING btree (organization_id, record_id);
 CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING btree (organization_id);
 CREATE UNIQUE INDEX sync_runs_one_pending_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'pending'::text);
 CREATE UNIQUE INDEX sync_runs_one_running_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'running'::text);
 CREATE INDEX sync_runs_org_started_idx ON public.sync_runs USING btree (organization_id, started_at DESC);
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p00_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p01_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p02_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p03_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p04_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p05_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p06_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p07_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p08_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p09_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p10_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p11_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p12_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p13_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p14_pkey;
+ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_area_silo_idx;
+ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_category_idx;
+ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_change_seq_idx;
+ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_forecast_end_idx;
+ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p15_pkey;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p00_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p00_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p00_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p01_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p01_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p01_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p02_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p02_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p02_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p03_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p03_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p03_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p04_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p04_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p04_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p05_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p05_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p05_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p06_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p06_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p06_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p07_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p07_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p07_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p08_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p08_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p08_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p09_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p09_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p09_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p10_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p10_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p10_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p11_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p11_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p11_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p12_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p12_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p12_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p13_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p13_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p13_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p14_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p14_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p14_user_id_organization_id_record_id_key;
+ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p15_organization_id_record_id_idx;
+ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p15_pkey;
+ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p15_user_id_organization_id_record_id_key;
 CREATE TRIGGER pfa_mirror_order_change BEFORE INSERT OR UPDATE ON public.pfa_mirror FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_order_change();
 CREATE TRIGGER pfa_mirror_removed_order_change BEFORE INSERT ON public.pfa_mirror_removed FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_order_change();
 ALTER TABLE ONLY public.commit_audit
@@ -546,13 +1604,13 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
-ALTER TABLE ONLY public.pfa_mirror
+ALTER TABLE public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_mirror_removed
     ADD CONSTRAINT pfa_mirror_removed_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
-ALTER TABLE ONLY public.pfa_modification
+ALTER TABLE public.pfa_modification
     ADD CONSTRAINT pfa_modification_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
-ALTER TABLE ONLY public.pfa_modification
+ALTER TABLE public.pfa_modification
     ADD CONSTRAINT pfa_modification_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;

@@ -41,8 +41,9 @@ async def _rows_written(conn: Conn) -> int:
     await conn.execute("SELECT pg_stat_force_next_flush()")
     await conn.execute("SELECT pg_stat_clear_snapshot()")
     cur = await conn.execute(
-        "SELECT n_tup_ins + n_tup_upd + n_tup_del AS n FROM pg_stat_user_tables"
-        " WHERE relname = 'pfa_mirror'"
+        "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS n"
+        " FROM pg_stat_user_tables"
+        " WHERE relid IN (SELECT relid FROM pg_partition_tree('pfa_mirror'))"
     )
     row = await cur.fetchone()
     return int(row["n"]) if row else 0

@@ -74,7 +74,9 @@ def wait_healthy(proc: Process, timeout_s: float = 120.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.popen.poll() is not None:
-            pytest.fail(f"{proc.popen.args!r} exited with {proc.popen.returncode}:\n{proc.output()}")
+            pytest.fail(
+                f"{proc.popen.args!r} exited with {proc.popen.returncode}:\n{proc.output()}"
+            )
         try:
             if httpx.get(f"{proc.url}/api/health", timeout=2).status_code in (200, 503):
                 return

@@ -64,8 +64,10 @@ async def mirror_writes(conn: Conn) -> dict[str, int]:
         await conn.execute("SELECT pg_stat_force_next_flush()")
         await conn.execute("SELECT pg_stat_clear_snapshot()")
         cur = await conn.execute(
-            "SELECT n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del,"
-            " n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relname = 'pfa_mirror'"
+            "SELECT coalesce(sum(n_tup_ins), 0) AS ins, coalesce(sum(n_tup_upd), 0) AS upd,"
+            " coalesce(sum(n_tup_del), 0) AS del, coalesce(sum(n_tup_hot_upd), 0) AS hot"
+            " FROM pg_stat_user_tables"
+            " WHERE relid IN (SELECT relid FROM pg_partition_tree('pfa_mirror'))"
         )
         row = await cur.fetchone()
     finally:
