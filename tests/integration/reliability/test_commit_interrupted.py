@@ -58,7 +58,7 @@ async def test_a_retry_after_an_interrupted_commit_writes_nothing_twice(env: Com
     # Writes 1-3 go through; 4-6 are applied by PEMS, which then stalls past the client's
     # timeout, and the read-backs that follow fail; 7-8 are throttled (not applied); the
     # rest go through.
-    script = [{"kind": "none", "route": WRITES}] * 3
+    script: list[dict[str, Any]] = [{"kind": "none", "route": WRITES}] * 3
     script += [{"kind": "delay", "route": WRITES, "afterApply": True, "ms": 2000}] * 3
     script += [{"kind": "throttle", "route": WRITES, "retryAfter": 0}] * 2
     script += [{"kind": "error", "route": "grids", "status": 503}] * 3
