@@ -8,10 +8,12 @@ Guarantees:
   PEMS's "modified by another user" becomes a conflict on that draft (its record is written
   through to the mirror, the draft is marked) unless no drafted field really conflicts, in
   which case the write is rebased and resent.
-- One record per PEMS call, at most `concurrency` at a time. Each answer is recorded in its own
-  transaction: accepted → draft removed + mirror written through + audit row, together;
-  refused → draft kept + audit row. A crash loses no draft; a retry never writes an applied
-  change twice (PEMS's current values are compared before anything is resent).
+- One record per PEMS call, at most `concurrency` at a time. Each answer is recorded in one
+  transaction (answers arriving together share it: commit_batch.GroupRecorder): accepted →
+  draft removed + mirror written through + audit row, together; refused → draft kept + audit
+  row. A record is reported committed only once that transaction committed. A crash loses no
+  draft; a retry never writes an applied change twice (a stale-version refusal is compared
+  with PEMS's current values before anything is resent).
 - Idempotency-Key: commits of one user in one organization are serialised by an advisory lock;
   a finished run's answer is stored under its key and replayed to a retry (nothing is pushed
   again). A run refused before anything was pushed (409 against the mirror) releases its key.
@@ -98,7 +100,6 @@ class _Tally:
     committed: dict[str, int | None] = field(default_factory=dict)  # record -> new version
     failed: dict[str, str] = field(default_factory=dict)
     conflicts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    mirror_changed: bool = False
 
     def body(self, run_id: int) -> dict[str, Any]:
         return {
@@ -192,9 +193,15 @@ async def _commit_locked(
         await recorder.record(*refused)
 
     limit = asyncio.Semaphore(max(1, concurrency))
-    await asyncio.gather(
-        *(_push_one(item, writer, limit, recorder, request.org_code, tally) for item in to_push)
-    )
+    try:
+        # A failure (the database, never PEMS: those are per-record answers) stops every push
+        # before the connection is used for anything else.
+        async with asyncio.TaskGroup() as pushes:
+            for item in to_push:
+                push = _push_one(item, writer, limit, recorder, request.org_code, tally)
+                pushes.create_task(push)
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
 
     status_code = 409 if tally.conflicts else 200
     body = tally.conflict_body(run_id) if tally.conflicts else tally.body(run_id)
