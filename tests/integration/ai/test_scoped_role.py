@@ -230,3 +230,42 @@ async def test_another_ai_session_cannot_be_cancelled_or_terminated(
             with pytest.raises(QueryFailed, match="permission denied"):
                 await run(executor, world, f"SELECT {function}({pid})")
         assert other.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_the_role_reads_only_the_view_and_row_level_secured_tables(world: World) -> None:
+    """An invariant later migrations must keep: what pfa_ai can read, it reads under RLS,
+    and it can write nothing (partitions, new tables and sequences included)."""
+    with psycopg.connect(world.url) as conn:
+        readable = dict(
+            conn.execute(
+                "SELECT c.relname, c.relrowsecurity FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                " AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+                " AND has_table_privilege('pfa_ai', c.oid, 'SELECT')"
+            ).fetchall()
+        )
+        writable = conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')"
+            " AND ((c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege('pfa_ai',"
+            " c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'))"
+            " OR (c.relkind = 'S' AND has_sequence_privilege('pfa_ai', c.oid, 'USAGE, UPDATE')))"
+        ).fetchall()
+        memberships = conn.execute(
+            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
+            " WHERE m.member = 'pfa_ai'::regrole"
+        ).fetchall()
+        role = conn.execute(
+            "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls, rolreplication"
+            " FROM pg_roles WHERE rolname = 'pfa_ai'"
+        ).fetchone()
+    assert readable == {
+        "pfa_ai_records": False,  # the view: security_invoker, so the tables' RLS applies
+        "pfa_mirror": True,
+        "pfa_modification": True,
+        "sync_runs": True,
+    }
+    assert writable == []
+    assert memberships == [("pfa_scoped",)]
+    assert role == (False, False, False, False, False)
