@@ -294,3 +294,21 @@ async def test_another_users_draft_on_a_committed_field_is_now_in_conflict(
 
 def flip(dor: str) -> str:
     return "BEO" if dor == "PROJECT" else "PROJECT"
+
+
+async def test_pems_unreachable_keeps_the_draft_with_the_reason(env: CommitEnv) -> None:
+    ids = await env.record_ids()
+    await env.draft("alice", "RIO", ids[0], {"equipment": "EQ-DOWN"})
+    await env.sim_post("/_sim/faults", {"failRate": 1.0})
+
+    resp = await env.commit("alice")
+
+    await env.sim_post("/_sim/faults", {"failRate": 0.0})
+    assert resp.status_code == 200, resp.text
+    [failure] = resp.json()["failed"]
+    assert failure["recordId"] == ids[0]
+    assert "PEMS could not be reached" in failure["reason"]
+    assert set(await env.drafts("alice")) == {ids[0]}
+    assert await env.writes() == []
+    retry = await env.commit("alice")
+    assert retry.json()["committed"] == [ids[0]]
