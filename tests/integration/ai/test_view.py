@@ -23,6 +23,9 @@ def test_view_columns_are_the_prompts(world: World) -> None:
             [VIEW],
         ).fetchall()
     assert columns == [(c.name, c.type) for c in VIEW_COLUMNS]
+    with psycopg.connect(world.url) as conn:
+        options = conn.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [VIEW])
+        assert options.fetchone() == (["security_invoker=true"],)  # RLS binds the caller
 
 
 async def test_drafted_rows_carry_merged_values_and_recomputed_costs(
