@@ -27,6 +27,7 @@ from pfa_vanguard.pems.config import PemsConfig
 from pfa_vanguard.pems.simulator import RunningSimulator, generate_org, start_simulator
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync.service import sync_org
+from pfa_vanguard.sync.worker import run_worker
 
 T = TypeVar("T")
 
@@ -74,6 +75,29 @@ class ServerThread:
         self._socket.close()
 
 
+class WorkerThread:
+    """The sync worker (`pfa worker`'s body) on an event loop of its own in a daemon thread:
+    it serves the admin's "Refresh now" / "Run now" requests like in production."""
+
+    def __init__(self, settings: Settings, db_url: str, pems_url: str) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._stop = asyncio.Event()
+        self._thread = threading.Thread(
+            target=self._loop.run_until_complete,
+            args=(run_worker(settings, database_url=db_url, pems_url=pems_url, stop=self._stop),),
+            daemon=True,
+            name="pfa-worker",
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(timeout=30)
+        if not self._thread.is_alive():
+            self._loop.close()
+
+
 @dataclass
 class LiveStack:
     """Handles on everything the browser tests drive or check behind the UI's back."""
@@ -81,6 +105,7 @@ class LiveStack:
     db_url: str
     sim: RunningSimulator
     server: ServerThread
+    worker: WorkerThread
     orgs: Sequence[str]
     records: int
     timings: dict[str, float] = field(default_factory=dict)
@@ -112,6 +137,7 @@ class LiveStack:
         return client
 
     def stop(self) -> None:
+        self.worker.stop()
         self.server.stop()
         self.sim.stop()
 
@@ -183,9 +209,12 @@ def start_stack(
             secret_key="browser-tests-secret-key-0123456789abcdef",
             db_pool_min=1,
             db_pool_max=6,
+            # Syncs run when a test (or an admin in the UI) asks, not on the clock.
+            sync_schedule="0 0 1 1 *",
         )
         server = ServerThread(create_app(settings, database_url=db_url))
     except BaseException:
         sim.stop()
         raise
-    return LiveStack(db_url, sim, server, tuple(orgs), records, timings)
+    worker = WorkerThread(settings, db_url, sim.url)
+    return LiveStack(db_url, sim, server, worker, tuple(orgs), records, timings)

@@ -260,6 +260,98 @@ def test_admin_page(stack: LiveStack, login_as: LoginAs, screenshots: Path) -> N
     expect(page.get_by_test_id("admin-runs").locator("tbody tr").first).to_be_visible()
     page.screenshot(path=str(screenshots / "admin.png"), full_page=True)
 
+    small = stack.orgs[1]
+    page.get_by_role("button", name=f"Pause {small}").click()
+    expect(page.get_by_role("button", name=f"Resume {small}")).to_be_visible()
+    page.get_by_role("button", name=f"Resume {small}").click()
+    expect(page.get_by_role("button", name=f"Pause {small}")).to_be_visible()
+    page.get_by_label(f"Schedule of {small}", exact=True).fill("0 0 1 1 *")
+    page.get_by_role("button", name=f"Save the schedule of {small}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Schedule of {small} set to 0 0 1 1 *")
+
+    # Run now: the worker picks the request up; the run shows in the history.
+    before = page.get_by_test_id("admin-runs").locator("tbody tr").count()
+    page.get_by_role("button", name=f"Run a sync of {small} now").click()
+    runs = page.get_by_test_id("admin-runs").locator("tbody tr")
+    expect(runs).to_have_count(before + 1, timeout=30_000)
+    expect(runs.first).to_contain_text("succeeded", timeout=60_000)
+
+
+def test_admin_refresh_now_reloads_the_grid(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    change = {"pfs_id": rid, "pfs_equipment_tag": "EQ-NEW-1"}
+    stack.sim_call("POST", "put", org="RIO", rows=[change])
+    page = login_as("admin")
+    show_record(page, rid)
+    expect(cell(page, rid, "equipment")).not_to_have_text("EQ-NEW-1")
+    page.get_by_role("button", name="Refresh now").click()
+    expect(page.get_by_test_id("sync-message")).to_contain_text("records reloaded", timeout=90_000)
+    show_record(page, rid)
+    expect(cell(page, rid, "equipment")).to_have_text("EQ-NEW-1")
+    expect(page.get_by_test_id("last-synced")).to_contain_text("just now")
+
+
+def test_timeline_drag_moves_the_forecast_window(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    page = login_as("alice")
+    page.get_by_role("link", name="Timeline").click()
+    page.get_by_label("Search text").fill(rid)
+    bar = page.locator(f'[data-record-id="{rid}"] [data-testid="forecast-bar"]')
+    expect(bar).to_be_visible()
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    assert box is not None
+    # Months zoom: 2 px a day, so 60 px is 30 days later.
+    page.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 35, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.move(box["x"] + 65, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    expect(page.get_by_test_id("draft-count")).to_contain_text("1 draft")
+    # Keyboard: a week earlier.
+    bar.focus()
+    page.keyboard.press("Shift+ArrowLeft")
+    page.get_by_role("link", name="Grid").click()
+    show_record(page, rid)
+    expect(cell(page, rid, "forecastStart")).to_have_text(later(record["forecastStart"], 23))
+    expect(cell(page, rid, "forecastEnd")).to_have_text(later(record["forecastEnd"], 23))
+    page.get_by_test_id("grid").focus()
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+
+
+def test_ai_change_proposal_applied_as_drafts(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid, new_start = record["id"], later(record["forecastStart"], 3)
+    page = login_as("olivia")
+    page.get_by_role("link", name="AI assistant").click()
+    page.get_by_label("Instruction").fill(f"move {rid} forecast start to {new_start}")
+    page.get_by_role("button", name="Propose drafts").click()
+    proposal = page.get_by_test_id("ai-proposal")
+    expect(proposal).to_contain_text(rid)
+    expect(proposal).to_contain_text(new_start)
+    proposal.get_by_test_id("ai-apply").click()
+    expect(page.get_by_test_id("draft-count")).to_contain_text("1 draft")
+    wait_saved(page)
+    page.get_by_role("link", name="Grid").click()
+    show_record(page, rid)
+    expect(cell(page, rid, "forecastStart")).to_have_text(new_start)
+    expect(cell(page, rid, "forecastStart")).to_have_attribute("data-changed", "true")
+    # Revert the record from its row.
+    row(page, rid).get_by_role("button", name=f"Revert {rid}").click()
+    expect(cell(page, rid, "forecastStart")).to_have_text(record["forecastStart"])
+    wait_saved(page)
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+
 
 def test_scrolling_and_filtering_stay_responsive(
     stack: LiveStack, login_as: LoginAs, figures: dict[str, float | int | str]

@@ -14,6 +14,7 @@ export interface Column {
 }
 
 const ORDER: [string, number][] = [
+  // What a project manager reads and edits first; the rest is a scroll to the right away.
   ["pfaId", 112],
   ["description", 230],
   ["category", 120],
@@ -23,20 +24,20 @@ const ORDER: [string, number][] = [
   ["dor", 92],
   ["forecastStart", 128],
   ["forecastEnd", 120],
+  ["equipment", 112],
+  ["planCost", 112],
+  ["forecastCost", 120],
+  ["variance", 112],
   ["originalStart", 108],
   ["originalEnd", 108],
   ["actualStart", 108],
   ["actualEnd", 112],
-  ["planCost", 112],
-  ["forecastCost", 120],
   ["actualCost", 112],
-  ["variance", 112],
   ["isActualized", 92],
   ["isDiscontinued", 110],
   ["isFundsTransferable", 112],
   ["monthlyRate", 112],
   ["purchasePrice", 122],
-  ["equipment", 112],
   ["class", 84],
   ["manufacturer", 124],
   ["model", 112],

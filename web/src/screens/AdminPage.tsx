@@ -117,22 +117,34 @@ export function AdminPage({ orgs }: { orgs: OrgSummary[] }) {
                       size={14}
                     />
                     {!s.customSchedule && <span className="muted small"> default</span>}
-                    <button type="submit">Save</button>
+                    <button type="submit" aria-label={`Save the schedule of ${s.code}`}>
+                      Save
+                    </button>
                   </form>
                 </td>
                 <td>{s.running ? <strong>running…</strong> : s.paused ? "paused" : "idle"}</td>
-                <td className="button-row">
-                  <button onClick={() => void act(`Sync of ${s.code} requested`, () => api.runSync(s.code))} disabled={s.running}>
+                <td>
+                  <div className="button-row">
+                  <button
+                    aria-label={`Run a sync of ${s.code} now`}
+                    onClick={() => void act(`Sync of ${s.code} requested`, () => api.runSync(s.code))}
+                    disabled={s.running}
+                  >
                     Run now
                   </button>
                   {s.paused ? (
-                    <button onClick={() => void act(`${s.code} resumed`, () => api.resumeSync(s.code))}>Resume</button>
+                    <button aria-label={`Resume ${s.code}`} onClick={() => void act(`${s.code} resumed`, () => api.resumeSync(s.code))}>
+                      Resume
+                    </button>
                   ) : (
-                    <button onClick={() => void act(`${s.code} paused`, () => api.pauseSync(s.code))}>Pause</button>
+                    <button aria-label={`Pause ${s.code}`} onClick={() => void act(`${s.code} paused`, () => api.pauseSync(s.code))}>
+                      Pause
+                    </button>
                   )}
                   <button className="link" onClick={() => setRunsOrg(s.code)}>
                     Runs
                   </button>
+                  </div>
                 </td>
               </tr>
             ))}
