@@ -28,8 +28,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.mirror.deflate import Segment, compress_segment
@@ -169,6 +170,7 @@ class SnapshotCache:
         self.chunk_records = chunk_records
         self._snapshots: OrderedDict[int, OrgSnapshot] = OrderedDict()
         self._locks: dict[int, asyncio.Lock] = {}
+        self.replica: Pool | None = None  # a read replica's pool (db/replica.py), if any
 
     def peek(self, org_id: int) -> OrgSnapshot | None:
         return self._snapshots.get(org_id)
@@ -176,17 +178,29 @@ class SnapshotCache:
     def used_bytes(self) -> int:
         return sum(s.size_bytes for s in self._snapshots.values())
 
-    async def get(self, pool: Pool, org_id: int, version: int) -> OrgSnapshot:
-        """The organization's snapshot at `version` or later, caught up if needed."""
+    async def get(
+        self, pool: Pool, org_id: int, version: int, *, replica: Pool | None = None
+    ) -> OrgSnapshot:
+        """The organization's snapshot at `version` or later, caught up if needed: from
+        `replica` (default: `self.replica`) when it has replayed `version`, else (also when it
+        is down) from `pool`, starting from what the replica gave (change numbers are in
+        commit order)."""
         current = self._snapshots.get(org_id)
         if current is not None and current.version >= version:
             self._snapshots.move_to_end(org_id)
             return current
+        replica = replica if replica is not None else self.replica
         lock = self._locks.setdefault(org_id, asyncio.Lock())
         async with lock:
             current = self._snapshots.get(org_id)
             if current is None or current.version < version:
-                current = await self._refresh(pool, org_id, current)
+                if replica is not None:
+                    try:
+                        current = await self._refresh(replica, org_id, current)
+                    except (psycopg.OperationalError, PoolTimeout) as exc:
+                        _log.warning("read replica unavailable, reading the primary: %s", exc)
+                if current is None or current.version < version:
+                    current = await self._refresh(pool, org_id, current)
                 self._store(current)
             return current
 

@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI
 
+from pfa_vanguard.api import read_replica
 from pfa_vanguard.api.routes import admin, auth, drafts, health, kpi, orgs, records
 from pfa_vanguard.api.routes import ai as ai_routes
 from pfa_vanguard.api.routes import commit as commit_routes
@@ -33,4 +34,5 @@ ROUTERS: list[APIRouter] = [
 LIFESPANS: list[Callable[[FastAPI], AbstractAsyncContextManager[None]]] = [
     commit_routes.commit_lifespan,
     ai_routes.ai_lifespan,
+    read_replica.replica_lifespan,
 ]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
 from pfa_vanguard.api.merged_read import Caches
+from pfa_vanguard.api.read_replica import baseline_connection
 from pfa_vanguard.api.schemas import KpiResponse, TimelineBounds
 from pfa_vanguard.kpi import service
 
@@ -25,7 +26,8 @@ async def kpi(
     `drafts=true`, `pending` is the same board with the caller's drafts applied."""
     caches: Caches = request.app.state.caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
-    board = await service.kpi(conn, ctx.org_id, overlay, caches.kpi, ctx.user.id)
+    async with baseline_connection(request, ctx, conn) as baseline:
+        board = await service.kpi(baseline, ctx.org_id, overlay, caches.kpi, ctx.user.id)
     return {"org": ctx.code, **board}
 
 
@@ -37,5 +39,6 @@ async def timeline_bounds(
     merged records)."""
     caches: Caches = request.app.state.caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
-    bounds = await service.timeline_bounds(conn, ctx.org_id, overlay)
+    async with baseline_connection(request, ctx, conn) as baseline:
+        bounds = await service.timeline_bounds(baseline, ctx.org_id, overlay)
     return TimelineBounds(min_start=bounds.min_start, max_end=bounds.max_end, drafts=drafts)
