@@ -92,6 +92,7 @@ async def test_two_users_on_one_record_are_isolated_and_the_second_commit_confli
     assert (await env.mirror("RIO", record_id))["data"]["equipment"] == "EQ-ALICE"
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 async def test_commits_racing_syncs_of_the_same_org_lose_no_update(env: CommitEnv) -> None:
     """Each round: PEMS users change records (some of them drafted), then a commit and a full

@@ -74,6 +74,7 @@ async def test_a_sync_through_a_storm_of_faults_mirrors_pems_exactly(
     assert sum(injected.values()) > 0, "no fault was injected"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "fault",
     [
