@@ -353,6 +353,29 @@ def test_ai_change_proposal_applied_as_drafts(
     expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
 
 
+def test_discard_asks_first_then_drops_every_draft(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    first, second = pick_records(stack, "RIO", 2, used_ids)
+    page = login_as("bob")
+    for record in (first, second):
+        show_record(page, record["id"])
+        edit_cell(page, record["id"], "dor", "BEO" if record["dor"] == "PROJECT" else "PROJECT")
+    expect(page.get_by_test_id("draft-count")).to_contain_text("2 drafts")
+    page.get_by_role("button", name="Discard…").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_contain_text("Discard all drafts?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_test_id("draft-count")).to_contain_text("2 drafts")
+    page.get_by_role("button", name="Discard…").click()
+    page.get_by_test_id("confirm-dialog").get_by_role("button", name="Discard 2 drafts").click()
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+    page.reload()
+    show_record(page, first["id"])
+    expect(cell(page, first["id"], "dor")).to_have_text(first["dor"])
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+
+
 def test_scrolling_and_filtering_stay_responsive(
     stack: LiveStack, login_as: LoginAs, figures: dict[str, float | int | str]
 ) -> None:

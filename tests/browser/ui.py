@@ -31,7 +31,10 @@ def edit_cell(page: Page, record_id: str, field: str, value: str) -> None:
     page.keyboard.press("Enter")
     editor = cell(page, record_id, field).locator("input, select")
     expect(editor).to_be_focused()
-    editor.fill(value)
+    if editor.evaluate("(el) => el.tagName") == "SELECT":
+        editor.select_option(value)
+    else:
+        editor.fill(value)
     page.keyboard.press("Enter")
 
 
