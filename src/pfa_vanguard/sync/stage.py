@@ -40,6 +40,7 @@ class Stage:
     async def open(self) -> None:
         """Create the staging table if this session lacks it, and empty it."""
         await self._conn.execute(q("create_stage"))
+        await self._conn.execute(q("index_stage"))
         await self._conn.execute(q("truncate_stage"))
         self.received = 0
 
