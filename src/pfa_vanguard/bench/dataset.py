@@ -122,6 +122,8 @@ def prepare_dataset(
         if to_load:
             say("vacuum, analyze, refresh views")
             conn.execute(q("vacuum_analyze_mirror"))
+            for plan in to_load:  # the load bypassed the triggers that keep them
+                conn.execute(q("recompute_summaries"), {"org_id": plan.org_id})
             conn.execute(q("refresh_kpi_summary"))
             conn.execute(q("refresh_timeline_bounds"))
             for plan in to_load:

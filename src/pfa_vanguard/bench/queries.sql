@@ -69,6 +69,9 @@ SELECT obj_description('pfa_mirror'::regclass, 'pg_class') AS comment;
 -- name: forget_dropped_indexes
 COMMENT ON TABLE pfa_mirror IS NULL;
 
+-- name: recompute_summaries
+SELECT pfa_recompute_summaries(%(org_id)s);
+
 -- name: refresh_kpi_summary
 REFRESH MATERIALIZED VIEW pfa_kpi_summary;
 

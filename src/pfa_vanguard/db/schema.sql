@@ -7,6 +7,79 @@ BEGIN
     RETURN NEW;
 END;
 $$;
+CREATE FUNCTION public.pfa_mirror_summaries() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    parts text[] := '{}';
+    touched bigint[];
+    columns constant text :=
+        'organization_id, category, source, is_discontinued, is_funds_transferable, '
+        'plan_cost, forecast_cost, actual_cost';
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        parts := parts || format('SELECT %s, 1 AS sign FROM pfa_mirror_added', columns);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        parts := parts || format('SELECT %s, -1 AS sign FROM pfa_mirror_gone', columns);
+    END IF;
+    EXECUTE format($sql$
+        WITH changed AS (%s),
+        delta AS (
+            SELECT organization_id, coalesce(category, '') AS category,
+                   coalesce(source, '') AS source, sum(sign) AS n,
+                   sum(sign * plan_cost) AS plan, sum(sign * forecast_cost) AS forecast,
+                   sum(sign * actual_cost) AS actual
+            FROM changed
+            WHERE NOT is_discontinued AND NOT is_funds_transferable
+            GROUP BY 1, 2, 3
+        ),
+        applied AS (
+            INSERT INTO pfa_kpi_totals AS k
+                (organization_id, category, source, record_count, total_plan_cost,
+                 total_forecast_cost, total_actual_cost)
+            SELECT * FROM delta ORDER BY 1, 2, 3
+            ON CONFLICT (organization_id, category, source) DO UPDATE
+            SET record_count = k.record_count + excluded.record_count,
+                total_plan_cost = k.total_plan_cost + excluded.total_plan_cost,
+                total_forecast_cost = k.total_forecast_cost + excluded.total_forecast_cost,
+                total_actual_cost = k.total_actual_cost + excluded.total_actual_cost
+            WHERE (excluded.record_count, excluded.total_plan_cost, excluded.total_forecast_cost,
+                   excluded.total_actual_cost) IS DISTINCT FROM (0, 0, 0, 0)
+        )
+        SELECT coalesce(array_agg(DISTINCT organization_id), '{}') FROM changed
+        $sql$, array_to_string(parts, ' UNION ALL '))
+    INTO touched;
+    IF cardinality(touched) > 0 THEN
+        DELETE FROM pfa_kpi_totals WHERE organization_id = ANY (touched) AND record_count = 0;
+        PERFORM pfa_refresh_bounds(touched);
+    END IF;
+    RETURN NULL;
+END;
+$_$;
+CREATE FUNCTION public.pfa_mirror_summaries_truncated() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM pfa_kpi_totals;
+    DELETE FROM pfa_org_bounds;
+    RETURN NULL;
+END;
+$$;
+CREATE FUNCTION public.pfa_recompute_summaries(org bigint) RETURNS void
+    LANGUAGE sql
+    AS $$
+    DELETE FROM pfa_kpi_totals WHERE organization_id = org;
+    INSERT INTO pfa_kpi_totals
+        (organization_id, category, source, record_count, total_plan_cost,
+         total_forecast_cost, total_actual_cost)
+    SELECT organization_id, coalesce(category, ''), coalesce(source, ''), count(*),
+           sum(plan_cost), sum(forecast_cost), sum(actual_cost)
+    FROM pfa_mirror
+    WHERE organization_id = org AND NOT is_discontinued AND NOT is_funds_transferable
+    GROUP BY 1, 2, 3;
+    SELECT pfa_refresh_bounds(ARRAY[org]);
+$$;
 CREATE FUNCTION public.pfa_record_window_cost(data jsonb, start_key text, end_key text) RETURNS numeric
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $$
@@ -15,6 +88,29 @@ BEGIN
                            pfa_to_date(data -> start_key), pfa_to_date(data -> end_key),
                            pfa_to_numeric(data -> 'monthlyRate'),
                            pfa_to_numeric(data -> 'purchasePrice'));
+END;
+$$;
+CREATE FUNCTION public.pfa_refresh_bounds(orgs bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    org bigint;
+    low date;
+    high date;
+BEGIN
+    FOREACH org IN ARRAY orgs LOOP
+        IF EXISTS (SELECT 1 FROM pfa_mirror WHERE organization_id = org) THEN
+            SELECT min(forecast_start) INTO low FROM pfa_mirror WHERE organization_id = org;
+            SELECT max(forecast_end) INTO high FROM pfa_mirror WHERE organization_id = org;
+            INSERT INTO pfa_org_bounds AS b (organization_id, min_start, max_end)
+            VALUES (org, low, high)
+            ON CONFLICT (organization_id) DO UPDATE
+            SET min_start = excluded.min_start, max_end = excluded.max_end
+            WHERE (b.min_start, b.max_end) IS DISTINCT FROM (excluded.min_start, excluded.max_end);
+        ELSE
+            DELETE FROM pfa_org_bounds WHERE organization_id = org;
+        END IF;
+    END LOOP;
 END;
 $$;
 CREATE FUNCTION public.pfa_scope_org() RETURNS bigint
@@ -389,17 +485,24 @@ UNION ALL
             public.pfa_window_cost(s.source, t.forecast_start, t.forecast_end, t.monthly_rate, t.purchase_price) AS forecast_cost,
             public.pfa_window_cost(s.source, t.actual_start, t.actual_end, t.monthly_rate, t.purchase_price) AS actual_cost) c)
   WHERE ((m.user_id = ( SELECT public.pfa_scope_user() AS pfa_scope_user)) AND (m.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)) AND (mir.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)));
+CREATE TABLE public.pfa_kpi_totals (
+    organization_id bigint NOT NULL,
+    category text NOT NULL,
+    source text NOT NULL,
+    record_count bigint NOT NULL,
+    total_plan_cost numeric,
+    total_forecast_cost numeric,
+    total_actual_cost numeric
+);
 CREATE MATERIALIZED VIEW public.pfa_kpi_summary AS
  SELECT organization_id,
-    COALESCE(category, ''::text) AS category,
-    COALESCE(source, ''::text) AS source,
-    count(*) AS record_count,
-    sum(plan_cost) AS total_plan_cost,
-    sum(forecast_cost) AS total_forecast_cost,
-    sum(actual_cost) AS total_actual_cost
-   FROM public.pfa_mirror
-  WHERE ((NOT is_discontinued) AND (NOT is_funds_transferable))
-  GROUP BY organization_id, COALESCE(category, ''::text), COALESCE(source, ''::text)
+    category,
+    source,
+    record_count,
+    total_plan_cost,
+    total_forecast_cost,
+    total_actual_cost
+   FROM public.pfa_kpi_totals
   WITH NO DATA;
 CREATE TABLE public.pfa_mirror_p00 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
@@ -1102,6 +1205,11 @@ CREATE TABLE public.pfa_modification_p15 (
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
+CREATE TABLE public.pfa_org_bounds (
+    organization_id bigint NOT NULL,
+    min_start date,
+    max_end date
+);
 CREATE TABLE public.pfa_session_scope (
     backend_pid integer NOT NULL,
     backend_start timestamp with time zone NOT NULL,
@@ -1111,10 +1219,9 @@ CREATE TABLE public.pfa_session_scope (
 );
 CREATE MATERIALIZED VIEW public.pfa_timeline_bounds AS
  SELECT organization_id,
-    min(forecast_start) AS min_start,
-    max(forecast_end) AS max_end
-   FROM public.pfa_mirror
-  GROUP BY organization_id
+    min_start,
+    max_end
+   FROM public.pfa_org_bounds
   WITH NO DATA;
 CREATE TABLE public.schema_migrations (
     version text NOT NULL,
@@ -1211,6 +1318,8 @@ ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.pfa_kpi_totals
+    ADD CONSTRAINT pfa_kpi_totals_pkey PRIMARY KEY (organization_id, category, source);
 ALTER TABLE ONLY public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_mirror_p00
@@ -1315,6 +1424,8 @@ ALTER TABLE ONLY public.pfa_modification_p15
     ADD CONSTRAINT pfa_modification_p15_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_modification_p15
     ADD CONSTRAINT pfa_modification_p15_user_id_organization_id_record_id_key UNIQUE (user_id, organization_id, record_id);
+ALTER TABLE ONLY public.pfa_org_bounds
+    ADD CONSTRAINT pfa_org_bounds_pkey PRIMARY KEY (organization_id);
 ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_pkey PRIMARY KEY (backend_pid);
 ALTER TABLE ONLY public.schema_migrations
@@ -1586,6 +1697,10 @@ ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modificatio
 ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p15_user_id_organization_id_record_id_key;
 CREATE TRIGGER pfa_mirror_order_change BEFORE INSERT OR UPDATE ON public.pfa_mirror FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_order_change();
 CREATE TRIGGER pfa_mirror_removed_order_change BEFORE INSERT ON public.pfa_mirror_removed FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_order_change();
+CREATE TRIGGER pfa_mirror_summaries_delete AFTER DELETE ON public.pfa_mirror REFERENCING OLD TABLE AS pfa_mirror_gone FOR EACH STATEMENT EXECUTE FUNCTION public.pfa_mirror_summaries();
+CREATE TRIGGER pfa_mirror_summaries_insert AFTER INSERT ON public.pfa_mirror REFERENCING NEW TABLE AS pfa_mirror_added FOR EACH STATEMENT EXECUTE FUNCTION public.pfa_mirror_summaries();
+CREATE TRIGGER pfa_mirror_summaries_truncate AFTER TRUNCATE ON public.pfa_mirror FOR EACH STATEMENT EXECUTE FUNCTION public.pfa_mirror_summaries_truncated();
+CREATE TRIGGER pfa_mirror_summaries_update AFTER UPDATE ON public.pfa_mirror REFERENCING OLD TABLE AS pfa_mirror_gone NEW TABLE AS pfa_mirror_added FOR EACH STATEMENT EXECUTE FUNCTION public.pfa_mirror_summaries();
 ALTER TABLE ONLY public.commit_audit
     ADD CONSTRAINT commit_audit_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.commit_audit
@@ -1604,6 +1719,8 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
+ALTER TABLE ONLY public.pfa_kpi_totals
+    ADD CONSTRAINT pfa_kpi_totals_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_mirror_removed
@@ -1612,6 +1729,8 @@ ALTER TABLE public.pfa_modification
     ADD CONSTRAINT pfa_modification_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE public.pfa_modification
     ADD CONSTRAINT pfa_modification_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.pfa_org_bounds
+    ADD CONSTRAINT pfa_org_bounds_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.pfa_session_scope
