@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+import psycopg
 from fastapi import APIRouter, Header, Path, Query, Request
 from starlette.responses import Response
 
 from pfa_vanguard.accounts.repository import Role
-from pfa_vanguard.api.deps import DbConn, User, ViewerOrg, app_pool, app_settings, check_org_access
+from pfa_vanguard.api.deps import (
+    Conn,
+    DbConn,
+    User,
+    ViewerOrg,
+    app_pool,
+    app_settings,
+    check_org_access,
+)
 from pfa_vanguard.api.merged_read import Caches, ReadQuery, finish_read, plan_read
 from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
 from pfa_vanguard.db.errors import translate_errors
@@ -84,6 +93,7 @@ async def read_records(
     # The connection is held only for the database part: catching up a snapshot (seconds,
     # the first time) must not keep pooled connections from other requests.
     async with translate_errors(), pool.connection() as conn:
+        await conn.set_autocommit(True)  # reads only: no transaction to end (one trip less)
         try:
             ctx = await check_org_access(conn, user, org, Role.VIEWER)
             plan = await plan_read(
@@ -96,10 +106,19 @@ async def read_records(
                 if_none_match=if_none_match,
             )
         finally:
-            await conn.rollback()
+            await _restore_transactions(conn)
     if isinstance(plan, Response):
         return plan
     return await finish_read(pool, caches, plan)
+
+
+async def _restore_transactions(conn: Conn) -> None:
+    """Back to transactions before the pool has the connection again; a connection that
+    cannot be switched back is closed (the pool then replaces it) rather than shared."""
+    try:
+        await conn.set_autocommit(False)
+    except psycopg.Error:
+        await conn.close()
 
 
 @router.get("/pfa/{org}/records/{record_id}", response_model=RecordDetail)
