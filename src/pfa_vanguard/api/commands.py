@@ -37,6 +37,10 @@ def serve_command(
         proxy_headers=False,
         server_header=False,
         timeout_graceful_shutdown=10,
+        # Idle keep-alive connections stay open longer than clients and load balancers keep
+        # them (httpx 5 s, ALB 60 s): at uvicorn's default 5 s a client reusing a connection
+        # just as the server closes it gets a reset, and a POST (draft save) is not retried.
+        timeout_keep_alive=75,
     )
 
 
