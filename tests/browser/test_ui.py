@@ -299,7 +299,7 @@ def test_timeline_drag_moves_the_forecast_window(
 ) -> None:
     (record,) = pick_records(stack, "RIO", 1, used_ids)
     rid = record["id"]
-    page = login_as("alice")
+    page = login_as("admin")  # no drafts of their own yet
     page.get_by_role("link", name="Timeline").click()
     page.get_by_label("Search text").fill(rid)
     bar = page.locator(f'[data-record-id="{rid}"] [data-testid="forecast-bar"]')

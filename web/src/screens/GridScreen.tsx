@@ -1,12 +1,12 @@
 /** The grid screen: filters (client-side over the loaded organization, or on the server), the grid. */
-import { useMemo, useState } from "react";
+import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { FilterBar } from "../components/FilterBar";
 import { fmtCount } from "../format";
 import { Grid } from "../grid/Grid";
 import { columnsFor } from "../grid/columns";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
-import { type Filters, type Sort, distinct, select } from "../state/query";
+import { type Filters, type Sort, distinct, narrows, select } from "../state/query";
 
 interface Props {
   store: OrgStore;
@@ -20,13 +20,25 @@ interface Props {
 
 export function useSelection(store: OrgStore, filters: Filters, sort: Sort | null): string[] {
   const { rowsVersion } = store;
+  // Typing stays fluid: the input echoes at once, the 50K-record filter follows when it can.
+  const deferred = useDeferredValue(filters);
+  const last = useRef<{ rowsVersion: number; filters: Filters; sort: Sort | null; ids: string[] } | null>(null);
   return useMemo(() => {
-    const ids = store.rows.map((r) => r.id);
-    for (const id of store.orphanIds()) ids.push(id);
     const view = (id: string) => store.view(id);
-    return select(ids, view, (id) => store.sandbox.draftOf(id) !== undefined || store.stateOf(id) !== "pristine", filters, sort);
+    const hasDraft = (id: string) => store.sandbox.draftOf(id) !== undefined || store.stateOf(id) !== "pristine";
+    const prev = last.current;
+    let ids: string[];
+    if (prev && prev.rowsVersion === rowsVersion && prev.sort === sort && narrows(prev.filters, deferred)) {
+      ids = select(prev.ids, view, hasDraft, deferred, null); // same order, fewer records
+    } else {
+      const all = store.rows.map((r) => r.id);
+      for (const id of store.orphanIds()) all.push(id);
+      ids = select(all, view, hasDraft, deferred, sort);
+    }
+    last.current = { rowsVersion, filters: deferred, sort, ids };
+    return ids;
     // Recomputed when the data, filters or sort change, not on every edit: rows stay put while you type.
-  }, [store, rowsVersion, filters, sort]);
+  }, [store, rowsVersion, deferred, sort]);
 }
 
 export function useVocabulary(store: OrgStore) {

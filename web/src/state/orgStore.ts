@@ -9,6 +9,7 @@ import { withDerived } from "../domain/costs";
 import { DERIVED_FIELDS } from "../domain/fields";
 import type { Changes } from "../domain/validation";
 import type { Rec } from "../domain/values";
+import { searchText } from "./query";
 import { Sandbox } from "./sandbox";
 
 export type LoadStatus = "idle" | "loading" | "ready" | "error";
@@ -93,6 +94,7 @@ export class OrgStore {
       this.sandbox.reset(drafts.map((d) => [d.recordId, d.changes] as [string, Changes]));
       this.loadMs = performance.now() - started;
       performance.mark("pfa:records-loaded");
+      this.warmSearch(seq);
       this.status = "ready";
       this.rowsVersion += 1;
     } catch (error) {
@@ -126,6 +128,22 @@ export class OrgStore {
       if (detail?.baseline) out.set(detail.id, detail.baseline);
     }
     return out;
+  }
+
+  /** Prepare every record's search text in small idle slices, so the first keystroke is fast. */
+  private warmSearch(seq: number): void {
+    const rows = this.rows;
+    let i = 0;
+    const slice = () => {
+      if (seq !== this.loadSeq) return;
+      const end = Math.min(rows.length, i + 2000);
+      for (; i < end; i++) {
+        const row = rows[i];
+        if (row) searchText(row.data);
+      }
+      if (i < rows.length) setTimeout(slice, 0);
+    };
+    setTimeout(slice, 50);
   }
 
   /** Refresh one record from the server (after a refused save, a resolution...). */

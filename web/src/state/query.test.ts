@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_FILTERS, overlaps, select } from "./query";
+import { EMPTY_FILTERS, narrows, overlaps, searchText, select } from "./query";
 
 const data: Record<string, Record<string, unknown>> = {
   a: { pfaId: "a", category: "Crane", source: "Rental", forecastStart: "2025-01-01", forecastEnd: "2025-03-01", planCost: 5 },
@@ -28,5 +28,18 @@ describe("select", () => {
   it("sorts both ways with empty values last", () => {
     expect(select(ids, view, () => false, EMPTY_FILTERS, { field: "planCost", dir: "asc" })).toEqual(["b", "a", "c"]);
     expect(select(ids, view, () => false, EMPTY_FILTERS, { field: "planCost", dir: "desc" })).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("search", () => {
+  it("matches any text field, case-insensitively", () => {
+    expect(searchText({ pfaId: "PFA-1", description: "Big Crane" })).toContain("big crane");
+    expect(select(ids, view, () => false, { ...EMPTY_FILTERS, q: "CRANE" }, null)).toEqual(["a", "c"]);
+  });
+
+  it("knows when a longer search only narrows the last result", () => {
+    expect(narrows({ ...EMPTY_FILTERS, q: "pf" }, { ...EMPTY_FILTERS, q: "pfa" })).toBe(true);
+    expect(narrows({ ...EMPTY_FILTERS, q: "pfa" }, { ...EMPTY_FILTERS, q: "pf" })).toBe(false);
+    expect(narrows({ ...EMPTY_FILTERS, q: "pf" }, { ...EMPTY_FILTERS, q: "pfa", source: "Rental" })).toBe(false);
   });
 });

@@ -43,6 +43,18 @@ export function overlaps(start: unknown, end: unknown, from: string, to: string)
   return (t === null || s <= t) && (f === null || e >= f);
 }
 
+const searchTexts = new WeakMap<object, string>();
+
+/** The record's searchable text, lower-cased once per record object (records are immutable). */
+export function searchText(data: Record<string, unknown>): string {
+  let text = searchTexts.get(data);
+  if (text === undefined) {
+    text = TEXT_FIELDS.map((f) => String(data[f] ?? "")).join("\u0001").toLowerCase();
+    searchTexts.set(data, text);
+  }
+  return text;
+}
+
 export function matches(data: Record<string, unknown>, filters: Filters, hasDraft: boolean): boolean {
   if (filters.draftsOnly && !hasDraft) return false;
   if (filters.category && data.category !== filters.category) return false;
@@ -54,7 +66,7 @@ export function matches(data: Record<string, unknown>, filters: Filters, hasDraf
   }
   if (filters.q) {
     const needle = filters.q.trim().toLowerCase();
-    if (needle && !TEXT_FIELDS.some((f) => String(data[f] ?? "").toLowerCase().includes(needle))) return false;
+    if (needle && !searchText(data).includes(needle)) return false;
   }
   return true;
 }
@@ -107,4 +119,21 @@ export function distinct(ids: readonly string[], view: View, field: string, cap 
     if (seen.size >= cap) break;
   }
   return [...seen].sort();
+}
+
+/** `next` only narrows `previous` (same filters, a longer search text): filter the last result. */
+export function narrows(previous: Filters, next: Filters): boolean {
+  const p = previous.q.trim().toLowerCase();
+  const n = next.q.trim().toLowerCase();
+  return (
+    n.startsWith(p) &&
+    n !== p &&
+    previous.category === next.category &&
+    previous.source === next.source &&
+    previous.area === next.area &&
+    previous.dor === next.dor &&
+    previous.from === next.from &&
+    previous.to === next.to &&
+    previous.draftsOnly === next.draftsOnly
+  );
 }
