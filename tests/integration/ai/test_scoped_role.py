@@ -236,7 +236,7 @@ def test_the_role_reads_only_the_view_and_row_level_secured_tables(world: World)
     """An invariant later migrations must keep: what pfa_ai can read, it reads under RLS,
     and it can write nothing (partitions, new tables and sequences included)."""
     with psycopg.connect(world.url) as conn:
-        readable = dict(
+        readable: dict[str, bool] = dict(
             conn.execute(
                 "SELECT c.relname, c.relrowsecurity FROM pg_class c"
                 " JOIN pg_namespace n ON n.oid = c.relnamespace"
