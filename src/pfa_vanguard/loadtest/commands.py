@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from pfa_vanguard.db import embedded
 from pfa_vanguard.loadtest.driver import run_load
 from pfa_vanguard.loadtest.environment import load_environment
 from pfa_vanguard.settings import Settings
@@ -30,9 +31,14 @@ def loadtest_command(
     settings = Settings()
     workdir = settings.resolved_data_dir
     console.print(f"preparing {org} ({records} records), {users} users, pfa serve ...")
-    with load_environment(settings, workdir, org=org, records=records, users=users) as env:
-        console.print(f"running {users} users for {duration:.0f} s against {env.api_url}")
-        report = asyncio.run(run_load(env.api_url, env.org, env.users, duration, think_s=think))
+    embedded_here = settings.database_url is None and not embedded.is_running(workdir)
+    try:
+        with load_environment(settings, workdir, org=org, records=records, users=users) as env:
+            console.print(f"running {users} users for {duration:.0f} s against {env.api_url}")
+            report = asyncio.run(run_load(env.api_url, env.org, env.users, duration, think_s=think))
+    finally:
+        if embedded_here:  # the embedded server this run started
+            embedded.stop(workdir)
     table = report.markdown()
     console.print(table, markup=False, highlight=False)
     for name, stats in report.ops.items():
