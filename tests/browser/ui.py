@@ -131,3 +131,13 @@ TYPING_PROBE = """() => {
     requestAnimationFrame(() => window.__typing.push(performance.now() - t0));
   }).observe(count, { subtree: true, childList: true, characterData: true });
 }"""
+
+
+def floor_page_html(rows: int = 1500, cells: int = 13) -> str:
+    """Static HTML of the grid's visual density (no script), to scroll for comparison."""
+    cell = "<span style='display:inline-block;width:104px;padding:0 6px'>PFA-000123 text</span>"
+    row = f"<div style='height:30px;line-height:29px;white-space:nowrap'>{cell * cells}</div>"
+    return (
+        "<div data-testid='grid' style='height:760px;overflow:auto;font:14px system-ui'>"
+        f"{row * rows}</div>"
+    )
