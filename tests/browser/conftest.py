@@ -62,6 +62,8 @@ def stack(
 
 @pytest.fixture(scope="session")
 def playwright_driver(ui_built: None) -> Iterator[Playwright]:
+    # Assertions wait up to 15 s for the page to get there (a loaded CI machine is slow).
+    expect.set_options(timeout=15_000)
     with sync_playwright() as driver:
         yield driver
 

@@ -48,8 +48,9 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
+    saver.start();
     void store.load();
-    return () => saver.dispose();
+    return () => saver.stop();
   }, [store, saver]);
 
   const undo = useCallback(() => {

@@ -20,19 +20,24 @@ export class Autosaver {
   private interval: ReturnType<typeof setInterval> | null = null;
   private running: Promise<void> | null = null;
   private again = false;
-  private readonly unsubscribe: () => void;
+  private unsubscribe: (() => void) | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly onHide = () => {
     if (document.visibilityState === "hidden") void this.flush(true);
   };
   private readonly onPageHide = () => void this.flush(true);
 
-  constructor(private readonly store: OrgStore) {
-    let seen = store.sandbox.version;
-    this.unsubscribe = store.sandbox.subscribe(() => {
-      if (store.sandbox.version === seen) return;
-      seen = store.sandbox.version;
-      if (store.sandbox.hasUnsaved) {
+  constructor(private readonly store: OrgStore) {}
+
+  /** Begin watching the sandbox (idempotent); `stop` ends it after a last save. */
+  start(): void {
+    if (this.unsubscribe) return;
+    const { sandbox } = this.store;
+    let seen = sandbox.version;
+    this.unsubscribe = sandbox.subscribe(() => {
+      if (sandbox.version === seen) return;
+      seen = sandbox.version;
+      if (sandbox.hasUnsaved) {
         this.setStatus(this.running ? "saving" : "dirty");
         this.schedule();
       }
@@ -47,11 +52,15 @@ export class Autosaver {
     return () => this.listeners.delete(listener);
   }
 
-  dispose(): void {
+  stop(): void {
+    if (!this.unsubscribe) return;
     void this.flush(true);
     this.unsubscribe();
+    this.unsubscribe = null;
     if (this.timer) clearTimeout(this.timer);
     if (this.interval) clearInterval(this.interval);
+    this.timer = null;
+    this.interval = null;
     document.removeEventListener("visibilitychange", this.onHide);
     window.removeEventListener("pagehide", this.onPageHide);
   }
