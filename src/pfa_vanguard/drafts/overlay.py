@@ -5,6 +5,12 @@ by domain/costs.py) is encoded once per change of the draft row or of its mirror
 is a digest of the draft row's content and the mirror row's change number: any writer, any
 process, changes one of them). A request reads only the fingerprints; full rows are read only
 for misses.
+
+Before even the fingerprints, one aggregate row is read: the organization's mirror version and
+the count, row versions (xmin) and latest modification of the caller's draft rows. Any write
+to one of those rows (a save, a delete, a sync marking a conflict or an orphan) or to the
+organization's mirror (every writer raises mirror_version) changes it; while it stays the same,
+the overlay built last time is served as is (one row read instead of one per draft).
 """
 
 from __future__ import annotations
@@ -69,11 +75,29 @@ def overlay_record(draft: Draft) -> OverlayRecord:
 class OverlayCache:
     """Encoded drafted records of every user of this process (LRU, `max_records` at most)."""
 
-    def __init__(self, max_records: int = 50_000) -> None:
+    def __init__(self, max_records: int = 50_000, max_overlays: int = 2_000) -> None:
         self.max_records = max_records
+        self.max_overlays = max_overlays
         self._records: OrderedDict[_Key, OverlayRecord] = OrderedDict()
+        self._overlays: OrderedDict[tuple[int, int], tuple[tuple[Any, ...], Overlay]] = (
+            OrderedDict()
+        )
 
     async def load(self, conn: Conn, user_id: int, org_id: int) -> Overlay:
+        """The caller's overlay now. The stamp is read before the rows, so an overlay is never
+        kept under a stamp newer than what it holds (a write in between only costs a miss)."""
+        stamp = await repo.drafts_stamp(conn, user_id, org_id)
+        held = self._overlays.get((user_id, org_id))
+        if held is not None and held[0] == stamp:
+            self._overlays.move_to_end((user_id, org_id))
+            return held[1]
+        overlay = await self._load(conn, user_id, org_id)
+        self._overlays[(user_id, org_id)] = (stamp, overlay)
+        while len(self._overlays) > self.max_overlays:
+            self._overlays.popitem(last=False)
+        return overlay
+
+    async def _load(self, conn: Conn, user_id: int, org_id: int) -> Overlay:
         prints = await repo.fingerprints(conn, user_id, org_id)
         digest = hashlib.blake2b(digest_size=16)
         found: dict[str, OverlayRecord] = {}

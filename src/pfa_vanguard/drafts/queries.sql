@@ -13,6 +13,16 @@ FROM pfa_modification d
 LEFT JOIN pfa_mirror m ON m.organization_id = d.organization_id AND m.id = d.record_id
 WHERE d.user_id = %(user_id)s AND d.organization_id = %(org_id)s;
 
+-- name: drafts_stamp
+-- One row that changes with any write to the caller's draft rows of the organization (count,
+-- row versions, latest modification) or to its mirror (mirror_version, raised by every writer).
+SELECT o.mirror_version, count(d.id) AS drafts,
+       coalesce(sum(d.xmin::text::bigint), 0) AS versions, max(d.modified_at) AS modified
+FROM organizations o
+LEFT JOIN pfa_modification d ON d.organization_id = o.id AND d.user_id = %(user_id)s
+WHERE o.id = %(org_id)s
+GROUP BY o.mirror_version;
+
 -- name: drafts_with_baseline
 -- The caller's drafts (all, or the listed records) with their mirror rows.
 SELECT d.id, d.record_id, md5(concat_ws('|', d.changes, d.base_version, d.base_values,

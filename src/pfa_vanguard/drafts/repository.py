@@ -24,6 +24,13 @@ async def fingerprints(conn: Conn, user_id: int, org_id: int) -> list[dict[str, 
     return await cur.fetchall()
 
 
+async def drafts_stamp(conn: Conn, user_id: int, org_id: int) -> tuple[Any, ...]:
+    """What changes whenever the caller's drafts in the organization, or its mirror, change."""
+    cur = await conn.execute(_q("drafts_stamp"), {"user_id": user_id, "org_id": org_id})
+    row = await cur.fetchone()
+    return tuple(row.values()) if row is not None else ()
+
+
 async def drafts_with_baseline(
     conn: Conn, user_id: int, org_id: int, ids: Sequence[str] | None = None
 ) -> list[dict[str, Any]]:
