@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,9 +59,13 @@ class TokenClaims:
 class TokenService:
     """Issues and verifies the API's bearer tokens."""
 
-    def __init__(self, key: str, ttl_minutes: int) -> None:
+    def __init__(self, key: str, ttl_minutes: int, *, remembered: int = 10_000) -> None:
         self._key = key
         self._ttl = timedelta(minutes=ttl_minutes)
+        # Tokens already verified, with their claims (a token's claims never change): a request
+        # then costs a dictionary lookup and an expiry check, not a JWT decode and an HMAC.
+        self._verified: OrderedDict[str, TokenClaims] = OrderedDict()
+        self._remembered = remembered
 
     @property
     def ttl_seconds(self) -> int:
@@ -79,6 +83,19 @@ class TokenService:
 
     def verify(self, token: str) -> TokenClaims:
         """The token's claims; `Unauthorized` when it is malformed, forged or expired."""
+        known = self._verified.get(token)
+        if known is not None:
+            if datetime.now(UTC) < known.expires_at:
+                self._verified.move_to_end(token)
+                return known
+            del self._verified[token]  # expired: decoded again below, for the right error
+        claims = self._decode(token)
+        self._verified[token] = claims
+        while len(self._verified) > self._remembered:
+            self._verified.popitem(last=False)
+        return claims
+
+    def _decode(self, token: str) -> TokenClaims:
         try:
             claims = jwt.decode(
                 token,

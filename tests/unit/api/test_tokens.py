@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,22 @@ def test_a_token_names_its_user_and_expires() -> None:
         tokens.verify(tokens.issue(7, "alice") + "x")
     with pytest.raises(Unauthorized):
         TokenService("other" * 10, 5).verify(tokens.issue(7, "alice"))
+
+
+def test_a_verified_token_is_remembered_until_it_expires() -> None:
+    tokens = TokenService("k" * 40, ttl_minutes=5, remembered=2)
+    token = tokens.issue(7, "alice")
+    assert tokens.verify(token) is tokens.verify(token)  # the second answer is the first's
+    soon = tokens.issue(
+        8, "bob", now=datetime.now(UTC) - timedelta(minutes=5) + timedelta(seconds=1)
+    )
+    assert tokens.verify(soon).user_id == 8
+    time.sleep(1.1)  # `soon` expires while remembered: refused, as an expired token
+    with pytest.raises(Unauthorized, match="expired"):
+        tokens.verify(soon)
+    for n in range(5):  # the memory is bounded
+        tokens.verify(tokens.issue(n, f"u{n}"))
+    assert len(tokens._verified) <= 2
 
 
 def test_the_key_is_generated_once_with_owner_only_access(tmp_path: Path) -> None:
