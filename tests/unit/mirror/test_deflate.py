@@ -6,9 +6,11 @@ import random
 import zlib
 
 from pfa_vanguard.mirror.deflate import (
+    PARALLEL_MIN_BYTES,
     adler32_combine,
     compress_segment,
     zlib_body,
+    zlib_compress_parallel,
 )
 
 
@@ -36,3 +38,13 @@ def test_segments_splice_into_one_valid_zlib_stream() -> None:
 
 def test_empty_body_is_valid() -> None:
     assert zlib.decompress(zlib_body([])) == b""
+
+
+async def test_a_body_compressed_in_parallel_slices_is_one_valid_zlib_stream() -> None:
+    raw = b",".join(b'{"id":"PFA-%06d","data":{"n":%d}}' % (n, n * 7) for n in range(40_000))
+    assert len(raw) > PARALLEL_MIN_BYTES
+    for pieces in (1, 2, 3, 7):
+        body = await zlib_compress_parallel(raw, 1, pieces=pieces)
+        assert zlib.decompress(body) == raw
+    small = b'{"records":[]}'
+    assert zlib.decompress(await zlib_compress_parallel(small)) == small
