@@ -1,5 +1,11 @@
-"""Fixtures of the browser tests: one live stack per session (database, simulator, syncs,
-API + built UI) and Debian's Chromium driven by Playwright. Never a downloaded browser."""
+"""Fixtures of the browser tests: one live stack per module (database, simulator, syncs,
+API + built UI) and Debian's Chromium driven by Playwright. Never a downloaded browser.
+
+Everything that holds a live resource is module-scoped, never session-scoped: Playwright's sync
+API keeps an event loop running on the main thread while it is open, and an async test that ran
+after it (pytest-asyncio's session loop) would refuse to start ("Runner.run() cannot be called
+from a running event loop"). The live stack's sync worker would also keep loading the machine
+while the rest of the suite runs."""
 
 from __future__ import annotations
 
@@ -46,7 +52,7 @@ def ui_built() -> None:
         pytest.skip("Chromium is not installed: `make browser` (or `make test`) installs it")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(
     ui_built: None, pg_admin_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveStack]:
@@ -60,7 +66,7 @@ def stack(
         drop_database(pg_admin_url, name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver(ui_built: None) -> Iterator[Playwright]:
     # Assertions wait up to 15 s for the page to get there (a loaded CI machine is slow).
     expect.set_options(timeout=15_000)
@@ -68,7 +74,7 @@ def playwright_driver(ui_built: None) -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield chromium
@@ -122,7 +128,7 @@ def login_as(stack: LiveStack, browser: Browser) -> Iterator[LoginAs]:
 FIGURES: dict[str, float | int | str] = {}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def figures(screenshots: Path, stack: LiveStack) -> Iterator[dict[str, float | int | str]]:
     FIGURES["records_in_org"] = stack.records
     for name, seconds in stack.timings.items():
@@ -131,7 +137,7 @@ def figures(screenshots: Path, stack: LiveStack) -> Iterator[dict[str, float | i
     (screenshots / "figures.json").write_text(json.dumps(FIGURES, indent=2) + "\n")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def used_ids() -> set[str]:
     """Records some test already drafted: each test edits records of its own."""
     return set()
