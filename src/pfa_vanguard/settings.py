@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     ai_database_url: str | None = Field(
         default=None, description="Login of the AI executor (role pfa_ai); unset: the app URL's"
     )
+    ai_database_replica_url: str | None = Field(
+        default=None,
+        description="Login of the AI executor on the read replica; unset: the replica URL's",
+    )
+    ai_replica_wait_ms: int = Field(
+        default=1000,
+        description="How long an AI query waits for the replica to replay its scope before it"
+        " runs on the primary instead",
+    )
     ai_max_rows: int = 1000
     ai_statement_timeout_ms: int = 3000
 

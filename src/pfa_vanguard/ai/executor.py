@@ -4,20 +4,30 @@ Each query runs on a connection of a small pool logged in as `pfa_ai` (migration
 that can read only the curated view and, through row-level security, only the rows of the scope
 the application wrote for that very session. Per query:
 
-1. the scope (organization, user) is written to `pfa_session_scope` for that connection's
-   backend pid + start, on an application connection, and committed;
+1. the scope (organization, user) is written to `pfa_session_scope` for that session's backend
+   pid + start, on an application connection of the primary, and committed;
 2. the SQL runs inside `BEGIN READ ONLY` with `SET LOCAL statement_timeout`, through the
    extended protocol (one statement per message: nothing can be stacked behind it);
 3. at most `max_rows + 1` rows are fetched (one more than shown, to report truncation);
 4. the transaction is always rolled back and the scope row deleted; the pool's reset runs
    DISCARD ALL, so nothing a query changed in its session survives it.
+
+With a read replica (`PFA_DATABASE_REPLICA_URL`) the query runs there instead: the scope is
+still written on the primary (a hot standby takes no writes), keyed by the replica session's pid
+and start, and the query waits until the replica has replayed that write, so it also sees every
+draft the caller saved before asking. A replica that is down, lags more than
+`replica_wait_ms`, or cancels the query for a recovery conflict costs speed, never an answer:
+the query runs on the primary, and an unreachable replica is left alone for a while.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+import weakref
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -34,17 +44,32 @@ from pfa_vanguard.settings import Settings
 
 AI_ROLE = "pfa_ai"
 AppPool = AsyncConnectionPool[AsyncConnection[dict[str, Any]]]
+AiPool = AsyncConnectionPool[AsyncConnection[Any]]
+
+_log = logging.getLogger(__name__)
+_REPLICA_ACQUIRE_S = 2.0  # longer than this to get a replica connection: use the primary
+_REPLICA_REST_S = 30.0  # after the replica failed, the primary serves alone this long
+
+
+def _as_ai_role(url: str) -> str:
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    params.pop("password", None)
+    params["user"] = AI_ROLE
+    return psycopg.conninfo.make_conninfo("", **params)
 
 
 def ai_database_url(settings: Settings, app_url: str) -> str:
     """`PFA_AI_DATABASE_URL`, or the application's URL with the user swapped for `pfa_ai` and
     no password (the embedded server trusts local connections)."""
-    if settings.ai_database_url:
-        return settings.ai_database_url
-    params = psycopg.conninfo.conninfo_to_dict(app_url)
-    params.pop("password", None)
-    params["user"] = AI_ROLE
-    return psycopg.conninfo.make_conninfo("", **params)
+    return settings.ai_database_url or _as_ai_role(app_url)
+
+
+def ai_replica_url(settings: Settings) -> str | None:
+    """`PFA_AI_DATABASE_REPLICA_URL`, or the replica's URL with the user swapped for `pfa_ai`;
+    None without a replica."""
+    if settings.ai_database_replica_url:
+        return settings.ai_database_replica_url
+    return _as_ai_role(settings.database_replica_url) if settings.database_replica_url else None
 
 
 @dataclass(frozen=True)
@@ -56,12 +81,47 @@ class QueryResult:
     duration_ms: float  # execution and fetch of the SQL itself
 
 
+@dataclass(frozen=True)
+class _Session:
+    """Who a pooled `pfa_ai` connection is, as its server knows it (fixed for its lifetime)."""
+
+    pid: int
+    backend_start: datetime
+    standby: bool  # the server is a hot standby: the scope arrives by replication
+
+
+def _over_a_limit(exc: psycopg.Error) -> bool:
+    """The query hit a resource limit (temp_file_limit, memory, a program limit): its own
+    fault, not the database's (class 53 but too_many_connections, and class 54)."""
+    state = exc.sqlstate or ""
+    return state[:2] == "54" or (state[:2] == "53" and state != "53300")
+
+
 def _q(name: str) -> Any:
     return load("pfa_vanguard.ai")[name]
 
 
 async def _discard_all(conn: AsyncConnection[Any]) -> None:
     await conn.execute("DISCARD ALL")
+
+
+def _ai_pool(url: str, name: str, max_connections: int) -> AiPool:
+    return AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_connections,
+        name=name,
+        open=False,
+        # no server-side prepared statements: DISCARD ALL drops them at every reset
+        kwargs={"autocommit": True, "application_name": name, "prepare_threshold": None},
+        reset=_discard_all,
+        timeout=10.0,
+        reconnect_timeout=30.0,
+    )
+
+
+class _ReplicaUnusable(Exception):
+    """This query cannot run on the replica (down, lagging, recovery conflict): use the primary."""
 
 
 class ScopedExecutor:
@@ -77,6 +137,8 @@ class ScopedExecutor:
         app_pool: AppPool,
         ai_url: str,
         *,
+        replica_url: str | None = None,
+        replica_wait_ms: int = 1000,
         max_rows: int = 1000,
         statement_timeout_ms: int = 3000,
         max_connections: int = 4,
@@ -84,17 +146,16 @@ class ScopedExecutor:
         self.app_pool = app_pool
         self.max_rows = max_rows
         self.statement_timeout_ms = statement_timeout_ms
-        self.pool: AsyncConnectionPool[AsyncConnection[Any]] = AsyncConnectionPool(
-            ai_url,
-            min_size=1,
-            max_size=max_connections,
-            name="pfa-ai",
-            open=False,
-            # no server-side prepared statements: DISCARD ALL drops them at every reset
-            kwargs={"autocommit": True, "application_name": "pfa-ai", "prepare_threshold": None},
-            reset=_discard_all,
-            timeout=10.0,
-            reconnect_timeout=30.0,
+        self.replica_wait_s = replica_wait_ms / 1000
+        self.pool = _ai_pool(ai_url, "pfa-ai", max_connections)
+        self.replica_pool = (
+            _ai_pool(replica_url, "pfa-ai-replica", max_connections) if replica_url else None
+        )
+        self.served_by_replica = 0  # queries the replica answered
+        self.fell_back = 0  # queries meant for the replica that ran on the primary
+        self._replica_rests_until = 0.0
+        self._sessions: weakref.WeakKeyDictionary[AsyncConnection[Any], _Session] = (
+            weakref.WeakKeyDictionary()
         )
 
     @classmethod
@@ -102,15 +163,26 @@ class ScopedExecutor:
         return cls(
             app_pool,
             ai_database_url(settings, app_url),
+            replica_url=ai_replica_url(settings),
+            replica_wait_ms=settings.ai_replica_wait_ms,
             max_rows=settings.ai_max_rows,
             statement_timeout_ms=settings.ai_statement_timeout_ms,
         )
 
     async def open(self) -> None:
         await self.pool.open(wait=False)
+        if self.replica_pool is not None:
+            await self.replica_pool.open(wait=False)
+        try:  # scopes left by sessions that crashed: harmless, but they would pile up
+            async with translate_errors(), self.app_pool.connection() as app:
+                await app.execute(_q("clear_stale_scopes"))
+        except DatabaseUnavailable as exc:
+            _log.warning("could not clear stale AI scopes: %s", exc)
 
     async def close(self) -> None:
         await self.pool.close()
+        if self.replica_pool is not None:
+            await self.replica_pool.close()
 
     async def __aenter__(self) -> ScopedExecutor:
         await self.open()
@@ -127,20 +199,24 @@ class ScopedExecutor:
         """Run `query` in the scope (org_id, user_id). Raises QueryTimeout, QueryFailed, or
         DatabaseUnavailable; never leaves a scope row or an open transaction behind."""
         cap = self.max_rows if max_rows is None else max_rows
+        if self.replica_pool is not None and time.monotonic() >= self._replica_rests_until:
+            try:
+                result = await self._run_on_replica(self.replica_pool, query, org_id, user_id, cap)
+            except _ReplicaUnusable as exc:
+                self.fell_back += 1
+                _log.info("AI query on the primary: %s", exc)
+            else:
+                self.served_by_replica += 1
+                return result
+        elif self.replica_pool is not None:
+            self.fell_back += 1
         try:
             async with translate_errors(), self.pool.connection() as conn:
-                pid = conn.info.backend_pid
-                await self._write_scope(pid, org_id, user_id)
-                try:
-                    return await self._run_read_only(conn, query, cap)
-                finally:
-                    # both, whatever happened; on two connections, so at the same time
-                    ended = await asyncio.gather(
-                        self._roll_back(conn), self._clear_scope(pid), return_exceptions=True
-                    )
-                    for outcome in ended:
-                        if isinstance(outcome, BaseException):
-                            raise outcome
+                return await self._run_scoped(conn, query, org_id, user_id, cap)
+        except _ReplicaUnusable as exc:  # PFA_AI_DATABASE_URL names a standby
+            raise DatabaseUnavailable(
+                f"the AI executor's database (PFA_AI_DATABASE_URL) is a standby: {exc}"
+            ) from exc
         except DatabaseUnavailable as exc:
             if isinstance(exc.__cause__, PoolTimeout):
                 raise DatabaseUnavailable(
@@ -149,19 +225,92 @@ class ScopedExecutor:
                 ) from exc
             raise
 
-    async def _write_scope(self, pid: int, org_id: int, user_id: int | None) -> None:
+    async def _run_on_replica(
+        self, pool: AiPool, query: str, org_id: int, user_id: int | None, cap: int
+    ) -> QueryResult:
+        try:
+            async with translate_errors(), pool.connection(timeout=_REPLICA_ACQUIRE_S) as conn:
+                return await self._run_scoped(conn, query, org_id, user_id, cap)
+        except DatabaseUnavailable as exc:
+            self._replica_rests_until = time.monotonic() + _REPLICA_REST_S
+            raise _ReplicaUnusable(f"the read replica is unavailable ({exc})") from exc
+        except QueryFailed as exc:
+            if isinstance(exc.__cause__, psycopg.errors.SerializationFailure):  # recovery conflict
+                raise _ReplicaUnusable(str(exc)) from exc
+            raise
+
+    async def _run_scoped(
+        self, conn: AsyncConnection[Any], query: str, org_id: int, user_id: int | None, cap: int
+    ) -> QueryResult:
+        session = await self._session(conn)
+        lsn = await self._write_scope(session, org_id, user_id)
+        try:
+            if lsn is not None and not await self._replayed(conn, lsn):
+                raise _ReplicaUnusable(
+                    f"the read replica has not replayed {lsn} within {self.replica_wait_s} s"
+                )
+            return await self._run_read_only(conn, query, cap)
+        finally:
+            # both, whatever happened; on two connections, so at the same time
+            ended = await asyncio.gather(
+                self._roll_back(conn), self._clear_scope(session), return_exceptions=True
+            )
+            for outcome in ended:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+
+    async def _session(self, conn: AsyncConnection[Any]) -> _Session:
+        known = self._sessions.get(conn)
+        if known is None:
+            cur = await conn.execute("SELECT * FROM pfa_session_identity()")
+            row = await cur.fetchone()
+            if row is None or row[0] is None:
+                raise PfaError(f"the AI session {conn.info.backend_pid} is not in pg_stat_activity")
+            known = _Session(pid=int(row[0]), backend_start=row[1], standby=bool(row[2]))
+            self._sessions[conn] = known
+        return known
+
+    async def _write_scope(self, session: _Session, org_id: int, user_id: int | None) -> str | None:
+        """Write the scope on the primary; for a standby's session, the WAL position to await."""
+        params = {
+            "pid": session.pid,
+            "backend_start": session.backend_start,
+            "org_id": org_id,
+            "user_id": user_id,
+            "sync_commit": "local" if session.standby else "off",
+        }
         async with self.app_pool.connection() as app:
             async with app.pipeline():  # statement and commit in one round trip
-                cur = await app.execute(
-                    _q("write_scope"), {"pid": pid, "org_id": org_id, "user_id": user_id}
-                )
+                cur = await app.execute(_q("write_scope"), params)
                 await app.commit()
             if await cur.fetchone() is None:
-                raise PfaError(f"the AI session {pid} is not in pg_stat_activity")
+                raise PfaError(f"the scope of AI session {session.pid} was not written")
+            if not session.standby:
+                return None
+            position = await (await app.execute(_q("wal_position"))).fetchone()
+            await app.rollback()
+            assert position is not None
+            return str(position["lsn"])
 
-    async def _clear_scope(self, pid: int) -> None:
+    async def _replayed(self, conn: AsyncConnection[Any], lsn: str) -> bool:
+        """Wait (bounded) until the standby behind `conn` has replayed the WAL up to `lsn`."""
+        deadline = time.monotonic() + self.replica_wait_s
+        pause = 0.001
+        while True:
+            cur = await conn.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+            row = await cur.fetchone()
+            if row is not None and row[0]:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.02)
+
+    async def _clear_scope(self, session: _Session) -> None:
         async with self.app_pool.connection() as app, app.pipeline():
-            await app.execute(_q("clear_scope"), {"pid": pid})
+            await app.execute(
+                _q("clear_scope"), {"pid": session.pid, "backend_start": session.backend_start}
+            )
             await app.commit()
 
     @staticmethod
@@ -194,6 +343,11 @@ class ScopedExecutor:
                     "the query waited too long for a lock (a sync may be running); try again"
                 ) from exc
             except psycopg.Error as exc:
+                if _over_a_limit(exc):
+                    raise QueryFailed(
+                        "the query needs more memory or temporary space than an assistant"
+                        " query may use; ask a narrower question"
+                    ) from exc
                 if is_unavailable(exc):
                     raise
                 message = exc.diag.message_primary or str(exc)

@@ -1,23 +1,32 @@
 -- name: write_scope
--- The scope of one pfa_ai session, keyed by its backend pid and start (migration 0002): what
--- pfa_scope_org() / pfa_scope_user() return inside it. Written on an application connection.
--- The row lives for one query and means nothing after a crash (backend_start changes): its
--- commit need not wait for the WAL flush.
-WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
+-- The scope of one pfa_ai session, keyed by its backend pid and start (migrations 0002, 0046):
+-- what pfa_scope_org() / pfa_scope_user() return inside it. Written on an application connection
+-- of the primary, also for a session of a read replica (it arrives there by replication).
+-- On the primary alone the row lives for one query and means nothing after a crash: its commit
+-- need not wait for the WAL flush (sync_commit 'off'). For a replica session it must be flushed
+-- ('local') to be streamed at once; the caller then waits for the replica to replay `lsn`.
+WITH commit_mode AS (SELECT set_config('synchronous_commit', %(sync_commit)s, true))
 INSERT INTO pfa_session_scope (backend_pid, backend_start, organization_id, user_id)
-SELECT a.pid, a.backend_start, %(org_id)s, %(user_id)s
-FROM pg_stat_activity a, no_flush
-WHERE a.pid = %(pid)s
-ON CONFLICT (backend_pid) DO UPDATE
-SET backend_start = EXCLUDED.backend_start,
-    organization_id = EXCLUDED.organization_id,
+SELECT %(pid)s, %(backend_start)s, %(org_id)s, %(user_id)s
+FROM commit_mode
+ON CONFLICT (backend_pid, backend_start) DO UPDATE
+SET organization_id = EXCLUDED.organization_id,
     user_id = EXCLUDED.user_id,
     set_at = now()
 RETURNING backend_pid;
 
+-- name: wal_position
+SELECT pg_current_wal_lsn()::text AS lsn;
+
 -- name: clear_scope
 WITH no_flush AS (SELECT set_config('synchronous_commit', 'off', true))
-DELETE FROM pfa_session_scope USING no_flush WHERE backend_pid = %(pid)s;
+DELETE FROM pfa_session_scope USING no_flush
+WHERE backend_pid = %(pid)s AND backend_start = %(backend_start)s;
+
+-- name: clear_stale_scopes
+-- Scopes of sessions that ended without clearing theirs (a crash): harmless (no live session
+-- has that pid and start) but they would pile up.
+DELETE FROM pfa_session_scope WHERE set_at < now() - interval '1 hour';
 
 -- name: mirror_version
 SELECT mirror_version FROM organizations WHERE id = %(org_id)s;

@@ -133,6 +133,14 @@ CREATE FUNCTION public.pfa_scope_user() RETURNS bigint
       AND s.backend_start = (SELECT a.backend_start FROM pg_stat_activity a
                              WHERE a.pid = pg_backend_pid())
 $$;
+CREATE FUNCTION public.pfa_session_identity(OUT pid integer, OUT backend_start timestamp with time zone, OUT standby boolean) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+    SELECT a.pid, a.backend_start, pg_is_in_recovery()
+    FROM pg_stat_activity a
+    WHERE a.pid = pg_backend_pid()
+$$;
 CREATE FUNCTION public.pfa_to_bool(value jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
@@ -1427,7 +1435,7 @@ ALTER TABLE ONLY public.pfa_modification_p15
 ALTER TABLE ONLY public.pfa_org_bounds
     ADD CONSTRAINT pfa_org_bounds_pkey PRIMARY KEY (organization_id);
 ALTER TABLE ONLY public.pfa_session_scope
-    ADD CONSTRAINT pfa_session_scope_pkey PRIMARY KEY (backend_pid);
+    ADD CONSTRAINT pfa_session_scope_pkey PRIMARY KEY (backend_pid, backend_start);
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 ALTER TABLE ONLY public.sync_runs

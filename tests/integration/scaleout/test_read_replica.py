@@ -26,6 +26,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from pfa_vanguard.ai.errors import QueryFailed
 from pfa_vanguard.db import embedded, migrate
 from tests.integration.api.conftest import api_settings, running_api, seed_world
 from tests.integration.scaleout.processes import free_port
@@ -227,3 +228,81 @@ async def test_baseline_from_the_replica_drafts_and_writes_on_the_primary(
             assert (
                 await api.client.get("/api/pfa/ALPHA/timeline-bounds", headers=alice)
             ).status_code == 200
+
+
+@pytest.mark.slow
+async def test_ai_questions_run_on_the_replica_scoped_and_see_the_callers_latest_drafts(
+    primary: tuple[str, Path], tmp_path: Path
+) -> None:
+    primary_url, base = primary
+    world = await seed_world(primary_url)
+    alpha, beta = world.orgs["ALPHA"], world.orgs["BETA"]
+    alpha_ids = [r["pfaId"] for r in world.records["ALPHA"]]
+    with streaming_replica(primary_url, base) as replica_url:
+        wait_replayed(primary_url, replica_url)
+        settings = api_settings(tmp_path, primary_url, database_replica_url=replica_url)
+        async with running_api(settings, primary_url) as api:
+            alice = await api.login("alice")
+            executor = api.app.state.ai.executor
+
+            async def ask(question: str) -> Any:
+                resp = await api.client.post(
+                    "/api/ai/query", json={"org": "ALPHA", "question": question}, headers=alice
+                )
+                assert resp.status_code == 200, resp.text
+                return resp.json()["rows"]
+
+            async def draft(record_id: str) -> None:
+                resp = await api.client.post(
+                    "/api/pfa/ALPHA/draft",
+                    json={"recordId": record_id, "changes": {"dor": "BEO", "equipment": "AI-R"}},
+                    headers=alice,
+                )
+                assert resp.status_code == 200, resp.text
+
+            # 1. answered by the replica, inside the caller's organization
+            assert await ask("how many records are there") == [[len(alpha_ids)]]
+            assert (executor.served_by_replica, executor.fell_back) == (1, 0)
+
+            # 2. a draft saved a moment ago (on the primary) is in the very next answer: the
+            # query waited for the replica to replay the scope written after it
+            await draft(alpha_ids[0])
+            assert await ask("how many records did I change") == [[1]]
+            assert executor.served_by_replica == 2
+
+            # 3. the database scope binds on the replica too, whatever the SQL
+            with psycopg.connect(primary_url) as conn:
+                found = conn.execute("SELECT id FROM users WHERE username = 'alice'").fetchone()
+            assert found is not None
+            me = int(found[0])
+            rows = (
+                await executor.run(
+                    "SELECT DISTINCT organization_id FROM pfa_mirror", org_id=alpha, user_id=me
+                )
+            ).rows
+            assert rows == [(alpha,)]
+            rows = (
+                await executor.run("SELECT count(*) FROM pfa_ai_records", org_id=beta, user_id=me)
+            ).rows
+            assert rows == [(len(world.records["BETA"]),)]
+            with pytest.raises(QueryFailed, match="permission denied"):
+                await executor.run("SELECT * FROM pfa_session_scope", org_id=alpha, user_id=me)
+            with psycopg.connect(primary_url) as conn:  # every scope was cleared
+                assert conn.execute("SELECT count(*) FROM pfa_session_scope").fetchone() == (0,)
+
+            # 4. replay paused: the replica cannot show the scope (nor the new draft) in time;
+            # the question is answered on the primary, with the new draft
+            replay(replica_url, paused=True)
+            await draft(alpha_ids[1])
+            assert await ask("how many records did I change") == [[2]]
+            assert executor.fell_back == 1
+            replay(replica_url, paused=False)
+            wait_replayed(primary_url, replica_url)
+            assert await ask("how many records did I change") == [[2]]
+            assert executor.fell_back == 1
+
+            # 5. the replica stops: answers carry on from the primary
+            stop_replica(base)
+            await draft(alpha_ids[2])
+            assert await ask("how many records did I change") == [[3]]
+            assert executor.fell_back == 2
