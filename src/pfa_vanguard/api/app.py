@@ -11,6 +11,7 @@ its lifespan opens the pool and the shared services on `app.state`:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -86,3 +87,11 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(ObservabilityMiddleware)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `pfa serve --workers N` (a uvicorn factory): settings
+    from the environment, where the parent put the resolved PFA_DATABASE_URL. The parent
+    applied the migrations already; running them again here is a no-op."""
+    logging.getLogger("pfa_vanguard").setLevel(logging.INFO)
+    return create_app(Settings())

@@ -10,18 +10,26 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import jwt
+from psycopg import AsyncConnection
 
+from pfa_vanguard.db.queries import load
 from pfa_vanguard.errors import TooManyRequests, Unauthorized
 from pfa_vanguard.settings import Settings
 
 _ALGORITHM = "HS256"
 _KEY_FILE = "secret_key"
+
+
+def _q(name: str) -> str:
+    query: str = load("pfa_vanguard.api")[name]
+    return query
 
 
 def load_secret_key(settings: Settings) -> str:
@@ -117,44 +125,36 @@ class TokenService:
 class LoginLimiter:
     """At most `max_failures` failed logins per (username, client) within `window_s` seconds.
 
-    In-process: each API process counts on its own (a cluster of N processes allows N times
-    the budget, still far from brute-force speed given Argon2's cost per attempt).
+    Counted in PostgreSQL (table login_failures, migration 0048): every API process of the
+    cluster sees the same count. Each method takes an application connection; the writes
+    commit.
     """
 
     def __init__(self, max_failures: int = 5, window_s: float = 60.0) -> None:
         self.max_failures = max_failures
         self.window_s = window_s
-        self._failures: dict[tuple[str, str], deque[float]] = {}
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        stamps = self._failures.get(key)
-        if stamps is None:
-            return deque()
-        while stamps and stamps[0] <= now - self.window_s:
-            stamps.popleft()
-        if not stamps:
-            del self._failures[key]
-        return stamps
+    def _params(self, username: str, client: str) -> dict[str, object]:
+        return {"username": username, "client": client, "window_s": self.window_s}
 
-    def check(self, username: str, client: str, *, now: float | None = None) -> None:
-        """Raise `TooManyRequests` (with retry_after) while the key is locked out."""
-        at = time.monotonic() if now is None else now
-        stamps = self._recent((username.lower(), client), at)
-        if len(stamps) >= self.max_failures:
-            retry = max(1, int(stamps[0] + self.window_s - at + 0.999))
+    async def check(self, conn: AsyncConnection[Any], username: str, client: str) -> int:
+        """Raise `TooManyRequests` (with retry_after) while the key is locked out; else the
+        number of recent failures."""
+        cur = await conn.execute(_q("login_failures_recent"), self._params(username, client))
+        row = await cur.fetchone()
+        failures = 0 if row is None else int(row["failures"])
+        if failures >= self.max_failures:
+            assert row is not None
+            retry = max(1, int(row["retry_after_s"] or 1))
             raise TooManyRequests(
                 f"too many failed logins; try again in {retry} s", retry_after=retry
             )
+        return failures
 
-    def failed(self, username: str, client: str, *, now: float | None = None) -> None:
-        at = time.monotonic() if now is None else now
-        key = (username.lower(), client)
-        stamps = self._recent(key, at)
-        stamps.append(at)
-        self._failures[key] = stamps
-        if len(self._failures) > 10_000:  # bound memory under a spray of usernames
-            oldest = min(self._failures, key=lambda k: self._failures[k][-1])
-            del self._failures[oldest]
+    async def failed(self, conn: AsyncConnection[Any], username: str, client: str) -> None:
+        await conn.execute(_q("login_failed"), self._params(username, client))
+        await conn.commit()
 
-    def succeeded(self, username: str, client: str) -> None:
-        self._failures.pop((username.lower(), client), None)
+    async def succeeded(self, conn: AsyncConnection[Any], username: str, client: str) -> None:
+        await conn.execute(_q("login_succeeded"), self._params(username, client))
+        await conn.commit()

@@ -66,3 +66,23 @@ ORDER BY last_synced_at DESC, code;
 -- Records in the mirror, counted up to a bound (a scan of at most bound + 1 rows): exact,
 -- partitioned or not, analyzed or not (planner estimates are 0 before the first ANALYZE).
 SELECT count(*) AS records FROM (SELECT 1 FROM pfa_mirror LIMIT %(bound)s + 1) AS capped;
+
+-- name: login_failures_recent
+-- Failed logins of one (username, client) within the window, and when the oldest of them leaves it.
+SELECT count(*) AS failures,
+       ceil(extract(epoch FROM min(failed_at) + make_interval(secs => %(window_s)s)
+                              - clock_timestamp())) AS retry_after_s
+FROM login_failures
+WHERE username = lower(%(username)s) AND client = %(client)s
+  AND failed_at > clock_timestamp() - make_interval(secs => %(window_s)s);
+
+-- name: login_failed
+-- One more failure; the failures that left the window (of anyone) go.
+WITH expired AS (
+    DELETE FROM login_failures
+    WHERE failed_at <= clock_timestamp() - make_interval(secs => %(window_s)s)
+)
+INSERT INTO login_failures (username, client) VALUES (lower(%(username)s), %(client)s);
+
+-- name: login_succeeded
+DELETE FROM login_failures WHERE username = lower(%(username)s) AND client = %(client)s;

@@ -239,6 +239,11 @@ ALTER TABLE public.commit_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MAXVALUE
     CACHE 1
 );
+CREATE TABLE public.login_failures (
+    username text NOT NULL,
+    client text NOT NULL,
+    failed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+);
 CREATE TABLE public.memberships (
     user_id bigint NOT NULL,
     organization_id bigint NOT NULL,
@@ -1449,6 +1454,8 @@ CREATE INDEX commit_audit_run_idx ON public.commit_audit USING btree (run_id);
 CREATE INDEX commit_audit_user_idx ON public.commit_audit USING btree (organization_id, user_id, created_at DESC);
 CREATE UNIQUE INDEX commit_runs_idempotency_key ON public.commit_runs USING btree (user_id, organization_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (organization_id, started_at DESC);
+CREATE INDEX login_failures_age ON public.login_failures USING btree (failed_at);
+CREATE INDEX login_failures_key ON public.login_failures USING btree (username, client, failed_at);
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
 CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);

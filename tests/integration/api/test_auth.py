@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from pfa_vanguard.api.auth import TokenService
-from tests.integration.api.conftest import Api, World
+import httpx
+import psycopg
+
+from pfa_vanguard.api.auth import LoginLimiter, TokenService
+from tests.integration.api.conftest import PASSWORD, Api, World, running_api
 
 
 async def test_login_returns_a_bearer_token_that_opens_me(api: Api, world: World) -> None:
@@ -39,6 +43,39 @@ async def test_repeated_failures_are_rate_limited(api: Api, world: World) -> Non
     assert locked.json()["error"] == "TooManyRequests"
     # another user is not affected
     assert (await api.login("alice"))["Authorization"].startswith("Bearer ")
+
+
+async def test_the_lockout_is_shared_by_every_api_process_and_ends_with_its_window(
+    api: Api, world: World
+) -> None:
+    """Failures are counted in PostgreSQL: a second app on the same database (another process
+    or machine) sees them; the lock is per (user, client); a success clears the count."""
+    window = LoginLimiter(max_failures=3, window_s=3)
+    api.app.state.login_limiter = window
+
+    async def login(client: httpx.AsyncClient, password: str) -> httpx.Response:
+        return await client.post("/api/auth/login", json={"username": "bob", "password": password})
+
+    async with running_api(api.settings, api.db_url) as other:
+        other.app.state.login_limiter = window
+        assert (await login(api.client, "no")).status_code == 401
+        assert (await login(api.client, PASSWORD)).status_code == 200  # clears the count
+        for _ in range(3):
+            assert (await login(api.client, "no")).status_code == 401
+        locked = await login(other.client, PASSWORD)  # the other process
+        assert locked.status_code == 429, locked.text
+        assert 1 <= int(locked.headers["Retry-After"]) <= 3
+        assert (await other.login("alice"))["Authorization"].startswith("Bearer ")
+    async with await psycopg.AsyncConnection.connect(api.db_url) as conn:
+        cur = await conn.execute("SELECT count(*) FROM login_failures WHERE username = 'bob'")
+        assert await cur.fetchone() == (3,)
+    await asyncio.sleep(3.2)  # the window passes
+    assert (await login(api.client, PASSWORD)).status_code == 200
+    # the next failure removes the ones that left the window: the table does not grow
+    assert (await login(api.client, "no")).status_code == 401
+    async with await psycopg.AsyncConnection.connect(api.db_url) as conn:
+        cur = await conn.execute("SELECT count(*) FROM login_failures WHERE username = 'bob'")
+        assert await cur.fetchone() == (1,)
 
 
 async def test_missing_forged_and_expired_tokens_are_401(api: Api, world: World) -> None:

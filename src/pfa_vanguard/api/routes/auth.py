@@ -25,17 +25,20 @@ async def login(body: LoginRequest, request: Request) -> TokenResponse:
     (same message, same Argon2 work); repeated failures per user and client get 429."""
     limiter: LoginLimiter = request.app.state.login_limiter
     client = request.client.host if request.client else "unknown"
-    limiter.check(body.username, client)
     async with translate_errors(), app_pool(request).connection() as conn:
+        failures = await limiter.check(conn, body.username, client)
         user = await accounts.get_user(conn, body.username)
         await conn.rollback()
     # the slow hash check runs with no database connection held
     stored = str(user["password_hash"]) if user else dummy_hash()
     valid = await asyncio.to_thread(verify_password, stored, body.password)
     if user is None or not valid:
-        limiter.failed(body.username, client)
+        async with translate_errors(), app_pool(request).connection() as conn:
+            await limiter.failed(conn, body.username, client)
         raise Unauthorized("invalid username or password")
-    limiter.succeeded(body.username, client)
+    if failures:
+        async with translate_errors(), app_pool(request).connection() as conn:
+            await limiter.succeeded(conn, body.username, client)
     tokens: TokenService = request.app.state.tokens
     token = tokens.issue(int(user["id"]), str(user["username"]))
     return TokenResponse(access_token=token, expires_in=tokens.ttl_seconds)
