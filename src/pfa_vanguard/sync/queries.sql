@@ -180,7 +180,7 @@ WITH theirs AS (
 UPDATE pfa_modification d
 SET conflict = coalesce(d.conflict, '{}'::jsonb) || t.fields
 FROM theirs t
-WHERE d.id = t.id;
+WHERE d.organization_id = %(org_id)s AND d.id = t.id;
 
 -- name: revive_orphans
 -- A record that comes back to PEMS un-orphans its drafts; fields PEMS changed meanwhile (against
@@ -200,7 +200,7 @@ SET orphaned_at = NULL, orphan_baseline = NULL,
     conflict = CASE WHEN b.fields IS NULL THEN d.conflict
                     ELSE coalesce(d.conflict, '{}'::jsonb) || b.fields END
 FROM back b
-WHERE d.id = b.id;
+WHERE d.organization_id = %(org_id)s AND d.id = b.id;
 
 -- name: orphan_drafts
 -- Full sync only: drafts on records PEMS no longer has keep the record's last data.

@@ -136,12 +136,6 @@ CROSS_ORG: dict[tuple[str, str], str] = {
     " code through the reference table (correct on Citus, not a router query)",
     ("loadtest/queries.sql", "discard_drafts"): "load-test clean-up of its users' drafts,"
     " organization named by code (as above)",
-    # Found by this test: the final UPDATE joins the drafts of one organization (the CTE is
-    # bound to %(org_id)s) by draft id only, so Citus would send it to every shard of
-    # pfa_modification. Correct, not a router query; fix: add
-    # `AND d.organization_id = %(org_id)s` to the outer WHERE (sync/queries.sql, not ours).
-    ("sync/queries.sql", "mark_conflicts"): "multi-shard UPDATE; fix pending (see comment)",
-    ("sync/queries.sql", "revive_orphans"): "multi-shard UPDATE; fix pending (same)",
 }
 
 SRC = Path(__file__).resolve().parents[3] / "src"
