@@ -64,6 +64,14 @@ class DatabaseUnavailable(PfaError):
     kind = "DatabaseUnavailable"
 
 
+class ServerBusy(PfaError):
+    """Every database connection of this process stayed in use for the pool's timeout: an
+    overload, not an outage. Answered 503 with Retry-After."""
+
+    status_code = 503
+    kind = "ServerBusy"
+
+
 class UpstreamError(PfaError):
     """PEMS (or an AI provider) failed in a way the caller cannot fix by retrying the request."""
 

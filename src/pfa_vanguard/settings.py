@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".pfa"), description="Embedded database and local state")
     db_pool_min: int = 2
     db_pool_max: int = 10
+    db_pool_timeout_s: float = Field(
+        default=10.0,
+        description="How long a request waits for a free database connection before a 503"
+        " ServerBusy with Retry-After",
+    )
 
     pems_url: str | None = Field(default=None, description="…/axis/restservices")
     pems_tenant: str = "PFA"

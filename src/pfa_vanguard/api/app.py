@@ -48,7 +48,12 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
             if database_url is not None
             else await asyncio.to_thread(prepare_database, settings)
         )
-        pool = make_pool(url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        pool = make_pool(
+            url,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            timeout_s=settings.db_pool_timeout_s,
+        )
         await pool.open(wait=False)
         app.state.settings = settings
         app.state.database_url = url

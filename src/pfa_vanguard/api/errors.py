@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from pfa_vanguard.db.errors import is_unavailable
-from pfa_vanguard.errors import PfaError
+from pfa_vanguard.errors import DatabaseUnavailable, PfaError
 
 _log = logging.getLogger(__name__)
 
@@ -72,8 +72,36 @@ def _relevant(errors: list[Any], body: Any) -> list[Any]:
     return [e for e in errors if e not in listed]
 
 
-async def _pfa_error(_: Request, exc: Exception) -> Response:
+_BUSY_RETRY_S = 2
+
+
+def _pool_exhausted(request: Request, exc: BaseException | None) -> bool:
+    """`exc` is a wait for a connection that ran out while every connection of the process's
+    pool was in use (overload), rather than while the pool could not connect (outage)."""
+    if not isinstance(exc, psycopg_pool.PoolTimeout):
+        return False
+    pool = getattr(request.app.state, "pool", None)
+    if not isinstance(pool, psycopg_pool.AsyncConnectionPool):
+        return False
+    stats = pool.get_stats()
+    return stats.get("pool_size", 0) >= pool.max_size and stats.get("pool_available", 0) == 0
+
+
+def _busy(request: Request) -> Response:
+    pool = request.app.state.pool
+    _log.warning("server busy: no database connection free within %.1f s", pool.timeout)
+    detail = (
+        f"the server is busy: all {pool.max_size} database connections of this process stayed"
+        f" in use for {pool.timeout:g} s; retry in {_BUSY_RETRY_S} s"
+    )
+    headers = {"Retry-After": str(_BUSY_RETRY_S)}
+    return error_response(503, "ServerBusy", detail, headers, retryAfter=_BUSY_RETRY_S)
+
+
+async def _pfa_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PfaError)
+    if isinstance(exc, DatabaseUnavailable) and _pool_exhausted(request, exc.__cause__):
+        return _busy(request)
     headers = None
     retry_after = exc.extra.get("retry_after")
     extra = {k: v for k, v in exc.extra.items() if k != "retry_after"}
@@ -103,7 +131,9 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     return error_response(422, "ValidationError", detail, fields=fields)
 
 
-async def _database_error(_: Request, exc: Exception) -> Response:
+async def _database_error(request: Request, exc: Exception) -> Response:
+    if _pool_exhausted(request, exc):
+        return _busy(request)
     if is_unavailable(exc):
         _log.warning("database unavailable: %s", exc)
         return error_response(503, "DatabaseUnavailable", "the database is unavailable")

@@ -35,6 +35,7 @@ def make_pool(
     max_size: int = 10,
     name: str = "pfa",
     application_name: str = "pfa-vanguard",
+    timeout_s: float = 10.0,
 ) -> AsyncConnectionPool[AsyncConnection[dict[str, object]]]:
     """An async pool of dict-row connections (not yet opened: `await pool.open()`)."""
     return AsyncConnectionPool(
@@ -46,6 +47,6 @@ def make_pool(
         kwargs={"row_factory": dict_row, "application_name": application_name},
         connection_class=AsyncConnection[dict[str, object]],
         configure=_configure,
-        timeout=10.0,
+        timeout=timeout_s,
         reconnect_timeout=30.0,
     )

@@ -26,14 +26,19 @@ def loadtest_command(
     org: Annotated[str, typer.Option(help="organization code")] = "LOAD",
     think: Annotated[float, typer.Option(min=0, help="mean think time per user, s")] = 1.0,
     out: Annotated[Path | None, typer.Option(help="write the Markdown table here")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="processes of `pfa serve --workers`")] = 1,
 ) -> None:
     """Run the load scenario (database: PFA_DATABASE_URL or the embedded server)."""
     settings = Settings()
     workdir = settings.resolved_data_dir
-    console.print(f"preparing {org} ({records} records), {users} users, pfa serve ...")
+    console.print(
+        f"preparing {org} ({records} records), {users} users, pfa serve --workers {workers} ..."
+    )
     embedded_here = settings.database_url is None and not embedded.is_running(workdir)
     try:
-        with load_environment(settings, workdir, org=org, records=records, users=users) as env:
+        with load_environment(
+            settings, workdir, org=org, records=records, users=users, workers=workers
+        ) as env:
             console.print(f"running {users} users for {duration:.0f} s against {env.api_url}")
             report = asyncio.run(run_load(env.api_url, env.org, env.users, duration, think_s=think))
     finally:

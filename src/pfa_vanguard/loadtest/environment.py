@@ -110,7 +110,7 @@ def _wait_healthy(proc: subprocess.Popen[bytes], url: str, log: Path, timeout_s:
 
 @contextmanager
 def load_environment(
-    settings: Settings, workdir: Path, *, org: str, records: int, users: int
+    settings: Settings, workdir: Path, *, org: str, records: int, users: int, workers: int = 1
 ) -> Iterator[LoadEnvironment]:
     """The database prepared and `pfa serve` running against it (see the module docstring)."""
     url = database_url(settings)
@@ -124,7 +124,7 @@ def load_environment(
     pfa = str(Path(sys.executable).with_name("pfa"))
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [pfa, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [pfa, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,

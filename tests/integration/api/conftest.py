@@ -60,15 +60,14 @@ class Api:
 
 
 def api_settings(data_dir: Path, db_url: str, **overrides: Any) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_url=db_url,
-        data_dir=data_dir,
-        secret_key=SecretStr("test-secret-key-with-enough-length-for-hs256"),
-        db_pool_min=1,
-        db_pool_max=4,
-        **overrides,
-    )
+    options: dict[str, Any] = {
+        "database_url": db_url,
+        "data_dir": data_dir,
+        "secret_key": SecretStr("test-secret-key-with-enough-length-for-hs256"),
+        "db_pool_min": 1,
+        "db_pool_max": 4,
+    }
+    return Settings(_env_file=None, **{**options, **overrides})
 
 
 @asynccontextmanager

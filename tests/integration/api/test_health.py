@@ -9,7 +9,7 @@ import pytest
 
 from pfa_vanguard.api.auth import TokenService
 from pfa_vanguard.db import embedded, migrate
-from tests.integration.api.conftest import Api, World, api_settings, running_api
+from tests.integration.api.conftest import Api, World, api_settings, running_api, seed_world
 
 
 async def test_health_is_ok_then_degraded_when_a_sync_is_late(api: Api, world: World) -> None:
@@ -81,3 +81,29 @@ async def test_the_web_ui_is_served_with_a_client_route_fallback(api: Api) -> No
     assert missing.status_code == 404
     assert missing.json()["error"] == "NotFound"
     assert (await api.client.get("/openapi.json")).json()["info"]["title"] == "PFA Vanguard"
+
+
+async def test_a_process_out_of_connections_answers_server_busy_then_recovers(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Overload is told apart from an outage: while every connection of the process's pool is
+    taken, a request waits `PFA_DB_POOL_TIMEOUT_S`, then gets 503 ServerBusy with Retry-After
+    (not DatabaseUnavailable); once a connection is free, requests are served again."""
+    await seed_world(db_url, alpha_records=20, beta_records=2)
+    settings = api_settings(tmp_path, db_url, db_pool_min=2, db_pool_max=2, db_pool_timeout_s=0.5)
+    async with running_api(settings, db_url) as api:
+        headers = await api.login("victor")
+        pool = api.app.state.pool
+        held = [await pool.getconn(), await pool.getconn()]
+        try:
+            busy = await api.client.get("/api/pfa/ALPHA", headers=headers)
+            assert busy.status_code == 503, busy.text
+            assert busy.json()["error"] == "ServerBusy"
+            assert "2 database connections" in busy.json()["detail"]
+            assert busy.headers["Retry-After"] == "2"
+        finally:
+            for conn in held:
+                await pool.putconn(conn)
+        served = await api.client.get("/api/pfa/ALPHA", headers=headers)
+        assert served.status_code == 200, served.text
+        assert served.json()["total"] == 20
