@@ -65,6 +65,9 @@ class Settings(BaseSettings):
         " runs on the primary instead",
     )
     ai_max_rows: int = 1000
+    ai_requests_per_minute: int = Field(
+        default=30, description="AI questions + instructions per user per minute (429 beyond)"
+    )
     ai_statement_timeout_ms: int = 3000
 
     cache_mb: int = 1024

@@ -57,3 +57,11 @@ LEFT JOIN pfa_modification m
       AND m.user_id = %(user_id)s
 WHERE mir.organization_id = %(org_id)s AND mir.id = ANY(%(ids)s)
 ORDER BY mir.id;
+
+-- name: recent_requests
+-- The user's questions and instructions of the last minute (refused ones too), and in how many
+-- seconds the oldest of them leaves the minute.
+SELECT count(*) AS requests,
+       ceil(extract(epoch FROM min(created_at) + interval '1 minute' - now())) AS retry_after_s
+FROM pfa_ai_audit
+WHERE user_id = %(user_id)s AND created_at > now() - interval '1 minute';

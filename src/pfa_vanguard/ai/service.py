@@ -14,6 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from psycopg import AsyncConnection
+
 from pfa_vanguard.ai.errors import NotUnderstood, QueryFailed, QueryTimeout, SqlRefused
 from pfa_vanguard.ai.executor import AppPool, QueryResult, ScopedExecutor
 from pfa_vanguard.ai.guard import guard
@@ -21,7 +23,7 @@ from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
 from pfa_vanguard.ai.providers import Provider
 from pfa_vanguard.db.queries import load
-from pfa_vanguard.errors import BadRequest, PfaError, UpstreamError
+from pfa_vanguard.errors import BadRequest, PfaError, TooManyRequests, UpstreamError
 
 _log = logging.getLogger(__name__)
 MAX_QUESTION_LENGTH = 1000
@@ -117,6 +119,19 @@ class AiService:
         self.provider = provider
         self.today = today
         self._vocabularies: dict[int, tuple[int, Vocabulary]] = {}
+
+    @staticmethod
+    async def check_rate(conn: AsyncConnection[Any], user_id: int, per_minute: int) -> None:
+        """Raise TooManyRequests when the user asked `per_minute` times within the last minute.
+        Counted from the audit table: the same limit on every API process."""
+        cur = await conn.execute(_q("recent_requests"), {"user_id": user_id})
+        row = await cur.fetchone()
+        if row is not None and int(row["requests"]) >= per_minute:
+            retry = max(1, int(row["retry_after_s"] or 1))
+            raise TooManyRequests(
+                f"at most {per_minute} assistant requests a minute; try again in {retry} s",
+                retry_after=retry,
+            )
 
     async def vocabulary(self, org_id: int) -> Vocabulary:
         """Names of the organization (categories, areas), cached per mirror version."""

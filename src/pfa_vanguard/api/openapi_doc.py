@@ -7,7 +7,8 @@ added here once, when the document is built:
   (request validation: the API's error shape replaces FastAPI's default), 503 (database down);
 - operations that need a token: 401 (no, expired or forged token) and 403 (not a member, or
   the role is too low); operations with a body: 413 (over 1 MB);
-- operations on an organization's records and drafts: 404; login: 401 and 429.
+- operations on an organization's records and drafts: 404; login: 401 and 429; the assistant's
+  routes: 429 (requests per user per minute).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ _DESCRIPTIONS = {
     "404": "no such record or draft",
     "413": "request body over 1 MB",
     "422": "invalid parameters or body (fields names each one)",
-    "429": "too many failed logins",
-    "503": "the database is unavailable",
+    "429": "too many requests: failed logins, or assistant requests per minute (Retry-After)",
+    "503": "the database is unavailable, or the server is busy (ServerBusy, Retry-After)",
 }
 
 
@@ -56,7 +57,7 @@ def _statuses(path: str, operation: dict[str, Any]) -> list[str]:
         statuses.append("413")
     if "{record_id}" in path or path.startswith("/api/pfa/{org}/"):
         statuses.append("404")
-    if path == "/api/auth/login":
+    if path in ("/api/auth/login", "/api/ai/query", "/api/ai/draft"):
         statuses.append("429")
     return statuses
 

@@ -1458,6 +1458,7 @@ CREATE INDEX login_failures_age ON public.login_failures USING btree (failed_at)
 CREATE INDEX login_failures_key ON public.login_failures USING btree (username, client, failed_at);
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
+CREATE INDEX pfa_ai_audit_user_created_idx ON public.pfa_ai_audit USING btree (user_id, created_at DESC);
 CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);
 CREATE INDEX pfa_mirror_area_idx ON ONLY public.pfa_mirror USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_category_idx ON ONLY public.pfa_mirror USING btree (organization_id, category);

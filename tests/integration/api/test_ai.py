@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.api.conftest import Api, World
+from tests.integration.api.conftest import Api, World, running_api
 
 
 async def ask(api: Api, user: str, body: dict[str, Any]) -> Any:
@@ -97,3 +97,30 @@ async def test_draft_proposal_needs_an_editor_and_saves_nothing(api: Api, world:
     assert resp.json()["rows"] == [[len(cranes)]]
     resp = await ask(api, "bob", {"org": "ALPHA", "question": "how many records did I change"})
     assert resp.json()["rows"] == [[0]]
+
+
+async def test_the_assistant_is_rate_limited_per_user_across_processes(
+    api: Api, world: World
+) -> None:
+    """PFA_AI_REQUESTS_PER_MINUTE counts a user's questions and instructions (refused ones
+    too) in the audit table: a second API process on the same database sees the same count."""
+    api.app.state.settings.ai_requests_per_minute = 3
+    assert (await ask(api, "alice", {"org": "ALPHA", "question": "how many records"})).is_success
+    refused = await ask(api, "alice", {"org": "ALPHA", "question": "how many unicorns"})
+    assert refused.status_code == 400
+    proposal = await api.client.post(
+        "/api/ai/draft",
+        json={"org": "ALPHA", "instruction": "push the 2 earliest cranes by 1 week"},
+        headers=await api.login("alice"),
+    )
+    assert proposal.status_code == 200, proposal.text
+    settings = api.settings.model_copy(update={"ai_requests_per_minute": 3})
+    async with running_api(settings, api.db_url) as other:
+        limited = await ask(other, "alice", {"org": "ALPHA", "question": "how many records"})
+        assert limited.status_code == 429, limited.text
+        assert limited.json()["error"] == "TooManyRequests"
+        assert "at most 3 assistant requests a minute" in limited.json()["detail"]
+        assert 1 <= int(limited.headers["Retry-After"]) <= 60
+        # another user has a budget of their own
+        other_user = await ask(other, "bob", {"org": "ALPHA", "question": "how many records"})
+        assert other_user.is_success

@@ -1269,7 +1269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1338,7 +1338,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1409,7 +1409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1477,7 +1477,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1545,7 +1545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1626,7 +1626,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1704,7 +1704,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description too many requests: failed logins, or assistant requests per minute (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1782,7 +1791,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description too many requests: failed logins, or assistant requests per minute (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1851,7 +1869,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description too many failed logins */
+            /** @description too many requests: failed logins, or assistant requests per minute (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,7 +1878,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1972,7 +1990,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2037,7 +2055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2131,7 +2149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2314,7 +2332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2414,7 +2432,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2491,7 +2509,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2581,7 +2599,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2658,7 +2676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2736,7 +2754,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2816,7 +2834,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2894,7 +2912,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2974,7 +2992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the database is unavailable */
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;

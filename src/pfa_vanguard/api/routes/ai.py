@@ -85,6 +85,7 @@ async def query(body: QueryBody, user: User, conn: DbConn, request: Request) -> 
     """Answer a question over the caller's merged records of `org` (viewer or more)."""
     ctx = await check_org_access(conn, user, body.org, Role.VIEWER)
     service: AiService = request.app.state.ai
+    await service.check_rate(conn, user.id, request.app.state.settings.ai_requests_per_minute)
     answer = await service.ask(org_id=ctx.org_id, user_id=user.id, question=body.question)
     return answer.to_json()
 
@@ -94,6 +95,7 @@ async def draft(body: DraftBody, user: User, conn: DbConn, request: Request) -> 
     """Propose draft changes for an instruction (editor or more). Nothing is saved."""
     ctx = await check_org_access(conn, user, body.org, Role.EDITOR)
     service: AiService = request.app.state.ai
+    await service.check_rate(conn, user.id, request.app.state.settings.ai_requests_per_minute)
     return await propose_draft(
         service, org_id=ctx.org_id, user_id=user.id, instruction=body.instruction
     )
