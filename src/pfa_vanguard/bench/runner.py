@@ -117,7 +117,12 @@ def run(config: BenchConfig, settings: Settings, say: Say) -> Report:
             dataset.url,
             sim.url,
             settings.resolved_data_dir,
-            extra_env={"PFA_SECRET_KEY": secrets.token_hex(32), "PFA_AI_PROVIDER": "offline"},
+            extra_env={
+                "PFA_SECRET_KEY": secrets.token_hex(32),
+                "PFA_AI_PROVIDER": "offline",
+                # one user asks 100+ questions in a row: measured, not rate-limited
+                "PFA_AI_REQUESTS_PER_MINUTE": "1000000",
+            },
         ) as api:
             written = asyncio.run(
                 _measure(
