@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from pfa_vanguard.api.observability import MULTIPROC_ENV
 from pfa_vanguard.settings import Settings
 
 
@@ -58,6 +61,14 @@ def serve_command(
     # generated key file is created here, before any of them reads it).
     load_secret_key(settings)
     os.environ["PFA_DATABASE_URL"] = url
+    # metrics summed over the processes (prometheus_client's multiprocess mode): a directory
+    # of their own, emptied before they start, named before they import prometheus_client
+    metrics_dir = Path(
+        os.environ.get(MULTIPROC_ENV) or settings.resolved_data_dir / "metrics-multiproc"
+    )
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(metrics_dir)
     typer.echo(f"{workers} worker processes")
     uvicorn.run(
         "pfa_vanguard.api.app:app_from_environment", factory=True, workers=workers, **options

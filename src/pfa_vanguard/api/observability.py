@@ -3,11 +3,16 @@
 Every response carries `X-Request-ID` (the caller's, when it is a sane token, else a new one).
 The access log line has the id, method, path (no query string), status and duration; headers
 (and so tokens) and bodies (and so passwords) are never logged.
+
+Under `pfa serve --workers N` the processes share their metrics through prometheus_client's
+multiprocess mode (`PROMETHEUS_MULTIPROC_DIR`, set by the parent before the workers start):
+whichever process answers `/metrics` reports the sum over all of them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
@@ -18,10 +23,12 @@ from functools import cache
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
+    CollectorRegistry,
     Counter,
     Gauge,
     Histogram,
     generate_latest,
+    multiprocess,
 )
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -55,7 +62,11 @@ def http_metrics() -> HttpMetrics:
         requests=Counter(
             "pfa_http_requests", "HTTP requests by route and status", ["method", "route", "status"]
         ),
-        in_progress=Gauge("pfa_http_requests_in_progress", "HTTP requests being served"),
+        in_progress=Gauge(
+            "pfa_http_requests_in_progress",
+            "HTTP requests being served",
+            multiprocess_mode="livesum",  # summed over the live worker processes
+        ),
         errors=Counter(
             "pfa_http_errors", "HTTP responses with status >= 400", ["method", "route", "status"]
         ),
@@ -118,6 +129,14 @@ class ObservabilityMiddleware:
             request_id_var.reset(token)
 
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
 async def metrics_endpoint(_: Request) -> Response:
-    """Prometheus text format: the API's metrics plus whatever other modules registered."""
+    """Prometheus text format: the API's metrics plus whatever other modules registered; the
+    sum over every worker process under multiprocess mode."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

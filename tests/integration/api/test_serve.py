@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
 from pfa_vanguard.cli import app
@@ -85,6 +86,19 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _served(exposition: str, route: str) -> float:
+    """Requests of `route` answered 200, from a Prometheus text exposition."""
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(exposition)
+        if family.name == "pfa_http_requests"
+        for sample in family.samples
+        if sample.name == "pfa_http_requests_total"
+        and sample.labels.get("route") == route
+        and sample.labels.get("status") == "200"
+    )
+
+
 def test_serve_with_two_worker_processes_shares_tokens_and_drafts(
     seeded: str, tmp_path: Path
 ) -> None:
@@ -135,6 +149,11 @@ def test_serve_with_two_worker_processes_shares_tokens_and_drafts(
                 assert detail.status_code == 200, detail.text
                 assert detail.json()["merged"]["equipment"] == "TWO-WORKERS"
             assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+            # /metrics sums over both processes, whichever answers the scrape
+            for _ in range(4):
+                scrape = httpx.get(f"{base}/metrics", timeout=30)
+                assert scrape.status_code == 200
+                assert _served(scrape.text, "/api/pfa/{org}/records/{record_id}") >= 20
         finally:
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=60) == 0
