@@ -28,10 +28,12 @@ import time
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from types import TracebackType
 from typing import Any
 
 import psycopg
+from prometheus_client import Counter
 from psycopg import AsyncConnection, sql
 from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
@@ -49,6 +51,14 @@ AiPool = AsyncConnectionPool[AsyncConnection[Any]]
 _log = logging.getLogger(__name__)
 _REPLICA_ACQUIRE_S = 2.0  # longer than this to get a replica connection: use the primary
 _REPLICA_REST_S = 30.0  # after the replica failed, the primary serves alone this long
+
+
+@cache
+def _queries_metric() -> Counter:
+    """`pfa_ai_queries_total{database}`: assistant queries run on the primary or a replica."""
+    return Counter(
+        "pfa_ai_queries", "Assistant SQL queries run, by database (primary, replica)", ["database"]
+    )
 
 
 def _as_ai_role(url: str) -> str:
@@ -207,12 +217,15 @@ class ScopedExecutor:
                 _log.info("AI query on the primary: %s", exc)
             else:
                 self.served_by_replica += 1
+                _queries_metric().labels("replica").inc()
                 return result
         elif self.replica_pool is not None:
             self.fell_back += 1
         try:
             async with translate_errors(), self.pool.connection() as conn:
-                return await self._run_scoped(conn, query, org_id, user_id, cap)
+                result = await self._run_scoped(conn, query, org_id, user_id, cap)
+            _queries_metric().labels("primary").inc()
+            return result
         except _ReplicaUnusable as exc:  # PFA_AI_DATABASE_URL names a standby
             raise DatabaseUnavailable(
                 f"the AI executor's database (PFA_AI_DATABASE_URL) is a standby: {exc}"

@@ -263,6 +263,8 @@ async def test_ai_questions_run_on_the_replica_scoped_and_see_the_callers_latest
             # 1. answered by the replica, inside the caller's organization
             assert await ask("how many records are there") == [[len(alpha_ids)]]
             assert (executor.served_by_replica, executor.fell_back) == (1, 0)
+            metrics = (await api.client.get("/metrics")).text
+            assert 'pfa_ai_queries_total{database="replica"}' in metrics
 
             # 2. a draft saved a moment ago (on the primary) is in the very next answer: the
             # query waited for the replica to replay the scope written after it
