@@ -181,10 +181,11 @@ class _Run:
                 await repo.skip_pending_run(conn, run_id, self.started_at, "organization inactive")
             return self._skipped(f"organization {org.code} is not active", run_id)
         if not await repo.try_lock(conn, org.id):
-            error = f"a sync of {org.code} is already running"
-            if run_id is not None:
-                await repo.skip_pending_run(conn, run_id, self.started_at, error)
-            return self._skipped(error, run_id)
+            # A pending request stays pending: the lock holder may be the worker about to claim
+            # it (two workers woken by the same NOTIFY), or a sync that started before it; the
+            # worker that finishes that sync picks the request up next. Marking it skipped here
+            # would lose a "run now" that nobody ran.
+            return self._skipped(f"a sync of {org.code} is already running", run_id)
         try:
             if scheduled_for is not None and await repo.slot_served(conn, org.id, scheduled_for):
                 return self._skipped(f"the {scheduled_for:%Y-%m-%d %H:%M} run already happened")

@@ -67,6 +67,9 @@ class SyncWorker:
         self.poll_s = poll_s
         self._slots = asyncio.Semaphore(max(1, concurrency))
         self._tasks: dict[str, asyncio.Task[SyncResult | None]] = {}
+        # set when one of this worker's syncs ran (not skipped): requests left pending while
+        # it held the organization's lock are looked at again at once, not at the next poll
+        self._ran = asyncio.Event()
 
     @property
     def running(self) -> set[str]:
@@ -117,8 +120,16 @@ class SyncWorker:
     def _start(self, job: _Job) -> asyncio.Task[SyncResult | None]:
         task = asyncio.create_task(self._run(job), name=f"sync:{job.code}")
         self._tasks[job.code] = task
-        task.add_done_callback(lambda _: self._tasks.pop(job.code, None))
+        task.add_done_callback(lambda done: self._finished(job.code, done))
         return task
+
+    def _finished(self, code: str, task: asyncio.Task[SyncResult | None]) -> None:
+        self._tasks.pop(code, None)
+        if task.cancelled() or task.exception() is not None:
+            return
+        result = task.result()
+        if result is not None and result.status != "skipped":
+            self._ran.set()
 
     async def _run(self, job: _Job) -> SyncResult | None:
         async with self._slots:
@@ -157,7 +168,8 @@ class SyncWorker:
                         await listener.close()
                         listener = None
                     delay = self.poll_s
-                await _wait(stop, listener, delay)
+                await _wait(stop, listener, delay, self._ran)
+                self._ran.clear()
         finally:
             for task in list(self._tasks.values()):
                 task.cancel()
@@ -187,9 +199,17 @@ async def _listen(url: str) -> AsyncConnection[Any]:
     return conn
 
 
-async def _wait(stop: asyncio.Event, listener: AsyncConnection[Any] | None, delay: float) -> None:
-    """Until `stop`, a notification on `listener`, or `delay` seconds, whichever comes first."""
+async def _wait(
+    stop: asyncio.Event,
+    listener: AsyncConnection[Any] | None,
+    delay: float,
+    ran: asyncio.Event | None = None,
+) -> None:
+    """Until `stop`, a notification on `listener`, a sync of this worker finished (`ran`), or
+    `delay` seconds, whichever comes first."""
     waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
+    if ran is not None:
+        waiters.append(asyncio.create_task(ran.wait()))
     if listener is not None:
         waiters.append(asyncio.create_task(_next_notification(listener)))
     try:

@@ -9,10 +9,12 @@ from typing import Any
 import orjson
 import pytest
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 
 from pfa_vanguard.accounts.repository import save_user
 from pfa_vanguard.errors import UpstreamError
-from pfa_vanguard.sync.repository import lock_held
+from pfa_vanguard.sync.repository import lock_held, try_lock
+from pfa_vanguard.sync.requests import request_sync
 from pfa_vanguard.sync.service import WATERMARK_OVERLAP, sync_org
 from tests.integration.sync.conftest import (
     BASE_TIME,
@@ -497,3 +499,29 @@ async def test_a_cancelled_sync_is_recorded_and_releases_its_lock(
     assert await mirror(conn, org_id) == before
     again = await sync_org(conn, source, "RIO", full=True)
     assert again.status == "succeeded"
+
+
+async def test_a_run_now_request_is_not_lost_when_a_worker_finds_the_lock_taken(
+    conn: Conn, db_url: str, source: StaticSource
+) -> None:
+    """Two workers woken by one "run now": the one that finds the lock taken (here by a third
+    session, standing for the other worker between its lock and its claim) must leave the
+    request pending, so the lock holder can still claim and run it."""
+    org_id = await create_org(conn, "RIO")
+    source.put("RIO", static_records("RIO", 50))
+    run_id = await request_sync(conn, "RIO", "alice")
+    await conn.commit()
+    holder = await AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row)
+    try:
+        assert await try_lock(holder, org_id)
+        late = await sync_org(conn, source, "RIO", trigger="manual", run_id=run_id)
+        assert late.status == "skipped"
+        assert late.already_running
+        row = await one(conn, "SELECT status FROM sync_runs WHERE id = %s", run_id)
+        assert row["status"] == "pending"  # still there for the lock holder
+    finally:
+        await holder.close()  # the lock goes with the session
+    done = await sync_org(conn, source, "RIO", trigger="manual", run_id=run_id)
+    assert (done.status, done.run_id) == ("succeeded", run_id)
+    row = await one(conn, "SELECT status, fetched FROM sync_runs WHERE id = %s", run_id)
+    assert row == {"status": "succeeded", "fetched": 50}
