@@ -225,3 +225,52 @@ async def test_the_worker_loop_wakes_up_for_a_request(
     finally:
         stop.set()
         await loop
+
+
+async def test_a_request_left_pending_by_a_running_sync_is_run_when_that_sync_ends(
+    conn: Conn, pool: AsyncConnectionPool[Any], source: StaticSource
+) -> None:
+    """A "run now" for an organization whose scheduled sync is already started in this worker
+    (here: waiting for the one sync slot) is not started twice; it stays pending and runs as
+    soon as that sync ends, not at the next poll (an hour here, with no NOTIFY listener)."""
+    for code in ("HOLNG", "RIO"):
+        await create_org(conn, code)
+    started, gate = asyncio.Event(), asyncio.Event()
+
+    class GatedSource:  # HOLNG's first page waits for the gate
+        async def iter_pages(self, org: str, *, changed_since: Any = None) -> Any:
+            if org == "HOLNG":
+                started.set()
+                await gate.wait()
+            async for page in source.iter_pages(org, changed_since=changed_since):
+                yield page
+
+    w = SyncWorker(
+        pool, GatedSource(), default_schedule="0 0 1 1 *", clock=FakeClock(T0),
+        concurrency=1, poll_s=3600,
+    )  # fmt: skip
+    stop = asyncio.Event()
+    loop = asyncio.create_task(w.run(stop))
+    try:
+        async with asyncio.timeout(60):
+            await started.wait()
+            assert w.running == {"HOLNG", "RIO"}  # HOLNG syncing, RIO waiting for the slot
+            run_id = await request_sync(conn, "RIO", "admin")  # RIO's lock is not taken yet
+            await conn.commit()
+            gate.set()
+            while True:
+                rows = await execute(conn, "SELECT status FROM sync_runs WHERE id = %s", run_id)
+                if rows[0]["status"] in ("succeeded", "failed"):
+                    break
+                await asyncio.sleep(0.1)
+        assert rows[0]["status"] == "succeeded"
+        rows = await execute(
+            conn, "SELECT o.code, r.trigger FROM sync_runs r JOIN organizations o"
+            " ON o.id = r.organization_id WHERE r.status = 'succeeded' ORDER BY o.code, r.trigger",
+        )  # fmt: skip
+        assert [(r["code"], r["trigger"]) for r in rows] == [
+            ("HOLNG", "schedule"), ("RIO", "manual"), ("RIO", "schedule"),
+        ]  # fmt: skip
+    finally:
+        stop.set()
+        await loop
