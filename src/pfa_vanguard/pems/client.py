@@ -13,6 +13,7 @@ import contextlib
 import logging
 import operator
 import random
+import time
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from pfa_vanguard.pems.mapping import (
     normalize_value,
     screen_value,
 )
+from pfa_vanguard.pems.metrics import pems_metrics
 from pfa_vanguard.pems.records import PemsRecord
 from pfa_vanguard.pems.wire import (
     GridPage,
@@ -51,6 +53,7 @@ log = logging.getLogger(__name__)
 
 GRIDS = "/grids"
 SCREENS = "/userdefinedscreenservices"
+_OPERATIONS = {GRIDS: "grid", SCREENS: "update"}  # metric labels
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _PAIR = operator.itemgetter("FIELDNAME", "FIELDVALUE")
 
@@ -90,6 +93,12 @@ def _describe(exc: httpx.RequestError) -> str:
         return f"timed out ({type(exc).__name__})"
     text = str(exc) or type(exc).__name__
     return f"connection failed ({type(exc).__name__}: {text})"
+
+
+def _observe(operation: str, status: str, started: float) -> None:
+    metrics = pems_metrics()
+    metrics.duration.labels(operation).observe(time.perf_counter() - started)
+    metrics.requests.labels(operation, status).inc()
 
 
 def _json(response: httpx.Response) -> object:
@@ -261,7 +270,7 @@ class PemsClient:
                 failure = _Retry(_describe(exc))
             except _Retry as retry:
                 failure = retry
-            attempt = await self._next_attempt(attempt, failure, place, org, cursor)
+            attempt = await self._next_attempt(attempt, failure, place, org, cursor, "grid")
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -294,7 +303,7 @@ class PemsClient:
             if ambiguous:
                 maybe_applied = True
                 if not exhausted:  # let a write still running at PEMS finish before looking
-                    attempt = await self._next_attempt(attempt, failure, place, org, None)
+                    attempt = await self._next_attempt(attempt, failure, place, org, None, "update")
                 settled = await self._read_back_outcome(
                     org, pfa_id, base_version, expected, failure, place
                 )
@@ -302,7 +311,7 @@ class PemsClient:
                     return settled
                 if not exhausted:
                     continue  # PEMS did not apply it: send again
-            attempt = await self._next_attempt(attempt, failure, place, org, None)
+            attempt = await self._next_attempt(attempt, failure, place, org, None, "update")
 
     async def _send_update(
         self, body: dict[str, Any], org: str, place: str
@@ -419,11 +428,19 @@ class PemsClient:
         if self._http is None:
             raise RuntimeError("PemsClient used outside `async with`")
         self.stats.requests += 1
-        return await self._http.post(
-            path,
-            content=orjson.dumps(body),
-            headers={"organization": org, "Content-Type": "application/json"},
-        )
+        operation = _OPERATIONS[path]
+        started = time.perf_counter()
+        try:
+            response = await self._http.post(
+                path,
+                content=orjson.dumps(body),
+                headers={"organization": org, "Content-Type": "application/json"},
+            )
+        except httpx.RequestError:  # no answer (a cancelled request is not counted)
+            _observe(operation, "error", started)
+            raise
+        _observe(operation, str(response.status_code), started)
+        return response
 
     def _raise_for_status(
         self, response: httpx.Response, place: str, org: str, cursor: int | None
@@ -459,7 +476,13 @@ class PemsClient:
         return min(max(seconds, 0.0), max(self.config.backoff_max_s, self.config.timeout_s))
 
     async def _next_attempt(
-        self, attempt: int, failure: _Retry, place: str, org: str, cursor: int | None
+        self,
+        attempt: int,
+        failure: _Retry,
+        place: str,
+        org: str,
+        cursor: int | None,
+        operation: str,
     ) -> int:
         """Wait before attempt `attempt + 1`, or raise PemsTransientError when out of retries."""
         if attempt >= self.config.max_retries:
@@ -474,6 +497,7 @@ class PemsClient:
             cap = min(self.config.backoff_max_s, self.config.backoff_base_s * 2**attempt)
             delay = cap / 2 + self._jitter.random() * cap / 2
         self.stats.retries += 1
+        pems_metrics().retries.labels(operation).inc()
         log.warning("%s: %s; retry %d in %.2fs", place, failure.problem, attempt + 1, delay)
         await asyncio.sleep(delay)
         return attempt + 1
