@@ -393,6 +393,9 @@ def test_discard_asks_first_then_drops_every_draft(
     page.get_by_role("button", name="Discard…").click()
     dialog = page.get_by_test_id("confirm-dialog")
     expect(dialog).to_contain_text("Discard all drafts?")
+    for key in ["Tab"] * 4 + ["Shift+Tab"] * 4:  # past either end: the focus stays in the dialog
+        page.keyboard.press(key)
+        assert dialog.evaluate("d => d.contains(document.activeElement)"), f"focus left at {key}"
     dialog.get_by_role("button", name="Cancel").click()
     expect(page.get_by_test_id("draft-count")).to_contain_text("2 drafts")
     page.get_by_role("button", name="Discard…").click()

@@ -1,5 +1,9 @@
-/** A modal dialog: labelled, focus moved in on open and back on close, Escape closes. */
+/**
+ * A modal dialog: labelled, focus moved in on open and back on close, Tab and Shift+Tab kept
+ * inside it, Escape closes.
+ */
 import { type ReactNode, useEffect, useRef } from "react";
+import { FOCUSABLE, wrapFocus } from "./focusTrap";
 
 interface Props {
   title: string;
@@ -32,6 +36,14 @@ export function Modal({ title, onClose, children, footer, wide, testId }: Props)
           if (e.key === "Escape") {
             e.stopPropagation();
             onClose();
+          } else if (e.key === "Tab" && ref.current) {
+            const focusables = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE));
+            const active = document.activeElement as HTMLElement | null;
+            const target = wrapFocus(focusables, active, e.shiftKey);
+            if (target) {
+              e.preventDefault();
+              target.focus();
+            }
           }
         }}
       >
