@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from tests.browser.conftest import LoginAs
-from tests.browser.stack import LiveStack
+from tests.browser.stack import PASSWORD, LiveStack
 from tests.browser.ui import (
     EDIT_PROBE,
     SCROLL_PROBE,
@@ -405,6 +405,43 @@ def test_discard_asks_first_then_drops_every_draft(
     show_record(page, first["id"])
     expect(cell(page, first["id"], "dor")).to_have_text(first["dor"])
     expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+
+
+def test_an_expired_session_asks_for_the_password_and_keeps_the_edits(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    """The session runs out while the user edits: from then on the browser's requests carry a
+    token the real API refuses (401, as for an expired one). The screen stays, a dialog asks
+    for the password again, and the edit made meanwhile is saved as soon as it is given."""
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    new_dor = "BEO" if record["dor"] == "PROJECT" else "PROJECT"
+    new_end = later(record["forecastEnd"], 45)
+    page = login_as("alice")
+    show_record(page, rid)
+    edit_cell(page, rid, "dor", new_dor)
+    wait_saved(page)
+
+    def expired(route: Route) -> None:
+        route.continue_(headers=route.request.headers | {"authorization": "Bearer expired"})
+
+    page.route("**/api/**", expired)
+    edit_cell(page, rid, "forecastEnd", new_end)
+    dialog = page.get_by_test_id("session-expired")
+    expect(dialog).to_contain_text("Log in again as alice")
+    expect(cell(page, rid, "forecastEnd")).to_have_text(new_end)  # the edit is still on screen
+
+    page.unroute("**/api/**", expired)
+    dialog.get_by_label("Password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Log in").click()
+    expect(dialog).to_be_hidden()
+    wait_saved(page)
+    client = stack.api("alice")
+    try:
+        drafts = {d["recordId"]: d for d in client.get("/api/pfa/RIO/drafts").json()}
+    finally:
+        client.close()
+    assert drafts[rid]["changes"] == {"dor": new_dor, "forecastEnd": new_end}
 
 
 def test_scrolling_and_filtering_stay_responsive(

@@ -1,9 +1,10 @@
 /** The shell: who is logged in, which organization and screen the URL names. */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { describeError, getToken, onUnauthorized, setToken } from "./api/client";
 import * as api from "./api/endpoints";
 import type { Me } from "./api/types";
 import { Login } from "./components/Login";
+import { SessionExpired } from "./components/SessionExpired";
 import { useRoute } from "./hooks";
 import { AdminPage } from "./screens/AdminPage";
 import { OrgWorkspace } from "./screens/OrgWorkspace";
@@ -15,13 +16,23 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [route, navigate] = useRoute();
 
+  // The session ran out while working: ask for the password again over the current screen
+  // (its unsaved edits are kept), rather than dropping everything for the login page.
+  const [expired, setExpired] = useState(false);
+  const meRef = useRef<Me | null>(null);
+  meRef.current = me;
+
   const logout = useCallback(() => {
     setToken(null);
     setTokenState(null);
     setMe(null);
+    setExpired(false);
   }, []);
 
-  useEffect(() => onUnauthorized(logout), [logout]);
+  useEffect(
+    () => onUnauthorized(() => (meRef.current ? setExpired(true) : logout())),
+    [logout],
+  );
 
   const home = route.name === "home" && me ? me.orgs[0]?.code : undefined;
   useEffect(() => {
@@ -71,6 +82,17 @@ export function App() {
 
   return (
     <div className="app">
+      {expired && (
+        <SessionExpired
+          username={me.username}
+          onRenewed={(t) => {
+            setExpired(false);
+            setToken(t); // autosave listens: what is unsaved goes now
+            setTokenState(t);
+          }}
+          onLogout={logout}
+        />
+      )}
       <TopBar me={me} current={current} route={route} isAdmin={isAdmin} navigate={navigate} onLogout={logout} />
       {route.name === "admin" && isAdmin ? (
         <AdminPage orgs={me.orgs.filter((o) => o.role === "admin")} />

@@ -30,6 +30,7 @@ export class ApiError extends Error {
 
 let token: string | null = readToken();
 const unauthorizedListeners = new Set<() => void>();
+const tokenListeners = new Set<(token: string | null) => void>();
 
 function readToken(): string | null {
   try {
@@ -45,6 +46,7 @@ export function getToken(): string | null {
 
 export function setToken(value: string | null): void {
   token = value;
+  for (const listener of tokenListeners) listener(value);
   try {
     if (value) localStorage.setItem(TOKEN_KEY, value);
     else localStorage.removeItem(TOKEN_KEY);
@@ -53,7 +55,13 @@ export function setToken(value: string | null): void {
   }
 }
 
-/** Called when the API answers 401 (expired or revoked token): the app shows the login. */
+/** Called with the new token (null: logged out) whenever it changes, e.g. after a re-login. */
+export function onTokenChange(listener: (token: string | null) => void): () => void {
+  tokenListeners.add(listener);
+  return () => tokenListeners.delete(listener);
+}
+
+/** Called when the API answers 401 (expired or revoked token): the app asks to log in again. */
 export function onUnauthorized(listener: () => void): () => void {
   unauthorizedListeners.add(listener);
   return () => unauthorizedListeners.delete(listener);

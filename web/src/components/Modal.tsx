@@ -12,18 +12,24 @@ interface Props {
   footer?: ReactNode;
   wide?: boolean;
   testId?: string;
+  /** false: no close button and Escape does nothing (the dialog needs an answer). */
+  dismissible?: boolean;
 }
 
-export function Modal({ title, onClose, children, footer, wide, testId }: Props) {
+export function Modal({ title, onClose, children, footer, wide, testId, dismissible = true }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
+    // the element marked data-autofocus (e.g. a password field), else the dialog itself
+    (ref.current?.querySelector<HTMLElement>("[data-autofocus]") ?? ref.current)?.focus();
     return () => previous?.focus?.();
   }, []);
   const titleId = `modal-${title.replace(/\W+/g, "-").toLowerCase()}`;
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div
+      className="modal-backdrop"
+      onMouseDown={(e) => dismissible && e.target === e.currentTarget && onClose()}
+    >
       <div
         ref={ref}
         className={wide ? "modal wide" : "modal"}
@@ -35,7 +41,7 @@ export function Modal({ title, onClose, children, footer, wide, testId }: Props)
         onKeyDown={(e) => {
           if (e.key === "Escape") {
             e.stopPropagation();
-            onClose();
+            if (dismissible) onClose();
           } else if (e.key === "Tab" && ref.current) {
             const focusables = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE));
             const active = document.activeElement as HTMLElement | null;
@@ -49,9 +55,11 @@ export function Modal({ title, onClose, children, footer, wide, testId }: Props)
       >
         <header className="modal-header">
           <h2 id={titleId}>{title}</h2>
-          <button className="icon" aria-label="Close" onClick={onClose}>
-            ×
-          </button>
+          {dismissible && (
+            <button className="icon" aria-label="Close" onClick={onClose}>
+              ×
+            </button>
+          )}
         </header>
         <div className="modal-body">{children}</div>
         {footer && <footer className="modal-footer">{footer}</footer>}

@@ -1,9 +1,10 @@
 /**
  * Autosave of the sandbox to the API: debounced after each edit, and at least every two
  * minutes while anything is unsaved, plus a last keepalive save when the page goes away, so a
- * closed tab loses nothing. Saves never overlap; an edit made during a save goes in the next.
+ * closed tab loses nothing; after a re-login (the session had expired) at once. Saves never
+ * overlap; an edit made during a save goes in the next.
  */
-import { ApiError, describeError } from "../api/client";
+import { ApiError, describeError, onTokenChange } from "../api/client";
 import * as api from "../api/endpoints";
 import type { OrgStore } from "./orgStore";
 
@@ -21,6 +22,7 @@ export class Autosaver {
   private running: Promise<void> | null = null;
   private again = false;
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeToken: (() => void) | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly onHide = () => {
     if (document.visibilityState === "hidden") void this.flush(true);
@@ -43,6 +45,9 @@ export class Autosaver {
       }
     });
     this.interval = setInterval(() => void this.flush(), MAX_INTERVAL_MS);
+    this.unsubscribeToken = onTokenChange((token) => {
+      if (token && sandbox.hasUnsaved) void this.flush();
+    });
     document.addEventListener("visibilitychange", this.onHide);
     window.addEventListener("pagehide", this.onPageHide);
   }
@@ -57,6 +62,8 @@ export class Autosaver {
     void this.flush(true);
     this.unsubscribe();
     this.unsubscribe = null;
+    this.unsubscribeToken?.();
+    this.unsubscribeToken = null;
     if (this.timer) clearTimeout(this.timer);
     if (this.interval) clearInterval(this.interval);
     this.timer = null;

@@ -1,0 +1,68 @@
+/**
+ * The session ran out (the API answered 401) while the user was working: log in again as the
+ * same user without leaving the screen, so the sandbox (unsaved edits, undo history) survives
+ * and autosave resumes. Logging out instead drops what was not saved yet.
+ */
+import { type FormEvent, useState } from "react";
+import { describeError } from "../api/client";
+import * as api from "../api/endpoints";
+import { Modal } from "./Modal";
+
+interface Props {
+  username: string;
+  onRenewed: (token: string) => void;
+  onLogout: () => void;
+}
+
+export function SessionExpired({ username, onRenewed, onLogout }: Props) {
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.login(username, password);
+      onRenewed(answer.access_token);
+    } catch (e) {
+      setError(describeError(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title="Your session has expired" onClose={onLogout} dismissible={false} testId="session-expired">
+      <form className="relogin" onSubmit={submit}>
+        <p>
+          Log in again as <strong>{username}</strong> to carry on. Your edits stay on screen and are
+          saved as soon as you are back.
+        </p>
+        <label htmlFor="relogin-password">Password</label>
+        <input
+          id="relogin-password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+          data-autofocus
+        />
+        {error && (
+          <p role="alert" className="error-text">
+            {error}
+          </p>
+        )}
+        <div className="relogin-actions">
+          <button type="button" onClick={onLogout}>
+            Log out (drops unsaved edits)
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Logging in…" : "Log in"}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
