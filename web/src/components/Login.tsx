@@ -1,25 +1,14 @@
 import { type FormEvent, useState } from "react";
-import { describeError } from "../api/client";
-import * as api from "../api/endpoints";
+import { useLogin } from "./useLogin";
 
 export function Login({ onLoggedIn }: { onLoggedIn: (token: string) => void }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, logIn } = useLogin(onLoggedIn);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api.login(username, password);
-      onLoggedIn(answer.access_token);
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
+    void logIn(username, password);
   };
 
   return (

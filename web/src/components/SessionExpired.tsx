@@ -4,9 +4,8 @@
  * and autosave resumes. Logging out instead drops what was not saved yet.
  */
 import { type FormEvent, useState } from "react";
-import { describeError } from "../api/client";
-import * as api from "../api/endpoints";
 import { Modal } from "./Modal";
+import { useLogin } from "./useLogin";
 
 interface Props {
   username: string;
@@ -16,20 +15,11 @@ interface Props {
 
 export function SessionExpired({ username, onRenewed, onLogout }: Props) {
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, logIn } = useLogin(onRenewed);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api.login(username, password);
-      onRenewed(answer.access_token);
-    } catch (e) {
-      setError(describeError(e));
-      setBusy(false);
-    }
+    void logIn(username, password);
   };
 
   return (
