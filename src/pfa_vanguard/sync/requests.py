@@ -29,15 +29,6 @@ async def request_sync(
     if not org["active"]:
         raise BadRequest(f"organization {org_code} is not active: it is not synced")
     org_id = int(org["id"])
-    if await repo.lock_held(conn, org_id):
-        cur = await conn.execute(repo.q("running_run"), {"org_id": org_id})
-        running = await cur.fetchone()
-        run_id = int(running["id"]) if running else None
-        raise SyncAlreadyRunning(
-            f"a sync of {org_code} is already running"
-            + (f" (run {run_id})" if run_id is not None else ""),
-            run_id=run_id,
-        )
     params = {"org_id": org_id, "kind": "full" if full else "incremental",
               "requested_by": requested_by}  # fmt: skip
     for _ in range(3):  # the waiting request may be claimed between the two statements
@@ -46,7 +37,25 @@ async def request_sync(
         if row is None:
             cur = await conn.execute(repo.q("pending_run"), {"org_id": org_id})
             row = await cur.fetchone()
-        if row is not None:
-            await conn.execute(repo.q("notify_sync_requested"), {"code": org_code})
-            return int(row["id"])
+        if row is None:
+            continue
+        # Checked after the request is written, not before: a worker that took the lock and
+        # claimed a waiting request in between would otherwise get a second request queued
+        # behind the sync it runs. On the refusal the caller rolls our insert back.
+        await _refuse_while_running(conn, org_code, org_id)
+        await conn.execute(repo.q("notify_sync_requested"), {"code": org_code})
+        return int(row["id"])
     raise SyncAlreadyRunning(f"a sync of {org_code} has just started")
+
+
+async def _refuse_while_running(conn: Conn, org_code: str, org_id: int) -> None:
+    if not await repo.lock_held(conn, org_id):
+        return
+    cur = await conn.execute(repo.q("running_run"), {"org_id": org_id})
+    running = await cur.fetchone()
+    run_id = int(running["id"]) if running else None
+    raise SyncAlreadyRunning(
+        f"a sync of {org_code} is already running"
+        + (f" (run {run_id})" if run_id is not None else ""),
+        run_id=run_id,
+    )
