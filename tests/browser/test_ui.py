@@ -295,6 +295,37 @@ def test_admin_refresh_now_reloads_the_grid(
     expect(page.get_by_test_id("last-synced")).to_contain_text("just now")
 
 
+def test_refresh_now_during_a_running_sync_follows_that_sync(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    """Another admin's sync is running (PEMS slow): Refresh now is told so (409 with that
+    run's id) and follows that sync to its end, then reloads, instead of failing."""
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    stack.sim_call("POST", "put", org="RIO", rows=[{"pfs_id": rid, "pfs_equipment_tag": "EQ-2"}])
+    page = login_as("admin")
+    show_record(page, rid)
+    other = stack.api("admin")
+    stack.sim_call("POST", "faults", latencyMs=4000)
+    try:
+        run_id = other.post("/api/admin/sync/RIO").json()["runId"]
+        for _ in range(300):
+            runs = other.get("/api/admin/sync/runs", params={"org": "RIO"}).json()
+            if next(r["status"] for r in runs if r["id"] == run_id) == "running":
+                break
+            page.wait_for_timeout(100)
+        else:
+            pytest.fail(f"run {run_id} did not start")
+        page.get_by_role("button", name="Refresh now").click()
+        expect(page.get_by_test_id("sync-progress")).to_contain_text("running")
+    finally:
+        stack.sim_call("POST", "faults")
+        other.close()
+    expect(page.get_by_test_id("sync-message")).to_contain_text("records reloaded", timeout=90_000)
+    show_record(page, rid)
+    expect(cell(page, rid, "equipment")).to_have_text("EQ-2")
+
+
 def test_timeline_drag_moves_the_forecast_window(
     stack: LiveStack, login_as: LoginAs, used_ids: set[str]
 ) -> None:

@@ -1,6 +1,6 @@
 /** "Last synced N min ago" (always visible), a stale warning, and the admin's Refresh now. */
 import { useEffect, useRef, useState } from "react";
-import { describeError } from "../api/client";
+import { ApiError, describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { SyncRun } from "../api/types";
 import { ago, fmtCount, fmtDateTime, minutesSince } from "../format";
@@ -48,6 +48,17 @@ export function FreshnessBar({ store }: { store: OrgStore }) {
   );
 }
 
+/** A new sync's run id, or the id of the one already running (409): either way, one to follow. */
+async function requestOrFollow(code: string): Promise<number> {
+  try {
+    return (await api.runSync(code)).runId;
+  } catch (e) {
+    const running = e instanceof ApiError && e.status === 409 ? e.body.run_id : undefined;
+    if (typeof running === "number") return running;
+    throw e;
+  }
+}
+
 function RefreshNow({ store }: { store: OrgStore }) {
   const [run, setRun] = useState<SyncRun | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,7 +70,7 @@ function RefreshNow({ store }: { store: OrgStore }) {
     setBusy(true);
     setMessage(null);
     try {
-      const { runId } = await api.runSync(store.code);
+      const runId = await requestOrFollow(store.code);
       const started = Date.now();
       let current: SyncRun | undefined;
       while (!cancelled.current && Date.now() - started < 15 * 60_000) {
