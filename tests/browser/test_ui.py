@@ -503,3 +503,25 @@ def test_scrolling_and_filtering_stay_responsive(
     assert typing
     figures["keystroke_to_filtered_rows_max_ms"] = round(typing[-1], 1)
     figures["keystroke_to_filtered_rows_p50_ms"] = round(typing[len(typing) // 2], 1)
+
+
+def test_log_out_right_after_an_edit_saves_the_edit_first(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    """Log out clicked within the autosave's debounce: the edit is saved while the token still
+    works, not dropped with the session."""
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    new_dor = "BEO" if record["dor"] == "PROJECT" else "PROJECT"
+    page = login_as("alice")
+    show_record(page, rid)
+    edit_cell(page, rid, "dor", new_dor)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_label("Username")).to_be_visible()
+    client = stack.api("alice")
+    try:
+        drafts = {d["recordId"]: d for d in client.get("/api/pfa/RIO/drafts").json()}
+        assert drafts[rid]["changes"] == {"dor": new_dor}
+        client.delete(f"/api/pfa/RIO/drafts/{rid}").raise_for_status()
+    finally:
+        client.close()

@@ -1,6 +1,6 @@
 /** The shell: who is logged in, which organization and screen the URL names. */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { describeError, getToken, onUnauthorized, setToken } from "./api/client";
+import { describeError, finishBeforeLogout, getToken, onUnauthorized, setToken } from "./api/client";
 import * as api from "./api/endpoints";
 import type { Me } from "./api/types";
 import { Login } from "./components/Login";
@@ -28,6 +28,11 @@ export function App() {
     setMe(null);
     setExpired(false);
   }, []);
+
+  // The Log out button: what is not saved yet is saved first, while the token still works.
+  const saveAndLogout = useCallback(() => {
+    void finishBeforeLogout().then(logout);
+  }, [logout]);
 
   useEffect(
     () => onUnauthorized(() => (meRef.current ? setExpired(true) : logout())),
@@ -93,7 +98,7 @@ export function App() {
           onLogout={logout}
         />
       )}
-      <TopBar me={me} current={current} route={route} isAdmin={isAdmin} navigate={navigate} onLogout={logout} />
+      <TopBar me={me} current={current} route={route} isAdmin={isAdmin} navigate={navigate} onLogout={saveAndLogout} />
       {route.name === "admin" && isAdmin ? (
         <AdminPage orgs={me.orgs.filter((o) => o.role === "admin")} />
       ) : current ? (

@@ -31,6 +31,7 @@ export class ApiError extends Error {
 let token: string | null = readToken();
 const unauthorizedListeners = new Set<() => void>();
 const tokenListeners = new Set<(token: string | null) => void>();
+const logoutTasks = new Set<() => Promise<void>>();
 
 function readToken(): string | null {
   try {
@@ -59,6 +60,20 @@ export function setToken(value: string | null): void {
 export function onTokenChange(listener: (token: string | null) => void): () => void {
   tokenListeners.add(listener);
   return () => tokenListeners.delete(listener);
+}
+
+/**
+ * Work to finish while the token is still valid when the user logs out (autosave registers its
+ * flush here, so an edit made a moment before "Log out" is saved, not dropped).
+ */
+export function beforeLogout(task: () => Promise<void>): () => void {
+  logoutTasks.add(task);
+  return () => logoutTasks.delete(task);
+}
+
+/** Run every `beforeLogout` task; failures are the tasks' own business (never thrown). */
+export async function finishBeforeLogout(): Promise<void> {
+  await Promise.allSettled([...logoutTasks].map((task) => task()));
 }
 
 /** Called when the API answers 401 (expired or revoked token): the app asks to log in again. */

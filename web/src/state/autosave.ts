@@ -1,10 +1,10 @@
 /**
  * Autosave of the sandbox to the API: debounced after each edit, and at least every two
  * minutes while anything is unsaved, plus a last keepalive save when the page goes away, so a
- * closed tab loses nothing; after a re-login (the session had expired) at once. Saves never
+ * closed tab loses nothing; before a logout; after a re-login (the session had expired). Saves never
  * overlap; an edit made during a save goes in the next.
  */
-import { ApiError, describeError, onTokenChange } from "../api/client";
+import { ApiError, beforeLogout, describeError, onTokenChange } from "../api/client";
 import * as api from "../api/endpoints";
 import type { OrgStore } from "./orgStore";
 
@@ -23,6 +23,7 @@ export class Autosaver {
   private again = false;
   private unsubscribe: (() => void) | null = null;
   private unsubscribeToken: (() => void) | null = null;
+  private unregisterLogout: (() => void) | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly onHide = () => {
     if (document.visibilityState === "hidden") void this.flush(true);
@@ -48,6 +49,7 @@ export class Autosaver {
     this.unsubscribeToken = onTokenChange((token) => {
       if (token && sandbox.hasUnsaved) void this.flush();
     });
+    this.unregisterLogout = beforeLogout(() => this.flush());
     document.addEventListener("visibilitychange", this.onHide);
     window.addEventListener("pagehide", this.onPageHide);
   }
@@ -64,6 +66,8 @@ export class Autosaver {
     this.unsubscribe = null;
     this.unsubscribeToken?.();
     this.unsubscribeToken = null;
+    this.unregisterLogout?.();
+    this.unregisterLogout = null;
     if (this.timer) clearTimeout(this.timer);
     if (this.interval) clearInterval(this.interval);
     this.timer = null;
