@@ -202,6 +202,16 @@ async def test_several_workers_side_by_side_sync_each_slot_once(
     assert {r["code"]: r["n"] for r in rows} == {"RIO": 3, "HOLNG": 3, "GORGON": 3}
 
 
+async def finished_status(conn: Conn, run_id: int, timeout_s: float = 60) -> str:
+    """The status of sync run `run_id` once it has ended (succeeded or failed)."""
+    async with asyncio.timeout(timeout_s):
+        while True:
+            rows = await execute(conn, "SELECT status FROM sync_runs WHERE id = %s", run_id)
+            if rows[0]["status"] in ("succeeded", "failed"):
+                return str(rows[0]["status"])
+            await asyncio.sleep(0.1)
+
+
 async def test_the_worker_loop_wakes_up_for_a_request(
     conn: Conn, pool: AsyncConnectionPool[Any], db_url: str, source: StaticSource
 ) -> None:
@@ -215,13 +225,7 @@ async def test_the_worker_loop_wakes_up_for_a_request(
         await asyncio.sleep(0.3)  # let the loop start listening (no timing is asserted)
         run_id = await request_sync(conn, "RIO", "admin")
         await conn.commit()
-        async with asyncio.timeout(60):
-            while True:
-                rows = await execute(conn, "SELECT status FROM sync_runs WHERE id = %s", run_id)
-                if rows[0]["status"] in ("succeeded", "failed"):
-                    break
-                await asyncio.sleep(0.1)
-        assert rows[0]["status"] == "succeeded"
+        assert await finished_status(conn, run_id) == "succeeded"
     finally:
         stop.set()
         await loop
@@ -258,12 +262,7 @@ async def test_a_request_left_pending_by_a_running_sync_is_run_when_that_sync_en
             run_id = await request_sync(conn, "RIO", "admin")  # RIO's lock is not taken yet
             await conn.commit()
             gate.set()
-            while True:
-                rows = await execute(conn, "SELECT status FROM sync_runs WHERE id = %s", run_id)
-                if rows[0]["status"] in ("succeeded", "failed"):
-                    break
-                await asyncio.sleep(0.1)
-        assert rows[0]["status"] == "succeeded"
+        assert await finished_status(conn, run_id) == "succeeded"
         rows = await execute(
             conn, "SELECT o.code, r.trigger FROM sync_runs r JOIN organizations o"
             " ON o.id = r.organization_id WHERE r.status = 'succeeded' ORDER BY o.code, r.trigger",

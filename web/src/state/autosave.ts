@@ -1,8 +1,8 @@
 /**
  * Autosave of the sandbox to the API: debounced after each edit, and at least every two
  * minutes while anything is unsaved, plus a last keepalive save when the page goes away, so a
- * closed tab loses nothing; before a logout; after a re-login (the session had expired). Saves never
- * overlap; an edit made during a save goes in the next.
+ * closed tab loses nothing; also before a logout and right after a re-login (the session had
+ * expired). Saves never overlap; an edit made during a save goes in the next.
  */
 import { ApiError, beforeLogout, describeError, onTokenChange } from "../api/client";
 import * as api from "../api/endpoints";
@@ -18,12 +18,10 @@ export class Autosaver {
   lastError: string | null = null;
   lastSavedAt: number | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private interval: ReturnType<typeof setInterval> | null = null;
   private running: Promise<void> | null = null;
   private again = false;
-  private unsubscribe: (() => void) | null = null;
-  private unsubscribeToken: (() => void) | null = null;
-  private unregisterLogout: (() => void) | null = null;
+  /** What `stop` undoes (subscriptions, the interval, page listeners); null when stopped. */
+  private cleanups: (() => void)[] | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly onHide = () => {
     if (document.visibilityState === "hidden") void this.flush(true);
@@ -34,24 +32,29 @@ export class Autosaver {
 
   /** Begin watching the sandbox (idempotent); `stop` ends it after a last save. */
   start(): void {
-    if (this.unsubscribe) return;
+    if (this.cleanups) return;
     const { sandbox } = this.store;
     let seen = sandbox.version;
-    this.unsubscribe = sandbox.subscribe(() => {
-      if (sandbox.version === seen) return;
-      seen = sandbox.version;
-      if (sandbox.hasUnsaved) {
-        this.setStatus(this.running ? "saving" : "dirty");
-        this.schedule();
-      }
-    });
-    this.interval = setInterval(() => void this.flush(), MAX_INTERVAL_MS);
-    this.unsubscribeToken = onTokenChange((token) => {
-      if (token && sandbox.hasUnsaved) void this.flush();
-    });
-    this.unregisterLogout = beforeLogout(() => this.flush());
+    const interval = setInterval(() => void this.flush(), MAX_INTERVAL_MS);
     document.addEventListener("visibilitychange", this.onHide);
     window.addEventListener("pagehide", this.onPageHide);
+    this.cleanups = [
+      sandbox.subscribe(() => {
+        if (sandbox.version === seen) return;
+        seen = sandbox.version;
+        if (sandbox.hasUnsaved) {
+          this.setStatus(this.running ? "saving" : "dirty");
+          this.schedule();
+        }
+      }),
+      onTokenChange((token) => {
+        if (token && sandbox.hasUnsaved) void this.flush();
+      }),
+      beforeLogout(() => this.flush()),
+      () => clearInterval(interval),
+      () => document.removeEventListener("visibilitychange", this.onHide),
+      () => window.removeEventListener("pagehide", this.onPageHide),
+    ];
   }
 
   subscribe(listener: () => void): () => void {
@@ -60,20 +63,12 @@ export class Autosaver {
   }
 
   stop(): void {
-    if (!this.unsubscribe) return;
+    if (!this.cleanups) return;
     void this.flush(true);
-    this.unsubscribe();
-    this.unsubscribe = null;
-    this.unsubscribeToken?.();
-    this.unsubscribeToken = null;
-    this.unregisterLogout?.();
-    this.unregisterLogout = null;
+    for (const cleanup of this.cleanups) cleanup();
+    this.cleanups = null;
     if (this.timer) clearTimeout(this.timer);
-    if (this.interval) clearInterval(this.interval);
     this.timer = null;
-    this.interval = null;
-    document.removeEventListener("visibilitychange", this.onHide);
-    window.removeEventListener("pagehide", this.onPageHide);
   }
 
   schedule(): void {
