@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,28 @@ class Settings(BaseSettings):
         default=None, description="JSON file overriding the shipped alias -> field mapping"
     )
     pems_timeout_s: float = 60.0
+    pems_organization: str = Field(
+        default="*",
+        description="The `organization` header: the API user's EAM organization (the PFA"
+        " organization is a grid filter, not this)",
+    )
+    pems_year_format: Literal["epoch-ms", "calendar"] = Field(
+        default="epoch-ms",
+        description="How DATETIMEDATA.YEAR is written: epoch-ms (tenant default, RSYRYYYY=NO)"
+        " or calendar (RSYRYYYY=YES)",
+    )
+    pems_date_order: Literal["MDY", "DMY", "YMD"] = Field(
+        default="MDY", description="Day/month order of the API user's dates in grid values"
+    )
+    pems_date_filter_format: Literal["user", "iso", "oracle"] = Field(
+        default="user",
+        description="Value format of date/time grid filters: user (the date order + HH:MM),"
+        " iso (YYYY-MM-DD HH:MM) or oracle (DD-MON-YYYY)",
+    )
+    pems_timezone: str = Field(
+        default="+0000", description="The tenant's UTC offset for timestamps and DATETIMEDATA"
+    )
+    pems_currency: str = Field(default="USD", description="NUMERICDATA.CURRENCY of writes")
 
     sync_schedule: str = "*/15 * * * *"
     full_sync_every_hours: float = 24.0

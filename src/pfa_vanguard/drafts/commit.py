@@ -41,8 +41,6 @@ from pfa_vanguard.errors import BadRequest, PfaError
 _log = logging.getLogger(__name__)
 Conn = AsyncConnection[dict[str, Any]]
 
-MAX_RESENDS = 3  # rebases after PEMS refused a stale version that conflicted on no field
-
 
 class WrittenRecord(Protocol):
     """The record as PEMS holds it after a write (pems.records.PemsRecord)."""
@@ -70,7 +68,7 @@ class RecordWriter(Protocol):
     """What a commit needs of PEMS (pems.client.PemsClient)."""
 
     async def update_record(
-        self, org: str, pfa_id: str, base_version: int, changes: dict[str, Any]
+        self, org: str, pfa_id: str, changes: dict[str, Any], base: dict[str, Any]
     ) -> WriteAnswer: ...
 
 
@@ -249,7 +247,7 @@ def _classify(draft: DraftRow, tally: _Tally, to_push: list[_Push]) -> Outcome |
             conflict=(draft.id, {f: c["theirs"] for f, c in conflicts.items()}),
         )
     changes = {k: v for k, v in draft.changes.items() if current.get(k) != v}
-    to_push.append(_Push(draft, max(draft.base_version, version), changes, current))
+    to_push.append(_Push(draft, version, changes, current))
     return None
 
 
@@ -261,75 +259,66 @@ async def _push_one(
     org_code: str,
     tally: _Tally,
 ) -> None:
-    """Write one draft to PEMS (resending after a stale-version refusal that conflicts on no
-    drafted field) and record the outcome; returns once it is committed."""
+    """Write one draft to PEMS and record the outcome; returns once it is committed.
+
+    The writer checks PEMS's current values against the values the draft started from (what
+    the user saw) before writing; a field PEMS changed since is a conflict, recorded on the
+    draft and written through to the mirror, nothing written to PEMS.
+    """
     draft, record_id = push.draft, push.draft.record_id
-    for _attempt in range(MAX_RESENDS + 1):
-        if not push.changes:  # PEMS already holds every drafted value (e.g. an earlier run)
-            settled = PemsRow(dict(push.before), push.base_version, None)
-            diff = _diff(push.before, draft.changes)
-            await recorder.record(Outcome(
-                AuditEntry(record_id, "already_applied", diff, draft.base_version,
-                           push.base_version, "PEMS already holds these values"),
-                settle=settled,
-            ))  # fmt: skip
-            tally.committed[record_id] = push.base_version
-            return
-        diff = _diff(push.before, push.changes)
-        try:
-            async with limit:
-                answer = await writer.update_record(
-                    org_code, record_id, push.base_version, push.changes
-                )
-        except Exception as exc:  # one record's failure never stops the others
-            why = exc.detail if isinstance(exc, PfaError) else f"{type(exc).__name__}: {exc}"
-            _log.warning("commit of %s/%s failed: %s", org_code, record_id, why)
-            await recorder.record(
-                Outcome(AuditEntry(record_id, "error", diff, push.base_version, message=why))
-            )
-            tally.failed[record_id] = f"PEMS could not be reached: {why}; the draft is kept"
-            return
-        record = answer.record
-        if answer.status == "accepted":
-            await _record_accepted(push, answer, recorder, tally)
-            return
-        if answer.status != "conflict" or record is None:
-            why = answer.message or f"PEMS answered {answer.status}"
-            await recorder.record(
-                Outcome(AuditEntry(record_id, "rejected", diff, push.base_version, message=why))
-            )
-            tally.failed[record_id] = f"PEMS refused the change: {why}"
-            return
-        # PEMS holds a newer version than the mirror: take it in, then decide.
-        theirs = PemsRow(dict(record.data), record.version, record.modified_at)
-        conflicts = field_conflicts(
-            draft.changes,
-            draft.base_values,
-            theirs.data,
-            base_version=draft.base_version,
-            current_version=theirs.version,
-            stored=draft.conflict,
-        )
-        if conflicts:
-            why = answer.message or "modified by another user"
-            await recorder.record(Outcome(
-                AuditEntry(record_id, "conflict", diff, push.base_version, theirs.version, why),
-                mirror=theirs,
-                conflict=(draft.id, {f: c["theirs"] for f, c in conflicts.items()}),
-            ))  # fmt: skip
-            tally.conflicts[record_id] = conflicts
-            return
+    if not push.changes:  # PEMS already holds every drafted value (e.g. an earlier run)
+        settled = PemsRow(dict(push.before), push.base_version, None)
+        diff = _diff(push.before, draft.changes)
+        await recorder.record(Outcome(
+            AuditEntry(record_id, "already_applied", diff, draft.base_version,
+                       push.base_version, "PEMS already holds these values"),
+            settle=settled,
+        ))  # fmt: skip
+        tally.committed[record_id] = push.base_version
+        return
+    diff = _diff(push.before, push.changes)
+    base = {k: draft.base_values[k] for k in push.changes if k in draft.base_values}
+    try:
+        async with limit:
+            answer = await writer.update_record(org_code, record_id, push.changes, base)
+    except Exception as exc:  # one record's failure never stops the others
+        why = exc.detail if isinstance(exc, PfaError) else f"{type(exc).__name__}: {exc}"
+        _log.warning("commit of %s/%s failed: %s", org_code, record_id, why)
         await recorder.record(
-            Outcome(AuditEntry(record_id, "rebased", diff, push.base_version, theirs.version,
-                               "PEMS changed other fields meanwhile; resent"), mirror=theirs)
-        )  # fmt: skip
-        push = _Push(
-            draft,
-            theirs.version,
-            {k: v for k, v in draft.changes.items() if theirs.data.get(k) != v},
-            theirs.data,
+            Outcome(AuditEntry(record_id, "error", diff, push.base_version, message=why))
         )
-    tally.failed[record_id] = "PEMS kept reporting a newer version; try again"
+        tally.failed[record_id] = f"PEMS could not be reached: {why}; the draft is kept"
+        return
+    record = answer.record
+    if answer.status == "accepted":
+        await _record_accepted(push, answer, recorder, tally)
+        return
+    if answer.status != "conflict" or record is None:
+        why = answer.message or f"PEMS answered {answer.status}"
+        await recorder.record(
+            Outcome(AuditEntry(record_id, "rejected", diff, push.base_version, message=why))
+        )
+        tally.failed[record_id] = f"PEMS refused the change: {why}"
+        return
+    # PEMS holds other values than the draft started from: take them in, then decide.
+    theirs = PemsRow(dict(record.data), record.version, record.modified_at)
+    conflicts = field_conflicts(
+        draft.changes, draft.base_values, theirs.data, stored=draft.conflict
+    )
+    why = answer.message or "modified by another user"
+    if not conflicts:
+        await recorder.record(Outcome(
+            AuditEntry(record_id, "rejected", diff, push.base_version, theirs.version, why),
+            mirror=theirs,
+        ))  # fmt: skip
+        tally.failed[record_id] = f"PEMS kept changing this record; try again ({why})"
+        return
+    await recorder.record(Outcome(
+        AuditEntry(record_id, "conflict", diff, push.base_version, theirs.version, why),
+        mirror=theirs,
+        conflict=(draft.id, {f: c["theirs"] for f, c in conflicts.items()}),
+    ))  # fmt: skip
+    tally.conflicts[record_id] = conflicts
 
 
 async def _record_accepted(

@@ -35,18 +35,18 @@ def field_conflicts(
     base_values: Mapping[str, Any],
     current: Mapping[str, Any],
     *,
-    base_version: int,
-    current_version: int,
+    base_version: int | None = None,
+    current_version: int | None = None,
     stored: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """{field: {"base", "theirs", "mine"}} for every field of `changes` in conflict.
 
-    `current` is PEMS's record now (at `current_version`). Nothing conflicts while PEMS has not
-    moved past `base_version`. A field whose baseline value was not captured counts as changed
-    by PEMS only when an earlier check stored it in `stored` (pfa_modification.conflict).
+    `current` is PEMS's record now. Decided by values alone (the versions are accepted for the
+    callers' convenience and not used: a version says that a record changed, not which field):
+    a field is in conflict when PEMS holds another value than the draft's base value and
+    another value than the draft's. A field whose baseline value was not captured counts as
+    changed by PEMS only when an earlier check stored it in `stored` (pfa_modification.conflict).
     """
-    if current_version <= base_version:
-        return {}
     found: dict[str, dict[str, Any]] = {}
     for name, mine in changes.items():
         theirs = current.get(name)

@@ -37,25 +37,30 @@ from pfa_vanguard.pems.mapping import (
 )
 from pfa_vanguard.pems.metrics import pems_metrics
 from pfa_vanguard.pems.records import PemsRecord
+from pfa_vanguard.pems.screen import ScreenRecord, screen_record
 from pfa_vanguard.pems.wire import (
     GridPage,
+    ScreenAnswer,
     WireError,
     error_alerts,
     grid_body,
     is_modified_by_another_user,
+    is_record_missing,
     parse_grid_page,
+    parse_screen_answer,
     record_to_row,
-    update_body,
-    update_echo,
+    screen_get_body,
+    screen_update_body,
 )
 
 log = logging.getLogger(__name__)
 
 GRIDS = "/grids"
 SCREENS = "/userdefinedscreenservices"
-_OPERATIONS = {GRIDS: "grid", SCREENS: "update"}  # metric labels
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _PAIR = operator.itemgetter("FIELDNAME", "FIELDVALUE")
+_GONE = "the record is no longer in PEMS"
+MAX_STALE_RECORDIDS = 3  # GET-then-UPDATE rounds lost to other writers before giving up
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,9 @@ class PemsClient:
     def __init__(self, config: PemsConfig, *, mapping: FieldMapping | None = None) -> None:
         self.config = config
         try:
-            self.mapping = mapping or load_mapping(config.field_map_path)
+            self.mapping = (mapping or load_mapping(config.field_map_path)).with_formats(
+                config.formats
+            )
         except ValueError as exc:
             raise PemsTerminalError(str(exc)) from None
         self.stats = ClientStats()
@@ -148,7 +155,11 @@ class PemsClient:
         self._jitter = random.Random()
 
     async def __aenter__(self) -> Self:
-        headers = {"tenant": self.config.tenant, "Accept": "application/json"}
+        headers = {
+            "tenant": self.config.tenant,
+            "organization": self.config.organization,
+            "Accept": "application/json",
+        }
         if self.config.api_key:
             headers["X-API-KEY"] = self.config.api_key
         auth = (
@@ -256,7 +267,7 @@ class PemsClient:
         attempt = 0
         while True:
             try:
-                response = await self._post(GRIDS, body, org)
+                response = await self._post(GRIDS, body, "grid")
                 if response.status_code == 200:
                     try:
                         return parse_grid_page(_json(response))
@@ -274,43 +285,105 @@ class PemsClient:
 
     # --- writing ------------------------------------------------------------------------------
 
-    async def update_record(
-        self, org: str, pfa_id: str, base_version: int, changes: Mapping[str, Any]
-    ) -> WriteResult:
-        """Send only `changes` (PFA field names) for one record, carrying `base_version`.
+    async def get_screen_record(self, org: str, pfa_id: str) -> ScreenRecord | None:
+        """The record as the screen service holds it now (every screen field and its update
+        counter), or None when PEMS says it does not exist. Retried like a grid read."""
+        place = where(org, pfa_id=pfa_id)
+        body = screen_get_body(self.mapping, org, pfa_id)
+        attempt = 0
+        while True:
+            try:
+                response = await self._post(SCREENS, body, "screen_get")
+                payload = _json_or_none(response)
+                if response.status_code == 200:
+                    try:
+                        return screen_record(parse_screen_answer(payload), self.mapping, pfa_id)
+                    except WireError as exc:
+                        raise PemsTerminalError(
+                            f"{place}: unparsable screen answer: {exc}", org=org
+                        ) from None
+                if response.status_code == 400 and is_record_missing(error_alerts(payload)):
+                    return None
+                self._raise_for_status(response, place, org, None)
+            except httpx.RequestError as exc:
+                failure = _Retry(_describe(exc))
+            except _Retry as retry:
+                failure = retry
+            attempt = await self._next_attempt(attempt, failure, place, org, None, "screen_get")
 
-        A stale version comes back as a conflict (with what PEMS holds now); values PEMS or the
-        field mapping refuses as rejected. After a timeout, dropped connection or 5xx the record
-        is read back first: a version past `base_version` holding our values is an accepted
-        write (not resent), an unchanged one is resent, anything else is a conflict.
+    async def update_record(
+        self,
+        org: str,
+        pfa_id: str,
+        changes: Mapping[str, Any],
+        base: Mapping[str, Any] | None = None,
+    ) -> WriteResult:
+        """Write `changes` (PFA field names) to one record, as the tenant wants it: GET the
+        record, check it, then UPDATE the whole row with the GET's `recordid`.
+
+        The optimistic check: for each changed field in `base` (the value the user saw), a
+        different value in PEMS now is a conflict (unless PEMS already holds the user's
+        value); fields without a base are not checked. `record` of a conflict is PEMS's record
+        now. PEMS refusing the GET's `recordid` (someone wrote in between) starts over from
+        the GET, so the check runs again on the new values. After a timeout, dropped
+        connection or 5xx the record is read again before anything is resent: PEMS holding
+        our values means the write landed (accepted, not resent). Values the mapping or PEMS
+        refuse are rejected, with PEMS's message (ErrorAlert or ConfirmationAlert).
         Raises PemsTransientError when PEMS stays unavailable, PemsTerminalError on 401.
         """
         place = where(org, pfa_id=pfa_id)
         try:
             values, expected = self._screen_values(changes)
+            seen = self._normalized(base or {}, expected)
         except ValueError as exc:
             return WriteResult("rejected", None, f"{place}: {exc}")
-        body = update_body(self.mapping, org, pfa_id, base_version, values)
-        maybe_applied = False
-        attempt = 0
+        attempt = stale = 0
+        doubt: str | None = None  # why an earlier attempt may have landed
         while True:
+            current = await self.get_screen_record(org, pfa_id)
+            if current is None:
+                return WriteResult("rejected", None, f"{place}: {_GONE}")
+            held = current.record.data
+            if all(_same(held.get(name), want) for name, want in expected.items()):
+                why = f"applied despite {doubt}" if doubt else "PEMS already holds these values"
+                return WriteResult("accepted", current.record, why)
+            moved = sorted(
+                name
+                for name, saw in seen.items()
+                if not _same(held.get(name), saw) and not _same(held.get(name), expected[name])
+            )
+            if moved:
+                return WriteResult(
+                    "conflict",
+                    current.record,
+                    f"{place}: changed in PEMS since it was read: {', '.join(moved)}",
+                )
+            body = screen_update_body(self.mapping, current.recordid, current.full_row(values))
             outcome = await self._send_update(body, org, place)
             if isinstance(outcome, httpx.Response):
-                return await self._answered(outcome, org, pfa_id, base_version, expected,
-                                            maybe_applied, place)  # fmt: skip
+                payload = _json_or_none(outcome)
+                if outcome.status_code == 200:
+                    return self._accepted(payload, current, values, pfa_id)
+                messages = error_alerts(payload)
+                if is_record_missing(messages):
+                    return WriteResult("rejected", None, f"{place}: {_GONE}")
+                if not is_modified_by_another_user(messages):
+                    reason = "; ".join(messages) or "HTTP 400"
+                    return WriteResult("rejected", None, f"{place}: PEMS refused: {reason}")
+                stale += 1  # someone wrote between our GET and UPDATE: check again
+                if stale > MAX_STALE_RECORDIDS:
+                    why = f"{place}: PEMS kept reporting the record modified by another user"
+                    return WriteResult("conflict", current.record, why)
+                continue
             failure, ambiguous = outcome
-            exhausted = attempt >= self.config.max_retries
             if ambiguous:
-                maybe_applied = True
-                if not exhausted:  # let a write still running at PEMS finish before looking
-                    attempt = await self._next_attempt(attempt, failure, place, org, None, "update")
-                settled = await self._read_back_outcome(
-                    org, pfa_id, base_version, expected, failure, place
-                )
-                if settled is not None:
-                    return settled
-                if not exhausted:
-                    continue  # PEMS did not apply it: send again
+                doubt = failure.problem
+                if attempt >= self.config.max_retries:  # a last look before giving up
+                    now = await self.get_screen_record(org, pfa_id)
+                    if now is not None and all(
+                        _same(now.record.data.get(name), want) for name, want in expected.items()
+                    ):
+                        return WriteResult("accepted", now.record, f"applied despite {doubt}")
             attempt = await self._next_attempt(attempt, failure, place, org, None, "update")
 
     async def _send_update(
@@ -319,7 +392,7 @@ class PemsClient:
         """One attempt: the answer when PEMS decided (200 or 400), else the transient failure
         and whether PEMS may have applied the write. Raises PemsTerminalError (401 etc.)."""
         try:
-            response = await self._post(SCREENS, body, org)
+            response = await self._post(SCREENS, body, "update")
             if response.status_code in (200, 400):
                 return response
             self._raise_for_status(response, place, org, None)
@@ -330,65 +403,21 @@ class PemsClient:
         except _Retry as retry:
             return retry, response.status_code >= 500
 
-    async def _answered(
-        self,
-        response: httpx.Response,
-        org: str,
-        pfa_id: str,
-        base_version: int,
-        expected: dict[str, Any],
-        maybe_applied: bool,
-        place: str,
-    ) -> WriteResult:
-        if response.status_code == 200:
-            return await self._accepted(org, pfa_id, response)
-        messages = error_alerts(_json_or_none(response))
-        if not is_modified_by_another_user(messages):
-            reason = "; ".join(messages) or "HTTP 400"
-            return WriteResult("rejected", None, f"{place}: PEMS refused: {reason}")
-        current = await self._read_back(org, pfa_id)
-        if maybe_applied and self._holds(current, base_version, expected):
-            # An earlier attempt we lost track of landed; this one met its own version.
-            return WriteResult("accepted", current, "applied by an earlier attempt")
-        return WriteResult("conflict", current, "; ".join(messages))
-
-    async def _read_back_outcome(
-        self,
-        org: str,
-        pfa_id: str,
-        base_version: int,
-        expected: dict[str, Any],
-        failure: _Retry,
-        place: str,
-    ) -> WriteResult | None:
-        """After a failure that may have reached PEMS: accepted if PEMS now holds our values
-        past `base_version`, conflict if it holds something else, None if unchanged."""
-        current = await self._read_back(org, pfa_id)
-        if current is None:
-            return WriteResult("rejected", None, f"{place}: the record is no longer in PEMS")
-        if current.version == base_version:
-            return None
-        if self._holds(current, base_version, expected):
-            return WriteResult("accepted", current, f"applied despite {failure.problem}")
-        return WriteResult(
-            "conflict",
-            current,
-            f"{place}: changed in PEMS since version {base_version} (now {current.version})",
-        )
-
     def _screen_values(
         self, changes: Mapping[str, Any]
     ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+        """(screen field -> typed value, PFA field -> value as PEMS will give it back)."""
         values: dict[str, dict[str, Any]] = {}
         expected: dict[str, Any] = {}
         problems = []
+        formats = self.mapping.formats
         for name, value in changes.items():
             spec = self.mapping.by_field.get(name)
             if spec is None:
                 problems.append(f"{name}: not a mapped PEMS field")
                 continue
             try:
-                values[spec.screen] = screen_value(spec, value)
+                values[spec.screen] = screen_value(spec, value, formats)
                 expected[name] = normalize_value(spec, value)
             except ValueError as exc:
                 problems.append(f"{name}: {exc}")
@@ -398,43 +427,51 @@ class PemsClient:
             raise ValueError("no changes to send")
         return values, expected
 
-    @staticmethod
-    def _holds(current: PemsRecord | None, base_version: int, expected: dict[str, Any]) -> bool:
-        return (
-            current is not None
-            and current.version > base_version
-            and all(_same(current.data.get(name), want) for name, want in expected.items())
-        )
-
-    async def _accepted(self, org: str, pfa_id: str, response: httpx.Response) -> WriteResult:
-        row = update_echo(_json_or_none(response))
-        record = None
-        if row is not None:
+    def _normalized(self, base: Mapping[str, Any], expected: Mapping[str, Any]) -> dict[str, Any]:
+        """The base values of the changed fields, in the form PEMS's values are compared in."""
+        seen: dict[str, Any] = {}
+        for name, value in base.items():
+            if name not in expected:
+                continue
             try:
-                record = map_row(row, self.mapping)
-            except RowError:
-                record = None
-        if record is None:
-            record = await self._read_back(org, pfa_id)
-        return WriteResult("accepted", record)
+                seen[name] = normalize_value(self.mapping.by_field[name], value)
+            except ValueError:
+                seen[name] = value  # compared as it is: a value PEMS cannot hold is a change
+        return seen
 
-    async def _read_back(self, org: str, pfa_id: str) -> PemsRecord | None:
-        self.stats.read_backs += 1
-        return await self.read_record(org, pfa_id)
+    def _accepted(
+        self,
+        payload: object,
+        sent_from: ScreenRecord,
+        values: Mapping[str, Any],
+        pfa_id: str,
+    ) -> WriteResult:
+        """PEMS accepted: its echo is the record now. Without a usable echo, the row we sent
+        (the GET with our values) stands in for it."""
+        try:
+            echoed = screen_record(parse_screen_answer(payload), self.mapping, pfa_id)
+            return WriteResult("accepted", echoed.record)
+        except WireError:
+            pass
+        answer = ScreenAnswer(sent_from.recordid, sent_from.full_row(values))
+        try:
+            record = screen_record(answer, self.mapping, pfa_id).record
+        except WireError:
+            record = None
+        return WriteResult("accepted", record, "PEMS accepted without echoing the record")
 
     # --- transport ----------------------------------------------------------------------------
 
-    async def _post(self, path: str, body: dict[str, Any], org: str) -> httpx.Response:
+    async def _post(self, path: str, body: dict[str, Any], operation: str) -> httpx.Response:
         if self._http is None:
             raise RuntimeError("PemsClient used outside `async with`")
         self.stats.requests += 1
-        operation = _OPERATIONS[path]
         started = time.perf_counter()
         try:
             response = await self._http.post(
                 path,
                 content=orjson.dumps(body),
-                headers={"organization": org, "Content-Type": "application/json"},
+                headers={"Content-Type": "application/json"},
             )
         except httpx.RequestError:  # no answer (a cancelled request is not counted)
             _observe(operation, "error", started)

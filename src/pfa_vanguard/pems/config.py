@@ -1,11 +1,13 @@
-"""How to reach one PEMS tenant: URL, credentials, paging and retry bounds."""
+"""How to reach one PEMS tenant: URL, credentials, the `organization` header, its value
+formats, paging and retry bounds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pfa_vanguard.pems.errors import PemsTerminalError
+from pfa_vanguard.pems.formats import TenantFormats
 from pfa_vanguard.settings import Settings
 
 
@@ -14,9 +16,11 @@ class PemsConfig:
     """Connection settings of a `PemsClient`.
 
     `base_url` ends in `/axis/restservices`. Credentials: `user`/`password` (Basic) or
-    `api_key` (`X-API-KEY`); neither is sent when unset. A call is tried `1 + max_retries`
-    times at most, waiting `backoff_base_s * 2**attempt` (jittered, capped at `backoff_max_s`,
-    or what `Retry-After` asks) in between.
+    `api_key` (`X-API-KEY`); neither is sent when unset. `organization` is the `organization`
+    header of every call: the API user's EAM organization (`*` for all), not the PFA
+    organization, which is a grid filter. `formats` says how the tenant formats values. A call
+    is tried `1 + max_retries` times at most, waiting `backoff_base_s * 2**attempt`
+    (jittered, capped at `backoff_max_s`, or what `Retry-After` asks) in between.
     """
 
     base_url: str
@@ -30,6 +34,8 @@ class PemsConfig:
     backoff_base_s: float = 0.2
     backoff_max_s: float = 10.0
     field_map_path: Path | None = None
+    organization: str = "*"
+    formats: TenantFormats = field(default_factory=TenantFormats)
 
     def __post_init__(self) -> None:
         if not self.base_url.startswith(("http://", "https://")):
@@ -40,6 +46,8 @@ class PemsConfig:
             raise PemsTerminalError(f"PEMS page size must be 1..10000, got {self.page_size}")
         if self.max_retries < 0 or self.timeout_s <= 0:
             raise PemsTerminalError("PEMS max_retries must be >= 0 and timeout_s > 0")
+        if not self.organization.strip():
+            raise PemsTerminalError("the PEMS organization header must not be empty (use *)")
 
     @classmethod
     def from_settings(cls, settings: Settings, base_url: str | None = None) -> PemsConfig:
@@ -58,4 +66,21 @@ class PemsConfig:
             api_key=settings.pems_api_key.get_secret_value() if settings.pems_api_key else None,
             timeout_s=settings.pems_timeout_s,
             field_map_path=settings.pems_field_map,
+            organization=settings.pems_organization,
+            formats=tenant_formats(settings),
         )
+
+
+def tenant_formats(settings: Settings) -> TenantFormats:
+    """The tenant's value formats from `PFA_PEMS_*` settings; PemsTerminalError when one is
+    not valid (an offset like +0000, a three-letter currency)."""
+    try:
+        return TenantFormats(
+            date_order=settings.pems_date_order,
+            year_format=settings.pems_year_format,
+            filter_format=settings.pems_date_filter_format,
+            timezone=settings.pems_timezone,
+            currency=settings.pems_currency,
+        )
+    except ValueError as exc:
+        raise PemsTerminalError(f"PEMS settings: {exc}") from None

@@ -1,13 +1,15 @@
-"""The HxGN EAM REST wire format (pems-api.md): request bodies for the grid data service and the
-user-defined screen service, and strict parsing of their answers. Pure functions, no I/O."""
+"""The HxGN EAM REST wire format: request bodies for the grid data service and the user-defined
+screen service (GET and full-row UPDATE), and strict parsing of their answers. Pure functions,
+no I/O. docs/pems.md describes the shapes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from pfa_vanguard.pems.formats import format_filter_moment
 from pfa_vanguard.pems.mapping import FieldMapping, as_text
 
 Row = dict[str, str | None]  # alias -> value as PEMS sent it
@@ -39,14 +41,6 @@ def record_to_row(record: object, index: int) -> Row:
     return datafields_to_row(record.get("DATAFIELD"), f"DATARECORD[{index}]")
 
 
-def format_timestamp(moment: datetime) -> str:
-    """A moment as PEMS filter text: UTC, milliseconds, `Z` (truncation only ever widens a
-    "changed since" filter, so nothing is missed)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def grid_body(
     mapping: FieldMapping,
     org: str,
@@ -56,7 +50,9 @@ def grid_body(
     changed_since: datetime | None = None,
     pfa_id: str | None = None,
 ) -> dict[str, Any]:
-    """`POST /grids` body: one organization, sorted on pfs_id, from `cursor`."""
+    """`POST /grids` body: one PFA organization (a filter, not the header), sorted on pfs_id,
+    from `cursor`. `changed_since` becomes `pfs_lastmodified >= <moment>` in the tenant's
+    filter format; the format's truncation (to the minute or day) only widens it."""
     filters: list[dict[str, Any]] = [
         {"ALIAS_NAME": mapping.org_alias, "OPERATOR": "=", "VALUE": org},
     ]
@@ -64,8 +60,8 @@ def grid_body(
         filters.append(
             {
                 "ALIAS_NAME": mapping.modified_alias,
-                "OPERATOR": ">",
-                "VALUE": format_timestamp(changed_since),
+                "OPERATOR": ">=",
+                "VALUE": format_filter_moment(changed_since, mapping.formats),
             }
         )
     if pfa_id is not None:
@@ -78,6 +74,7 @@ def grid_body(
             "GRID_NAME": mapping.grid_name,
             "NUMBER_OF_ROWS_FIRST_RETURNED": page_size,
             "CURSOR_POSITION": cursor,
+            "WSGRIDSZ_OVERRIDE": page_size,
         },
         "GRID_TYPE": {"TYPE": "LIST"},
         "ADDON_SORT": {"ALIAS_NAME": mapping.id_alias, "TYPE": "ASC"},
@@ -145,11 +142,7 @@ def parse_grid_page(payload: object) -> GridPage:
     return GridPage(records, next_cursor, current)
 
 
-def error_alerts(payload: object) -> list[str]:
-    """The messages of an envelope's ErrorAlert (`Name: Message`), empty when there are none."""
-    if not isinstance(payload, Mapping):
-        return []
-    alerts = payload.get("ErrorAlert")
+def _alert_messages(alerts: object) -> list[str]:
     if isinstance(alerts, Mapping):
         alerts = [alerts]
     if not isinstance(alerts, Sequence) or isinstance(alerts, str | bytes):
@@ -164,52 +157,97 @@ def error_alerts(payload: object) -> list[str]:
     return [m for m in messages if m and m != "None"]
 
 
+def error_alerts(payload: object) -> list[str]:
+    """The messages of an envelope's ErrorAlert and ConfirmationAlert (`Name: Message`; a
+    tenant may refuse with either), empty when there are none."""
+    if not isinstance(payload, Mapping):
+        return []
+    return _alert_messages(payload.get("ErrorAlert")) + [
+        f"confirmation needed: {message}"
+        for message in _alert_messages(payload.get("ConfirmationAlert"))
+    ]
+
+
 def is_modified_by_another_user(messages: Sequence[str]) -> bool:
     """Whether a 400's ErrorAlert is PEMS's optimistic-lock refusal (a conflict)."""
     return any("modified by another user" in message.lower() for message in messages)
 
 
-def update_body(
-    mapping: FieldMapping,
-    org: str,
-    pfa_id: str,
-    base_version: int,
-    values: Mapping[str, dict[str, Any]],
-) -> dict[str, Any]:
-    """`POST /userdefinedscreenservices` UPDATE of one record: the keys, then `values`
-    (screen field name -> typed screen value), carrying the version the edit started from."""
-    pairs = [
-        {
-            "USERDEFINEDSCREENFIELDNAME": mapping.by_alias[mapping.id_alias.lower()].screen,
-            "USERDEFINEDSCREENFIELDVALUE": {"TEXTDATA": pfa_id},
-        },
-        {
-            "USERDEFINEDSCREENFIELDNAME": mapping.by_alias[mapping.org_alias.lower()].screen,
-            "USERDEFINEDSCREENFIELDVALUE": {"TEXTDATA": org},
-        },
-    ]
-    pairs.extend(
-        {"USERDEFINEDSCREENFIELDNAME": name, "USERDEFINEDSCREENFIELDVALUE": value}
-        for name, value in values.items()
+def is_record_missing(messages: Sequence[str]) -> bool:
+    """Whether a 400's alerts say the record is not in PEMS."""
+    return any(
+        "does not exist" in message.lower() or "not found" in message.lower()
+        for message in messages
     )
-    return {
+
+
+ScreenPair = tuple[str, Any]  # screen field name -> its typed value container, as sent
+
+
+def _pairs_body(
+    mapping: FieldMapping, action: str, pairs: Sequence[ScreenPair], recordid: int | None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "USERDEFINEDSCREENNAME": mapping.screen_name,
-        "USERDEFINEDSERVICEACTION": "UPDATE",
-        "recordid": base_version,
-        "USERDEFINEDSCREENFIELDVALUELIST": {"USERDEFINEDSCREENFIELDVALUEPAIR": pairs},
+        "USERDEFINEDSERVICEACTION": action,
+        "USERDEFINEDSCREENFIELDVALUELIST": {
+            "USERDEFINEDSCREENFIELDVALUEPAIR": [
+                {"USERDEFINEDSCREENFIELDNAME": name, "USERDEFINEDSCREENFIELDVALUE": value}
+                for name, value in pairs
+            ]
+        },
     }
+    if recordid is not None:
+        body["recordid"] = recordid
+    return body
 
 
-def update_echo(payload: object) -> Row | None:
-    """The record an accepted update echoes, as a row, or None when the answer carries none
-    (then the caller reads the record back)."""
-    try:
-        data = result_data(payload)
-        fields = data.get("DATAFIELD")
-        if fields is None and isinstance(data.get("DATARECORD"), Mapping):
-            fields = data["DATARECORD"].get("DATAFIELD")
-        if fields is None:
-            return None
-        return datafields_to_row(fields, "update answer")
-    except WireError:
-        return None
+def screen_get_body(mapping: FieldMapping, org: str, pfa_id: str) -> dict[str, Any]:
+    """`POST /userdefinedscreenservices` GET of one record, identified by its keys."""
+    keys = [(mapping.id_screen, {"TEXTDATA": pfa_id}), (mapping.org_screen, {"TEXTDATA": org})]
+    return _pairs_body(mapping, "GET", keys, None)
+
+
+def screen_update_body(
+    mapping: FieldMapping, recordid: int, pairs: Sequence[ScreenPair]
+) -> dict[str, Any]:
+    """UPDATE of one record: `pairs` must be the WHOLE row (a tenant blanks what is not sent),
+    `recordid` the counter of the GET the row came from (the optimistic lock)."""
+    return _pairs_body(mapping, "UPDATE", pairs, recordid)
+
+
+@dataclass(frozen=True)
+class ScreenAnswer:
+    """A screen service answer's record: its update counter and every field as sent."""
+
+    recordid: int
+    pairs: list[ScreenPair]
+
+
+def parse_screen_answer(payload: object) -> ScreenAnswer:
+    """`Result.ResultData.UserDefinedScreenService` of a GET or UPDATE answer; raises
+    WireError saying what is wrong with it."""
+    data = result_data(payload)
+    service = data.get("UserDefinedScreenService")
+    if not isinstance(service, Mapping):
+        raise WireError("the answer has no Result.ResultData.UserDefinedScreenService object")
+    recordid = _cursor(service.get("recordid"), "recordid")
+    if recordid is None:
+        raise WireError("the answer's record has no recordid")
+    listing = service.get("USERDEFINEDSCREENFIELDVALUELIST")
+    items = listing.get("USERDEFINEDSCREENFIELDVALUEPAIR") if isinstance(listing, Mapping) else None
+    if isinstance(items, Mapping):
+        items = [items]
+    if not isinstance(items, list):
+        raise WireError("the answer's record has no USERDEFINEDSCREENFIELDVALUEPAIR list")
+    pairs: list[ScreenPair] = []
+    for item in items:
+        if not isinstance(item, Mapping) or not isinstance(
+            item.get("USERDEFINEDSCREENFIELDNAME"), str
+        ):
+            raise WireError("a USERDEFINEDSCREENFIELDVALUEPAIR has no USERDEFINEDSCREENFIELDNAME")
+        value = item.get("USERDEFINEDSCREENFIELDVALUE")
+        if value is not None and not isinstance(value, Mapping):
+            raise WireError(f"{item['USERDEFINEDSCREENFIELDNAME']}: the value is not an object")
+        pairs.append((item["USERDEFINEDSCREENFIELDNAME"].upper(), value))
+    return ScreenAnswer(recordid, pairs)

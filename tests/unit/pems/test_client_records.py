@@ -3,11 +3,12 @@ behaviour is covered against the simulator in tests/integration/pems)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
-from pfa_vanguard.pems import PemsClient, PemsConfig, PemsTerminalError
+from pfa_vanguard.pems import PemsClient, PemsConfig, PemsTerminalError, load_mapping
 from pfa_vanguard.pems.wire import parse_grid_page
 
 
@@ -20,10 +21,14 @@ def fields(**values: Any) -> dict[str, Any]:
 
 
 CLIENT = PemsClient(PemsConfig("http://pems.invalid/axis/restservices"))
+COUNTED = PemsClient(
+    PemsConfig("http://pems.invalid/axis/restservices"),
+    mapping=dataclasses.replace(load_mapping(), version_alias="recordid"),
+)
 
 
 def test_values_of_any_json_type_are_kept_as_strings() -> None:
-    [record] = CLIENT._records(
+    [record] = COUNTED._records(
         page_of(fields(pfs_id="A", recordid=4, pfs_f_rental=12.5, pfs_x={"a": 1}, pfs_y=None)),
         "RIO",
         0,
@@ -45,4 +50,4 @@ def test_unusable_records_stop_the_read_naming_the_page(record: Any, message: st
     good = fields(pfs_id="A", recordid="1")
     with pytest.raises(PemsTerminalError, match=rf"^organization RIO, page at cursor 20000: .*"
                        rf"{message}"):  # fmt: skip
-        CLIENT._records(page_of(good, record), "RIO", 20000)
+        COUNTED._records(page_of(good, record), "RIO", 20000)

@@ -4,16 +4,18 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from pfa_vanguard.pems.formats import TenantFormats
 from pfa_vanguard.pems.mapping import load_mapping
 from pfa_vanguard.pems.wire import (
     WireError,
     error_alerts,
-    format_timestamp,
     grid_body,
     is_modified_by_another_user,
+    is_record_missing,
     parse_grid_page,
-    update_body,
-    update_echo,
+    parse_screen_answer,
+    screen_get_body,
+    screen_update_body,
 )
 
 
@@ -32,6 +34,7 @@ def test_grid_body_is_the_documented_request() -> None:
             "GRID_NAME": "CUPFAG",
             "NUMBER_OF_ROWS_FIRST_RETURNED": 10000,
             "CURSOR_POSITION": 10000,
+            "WSGRIDSZ_OVERRIDE": 10000,
         },
         "GRID_TYPE": {"TYPE": "LIST"},
         "ADDON_SORT": {"ALIAS_NAME": "pfs_id", "TYPE": "ASC"},
@@ -51,13 +54,13 @@ def test_grid_body_is_the_documented_request() -> None:
 
 
 def test_grid_body_changed_since_and_single_record_filters() -> None:
-    since = datetime(2025, 11, 25, 11, 0, 0, 123456, tzinfo=timezone(timedelta(hours=1)))
+    since = datetime(2025, 11, 25, 11, 0, 59, 123456, tzinfo=timezone(timedelta(hours=1)))
     body = grid_body(load_mapping(), "RIO", 0, 10, changed_since=since, pfa_id="PFA-000007")
     filters = body["MULTIADDON_FILTERS"]["MADDON_FILTER"]
     assert filters[1] == {
         "ALIAS_NAME": "pfs_lastmodified",
-        "OPERATOR": ">",
-        "VALUE": "2025-11-25T10:00:00.123Z",
+        "OPERATOR": ">=",
+        "VALUE": "11/25/2025 10:00",  # the user's format, truncated to the minute: wider
         "SEQNUM": 2,
         "JOINER": "AND",
     }
@@ -65,9 +68,22 @@ def test_grid_body_changed_since_and_single_record_filters() -> None:
     assert filters[2]["VALUE"] == "PFA-000007"
 
 
-def test_format_timestamp_treats_naive_as_utc() -> None:
-    assert format_timestamp(datetime(2025, 1, 2, 3, 4, 5)) == "2025-01-02T03:04:05.000Z"
-    assert format_timestamp(datetime(2025, 1, 2, tzinfo=UTC)) == "2025-01-02T00:00:00.000Z"
+@pytest.mark.parametrize(
+    ("formats", "value"),
+    [
+        (TenantFormats(date_order="DMY"), "25/11/2025 04:05"),
+        (TenantFormats(date_order="YMD"), "2025-11-25 04:05"),
+        (TenantFormats(filter_format="iso"), "2025-11-25 04:05"),
+        (TenantFormats(filter_format="oracle"), "25-NOV-2025"),
+        (TenantFormats(timezone="-0500"), "11/24/2025 23:05"),
+    ],
+)
+def test_date_filter_value_follows_the_configured_format(
+    formats: TenantFormats, value: str
+) -> None:
+    since = datetime(2025, 11, 25, 4, 5, 30, tzinfo=UTC)
+    body = grid_body(load_mapping(formats=formats), "RIO", 0, 10, changed_since=since)
+    assert body["MULTIADDON_FILTERS"]["MADDON_FILTER"][1]["VALUE"] == value
 
 
 @pytest.mark.parametrize(
@@ -136,48 +152,80 @@ def test_error_alerts_and_conflict_detection() -> None:
     assert error_alerts({"ErrorAlert": []}) == []
 
 
-def test_update_body_is_the_documented_request() -> None:
-    body = update_body(
-        load_mapping(),
-        "RIO",
-        "PFA-000123",
-        17,
-        {
-            "PFS_F_STARTDATE": {"DATETIMEDATA": {"YEAR": 2025, "MONTH": 4, "DAY": 1}},
-            "PFA_DIS": {"TEXTDATA": "true"},
-        },
-    )
-    assert body == {
+def test_confirmation_alert_is_kept_and_missing_records_are_told_apart() -> None:
+    payload = {
+        "Result": None,
+        "ErrorAlert": None,
+        "ConfirmationAlert": {"Name": "WSR-CONFIRM", "Message": "Dates overlap; continue?"},
+    }
+    assert error_alerts(payload) == ["confirmation needed: WSR-CONFIRM: Dates overlap; continue?"]
+    assert is_record_missing(["WSR-NOTFOUND: Record PFA-9 does not exist in RIO"])
+    assert not is_record_missing(["This record has been modified by another user."])
+
+
+def test_screen_get_and_update_bodies() -> None:
+    mapping = load_mapping()
+    get = screen_get_body(mapping, "RIO", "78497")
+    assert get == {
         "USERDEFINEDSCREENNAME": "CUPFA2",
-        "USERDEFINEDSERVICEACTION": "UPDATE",
-        "recordid": 17,
+        "USERDEFINEDSERVICEACTION": "GET",
         "USERDEFINEDSCREENFIELDVALUELIST": {
             "USERDEFINEDSCREENFIELDVALUEPAIR": [
-                {
-                    "USERDEFINEDSCREENFIELDNAME": "PFS_ID",
-                    "USERDEFINEDSCREENFIELDVALUE": {"TEXTDATA": "PFA-000123"},
-                },
-                {
-                    "USERDEFINEDSCREENFIELDNAME": "PFS_A_ORG",
-                    "USERDEFINEDSCREENFIELDVALUE": {"TEXTDATA": "RIO"},
-                },
-                {
-                    "USERDEFINEDSCREENFIELDNAME": "PFS_F_STARTDATE",
-                    "USERDEFINEDSCREENFIELDVALUE": {
-                        "DATETIMEDATA": {"YEAR": 2025, "MONTH": 4, "DAY": 1}
-                    },
-                },
-                {
-                    "USERDEFINEDSCREENFIELDNAME": "PFA_DIS",
-                    "USERDEFINEDSCREENFIELDVALUE": {"TEXTDATA": "true"},
-                },
+                {"USERDEFINEDSCREENFIELDNAME": "PFS_ID",
+                 "USERDEFINEDSCREENFIELDVALUE": {"TEXTDATA": "78497"}},
+                {"USERDEFINEDSCREENFIELDNAME": "PFS_A_ORG",
+                 "USERDEFINEDSCREENFIELDVALUE": {"TEXTDATA": "RIO"}},
             ]
         },
-    }
+    }  # fmt: skip
+    pairs = [("PFS_ID", {"TEXTDATA": "78497"}), ("PFA_DIS", {"TEXTDATA": "false"})]
+    update = screen_update_body(mapping, 17, pairs)
+    assert update["USERDEFINEDSERVICEACTION"] == "UPDATE"
+    assert update["recordid"] == 17
+    assert [p["USERDEFINEDSCREENFIELDNAME"] for p in
+            update["USERDEFINEDSCREENFIELDVALUELIST"]["USERDEFINEDSCREENFIELDVALUEPAIR"]] == [
+        "PFS_ID", "PFA_DIS"
+    ]  # fmt: skip
 
 
-def test_update_echo() -> None:
-    echo = envelope({"recordid": 18, "DATAFIELD": [field("pfs_id", "A"), field("recordid", "18")]})
-    assert update_echo(echo) == {"pfs_id": "A", "recordid": "18"}
-    assert update_echo(envelope({"recordid": 18})) is None
-    assert update_echo({"nothing": 1}) is None
+def test_parse_screen_answer() -> None:
+    payload = {
+        "Result": {
+            "ResultData": {
+                "UserDefinedScreenService": {
+                    "USERDEFINEDSCREENNAME": "CUPFA2",
+                    "recordid": "18",
+                    "USERDEFINEDSCREENFIELDVALUELIST": {
+                        "USERDEFINEDSCREENFIELDVALUEPAIR": [
+                            {"USERDEFINEDSCREENFIELDNAME": "pfs_id",
+                             "USERDEFINEDSCREENFIELDVALUE": {"TEXTDATA": "78497"}},
+                        ]
+                    },
+                }
+            },
+            "InfoAlert": None,
+        },
+        "ErrorAlert": None,
+        "ConfirmationAlert": None,
+    }  # fmt: skip
+    answer = parse_screen_answer(payload)
+    assert answer.recordid == 18
+    assert answer.pairs == [("PFS_ID", {"TEXTDATA": "78497"})]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "no Result.ResultData.UserDefinedScreenService"),
+        ({"UserDefinedScreenService": {"recordid": None}}, "has no recordid"),
+        ({"UserDefinedScreenService": {"recordid": 1}}, "no USERDEFINEDSCREENFIELDVALUEPAIR"),
+        (
+            {"UserDefinedScreenService": {"recordid": 1, "USERDEFINEDSCREENFIELDVALUELIST": {
+                "USERDEFINEDSCREENFIELDVALUEPAIR": [{"USERDEFINEDSCREENFIELDVALUE": {}}]}}},
+            "has no USERDEFINEDSCREENFIELDNAME",
+        ),
+    ],
+)  # fmt: skip
+def test_malformed_screen_answers_say_what_is_wrong(data: object, message: str) -> None:
+    with pytest.raises(WireError, match=message):
+        parse_screen_answer(envelope(data))
