@@ -21,6 +21,7 @@ from pfa_vanguard.demo import demo_command
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.loadtest.commands import loadtest_command
 from pfa_vanguard.pems import commands as pems_commands
+from pfa_vanguard.pems.check import pems_check
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync import commands as sync_commands
 
@@ -32,6 +33,9 @@ users_app = typer.Typer(help="Users and their roles per organization.", no_args_
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.command("pems-sim")(pems_commands.pems_sim)
+pems_app = typer.Typer(help="The PEMS tenant: check what is understood of it.")
+pems_app.command("check")(pems_check)
+app.add_typer(pems_app, name="pems")
 app.command("demo")(demo_command)
 app.command("sync")(sync_commands.sync_command)
 app.command("worker")(sync_commands.worker_command)

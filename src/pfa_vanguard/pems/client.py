@@ -40,6 +40,7 @@ from pfa_vanguard.pems.records import PemsRecord
 from pfa_vanguard.pems.screen import ScreenRecord, screen_record
 from pfa_vanguard.pems.wire import (
     GridPage,
+    Row,
     ScreenAnswer,
     WireError,
     error_alerts,
@@ -242,6 +243,16 @@ class PemsClient:
             if record.pfa_id == pfa_id:
                 return record
         return None
+
+    async def read_rows(self, org: str, limit: int, pfa_id: str | None = None) -> list[Row]:
+        """The first page (at most `limit` rows) of `org` as the tenant sent it (alias -> text),
+        unconverted: for diagnostics."""
+        body = grid_body(self.mapping, org, 0, limit, pfa_id=pfa_id)
+        page = await self._grid(org, body, 0, pfa_id)
+        try:
+            return page.rows()
+        except WireError as exc:
+            raise PemsTerminalError(f"{where(org, 0)}: {exc}", org=org, cursor=0) from None
 
     def _records(self, page: GridPage, org: str, cursor: int) -> list[PemsRecord]:
         """The page's records through the field mapping; PemsTerminalError for a record that
