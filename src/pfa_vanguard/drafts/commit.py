@@ -1,13 +1,14 @@
-"""Commit a user's drafts of one organization to PEMS (issue 5; seed-errata 3, 4, 5).
+"""Commit a user's drafts of one organization to PEMS.
 
 Guarantees:
 - Scope: only the caller's drafts in this organization (or the listed records among them).
-- Conflicts first: against the mirror (PEMS moved past the draft's base version and changed a
-  field the user changed to something else) → 409 and nothing is pushed. Fields only PEMS
-  changed are rebased silently. Then at PEMS itself: each write carries the base version;
-  PEMS's "modified by another user" becomes a conflict on that draft (its record is written
-  through to the mirror, the draft is marked) unless no drafted field really conflicts, in
-  which case the write is rebased and resent.
+- Conflicts first: against the mirror (PEMS holds another value than the draft started from in
+  a field the user changed, and not the user's value) → 409 and nothing is pushed. Fields only
+  PEMS changed are rebased silently. Then at PEMS itself: the writer reads the record and
+  compares the changed fields with the values the draft started from (what the user saw); a
+  field changed in PEMS since becomes a conflict on that draft (PEMS's record is written through
+  to the mirror, the draft is marked) and nothing is written. Otherwise the whole row goes back
+  with the drafted fields replaced, guarded by the record's update counter.
 - One record per PEMS call, at most `concurrency` at a time. Each answer is recorded in one
   transaction (answers arriving together share it: commit_batch.GroupRecorder): accepted →
   draft removed + mirror written through + audit row, together; refused → draft kept + audit

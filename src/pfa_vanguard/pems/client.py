@@ -84,7 +84,6 @@ class ClientStats:
 
     requests: int = 0
     retries: int = 0
-    read_backs: int = 0
 
 
 class _Retry(Exception):

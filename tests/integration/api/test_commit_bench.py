@@ -52,9 +52,7 @@ async def test_commit_200(db_url: str, tmp_path: Path) -> None:
 
         async def write(client: PemsClient, row: dict[str, str]) -> str:
             async with limit:
-                result = await client.update_record(
-                    "RIO", row["pfs_id"], int(row["recordid"]), {"equipment": "EQ-C"}
-                )
+                result = await client.update_record("RIO", row["pfs_id"], {"equipment": "EQ-C"})
                 return result.status
 
         async with env.pems() as client:

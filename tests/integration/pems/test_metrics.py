@@ -23,10 +23,10 @@ def counts() -> Callable[[], dict[str, float]]:
     def now() -> dict[str, float]:
         figures = {
             f"{op}:{status}": sample("pfa_pems_requests_total", operation=op, status=status)
-            for op in ("grid", "update")
+            for op in ("grid", "screen_get", "update")
             for status in ("200", "400", "503", "error")
         }
-        for op in ("grid", "update"):
+        for op in ("grid", "screen_get", "update"):
             figures[f"{op}:retries"] = sample("pfa_pems_retries_total", operation=op)
             figures[f"{op}:timed"] = sample("pfa_pems_request_duration_seconds_count", operation=op)
         return figures
@@ -60,24 +60,23 @@ async def test_grid_requests_are_counted_by_status_and_retries_by_operation(
     assert "pfa_pems_request_duration_seconds_bucket" in exposed
 
 
-async def test_writes_count_their_refusals_and_read_backs_count_as_grid_reads(
+async def test_writes_count_gets_updates_refusals_and_retries(
     sim: RunningSimulator, client: PemsClient
 ) -> None:
-    base = await client.read_record("RIO", "PFA-000021")
-    assert base is not None
     drop = {"kind": "drop", "route": "userdefinedscreenservices"}
-    await control(sim, "faults", {"next": [drop]})
+    await control(sim, "faults", {"next": [{"kind": "none", "route": "userdefinedscreenservices"},
+                                           drop]})  # fmt: skip
     grown = counts()
-    accepted = await client.update_record("RIO", "PFA-000021", base.version, {"dor": "BEO"})
-    stale = await client.update_record("RIO", "PFA-000021", base.version, {"dor": "PROJECT"})
-    assert (accepted.status, stale.status) == ("accepted", "conflict")
-    assert screen_calls(sim) == 3
+    accepted = await client.update_record("RIO", "PFA-000021", {"dor": "BEO"})
+    refused = await client.update_record("RIO", "PFA-000021", {"dor": "NOBODY"})
+    assert (accepted.status, refused.status) == ("accepted", "rejected")
+    assert screen_calls(sim) == 6
     assert grown() == {
-        "update:error": 1,  # dropped: read back (unchanged), then sent again
+        "screen_get:200": 3,  # before the first UPDATE, after its drop, before the refused one
+        "screen_get:timed": 3,
+        "update:error": 1,  # dropped before PEMS applied it: read again, then sent again
         "update:200": 1,
-        "update:400": 1,  # modified by another user: read back for the conflict
+        "update:400": 1,
         "update:retries": 1,
         "update:timed": 3,
-        "grid:200": 2,
-        "grid:timed": 2,
     }
