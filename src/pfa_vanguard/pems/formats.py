@@ -15,6 +15,7 @@ Python reads as numbers and PostgreSQL does not.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ _NUMERIC_DATE = re.compile(r"^([0-9]{1,4})[/.]([0-9]{1,2})[/.]([0-9]{1,4})(?: (.
 _CLOCK = re.compile(
     r"^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?(?: ?([AaPp][Mm]))?$"
 )
+# The common shape of a grid timestamp (`6/13/2024 15:56`), parsed without the general path.
+_USER_STAMP = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) ([0-9]{1,2}):([0-9]{2})$")
 _OFFSET = re.compile(r"^([+-])([0-9]{2}):?([0-9]{2})$")
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?$|^[+-]?\.[0-9]+$")
 # Below this, DATETIMEDATA.YEAR is a calendar year; above, epoch milliseconds (a tenant may
@@ -81,6 +84,7 @@ class TenantFormats:
         return parse_offset(self.timezone)
 
 
+@functools.cache
 def parse_offset(text: str) -> timezone:
     """`+0000`, `-05:00` → a fixed UTC offset; ValueError otherwise."""
     match = _OFFSET.match(text.strip())
@@ -161,6 +165,15 @@ def parse_timestamp(text: str, formats: TenantFormats | None = None) -> datetime
         return None
     if not text.isascii():
         raise ValueError(f"{text!r} is not a timestamp")
+    if (quick := _USER_STAMP.match(text)) and formats.date_order != "YMD":
+        first, second = int(quick[1]), int(quick[2])
+        month, day = (second, first) if formats.date_order == "DMY" else (first, second)
+        try:
+            local = datetime(int(quick[3]), month, day, int(quick[4]), int(quick[5]),
+                             tzinfo=formats.zone)  # fmt: skip
+        except ValueError:
+            raise ValueError(f"{text!r} is not a timestamp") from None
+        return local.astimezone(UTC)
     if _ISO.match(text):
         try:
             moment = datetime.fromisoformat(text)
