@@ -29,17 +29,16 @@ def _int(value: object, name: str, default: int) -> int:
     return value
 
 
-Prefix = tuple[str, str, str, bytes, bytes]  # alias, datatype, default, JSON head, JSON tail
+# alias, label, datatype, default value, is the key field, formats the value for the user
+Prefix = tuple[str, str, str, str, bool, bool]
+_FORMATTED = frozenset({"DATE", "DATETIME", "DECIMAL"})
 
 
 def _prefixes(columns: tuple[Column, ...]) -> list[Prefix]:
-    tail_key, tail = b',"ISKEYFIELD":true}', b',"ISKEYFIELD":false}'
     return [
-        (c.alias, c.datatype, c.value,
-         orjson.dumps({"FIELDNAME": c.alias, "FIELDLABEL": c.label, "DATATYPE": c.datatype})[:-1]
-         + b',"FIELDVALUE":', tail_key if c.alias == KEY_ALIAS else tail)
+        (c.alias, c.label, c.datatype, c.value, c.alias == KEY_ALIAS, c.datatype in _FORMATTED)
         for c in columns
-    ]  # fmt: skip
+    ]
 
 
 def _encoded(state: SimulatorState, data: OrgData, pfa_id: str,
@@ -51,10 +50,12 @@ def _encoded(state: SimulatorState, data: OrgData, pfa_id: str,
         return hit[1]
     order = state.options.date_order
     fields = [
-        head + orjson.dumps(grid_value(datatype, row.get(alias, default), order)) + tail
-        for alias, datatype, default, head, tail in prefixes
-    ]
-    blob = b'{"DATAFIELD":[' + b",".join(fields) + b"]}"
+        {"FIELDNAME": alias, "FIELDLABEL": label, "DATATYPE": datatype,
+         "FIELDVALUE": grid_value(datatype, row.get(alias, default), order) if formatted
+         else row.get(alias, default), "ISKEYFIELD": key}
+        for alias, label, datatype, default, key, formatted in prefixes
+    ]  # fmt: skip
+    blob = orjson.dumps({"DATAFIELD": fields})
     data.encoded[pfa_id] = (row, blob)
     return blob
 
