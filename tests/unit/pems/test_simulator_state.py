@@ -203,3 +203,26 @@ def test_faults_parse_script_and_rates() -> None:
 def test_bad_fault_specs_are_refused(body: dict[str, Any], message: str) -> None:
     with pytest.raises(FaultSpecError, match=message):
         parse_faults(body)
+
+
+def test_organizations_by_begins_or_all_and_descending_order(state: SimulatorState) -> None:
+    body: dict[str, Any] = {"GRID": {"GRID_NAME": "CUPFAG", "NUMBER_OF_ROWS_FIRST_RETURNED": 4}}
+
+    def served(answer: bytes) -> list[tuple[str, str]]:
+        records = orjson.loads(answer)["Result"]["ResultData"]["DATARECORD"]
+        return [(r["DATAFIELD"][0]["FIELDVALUE"], r["DATAFIELD"][1]["FIELDVALUE"])
+                for r in records]  # fmt: skip
+
+    assert served(answer_grid(state, body)) == [
+        ("PFA-000001", "HOLNG"), ("PFA-000001", "RIO"), ("PFA-000002", "HOLNG"),
+        ("PFA-000002", "RIO"),
+    ]  # fmt: skip
+    begins = {**body, "ADDON_FILTER": {"ALIAS_NAME": "pfs_a_org", "OPERATOR": "BEGINS",
+                                       "VALUE": "ri"}}  # fmt: skip
+    assert served(answer_grid(state, begins)) == [(f"PFA-00000{n}", "RIO") for n in range(1, 5)]
+    descending = {**begins, "ADDON_SORT": {"ALIAS_NAME": "pfs_id", "TYPE": "DESC"}}
+    assert [i for i, _ in served(answer_grid(state, descending))] == [
+        "PFA-000025", "PFA-000024", "PFA-000023", "PFA-000022",
+    ]  # fmt: skip
+    descending["GRID"] = {**body["GRID"], "CURSOR_POSITION": 25}
+    assert served(answer_grid(state, descending)) == [("PFA-000001", "RIO")]
