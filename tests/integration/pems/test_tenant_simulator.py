@@ -165,8 +165,24 @@ def _screen(action: object = "UPDATE", pairs: object = None, **extra: object) ->
 
 
 GRID = {"GRID": {"GRID_NAME": "CUPFAG"}}
-HOSTILE_VALUES: list[object] = [None, True, 0, -1, 2**63 - 1, 1.5, "", "x" * 5000, [], [1, [2]],
-                                {}, {"a": None}, "NaN"]  # fmt: skip
+HOSTILE_VALUES: list[object] = [
+    None,
+    True,
+    0,
+    -1,
+    2**63 - 1,
+    2**64 - 1,
+    10**30,
+    -(10**25),
+    1.5,
+    "",
+    "x" * 5000,
+    [],
+    [1, [2]],
+    {},
+    {"a": None},
+    "NaN",
+]
 HOSTILE: list[tuple[str, object]] = [
     ("grids", []), ("grids", "text"), ("grids", None), ("grids", {}),
     ("userdefinedscreenservices", []), ("userdefinedscreenservices", {}),
