@@ -37,22 +37,65 @@ def pems_sim(
     seed: Annotated[int, typer.Option(help="data generator seed")] = 42,
     latency_ms: Annotated[int, typer.Option(help="latency added to every PEMS call")] = 0,
     fail_rate: Annotated[float, typer.Option(help="share of PEMS calls answered 500/503")] = 0.0,
+    year_format: Annotated[
+        str, typer.Option(help="DATETIMEDATA.YEAR: epoch-ms (epoch milliseconds) or calendar")
+    ] = "epoch-ms",
+    date_order: Annotated[
+        str, typer.Option(help="the API user's date format in grid values: MDY, DMY or YMD")
+    ] = "MDY",
+    page_cap: Annotated[int, typer.Option(help="rows per grid page at most")] = 5000,
+    grid_counter: Annotated[
+        bool, typer.Option(help="serve the recordid counter as a grid column")
+    ] = False,
+    filter_format: Annotated[
+        str, typer.Option(help="date filter values: user, iso (2025-11-25 10:00) or oracle")
+    ] = "user",
+    api_organization: Annotated[
+        str, typer.Option(help="the organization header every call must carry")
+    ] = "*",
+    confirmation_alert: Annotated[
+        str | None, typer.Option(help="answer every screen UPDATE with this ConfirmationAlert")
+    ] = None,
 ) -> None:
-    """Run the PEMS simulator alone (HxGN EAM wire format, `/_sim` control routes)."""
+    """Run the PEMS simulator alone (an HxGN EAM tenant, `/_sim` control routes)."""
     import uvicorn
 
-    from pfa_vanguard.pems.simulator import Faults, SimulatorState, create_app
+    from pfa_vanguard.pems.simulator import (
+        Faults,
+        OptionsError,
+        SimulatorState,
+        TenantOptions,
+        create_app,
+    )
     from pfa_vanguard.pems.simulator.server import silence_deliberate_drops
 
     if not 0 <= fail_rate <= 1:
         raise typer.BadParameter("--fail-rate must be in [0, 1]")
+    try:
+        options = TenantOptions(
+            year_format=year_format,  # type: ignore[arg-type]  # checked by TenantOptions
+            date_order=date_order.upper(),  # type: ignore[arg-type]
+            page_cap=page_cap,
+            grid_counter=grid_counter,
+            filter_format=filter_format,  # type: ignore[arg-type]
+            api_organization=api_organization,
+            confirmation_alert=confirmation_alert,
+        )
+    except OptionsError as exc:
+        raise typer.BadParameter(str(exc)) from None
     console = Console()
     codes = parse_orgs(orgs)
-    state = SimulatorState.generate(codes, records, seed)
+    state = SimulatorState(dict.fromkeys(codes, records), seed, initial_options=options)
     state.set_faults(Faults(fail_rate=fail_rate, latency_ms=latency_ms))
     console.print(f"PEMS URL  http://{host}:{port}/axis/restservices")
     console.print(
-        f"control   http://{host}:{port}/_sim/  (faults, mutate, delete, drift, writes, reset)"
+        f"control   http://{host}:{port}/_sim/  (faults, mutate, delete, drift, put, writes, "
+        "options, reset)"
+    )
+    console.print(
+        f"tenant    year {options.year_format}, dates {options.date_order}, page cap "
+        f"{options.page_cap}, recordid column {'yes' if options.grid_counter else 'no'}, "
+        f"date filters {options.filter_format}, organization header {options.api_organization!r}"
     )
 
     def warm() -> None:  # while the server starts; a call for an org not ready yet waits

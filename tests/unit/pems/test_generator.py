@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pfa_vanguard.pems.mapping import map_row
-from pfa_vanguard.pems.simulator.generator import COLUMNS, DEMO_ORGS, generate_org
+from pfa_vanguard.pems.simulator.generator import CODES, COLUMNS, DEMO_ORGS, generate_org
 
 
 def test_demo_orgs_start_with_the_contract_three_and_reach_twenty() -> None:
@@ -35,40 +34,44 @@ def test_rows_are_alias_level_strings_sorted_on_pfs_id() -> None:
 
 
 def test_records_follow_the_domain_rules_in_plausible_shares() -> None:
-    records = [map_row(row).data for row in generate_org("RIO", 12_000, 42)]
-    assert all(map_row(row).problems == () for row in generate_org("RIO", 200, 42))
-    n = len(records)
-    categories = Counter(r["category"] for r in records)
+    rows = generate_org("RIO", 12_000, 42)
+    n = len(rows)
+    categories = Counter(r["pfs_f_category"] for r in rows)
     assert len(categories) == 12
     assert all(0.05 < count / n < 0.12 for count in categories.values())
     share = {
-        "rental": sum(r["source"] == "Rental" for r in records) / n,
-        "beo": sum(r["dor"] == "BEO" for r in records) / n,
-        "actualized": sum(r["isActualized"] for r in records) / n,
-        "discontinued": sum(r["isDiscontinued"] for r in records) / n,
-        "funds": sum(r["isFundsTransferable"] for r in records) / n,
+        "rental": sum(r["pfs_f_source"] == "RENTAL" for r in rows) / n,
+        "beo": sum(r["pfs_f_dor"] == "BEO" for r in rows) / n,
+        "actualized": sum(r["pfs_f_actualized"] == "-1" for r in rows) / n,
+        "discontinued": sum(r["pfs_f_discontinued"] == "-1" for r in rows) / n,
+        "funds": sum(r["pfs_f_fundstrans"] == "-1" for r in rows) / n,
     }
     assert 0.65 < share["rental"] < 0.85
     assert 0.15 < share["beo"] < 0.25
     assert 0.2 < share["actualized"] < 0.4
     assert 0.02 < share["discontinued"] < 0.07
     assert 0.03 < share["funds"] < 0.09
-    assert len({r["areaSilo"] for r in records}) >= 8
-    assert len({r["class"] for r in records}) >= 30
-    for r in records:
-        assert r["originalStart"] <= r["originalEnd"]
-        assert r["forecastStart"] <= r["forecastEnd"]
-        assert "2025-01-01" <= r["originalStart"] <= "2027-01-01"
-        if r["source"] == "Rental":
-            assert r["monthlyRate"] > 0
-            assert r["purchasePrice"] is None
+    assert len({r["pfs_f_area"] for r in rows}) >= 8
+    assert len({r["pfs_f_class"] for r in rows}) >= 30
+    for r in rows:
+        for alias, codes in CODES.items():  # codes upper case, as the tenant stores them
+            assert r[alias] in codes
+        for flag in ("pfs_f_actualized", "pfs_f_discontinued", "pfs_f_fundstrans"):
+            assert r[flag] in ("-1", "0")
+        assert r["pfs_p_startdate"] <= r["pfs_p_enddate"]
+        assert r["pfs_f_startdate"] <= r["pfs_f_enddate"]
+        assert "2025-01-01" <= r["pfs_p_startdate"] <= "2027-01-01"
+        if r["pfs_f_source"] == "RENTAL":
+            assert float(r["pfs_f_rental"]) > 0
+            assert r["pfs_f_purchase"] == ""
         else:
-            assert r["purchasePrice"] > 0
-            assert r["monthlyRate"] is None
-        if r["isActualized"]:
-            assert r["actualStart"] is not None
-            assert r["equipment"] is not None
-            assert not r["isDiscontinued"]
+            assert float(r["pfs_f_purchase"]) > 0
+            assert r["pfs_f_rental"] == ""
+        assert r["pfs_f_rental"] == "" or r["pfs_f_rental"].endswith(".00")
+        if r["pfs_f_actualized"] == "-1":
+            assert r["pfs_a_startdate"] != ""
+            assert r["pfs_equipment_tag"] != ""
+            assert r["pfs_f_discontinued"] == "0"
         else:
-            assert r["actualStart"] is None
-            assert r["actualEnd"] is None
+            assert r["pfs_a_startdate"] == ""
+            assert r["pfs_a_enddate"] == ""

@@ -1,5 +1,5 @@
-"""The simulated PEMS without HTTP: grid paging and filters, the optimistic lock, typed
-writes, PEMS-side changes, drift and faults."""
+"""The simulated tenant without HTTP: grid paging and its end signals, rows as served and as
+stored, PEMS-side changes, drift, options and faults."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from typing import Any
 import orjson
 import pytest
 
-from pfa_vanguard.pems.mapping import load_mapping, screen_value
 from pfa_vanguard.pems.simulator.faults import Fault, FaultSpecError, parse_faults
-from pfa_vanguard.pems.simulator.service import answer_grid, answer_update
+from pfa_vanguard.pems.simulator.grid import answer_grid
+from pfa_vanguard.pems.simulator.options import OptionsError, TenantOptions
 from pfa_vanguard.pems.simulator.state import SimError, SimulatorState
-from pfa_vanguard.pems.wire import grid_body, update_body
-
-MAPPING = load_mapping()
 
 
 @pytest.fixture
@@ -23,163 +20,112 @@ def state() -> SimulatorState:
     return SimulatorState.generate(["RIO", "HOLNG"], 25, seed=3)
 
 
-def page(state: SimulatorState, cursor: int = 0, size: int = 10, **kw: Any) -> dict[str, Any]:
-    body = grid_body(MAPPING, "RIO", cursor, size, **kw)
-    result: dict[str, Any] = orjson.loads(answer_grid(state, "RIO", body))["Result"]["ResultData"]
+def grid_body(cursor: int = 0, size: int = 10, *filters: dict[str, Any]) -> dict[str, Any]:
+    org = {"SEQNUM": 0, "ALIAS_NAME": "pfs_a_org", "OPERATOR": "=", "VALUE": "RIO"}
+    return {
+        "GRID": {"GRID_NAME": "CUPFAG", "NUMBER_OF_ROWS_FIRST_RETURNED": size,
+                 "CURSOR_POSITION": cursor},
+        "MULTIADDON_FILTERS": {"MADDON_FILTER": [org, *filters]},
+    }  # fmt: skip
+
+
+def page(state: SimulatorState, cursor: int = 0, size: int = 10) -> dict[str, Any]:
+    answer = orjson.loads(answer_grid(state, grid_body(cursor, size)))
+    assert answer["ErrorAlert"] is None
+    result: dict[str, Any] = answer["Result"]["ResultData"]
     return result
 
 
 def ids(result: dict[str, Any]) -> list[str]:
     return [
         next(f["FIELDVALUE"] for f in r["DATAFIELD"] if f["FIELDNAME"] == "pfs_id")
-        for r in result.get("DATARECORD", [])
+        for r in result.get("DATARECORD") or []
     ]
 
 
-def write(state: SimulatorState, pfa_id: str, version: int, **changes: Any) -> dict[str, Any]:
-    values = {
-        MAPPING.by_field[k].screen: screen_value(MAPPING.by_field[k], v) for k, v in changes.items()
-    }
-    return answer_update(state, "RIO", update_body(MAPPING, "RIO", pfa_id, version, values))
-
-
-def test_cursor_pages_and_every_end_signal(state: SimulatorState) -> None:
+def test_cursor_positions_are_one_based_and_every_end_signal(state: SimulatorState) -> None:
     first = page(state)
-    assert first["CURRENTCURSORPOSITION"] == 0
-    assert first["NEXTCURSORPOSITION"] == 10
-    assert first["RECORDS"] == 10
+    assert (first["CURRENTCURSORPOSITION"], first["NEXTCURSORPOSITION"]) == (0, 11)
+    assert first["METADATA"] == {"RECORDS": "10", "GRIDNAME": "CUPFAG", "CLIENTROWS": 10}
     assert ids(first) == [f"PFA-{n:06d}" for n in range(1, 11)]
-    last = page(state, 20)
+    assert ids(page(state, 11)) == [f"PFA-{n:06d}" for n in range(11, 21)]
+    last = page(state, 21)
     assert ids(last) == [f"PFA-{n:06d}" for n in range(21, 26)]
     assert last["NEXTCURSORPOSITION"] is None
-    state.options.cursor_end = "empty"
-    assert page(state, 20)["NEXTCURSORPOSITION"] == ""
-    state.options.cursor_end = "same"
-    assert page(state, 20)["NEXTCURSORPOSITION"] == 20
-    state.options.cursor_end = "nodata"
-    assert page(state, 20)["NEXTCURSORPOSITION"] == 25
-    beyond = page(state, 25)
-    assert "DATARECORD" not in beyond
-    assert beyond["NEXTCURSORPOSITION"] == 35
-    state.options.send_count = False
-    assert "RECORDS" not in page(state)
-    state.options.max_page_size = 4
-    assert len(ids(page(state, size=10))) == 4
+    state.set_options(state.options.updated({"cursorEnd": "empty"}))
+    assert page(state, 21)["NEXTCURSORPOSITION"] == ""
+    state.set_options(state.options.updated({"cursorEnd": "same"}))
+    assert page(state, 21)["NEXTCURSORPOSITION"] == 21
+    state.set_options(state.options.updated({"cursorEnd": "nodata"}))
+    assert page(state, 21)["NEXTCURSORPOSITION"] == 26
+    beyond = page(state, 26)
+    assert beyond["DATARECORD"] == []
+    assert beyond["NEXTCURSORPOSITION"] == 36
+    state.set_options(state.options.updated({"sendCount": False}))
+    assert page(state)["METADATA"] == {"GRIDNAME": "CUPFAG", "CLIENTROWS": 10}
 
 
-def test_grid_filters_changed_since_and_single_record(state: SimulatorState) -> None:
-    rows = state.records("RIO")
-    middle = sorted(r["pfs_lastmodified"] for r in rows)[12]
-    from datetime import datetime
-
-    changed = page(state, size=100, changed_since=datetime.fromisoformat(middle))
-    assert sorted(ids(changed)) == sorted(
-        r["pfs_id"] for r in rows if r["pfs_lastmodified"] > middle
-    )
-    assert ids(page(state, pfa_id="PFA-000007")) == ["PFA-000007"]
-    assert ids(page(state, pfa_id="PFA-999999")) == []
+def test_the_page_cap_wins_over_the_size_asked(state: SimulatorState) -> None:
+    state.set_options(TenantOptions(page_cap=4))
+    capped = page(state, size=10_000)
+    assert len(ids(capped)) == 4
+    assert capped["NEXTCURSORPOSITION"] == 5
+    assert ids(page(state, 5, 10_000)) == [f"PFA-{n:06d}" for n in range(5, 9)]
 
 
-def test_grid_refuses_what_pems_refuses(state: SimulatorState) -> None:
-    body = grid_body(MAPPING, "NOPE", 0, 10)
-    with pytest.raises(SimError, match="'NOPE' is not valid"):
-        answer_grid(state, "NOPE", body)
-    with pytest.raises(SimError, match="does not match"):
-        answer_grid(state, "HOLNG", grid_body(MAPPING, "RIO", 0, 10))
-    body = grid_body(MAPPING, "RIO", 0, 10)
-    body["GRID"]["GRID_NAME"] = "OTHER"
-    with pytest.raises(SimError, match="Grid 'OTHER' does not exist"):
-        answer_grid(state, "RIO", body)
-    assert ids(
-        orjson.loads(answer_grid(state, "*", grid_body(MAPPING, "RIO", 0, 1)))["Result"][
-            "ResultData"
-        ]
-    ) == ["PFA-000001"]
-
-
-def test_update_applies_typed_values_and_raises_the_version(state: SimulatorState) -> None:
-    before = state.row("RIO", "PFA-000004")
-    assert before is not None
-    version = int(before["recordid"])
-    answer = write(
-        state,
-        "PFA-000004",
-        version,
-        forecastStart="2026-02-01",
-        dor="BEO",
-        isDiscontinued=True,
-        monthlyRate=1250.5,
-        equipment="EQ-1",
-    )
-    after = state.row("RIO", "PFA-000004")
-    assert after is not None
-    assert int(after["recordid"]) == version + 1
-    assert after["pfs_lastmodified"] > before["pfs_lastmodified"]
-    assert (
-        after["pfs_f_startdate"],
-        after["pfs_f_dor"],
-        after["pfs_f_discontinued"],
-        after["pfs_f_rental"],
-        after["pfs_equipment_tag"],
-    ) == ("2026-02-01", "BEO", "-1", "1250.5", "EQ-1")
-    result = answer["Result"]["ResultData"]
-    assert result["recordid"] == version + 1
-    assert result["DATEUPDATED"] == after["pfs_lastmodified"]
-    [logged] = state.writes_for("RIO")
-    assert logged["recordid"] == version
-    assert logged["newRecordid"] == version + 1
-    assert logged["fields"]["PFS_F_STARTDATE"] == {
-        "DATETIMEDATA": {"YEAR": 2026, "MONTH": 2, "DAY": 1}
-    }
-    assert logged["values"]["pfs_f_rental"] == "1250.5"
-
-
-def test_stale_version_is_modified_by_another_user(state: SimulatorState) -> None:
-    row = state.row("RIO", "PFA-000002")
-    assert row is not None
-    version = int(row["recordid"])
-    write(state, "PFA-000002", version, dor="BEO")
-    with pytest.raises(SimError, match="modified by another user") as caught:
-        write(state, "PFA-000002", version, dor="PROJECT")
-    assert caught.value.name == "WSR-RECORD-MODIFIED"
-    assert len(state.writes_for()) == 1
-
-
-@pytest.mark.parametrize(
-    ("pairs", "message"),
-    [
-        ({"PFS_F_STARTDATE": {"TEXTDATA": "2025-01-01"}}, "expects DATETIMEDATA"),
-        ({"PFS_F_RENTAL": {"TEXTDATA": "12"}}, "expects NUMERICDATA"),
-        ({"PFA_DIS": {"TEXTDATA": "-1"}}, "takes 'true' or 'false'"),
-        ({"PFS_F_DOR": {"TEXTDATA": "NOBODY"}}, "not one of BEO, PROJECT"),
-        ({"PFS_P_STARTDATE": {"DATETIMEDATA": {"YEAR": 2025, "MONTH": 1, "DAY": 1}}}, "protected"),
-        ({"PFS_NOPE": {"TEXTDATA": "x"}}, "not on screen CUPFA2"),
-        ({"PFS_F_ENDDATE": {"DATETIMEDATA": {"YEAR": 2025, "MONTH": 2, "DAY": 30}}}, "invalid"),
-    ],
-)
-def test_update_refuses_wrong_types_and_values(
-    state: SimulatorState, pairs: dict[str, Any], message: str
+def test_rows_served_formatted_without_counter_and_stored_canonical(
+    state: SimulatorState,
 ) -> None:
-    row = state.row("RIO", "PFA-000001")
+    state.put_rows("RIO", [{"pfs_id": "PFA-000001", "pfs_f_rental": "12500", "pfs_f_purchase": "",
+                            "pfs_f_startdate": "2024-06-13", "pfs_f_source": "rental",
+                            "pfs_lastmodified": "2024-06-13T15:56:59.123Z"}])  # fmt: skip
+    served = state.row("RIO", "PFA-000001")
+    assert served is not None
+    assert "recordid" not in served
+    assert (served["pfs_f_rental"], served["pfs_f_startdate"], served["pfs_f_source"]) == (
+        "12,500.00", "6/13/2024", "RENTAL",
+    )  # fmt: skip
+    assert served["pfs_lastmodified"] == "6/13/2024 15:56"
+    stored = state.stored("RIO", "PFA-000001")
+    assert stored is not None
+    assert (stored["pfs_f_rental"], stored["pfs_f_startdate"], stored["pfs_f_source"]) == (
+        "12500.00", "2024-06-13", "RENTAL",
+    )  # fmt: skip
+    assert stored["recordid"].isdigit()
+    state.set_options(state.options.updated({"dateOrder": "DMY", "gridCounter": True}))
+    served = state.row("RIO", "PFA-000001")
+    assert served is not None
+    assert served["pfs_f_startdate"] == "13/06/2024"
+    assert served["recordid"] == stored["recordid"]
+    assert served == state.records("RIO")[0]
+
+
+def test_put_takes_user_formats_and_keeps_unknown_forms(state: SimulatorState) -> None:
+    state.put_rows("RIO", [{"pfs_id": "PFA-000001", "recordid": "9", "pfs_f_enddate": "7/4/2026",
+                            "pfs_f_rental": "1,250.5", "pfs_f_discontinued": "Yes",
+                            "pfs_lastmodified": "11/25/2025 10:00"}])  # fmt: skip
+    row = state.stored("RIO", "PFA-000001")
     assert row is not None
-    with pytest.raises(SimError, match=message):
-        answer_update(
-            state, "RIO", update_body(MAPPING, "RIO", "PFA-000001", int(row["recordid"]), pairs)
-        )
-    assert state.writes_for() == []
-
-
-def test_update_of_a_missing_record(state: SimulatorState) -> None:
-    with pytest.raises(SimError, match="PFA-999999 does not exist"):
-        write(state, "PFA-999999", 1, dor="BEO")
+    assert (row["recordid"], row["pfs_lastmodified"]) == ("9", "2025-11-25T10:00:00.000Z")
+    assert (row["pfs_f_enddate"], row["pfs_f_rental"], row["pfs_f_discontinued"]) == (
+        "2026-07-04", "1250.50", "-1",
+    )  # fmt: skip
+    state.put_rows("RIO", [{"pfs_id": "PFA-000002", "pfs_lastmodified": "garbled",
+                            "pfs_f_rental": "n/a"}])  # fmt: skip
+    served = state.records("RIO")[1]
+    assert (served["pfs_lastmodified"], served["pfs_f_rental"]) == ("garbled", "n/a")
+    fresh = state.stamp()
+    assert fresh > "2025-11-25T10:00:00.000Z"
+    assert state.stamp() > fresh
 
 
 def test_mutate_delete_drift_put_and_reset(state: SimulatorState) -> None:
-    before = {r["pfs_id"]: r for r in state.records("RIO")}
+    before = {r["pfs_id"]: r for r in state.stored_records("RIO")}
+    served_before = state.records("RIO")
     changed = state.mutate("RIO", 5)
     assert len(changed) == 5
     for pfa_id in changed:
-        after = state.row("RIO", pfa_id)
+        after = state.stored("RIO", pfa_id)
         assert after is not None
         assert int(after["recordid"]) == int(before[pfa_id]["recordid"]) + 1
         assert after != before[pfa_id]
@@ -187,12 +133,36 @@ def test_mutate_delete_drift_put_and_reset(state: SimulatorState) -> None:
     assert state.row("RIO", "PFA-000003") is None
     state.add_drift("pfs_new_column", "N")
     assert all(r["pfs_new_column"] == "N" for r in state.records("RIO"))
-    assert state.put_rows("RIO", [{"pfs_id": "PFA-000000", "pfs_f_rental": "n/a"}]) == [
+    assert state.put_rows("RIO", [{"pfs_id": "PFA-000000", "pfs_new_column": "Y"}]) == [
         "PFA-000000"
     ]
-    assert state.records("RIO")[0]["pfs_f_rental"] == "n/a"
+    assert state.records("RIO")[0]["pfs_new_column"] == "Y"
+    state.set_options(TenantOptions(date_order="YMD"))
     state.reset()
-    assert state.records("RIO") == list(before.values())
+    assert state.records("RIO") == served_before
+    assert state.options == state.initial_options
+
+
+def test_generate_splits_credentials_from_options() -> None:
+    made = SimulatorState.generate(["RIO"], 1, 1, api_key="k", year_format="calendar")
+    assert made.api_key == "k"
+    assert made.options.year_format == "calendar"
+    with pytest.raises(OptionsError, match="date_order must be one of"):
+        TenantOptions(date_order="MYD")  # type: ignore[arg-type]
+    with pytest.raises(OptionsError, match="unknown options"):
+        TenantOptions().updated({"page_cap": 3})
+
+
+def test_grid_refuses_what_a_tenant_refuses(state: SimulatorState) -> None:
+    body = grid_body()
+    body["GRID"]["GRID_NAME"] = "OTHER"
+    with pytest.raises(SimError, match="Grid 'OTHER' does not exist"):
+        answer_grid(state, body)
+    with pytest.raises(SimError, match="not a column of the grid"):
+        answer_grid(state, grid_body(0, 10, {"ALIAS_NAME": "recordid", "VALUE": "1"}))
+    unknown = grid_body()
+    unknown["MULTIADDON_FILTERS"]["MADDON_FILTER"][0]["VALUE"] = "NOPE"
+    assert ids(orjson.loads(answer_grid(state, unknown))["Result"]["ResultData"]) == []
 
 
 def test_faults_parse_script_and_rates() -> None:
@@ -235,14 +205,24 @@ def test_bad_fault_specs_are_refused(body: dict[str, Any], message: str) -> None
         parse_faults(body)
 
 
-def test_put_rows_keeps_versions_given_in_canonical_form(state: SimulatorState) -> None:
-    state.put_rows("RIO", [{"pfs_id": "PFA-000001", "recordid": "9",
-                            "pfs_lastmodified": "2025-11-25 10:00:00"}])  # fmt: skip
-    row = state.row("RIO", "PFA-000001")
-    assert row is not None
-    assert (row["recordid"], row["pfs_lastmodified"]) == ("9", "2025-11-25T10:00:00.000Z")
-    state.put_rows("RIO", [{"pfs_id": "PFA-000002", "pfs_lastmodified": "garbled"}])
-    assert state.records("RIO")[1]["pfs_lastmodified"] == "garbled"
-    fresh = state.stamp()
-    assert fresh > "2025-11-25T10:00:00.000Z"
-    assert state.stamp() > fresh
+def test_organizations_by_begins_or_all_and_descending_order(state: SimulatorState) -> None:
+    body: dict[str, Any] = {"GRID": {"GRID_NAME": "CUPFAG", "NUMBER_OF_ROWS_FIRST_RETURNED": 4}}
+
+    def served(answer: bytes) -> list[tuple[str, str]]:
+        records = orjson.loads(answer)["Result"]["ResultData"]["DATARECORD"]
+        return [(r["DATAFIELD"][0]["FIELDVALUE"], r["DATAFIELD"][1]["FIELDVALUE"])
+                for r in records]  # fmt: skip
+
+    assert served(answer_grid(state, body)) == [
+        ("PFA-000001", "HOLNG"), ("PFA-000001", "RIO"), ("PFA-000002", "HOLNG"),
+        ("PFA-000002", "RIO"),
+    ]  # fmt: skip
+    begins = {**body, "ADDON_FILTER": {"ALIAS_NAME": "pfs_a_org", "OPERATOR": "BEGINS",
+                                       "VALUE": "ri"}}  # fmt: skip
+    assert served(answer_grid(state, begins)) == [(f"PFA-00000{n}", "RIO") for n in range(1, 5)]
+    descending = {**begins, "ADDON_SORT": {"ALIAS_NAME": "pfs_id", "TYPE": "DESC"}}
+    assert [i for i, _ in served(answer_grid(state, descending))] == [
+        "PFA-000025", "PFA-000024", "PFA-000023", "PFA-000022",
+    ]  # fmt: skip
+    descending["GRID"] = {**body["GRID"], "CURSOR_POSITION": 25}
+    assert served(answer_grid(state, descending)) == [("PFA-000001", "RIO")]

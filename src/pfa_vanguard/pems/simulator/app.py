@@ -1,5 +1,5 @@
 """The simulator's ASGI app: the two PEMS services under `/axis/restservices`, with latency and
-faults injected, and the `/_sim` control routes of pems-api.md (plus a few test helpers)."""
+faults injected, and the `/_sim` control routes (for tests and demos)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from pfa_vanguard.pems.simulator.faults import Fault, FaultSpecError, parse_faults
-from pfa_vanguard.pems.simulator.service import answer_grid, answer_update
+from pfa_vanguard.pems.simulator.grid import answer_grid
+from pfa_vanguard.pems.simulator.options import OptionsError
+from pfa_vanguard.pems.simulator.screen import Confirmation, answer_screen
 from pfa_vanguard.pems.simulator.state import SimError, SimulatorState
 
 PEMS_PREFIX = "/axis/restservices"
-Handler = Callable[[SimulatorState, str, Mapping[str, Any]], dict[str, Any] | bytes]
+Handler = Callable[[SimulatorState, Mapping[str, Any]], dict[str, Any] | bytes]
 
 
 def _json(payload: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -30,8 +32,15 @@ def _json(payload: object, status: int = 200, headers: dict[str, str] | None = N
 
 
 def _alert(status: int, message: str, name: str = "WSR-ERROR", **headers: str) -> Response:
-    return _json({"ErrorAlert": [{"Name": name, "Message": message}], "Result": None}, status,
-                 headers or None)  # fmt: skip
+    body = {"ErrorAlert": [{"Name": name, "Message": message}], "ConfirmationAlert": None,
+            "Result": None}  # fmt: skip
+    return _json(body, status, headers or None)
+
+
+def _confirmation(message: str, name: str) -> Response:
+    body = {"ConfirmationAlert": {"Name": name, "Message": message}, "ErrorAlert": None,
+            "Result": None}  # fmt: skip
+    return _json(body, 400)
 
 
 class DroppedConnection(Response):
@@ -124,6 +133,9 @@ async def _answer(state: SimulatorState, request: Request, raw: bytes, fault: Fa
     org = request.headers.get("organization")
     if not org:
         return _alert(400, "the organization header is required", "WSR-INVALID-REQUEST")
+    if org != state.options.api_organization:
+        return _alert(400, f"Organization {org!r} is not valid for this user",
+                      "WSR-INVALID-ORGANIZATION")  # fmt: skip
     try:
         body = orjson.loads(raw)
         if not isinstance(body, dict):
@@ -131,9 +143,11 @@ async def _answer(state: SimulatorState, request: Request, raw: bytes, fault: Fa
         with state.lock:  # a call from before a reset must not touch the fresh data
             if state.generation != generation:
                 return _alert(503, "the simulator was reset during this call", "WSR-UNAVAILABLE")
-            payload = handler(state, org, body)
+            payload = handler(state, body)
     except orjson.JSONDecodeError as exc:
         return _alert(400, f"the request body is not JSON: {exc}", "WSR-INVALID-REQUEST")
+    except Confirmation as exc:
+        return _confirmation(str(exc), exc.name)
     except SimError as exc:
         return _alert(400, str(exc), exc.name)
     if fault is not None and fault.after_apply:
@@ -171,7 +185,7 @@ def create_app(state: SimulatorState) -> Starlette:
         return await _pems_call(state, request, "grids", answer_grid)
 
     async def screens(request: Request) -> Response:
-        return await _pems_call(state, request, "userdefinedscreenservices", answer_update)
+        return await _pems_call(state, request, "userdefinedscreenservices", answer_screen)
 
     def control(action: Callable[[dict[str, Any]], object]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
@@ -179,7 +193,7 @@ def create_app(state: SimulatorState) -> Starlette:
                 body = await _body(request) if request.method == "POST" else {}
                 body.update(request.query_params)
                 return _json(action(body))
-            except (SimError, FaultSpecError) as exc:
+            except (SimError, FaultSpecError, OptionsError) as exc:
                 return _json({"error": str(exc)}, 400)
 
         return endpoint
@@ -238,18 +252,26 @@ def create_app(state: SimulatorState) -> Starlette:
         return {"reset": True}
 
     def config(body: dict[str, Any]) -> object:
+        changes: dict[str, Any] = {}
+        if "cursorEnd" in body:
+            changes["cursorEnd"] = body["cursorEnd"]
+        if "sendCount" in body:
+            changes["sendCount"] = bool(body["sendCount"])
+        if "maxPageSize" in body:
+            size = body["maxPageSize"]
+            if isinstance(size, bool) or not isinstance(size, int):
+                raise SimError("maxPageSize must be an integer")
+            changes["pageCap"] = max(1, size)
         with state.lock:
+            state.set_options(state.options.updated(changes))
             options = state.options
-            if "cursorEnd" in body:
-                if body["cursorEnd"] not in ("null", "empty", "same", "nodata"):
-                    raise SimError("cursorEnd must be null, empty, same or nodata")
-                options.cursor_end = body["cursorEnd"]
-            if "sendCount" in body:
-                options.send_count = bool(body["sendCount"])
-            if "maxPageSize" in body:
-                options.max_page_size = max(1, int(body["maxPageSize"]))
             return {"cursorEnd": options.cursor_end, "sendCount": options.send_count,
-                    "maxPageSize": options.max_page_size}  # fmt: skip
+                    "maxPageSize": options.page_cap}  # fmt: skip
+
+    def options(body: dict[str, Any]) -> object:
+        with state.lock:
+            state.set_options(state.options.updated(body))
+            return state.options.to_json()
 
     def put(body: dict[str, Any]) -> object:
         rows = body.get("rows")
@@ -268,7 +290,8 @@ def create_app(state: SimulatorState) -> Starlette:
     sim = [
         ("faults", faults, "POST"), ("mutate", mutate, "POST"), ("delete", delete, "POST"),
         ("drift", drift, "POST"), ("writes", writes, "GET"), ("reset", reset, "POST"),
-        ("config", config, "POST"), ("put", put, "POST"), ("stats", stats, "GET"),
+        ("config", config, "POST"), ("options", options, "POST"), ("put", put, "POST"),
+        ("stats", stats, "GET"),
     ]  # fmt: skip
     routes = [
         Route(f"{PEMS_PREFIX}/grids", grids, methods=["POST"]),

@@ -1,5 +1,7 @@
-"""Deterministic, realistic PFA records at the PEMS alias level (every value a string, as PEMS
-sends it). The same (code, count, seed) always gives the same rows, whatever the process."""
+"""Deterministic, realistic PFA records at the PEMS alias level, in the simulator's canonical
+text (every value a string; the grid formats it for the API user).
+
+The same (code, count, seed) always gives the same rows, whatever the process."""
 
 from __future__ import annotations
 
@@ -31,6 +33,27 @@ COLUMNS: dict[str, str] = {
     "pfs_p_projcode": "VARCHAR", "pfs_equipment_tag": "VARCHAR",
     "recordid": "INTEGER", "pfs_lastmodified": "DATETIME",
 }  # fmt: skip
+
+# The grid's column headings (FIELDLABEL).
+LABELS: dict[str, str] = {
+    "pfs_id": "PFA ID", "pfs_a_org": "Organization", "description": "Description",
+    "pfs_f_area": "Area / Silo", "pfs_f_category": "Category",
+    "pfs_f_catdesc": "Forecast Category", "pfs_f_class": "Class", "pfs_f_source": "Source",
+    "pfs_f_dor": "DOR", "pfs_f_actualized": "Actualized", "pfs_f_discontinued": "Discontinued",
+    "pfs_f_fundstrans": "Funds Transferable", "pfs_f_rental": "Rental Rate",
+    "pfs_f_purchase": "Purchase Price", "pfs_f_manufacturer": "Manufacturer",
+    "pfs_f_model": "Model", "pfs_p_startdate": "Plan Start Date",
+    "pfs_p_enddate": "Plan End Date", "pfs_f_startdate": "Estimated Start Date",
+    "pfs_f_enddate": "Estimated End Date", "pfs_a_startdate": "Actual Start Date",
+    "pfs_a_enddate": "Actual End Date", "pfs_p_projcode": "Project Code",
+    "pfs_equipment_tag": "Equipment", "recordid": "Record ID",
+    "pfs_lastmodified": "Last Forecast Change Date",
+}  # fmt: skip
+# Code columns and the codes they take (stored and served in upper case).
+CODES: dict[str, tuple[str, ...]] = {
+    "pfs_f_source": ("RENTAL", "PURCHASE"),
+    "pfs_f_dor": ("BEO", "PROJECT"),
+}
 
 # "Today" of the generated data: lines whose forecast started before it may be actualized.
 REFERENCE_DATE = date(2025, 11, 25)
@@ -117,11 +140,6 @@ AREAS: tuple[tuple[str, int], ...] = (
 _DISCIPLINES = ("CIV", "MEC", "ELE", "PIP", "INS", "STR")
 
 
-def format_modified(moment: datetime) -> str:
-    """The simulator's `pfs_lastmodified` text: UTC, milliseconds, `Z`."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def generate_org(code: str, count: int, seed: int) -> list[dict[str, str]]:
     """`count` alias-level rows for organization `code`, sorted on pfs_id (`PFA-000001`…).
 
@@ -197,7 +215,7 @@ def generate_org(code: str, count: int, seed: int) -> list[dict[str, str]]:
                 "pfs_f_category": cat.name,
                 "pfs_f_catdesc": forecast_category,
                 "pfs_f_class": class_code,
-                "pfs_f_source": "Rental" if rental else "Purchase",
+                "pfs_f_source": "RENTAL" if rental else "PURCHASE",
                 "pfs_f_dor": "BEO" if rand() < 0.2 else "PROJECT",
                 "pfs_f_actualized": "-1" if actualized else "0",
                 "pfs_f_discontinued": "-1" if discontinued else "0",

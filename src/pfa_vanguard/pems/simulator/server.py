@@ -105,13 +105,15 @@ def start_simulator(
     fail_rate: float = 0.0,
     *,
     host: str = "127.0.0.1",
-    **credentials: Any,
+    **settings: Any,
 ) -> RunningSimulator:
     """Generate `orgs` of `records` each and serve them in a background thread.
 
-    `credentials` (tenant, user, password, api_key) make the simulator demand them.
+    `settings`: credentials (tenant, user, password, api_key) make the simulator demand them;
+    TenantOptions fields (year_format, date_order, page_cap, grid_counter, filter_format,
+    api_organization, confirmation_alert, cursor_end, send_count) set the tenant up.
     """
-    state = SimulatorState.generate(list(orgs), records, seed, **credentials)
+    state = SimulatorState.generate(list(orgs), records, seed, **settings)
     if latency_ms or fail_rate:
         state.set_faults(Faults(fail_rate=fail_rate, latency_ms=latency_ms))
     return RunningSimulator(state, host, port)

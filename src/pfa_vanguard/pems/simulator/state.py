@@ -1,5 +1,6 @@
-"""What the simulated PEMS holds: organizations of alias-level rows with their versions, the
-writes it accepted, schema drift, faults and wire options. Thread-safe (one lock): the server
+"""What the simulated PEMS holds: organizations of alias-level rows (canonical text, with the
+tenant's record counter `recordid`), the writes it accepted, schema drift, faults and the
+tenant's options. Thread-safe (one lock): the server
 thread answers calls while a test or the benchmark inspects and changes the state directly."""
 
 from __future__ import annotations
@@ -9,14 +10,21 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pfa_vanguard.pems.simulator.faults import Faults
-from pfa_vanguard.pems.simulator.generator import CATEGORIES, format_modified, generate_org
+from pfa_vanguard.pems.simulator.formats import canonical, day_of, format_modified, grid_value
+from pfa_vanguard.pems.simulator.generator import (
+    CATEGORIES,
+    CODES,
+    COLUMNS,
+    LABELS,
+    generate_org,
+)
+from pfa_vanguard.pems.simulator.options import TenantOptions
 
-CursorEnd = Literal["null", "empty", "same", "nodata"]
 _ONE_MS = timedelta(milliseconds=1)
 
 
@@ -28,18 +36,14 @@ class SimError(ValueError):
         self.name = name
 
 
-@dataclass
-class WireOptions:
-    """How the grid answers, to exercise every client stop condition.
+@dataclass(frozen=True)
+class Column:
+    """One grid column: its alias, DATATYPE, FIELDLABEL, and the value drift columns carry."""
 
-    cursor_end: what the last page says: `null` / `empty` NEXTCURSORPOSITION, `same` (the
-    cursor just sent, i.e. not larger), or `nodata` (a larger cursor, then a page without
-    DATARECORD). send_count: include RECORDS. max_page_size: rows per page at most.
-    """
-
-    cursor_end: CursorEnd = "null"
-    send_count: bool = True
-    max_page_size: int = 10_000
+    alias: str
+    datatype: str
+    label: str
+    value: str = ""
 
 
 class OrgData:
@@ -52,7 +56,8 @@ class OrgData:
         self.seed = seed
         self._rows: dict[str, dict[str, str]] | None = None
         self._ids: list[str] = []
-        # pfs_id -> (row, its DATARECORD JSON): serving a page re-encodes only changed rows.
+        # pfs_id -> (row, its DATARECORD JSON): serving a page re-encodes only changed rows
+        # (cleared when the columns or the formats change).
         self.encoded: dict[str, tuple[dict[str, str], bytes]] = {}
 
     @property
@@ -105,6 +110,7 @@ class SimulatorState:
 
     Credentials: when `api_key` or `user` is set, calls must carry that X-API-KEY or Basic
     user/password (else 401); when `tenant` is set, the tenant header must match.
+    `initial_options` is the tenant's set-up; `options` the current one (reset restores it).
     """
 
     sizes: dict[str, int]
@@ -115,9 +121,10 @@ class SimulatorState:
     api_key: str | None = None
     grid_name: str = "CUPFAG"
     screen_name: str = "CUPFA2"
+    initial_options: TenantOptions = field(default_factory=TenantOptions)
     orgs: dict[str, OrgData] = field(init=False)
     faults: Faults = field(init=False, default_factory=Faults)
-    options: WireOptions = field(init=False, default_factory=WireOptions)
+    options: TenantOptions = field(init=False)
     drift: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
     writes: list[dict[str, Any]] = field(init=False, default_factory=list)
     stats: Counter[str] = field(init=False, default_factory=Counter)
@@ -127,30 +134,57 @@ class SimulatorState:
     # org -> (count, every seconds): PEMS users changing records by themselves over time.
     auto_mutate: dict[str, tuple[int, float]] = field(init=False, default_factory=dict)
     _last_stamp: datetime = field(init=False, repr=False)
+    _columns: tuple[Column, ...] = field(init=False, repr=False, default=())
 
     def __post_init__(self) -> None:
         self.reset()
 
     @classmethod
     def generate(
-        cls, orgs: Sequence[str], records: int, seed: int, **options: Any
+        cls, orgs: Sequence[str], records: int, seed: int, **settings: Any
     ) -> SimulatorState:
-        """A tenant with `records` generated rows in each of `orgs` (rows made on first use)."""
-        return cls(dict.fromkeys(orgs, records), seed, **options)
+        """A tenant with `records` generated rows in each of `orgs` (rows made on first use).
+        `settings`: credentials (tenant, user, password, api_key) and TenantOptions fields."""
+        option_names = set(TenantOptions.__dataclass_fields__)
+        options = TenantOptions(**{k: v for k, v in settings.items() if k in option_names})
+        credentials = {k: v for k, v in settings.items() if k not in option_names}
+        return cls(dict.fromkeys(orgs, records), seed, initial_options=options, **credentials)
 
     def reset(self) -> None:
-        """Back to the generated data: no faults, no drift, no writes, default wire options."""
+        """Back to the generated data: no faults, no drift, no writes, the initial options."""
         with self.lock:
             self.generation += 1
             self.orgs = {code: OrgData(code, n, self.seed) for code, n in self.sizes.items()}
             self.faults = Faults()
-            self.options = WireOptions()
+            self.options = replace(self.initial_options)
             self.drift = {}
             self.auto_mutate = {}
             self.writes = []
             self.stats = Counter()
             self.rng = random.Random(f"pfa-sim-events:{self.seed}")
             self._last_stamp = datetime(2000, 1, 1, tzinfo=UTC)
+            self._refresh_columns()
+
+    def set_options(self, options: TenantOptions) -> None:
+        """Change the tenant's set-up from now on (cached grid rows are re-encoded)."""
+        with self.lock:
+            self.options = options
+            self._refresh_columns()
+
+    def _refresh_columns(self) -> None:
+        columns = [
+            Column(alias, datatype, LABELS[alias])
+            for alias, datatype in COLUMNS.items()
+            if alias != "recordid" or self.options.grid_counter
+        ]
+        columns += [
+            Column(alias, datatype, alias.replace("_", " ").title(), value)
+            for alias, (value, datatype) in self.drift.items()
+            if alias not in COLUMNS
+        ]
+        self._columns = tuple(columns)
+        for data in self.orgs.values():
+            data.encoded.clear()
 
     def warm(self, codes: Iterable[str] | None = None) -> None:
         """Generate organizations now (all by default) instead of on first use. Generation
@@ -175,26 +209,44 @@ class SimulatorState:
             )
         return data
 
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The grid's columns as served now: without `recordid` unless the counter option is
+        on, with the drift columns last."""
+        return self._columns
+
     def view(self, row: Mapping[str, str]) -> dict[str, str]:
-        """A row as served: with the drift columns (call with the lock held)."""
-        if not self.drift:
-            return dict(row)
-        served = dict(row)
-        for alias, (value, _) in self.drift.items():
-            served.setdefault(alias, value)
-        return served
+        """A stored row as the grid serves it: the served columns, values formatted for the
+        API user (call with the lock held)."""
+        order = self.options.date_order
+        return {
+            c.alias: grid_value(c.datatype, row.get(c.alias, c.value), order) for c in self._columns
+        }
 
     def records(self, org: str) -> list[dict[str, str]]:
-        """Every row of `org` as the grid would serve it (alias level, strings), in pfs_id order.
-        For bulk loads without HTTP (benchmark setup)."""
+        """Every row of `org` as the grid would serve it, in pfs_id order. For bulk loads
+        without HTTP (benchmark setup)."""
         with self.lock:
             data = self.org(org)
             return [self.view(data.rows[pfa_id]) for pfa_id in data.ids]
 
     def row(self, org: str, pfa_id: str) -> dict[str, str] | None:
+        """One row as the grid would serve it, None when it does not exist."""
         with self.lock:
             found = self.org(org).rows.get(pfa_id)
             return None if found is None else self.view(found)
+
+    def stored(self, org: str, pfa_id: str) -> dict[str, str] | None:
+        """One row as stored: canonical text with `recordid` (for tests)."""
+        with self.lock:
+            found = self.org(org).rows.get(pfa_id)
+            return None if found is None else dict(found)
+
+    def stored_records(self, org: str) -> list[dict[str, str]]:
+        """Every row of `org` as stored (canonical text with `recordid`), in pfs_id order."""
+        with self.lock:
+            data = self.org(org)
+            return [dict(data.rows[pfa_id]) for pfa_id in data.ids]
 
     def writes_for(self, org: str | None = None) -> list[dict[str, Any]]:
         with self.lock:
@@ -225,8 +277,7 @@ class SimulatorState:
         """Every row gains column `alias` (with `value`) from now on; versions do not move."""
         with self.lock:
             self.drift[alias] = (value, datatype)
-            for data in self.orgs.values():
-                data.encoded.clear()
+            self._refresh_columns()
 
     def delete(self, org: str, pfa_ids: Iterable[str]) -> list[str]:
         """Remove records; returns the pfs_ids that existed."""
@@ -235,8 +286,11 @@ class SimulatorState:
             return [pfa_id for pfa_id in pfa_ids if data.remove(pfa_id)]
 
     def put_rows(self, org: str, rows: Iterable[Mapping[str, object]]) -> list[str]:
-        """Create or overwrite rows with raw alias values (as a PEMS-side edit would), creating
-        the organization if needed. `recordid`/`pfs_lastmodified` are raised unless given."""
+        """Create or overwrite rows (as a PEMS-side edit would), creating the organization if
+        needed. Values may be ISO or in the user's formats and are stored canonical (codes in
+        upper case); a value of no known form is kept as given. `recordid` and
+        `pfs_lastmodified` are raised unless given."""
+        order = self.options.date_order
         with self.lock:
             if org not in self.orgs:
                 self.sizes[org] = 0
@@ -244,7 +298,12 @@ class SimulatorState:
             data = self.orgs[org]
             ids = []
             for raw in rows:
-                values = {k: "" if v is None else str(v) for k, v in raw.items()}
+                values = {}
+                for alias, value in raw.items():
+                    text = "" if value is None else str(value)
+                    datatype = COLUMNS.get(alias) or self.drift.get(alias, ("", "VARCHAR"))[1]
+                    text = canonical(datatype, text, order)
+                    values[alias] = text.upper() if alias in CODES else text
                 pfa_id = values.get("pfs_id")
                 if not pfa_id:
                     raise SimError("every row needs a pfs_id")
@@ -254,10 +313,9 @@ class SimulatorState:
                     "recordid": "0",
                 }
                 row = self.bump(current, values)
-                if "recordid" in values:
-                    row["recordid"] = values["recordid"]
-                if "pfs_lastmodified" in values:  # canonical text, so filters compare right
-                    row["pfs_lastmodified"] = _canonical_stamp(values["pfs_lastmodified"])
+                for kept in ("recordid", "pfs_lastmodified"):
+                    if kept in values:
+                        row[kept] = values[kept]
                 data.put(row)
                 ids.append(pfa_id)
             return ids
@@ -279,7 +337,7 @@ class SimulatorState:
             ("shift", "extend", "category", "dor", "funds", "equipment", "discontinue"),
             (35, 20, 10, 10, 8, 12, 5),
         )[0]
-        start, end = _day(row.get("pfs_f_startdate")), _day(row.get("pfs_f_enddate"))
+        start, end = day_of(row.get("pfs_f_startdate", "")), day_of(row.get("pfs_f_enddate", ""))
         if kind == "discontinue" and row.get("pfs_f_actualized") != "-1":
             return {"pfs_f_discontinued": "-1"}
         if kind == "category":
@@ -306,18 +364,3 @@ class SimulatorState:
         with self.lock:
             entry["seq"] = len(self.writes) + 1
             self.writes.append(entry)
-
-
-def _canonical_stamp(text: str) -> str:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text  # kept as given: a malformed version timestamp, on purpose
-    return format_modified(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
