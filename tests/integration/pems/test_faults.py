@@ -65,9 +65,9 @@ async def test_failures_past_the_bound_raise_a_clear_error_naming_the_page(
     with pytest.raises(PemsTransientError) as caught:
         await read_all(client)
     assert str(caught.value) == (
-        "organization RIO, page at cursor 25: PEMS still failing after 4 attempts: HTTP 503"
+        "organization RIO, page at cursor 26: PEMS still failing after 4 attempts: HTTP 503"
     )
-    assert (caught.value.org, caught.value.cursor) == ("RIO", 25)
+    assert (caught.value.org, caught.value.cursor) == ("RIO", 26)
     assert caught.value.status_code == 503
     assert grid_calls(sim) == 1 + 4
 

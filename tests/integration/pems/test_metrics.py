@@ -66,8 +66,11 @@ async def test_writes_count_gets_updates_refusals_and_retries(
     drop = {"kind": "drop", "route": "userdefinedscreenservices"}
     await control(sim, "faults", {"next": [{"kind": "none", "route": "userdefinedscreenservices"},
                                            drop]})  # fmt: skip
+    held = sim.state.stored("RIO", "PFA-000021")
+    assert held is not None
     grown = counts()
-    accepted = await client.update_record("RIO", "PFA-000021", {"dor": "BEO"})
+    other = "PROJECT" if held["pfs_f_dor"] == "BEO" else "BEO"
+    accepted = await client.update_record("RIO", "PFA-000021", {"dor": other})
     refused = await client.update_record("RIO", "PFA-000021", {"dor": "NOBODY"})
     assert (accepted.status, refused.status) == ("accepted", "rejected")
     assert screen_calls(sim) == 6
