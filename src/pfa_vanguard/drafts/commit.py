@@ -63,6 +63,8 @@ class WriteAnswer(Protocol):
     def record(self) -> WrittenRecord | None: ...
     @property
     def message(self) -> str: ...
+    @property
+    def written(self) -> bool: ...  # False: PEMS already held the values, nothing was sent
 
 
 class RecordWriter(Protocol):
@@ -339,7 +341,8 @@ async def _record_accepted(
     diff = _diff(push.before, push.changes)
     await recorder.record(
         Outcome(
-            AuditEntry(record_id, "accepted", diff, push.base_version, version,
+            AuditEntry(record_id, "accepted" if answer.written else "already_applied", diff,
+                       push.base_version, version,
                        answer.message or None),
             mirror=mirror,
             settle=now,

@@ -68,14 +68,16 @@ MAX_STALE_RECORDIDS = 3  # GET-then-UPDATE rounds lost to other writers before g
 class WriteResult:
     """Outcome of one record update.
 
-    accepted: PEMS holds our values (`record` is its echo, or the read-back that proved it).
-    conflict: PEMS refused the version we started from (`record` is what PEMS holds now, None
-    if it has gone). rejected: PEMS (or our own type check) refused the values; `message` says why.
+    accepted: PEMS holds our values (`record` is its echo, or the read that proved it);
+    `written` is False when PEMS already held them and nothing was sent. conflict: PEMS holds
+    other values than the user saw in a changed field (`record` is what PEMS holds now).
+    rejected: PEMS (or our own type check) refused the values; `message` says why.
     """
 
     status: Literal["accepted", "conflict", "rejected"]
     record: PemsRecord | None
     message: str = ""
+    written: bool = True
 
 
 @dataclass
@@ -355,8 +357,10 @@ class PemsClient:
                 return WriteResult("rejected", None, f"{place}: {_GONE}")
             held = current.record.data
             if all(_same(held.get(name), want) for name, want in expected.items()):
-                why = f"applied despite {doubt}" if doubt else "PEMS already holds these values"
-                return WriteResult("accepted", current.record, why)
+                if doubt:
+                    return WriteResult("accepted", current.record, f"applied despite {doubt}")
+                why = "PEMS already holds these values"
+                return WriteResult("accepted", current.record, why, written=False)
             moved = sorted(
                 name
                 for name, saw in seen.items()

@@ -292,6 +292,20 @@ def record_version(modified_at: datetime | None, digest: bytes) -> int:
     return (minute << _HASH_BITS) | int.from_bytes(digest[:4], "big")
 
 
+def screen_version(now: datetime, digest: bytes) -> int:
+    """The version of a record read from the screen service (a GET, or an UPDATE's echo)
+    without a counter column. Such a record is PEMS *now*: it must order after every grid row
+    read before it (stamped this minute at the latest) and after earlier screen reads, so the
+    mirror's write-through never keeps an older row. So: the next minute in the high bits, then
+    the milliseconds into this minute, then 16 bits of the values' hash. The next sync replaces
+    it with the grid's own version (same values, so nothing else changes)."""
+    seconds = now.timestamp()
+    minute = max(0, int(seconds) // 60)
+    into_minute = int((seconds - minute * 60) * 1000)
+    low = (min(into_minute, 0xFFFF) << 16) | int.from_bytes(digest[:2], "big")
+    return ((minute + 1) << _HASH_BITS) | low
+
+
 def row_digest(pairs: list[tuple[object, object]]) -> bytes:
     """A hash of a row's (alias, value) pairs, in the order the tenant sent them."""
     return hashlib.blake2b(orjson.dumps(pairs), digest_size=8).digest()

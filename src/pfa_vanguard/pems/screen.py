@@ -12,8 +12,8 @@ from typing import Any
 from pfa_vanguard.pems.mapping import (
     FieldMapping,
     from_screen_value,
-    record_version,
     row_digest,
+    screen_version,
 )
 from pfa_vanguard.pems.records import PemsRecord
 from pfa_vanguard.pems.wire import ScreenAnswer, ScreenPair, WireError
@@ -25,8 +25,8 @@ class ScreenRecord:
 
     `recordid` guards the next UPDATE; `pairs` are the screen fields as received; `record`
     holds the mapped fields' PFA values. Its `version` is the counter where the grid has a
-    counter column, else the current minute and a hash of the fields: a screen answer is PEMS
-    *now*, so it orders after every grid row read before it.
+    counter column, else `mapping.screen_version`: a screen answer is PEMS *now*, so it orders
+    after every grid row and every screen answer read before it.
     """
 
     recordid: int
@@ -61,7 +61,7 @@ def screen_record(answer: ScreenAnswer, mapping: FieldMapping, pfa_id: str) -> S
         raise WireError(f"the answer is for record {held_id!r}, not {pfa_id!r}")
     data[mapping.id_field] = pfa_id
     if mapping.version_alias is None:
-        version = record_version(datetime.now(UTC), row_digest(list(answer.pairs)))
+        version = screen_version(datetime.now(UTC), row_digest(list(answer.pairs)))
     else:
         version = answer.recordid
     record = PemsRecord(pfa_id, data, version, None, tuple(problems))

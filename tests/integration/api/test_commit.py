@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,16 +55,22 @@ async def test_commit_pushes_typed_values_and_writes_through(env: CommitEnv) -> 
     assert set(writes) == {ids[0], ids[1]}
     fields = writes[ids[0]]["fields"]
     start = date.fromisoformat(first["forecastStart"])
+    epoch_ms = int(datetime(start.year, 1, 2, tzinfo=UTC).timestamp()) * 1000
     assert fields["PFS_F_STARTDATE"] == {
-        "DATETIMEDATA": {"YEAR": start.year, "MONTH": start.month, "DAY": start.day}
-    }
+        "DATETIMEDATA": {"YEAR": epoch_ms, "MONTH": start.month, "DAY": start.day, "HOUR": 0,
+                         "MINUTE": 0, "SECOND": 0, "SUBSECOND": 0, "TIMEZONE": "+0000",
+                         "qualifier": "OTHER"}
+    }  # fmt: skip
     assert fields["PFS_F_DOR"] == {"TEXTDATA": dor}
     assert fields["PFS_EQUIPMENT"] == {"TEXTDATA": "EQ-777"}
+    assert len(fields) >= 24  # the whole row
     assert writes[ids[1]]["fields"]["PFS_FT"] == {"TEXTDATA": "true"}
-    assert writes[ids[0]]["recordid"] == before["pems_version"]
-    # the mirror shows PEMS's new record at once, with its new version; the drafts are gone
+    stored = env.sim.state.stored("RIO", ids[0])
+    assert stored is not None
+    assert stored["pfs_f_startdate"] == first["forecastStart"]  # the right year, not 1970
+    # the mirror shows PEMS's new record at once, with a newer version; the drafts are gone
     after = await env.mirror("RIO", ids[0])
-    assert after["pems_version"] == writes[ids[0]]["newRecordid"]
+    assert after["pems_version"] > before["pems_version"]
     assert body["versions"][ids[0]] == after["pems_version"]
     assert {k: after["data"][k] for k in first} == first
     assert (await env.mirror("RIO", ids[1]))["data"]["isFundsTransferable"] is True
@@ -135,7 +141,7 @@ async def test_partial_refusal_keeps_exactly_the_refused_drafts(env: CommitEnv) 
     body = resp.json()
     assert body["committed"] == [r for r in ids if r not in refused]
     assert [f["recordId"] for f in body["failed"]] == refused
-    assert all("does not exist" in f["reason"] for f in body["failed"])
+    assert all("no longer in PEMS" in f["reason"] for f in body["failed"])
     assert set(await env.drafts("alice")) == set(refused)
     assert len(await env.writes()) == len(ids) - len(refused)
 
@@ -250,8 +256,8 @@ async def test_audit_trail_and_permissions(env: CommitEnv) -> None:
 
 async def test_a_change_pems_already_holds_is_not_sent_again(env: CommitEnv) -> None:
     """An earlier attempt reached PEMS but its answer was lost (the draft and the mirror still
-    show the old version): PEMS refuses the stale version, the read-back holds our values, and
-    the draft is settled without a second write."""
+    show the old values): the GET before writing finds PEMS holding our values, and the draft is
+    settled without a second write."""
     ids = await env.record_ids()
     await env.draft("alice", "RIO", ids[0], {"equipment": "EQ-APPLIED"})
     env.sim.state.put_rows("RIO", [{"pfs_id": ids[0], "pfs_equipment_tag": "EQ-APPLIED"}])
@@ -264,7 +270,7 @@ async def test_a_change_pems_already_holds_is_not_sent_again(env: CommitEnv) -> 
     assert await env.drafts("alice") == {}
     assert (await env.mirror("RIO", ids[0]))["data"]["equipment"] == "EQ-APPLIED"
     audit = await env.api.client.get("/api/pfa/RIO/commits", headers=await env.api.login("alice"))
-    assert [e["outcome"] for e in audit.json()["commits"]] == ["already_applied", "rebased"]
+    assert [e["outcome"] for e in audit.json()["commits"]] == ["already_applied"]
 
 
 async def test_another_users_draft_on_a_committed_field_is_now_in_conflict(

@@ -125,5 +125,6 @@ async def test_conflict_then_each_resolution_strategy_then_commit(env: CommitEnv
             if name not in mine[record_id] and name not in ("recordid",):
                 assert final[record_id].get(name) == value, (record_id, name)
     writes = {w["pfaId"]: w for w in await env.writes()}
-    assert writes[keep]["recordid"] == (await env.mirror("RIO", keep))["pems_version"] - 1
+    assert writes[keep]["newRecordid"] == writes[keep]["recordid"] + 1
+    assert body["versions"][keep] == (await env.mirror("RIO", keep))["pems_version"]
     assert set(body["committed"]) == {r for r in ids if r in writes}
