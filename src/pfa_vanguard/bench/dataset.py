@@ -3,8 +3,8 @@ mirror rows made by the simulator's generator, bulk-loaded with COPY.
 
 Guarantees of `prepare_dataset`:
 - the database exists and is migrated; each benchmark organization holds exactly the rows
-  `generate_org(code, records, seed)` + `map_row` give (what a full sync from a simulator with
-  that seed would store), as if freshly synced;
+  the simulator's grid serves for (code, records, seed) + `map_row` give (what a full sync
+  from a simulator with that seed would store), as if freshly synced;
 - a second run with the same sizes, seed and generator reuses what is there (a count per
   organization, and the label `org_label` stored as its name); any other is reloaded;
 - loading at least as many rows as the mirror holds drops its secondary indexes first and
@@ -41,11 +41,14 @@ def q(name: str) -> Any:
 
 
 def org_label(code: str, records: int, seed: int) -> str:
-    """The organization's name: it records what was loaded (including a digest of the
-    generator's first rows, which are stable whatever the count), so a rerun can tell."""
-    from pfa_vanguard.pems.simulator import generate_org
+    """The organization's name: it records what was loaded (including a digest of the first
+    rows as a sync stores them, stable whatever the count: a change of the generator, the
+    tenant's formats or the mapping shows), so a rerun can tell."""
+    from pfa_vanguard.pems import map_row
+    from pfa_vanguard.pems.simulator import SimulatorState
 
-    sample = orjson.dumps(generate_org(code, min(records, 20), seed))
+    rows = SimulatorState.generate([code], min(records, 20), seed).records(code)
+    sample = orjson.dumps([(r.data, r.version) for r in map(map_row, rows)])
     digest = hashlib.blake2b(sample, digest_size=4).hexdigest()
     return f"{code} (benchmark: {records} records, seed {seed}, data {digest})"
 
@@ -196,13 +199,14 @@ def _load_parallel(
 
 
 def copy_text(org_id: int, code: str, records: int, seed: int) -> bytes:
-    """COPY text of the organization's rows, exactly as a sync would store them."""
+    """COPY text of the organization's rows, exactly as a sync would store them: the generated
+    rows as the simulated tenant's grid serves them (its formats, no counter column), mapped."""
     from pfa_vanguard.pems import map_row
-    from pfa_vanguard.pems.simulator import generate_org
+    from pfa_vanguard.pems.simulator import SimulatorState
 
     lines: list[str] = []
     prefix = f"{org_id}\t"
-    for row in generate_org(code, records, seed):
+    for row in SimulatorState.generate([code], records, seed).records(code):
         record = map_row(row)
         data = orjson.dumps(record.data).decode().replace("\\", "\\\\")
         modified = record.modified_at.isoformat() if record.modified_at is not None else "\\N"
