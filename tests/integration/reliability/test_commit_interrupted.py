@@ -40,11 +40,13 @@ async def ids_of(env: CommitEnv, user: str, org: str) -> tuple[int, int]:
 
 
 async def commit_with_impatient_client(env: CommitEnv) -> dict[str, Any]:
-    """Commit alice's RIO drafts with a client that waits 0.5 s and never retries."""
+    """Commit alice's RIO drafts with a client that waits 0.5 s and never retries, one record
+    at a time (so that the simulator's scripted faults meet known calls)."""
     user_id, org_id = await ids_of(env, "alice", "RIO")
     config = PemsConfig(base_url=env.sim.url, timeout_s=0.5, max_retries=0, backoff_base_s=0.01)
     async with PemsClient(config) as client, await env.connect() as conn:
-        outcome = await commit_drafts(conn, client, CommitRequest(org_id, "RIO", user_id))
+        request = CommitRequest(org_id, "RIO", user_id)
+        outcome = await commit_drafts(conn, client, request, concurrency=1)
     assert outcome.status_code == 200, outcome.body
     return outcome.body
 
@@ -55,13 +57,16 @@ async def test_a_retry_after_an_interrupted_commit_writes_nothing_twice(env: Com
     for n, record_id in enumerate(ids):
         await env.draft("alice", "RIO", record_id, {"equipment": f"EQ-{n:02d}"})
 
-    # Writes 1-3 go through; 4-6 are applied by PEMS, which then stalls past the client's
-    # timeout, and the read-backs that follow fail; 7-8 are throttled (not applied); the
-    # rest go through.
-    script: list[dict[str, Any]] = [{"kind": "none", "route": WRITES}] * 3
-    script += [{"kind": "delay", "route": WRITES, "afterApply": True, "ms": 2000}] * 3
-    script += [{"kind": "throttle", "route": WRITES, "retryAfter": 0}] * 2
-    script += [{"kind": "error", "route": "grids", "status": 503}] * 3
+    # Each write is a GET then an UPDATE. Records 1-3 go through; the UPDATEs of 4-6 are
+    # applied by PEMS, which then stalls past the client's timeout, and the GETs that would
+    # check them fail; the UPDATEs of 7-8 are throttled (not applied); the rest go through.
+    let_through = {"kind": "none", "route": WRITES}
+    stalled = {"kind": "delay", "route": WRITES, "afterApply": True, "ms": 2000}
+    unchecked = {"kind": "error", "route": WRITES, "status": 503}
+    throttled = {"kind": "throttle", "route": WRITES, "retryAfter": 0}
+    script: list[dict[str, Any]] = [let_through] * 6
+    script += [let_through, stalled, unchecked] * 3
+    script += [let_through, throttled] * 2
     sim_control(env.sim, "faults", next=script)
 
     first = await commit_with_impatient_client(env)

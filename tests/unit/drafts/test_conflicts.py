@@ -10,10 +10,15 @@ from pfa_vanguard.errors import BadRequest, ValidationFailed
 BASE = {"forecastStart": "2025-03-01", "forecastEnd": "2025-06-30", "dor": "BEO"}
 
 
-def test_nothing_conflicts_while_pems_has_not_moved() -> None:
-    theirs = {**BASE, "forecastEnd": "2025-09-30"}
+def test_values_decide_not_versions() -> None:
+    """A version says a record changed, not which field: an unchanged field is no conflict
+    whatever the versions, and a changed one is a conflict even under an equal version."""
     mine = {"forecastEnd": "2025-07-31"}
-    assert field_conflicts(mine, BASE, theirs, base_version=5, current_version=5) == {}
+    assert field_conflicts(mine, BASE, dict(BASE), base_version=5, current_version=9) == {}
+    theirs = {**BASE, "forecastEnd": "2025-09-30"}
+    assert field_conflicts(mine, BASE, theirs, base_version=5, current_version=5) == {
+        "forecastEnd": {"base": "2025-06-30", "theirs": "2025-09-30", "mine": "2025-07-31"}
+    }
 
 
 def test_a_field_both_changed_differently_conflicts() -> None:
