@@ -93,6 +93,11 @@ class RecordDetail(Wire):
 class DraftIn(Wire):
     record_id: str = Field(min_length=1, max_length=200)
     changes: dict[str, Any] = Field(description="field: value; null resets a field to baseline")
+    base: dict[str, Any] | None = Field(
+        default=None,
+        description="field: the value the user saw, for changed fields; where the mirror now "
+        "holds another value the field is saved in conflict. A field's first base is kept.",
+    )
 
 
 class DraftOut(Wire):

@@ -10,10 +10,20 @@ from pfa_vanguard.errors import BadRequest, ValidationFailed
 BASE = {"forecastStart": "2025-03-01", "forecastEnd": "2025-06-30", "dor": "BEO"}
 
 
-def test_nothing_conflicts_while_pems_has_not_moved() -> None:
+def test_nothing_conflicts_while_pems_holds_the_base_values() -> None:
+    theirs = {**BASE, "dor": "PROJECT"}
+    mine = {"forecastEnd": "2025-07-31"}
+    assert field_conflicts(mine, BASE, theirs) == {}
+
+
+def test_a_stale_base_conflicts_whatever_the_versions_say() -> None:
+    # the draft began at PEMS's current version, from values seen before PEMS changed them
     theirs = {**BASE, "forecastEnd": "2025-09-30"}
     mine = {"forecastEnd": "2025-07-31"}
-    assert field_conflicts(mine, BASE, theirs, base_version=5, current_version=5) == {}
+    found = field_conflicts(mine, BASE, theirs, base_version=6, current_version=6)
+    assert found == {
+        "forecastEnd": {"base": "2025-06-30", "theirs": "2025-09-30", "mine": "2025-07-31"}
+    }
 
 
 def test_a_field_both_changed_differently_conflicts() -> None:

@@ -55,7 +55,7 @@ export const drafts = (code: string) => request<DraftInfo[]>(`${org(code)}/draft
 
 export const saveDrafts = (
   code: string,
-  items: { recordId: string; changes: Changes }[],
+  items: { recordId: string; changes: Changes; base?: Changes }[],
   keepalive = false,
 ) => request<SaveDraftsResponse>(`${org(code)}/draft`, { body: items, keepalive });
 

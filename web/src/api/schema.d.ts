@@ -364,7 +364,9 @@ export interface paths {
         put?: never;
         /**
          * Save Drafts
-         * @description Save `{"recordId", "changes"}` or a list of them, merged into existing drafts. All or
+         * @description Save `{"recordId", "changes", "base"?}` or a list of them, merged into existing drafts.
+         *     `base` holds the values the user saw in the changed fields: a field PEMS has changed since
+         *     (the mirror holds another value) is saved as a conflict, never silently rebased. All or
          *     nothing: 422 names every refused field of every record; 404 for an unknown record.
          */
         post: operations["save_drafts_api_pfa__org__draft_post"];
@@ -674,6 +676,13 @@ export interface components {
         /** DraftIn */
         DraftIn: {
             /**
+             * Base
+             * @description field: the value the user saw, for changed fields; where the mirror now holds another value the field is saved in conflict. A field's first base is kept.
+             */
+            base?: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * Changes
              * @description field: value; null resets a field to baseline
              */
@@ -961,6 +970,13 @@ export interface components {
         };
         /** ProposedChange */
         ProposedChange: {
+            /**
+             * Base
+             * @description the values the changes were computed from
+             */
+            base: {
+                [key: string]: unknown;
+            };
             /** Changes */
             changes: {
                 [key: string]: unknown;

@@ -29,7 +29,7 @@ export type KpiFigures = S["Figures"];
 export type TimelineBounds = S["TimelineBounds"];
 export type AiQueryResult = S["AiAnswer"];
 export type AiProposal = Omit<S["DraftProposal"], "changes"> & {
-  changes: { recordId: string; changes: Changes }[];
+  changes: { recordId: string; changes: Changes; base: Changes }[];
 };
 export type SyncRun = S["SyncRun"];
 export type SyncStatus = S["OrgSyncStatus"];

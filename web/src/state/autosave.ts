@@ -114,7 +114,7 @@ export class Autosaver {
       if (posts.length > 0) {
         await api.saveDrafts(
           code,
-          posts.map((p) => ({ recordId: p.recordId, changes: p.changes })),
+          posts.map((p) => ({ recordId: p.recordId, changes: p.changes, base: p.base })),
           keepalive,
         );
         for (const p of posts) sandbox.markSaved(p.recordId, p.snapshot);
