@@ -212,3 +212,27 @@ class ScheduleIn(BaseModel):
         description="5-field cron (UTC), e.g. '*/15 * * * *'; null: back to the default",
         max_length=200,
     )
+
+
+class ChangedRecord(Wire):
+    id: str
+    data: dict[str, Any] = Field(description="the merged record with derived fields")
+    baseline: dict[str, Any] = Field(description="the mirror's record now, with derived fields")
+    has_draft: bool
+    state: Literal["pristine", "draft", "conflict", "orphaned"]
+    conflict: dict[str, FieldConflict] | None = None
+
+
+class OrgChanges(Wire):
+    """GET /api/pfa/{org}/changes: what changed since `since`, and the mark to ask from next."""
+
+    since: int | None
+    version: int = Field(description="pass as `since` next time")
+    records: list[ChangedRecord] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list, description="ids no longer in PEMS")
+    reload: bool = Field(default=False, description="too many changes: read everything again")
+    last_synced_at: datetime | None = None
+    stale: bool = Field(description="late by the organization's own schedule, or never synced")
+    next_sync_at: datetime | None = Field(
+        default=None, description="when the next scheduled sync is due (none: paused)"
+    )
