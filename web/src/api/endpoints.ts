@@ -6,6 +6,7 @@ import type {
   AiQueryResult,
   CommitResult,
   DraftInfo,
+  OrgChanges,
   KpiBoard,
   KpiResponse,
   Me,
@@ -47,6 +48,14 @@ export interface RecordFilters {
 /** The whole organization in one answer (no limit): parsed once and kept in memory. */
 export const records = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
   request<PfaPage>(org(code), { query: { ...filters }, signal });
+
+/** What changed in the organization since change number `since` (none: just the current mark). */
+export const changes = (code: string, since?: number) =>
+  request<OrgChanges>(`${org(code)}/changes`, { query: { since } });
+
+/** Ask for a sync of the organization now (editors and admins). */
+export const refreshOrg = (code: string) =>
+  request<RunRequested>(`${org(code)}/refresh`, { method: "POST" });
 
 export const record = (code: string, id: string) =>
   request<RecordDetail>(`${org(code)}/records/${encodeURIComponent(id)}`);
