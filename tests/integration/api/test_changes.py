@@ -103,3 +103,32 @@ async def test_every_editor_may_ask_for_a_refresh_sharing_one_request(env: Commi
     assert again.json()["runId"] == first.json()["runId"]
     admin = await env.api.client.post("/api/admin/sync/RIO", headers=await env.api.login("ada"))
     assert admin.json()["runId"] == first.json()["runId"]
+
+
+@pytest.mark.parametrize(
+    ("cron", "synced_minutes_ago", "stale"),
+    [
+        ("0 * * * *", 45, False),  # hourly: 45 minutes is on time (a fixed 30 said stale)
+        ("*/5 * * * *", 15, True),  # every 5 min: 15 minutes is late (a fixed 30 said fresh)
+    ],
+)
+async def test_staleness_follows_the_organizations_own_schedule(
+    env: CommitEnv, cron: str, synced_minutes_ago: int, stale: bool
+) -> None:
+    async with await env.connect() as conn:
+        await conn.execute(
+            "UPDATE organizations SET sync_schedule = %s,"
+            " last_synced_at = now() - make_interval(mins => %s) WHERE code = 'RIO'",
+            [cron, synced_minutes_ago],
+        )
+        await conn.commit()
+    headers = await env.api.login("alice")
+    orgs = (await env.api.client.get("/api/orgs", headers=headers)).json()
+    read = await env.api.client.get("/api/pfa/RIO", params={"limit": 1}, headers=headers)
+    delta = await changes(env, "alice")
+
+    assert {o["code"]: o["stale"] for o in orgs}["RIO"] is stale
+    assert read.json()["stale"] is stale
+    assert delta["stale"] is stale
+    health = (await env.api.client.get("/api/health", headers=headers)).json()
+    assert {o["code"]: o["late"] for o in health["orgs"]}["RIO"] is stale
