@@ -217,7 +217,11 @@ class ScheduleIn(BaseModel):
 class ChangedRecord(Wire):
     id: str
     data: dict[str, Any] = Field(description="the merged record with derived fields")
-    baseline: dict[str, Any] = Field(description="the mirror's record now, with derived fields")
+    baseline: dict[str, Any] | None = Field(
+        default=None,
+        description="drafted records only: the mirror's record now, with derived fields "
+        "(otherwise it is `data`)",
+    )
     has_draft: bool
     state: Literal["pristine", "draft", "conflict", "orphaned"]
     conflict: dict[str, FieldConflict] | None = None

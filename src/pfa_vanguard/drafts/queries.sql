@@ -38,6 +38,21 @@ WHERE d.user_id = %(user_id)s AND d.organization_id = %(org_id)s
   AND (%(ids)s::text[] IS NULL OR d.record_id = ANY (%(ids)s::text[]))
 ORDER BY d.record_id;
 
+-- name: drafts_changed_since
+-- The caller's drafts whose mirror row was written after change number `since`, with those rows
+-- (the delta read: drafts/screen.py).
+SELECT d.id, d.record_id, md5(concat_ws('|', d.changes, d.base_version, d.base_values,
+           coalesce(d.conflict::text, '-'),
+           coalesce(extract(epoch FROM d.orphaned_at)::text, '-'),
+           coalesce(d.orphan_baseline::text, '-'))) AS rev,
+       d.changes, d.base_version, d.base_values,
+       d.conflict, d.orphaned_at, d.orphan_baseline, d.created_at, d.modified_at,
+       m.data AS baseline, m.pems_version, m.change_seq
+FROM pfa_modification d
+JOIN pfa_mirror m ON m.organization_id = d.organization_id AND m.id = d.record_id
+WHERE d.user_id = %(user_id)s AND d.organization_id = %(org_id)s
+  AND m.change_seq > %(since)s;
+
 -- name: lock_draft
 SELECT id, changes, base_version, base_values, conflict, orphaned_at
 FROM pfa_modification

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 
 from pfa_vanguard.db.queries import load
 
@@ -31,24 +31,38 @@ def _q(name: str) -> Any:
 class MirrorChanges:
     since: int
     version: int
-    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> mirror data now
+    # id -> the mirror's row now, as `rows_since` reads it (mirror/encode.py encodes it)
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     reload: bool = False
 
 
-async def high_water(conn: Conn, org_id: int) -> int:
-    """The organization's latest change number."""
-    cur = await conn.execute(_q("high_water"), {"org_id": org_id})
-    row = await cur.fetchone()
-    return int(row["version"]) if row is not None else 0
+async def high_water(conn: Conn, org_id: int) -> tuple[int, dict[str, Any]]:
+    """The organization's latest change number, and its schedule row (as `org_schedule`)."""
+    async with conn.pipeline():
+        mark = await conn.execute(_q("high_water"), {"org_id": org_id})
+        schedule = await start_org_schedule(conn, org_id)
+        row = await mark.fetchone()
+        org = await schedule.fetchone()
+    return (int(row["version"]) if row is not None else 0), (org or {})
 
 
-async def changes_since(conn: Conn, org_id: int, since: int, limit: int) -> MirrorChanges:
-    """The mirror's changes after `since` (at most `limit`, else `reload`)."""
-    cur = await conn.execute(
+async def start_changes_since(
+    conn: Conn, org_id: int, since: int, limit: int
+) -> AsyncCursor[dict[str, Any]]:
+    """Send the read of `changes_since` (in a pipeline: its answer comes with the others')."""
+    return await conn.execute(
         _q("changes_since"), {"org_id": org_id, "since": since, "limit": limit}
     )
-    found = await cur.fetchall()
+
+
+async def start_org_schedule(conn: Conn, org_id: int) -> AsyncCursor[dict[str, Any]]:
+    """Send the read of the organization's schedule row (`mirror/freshness.py` judges it)."""
+    return await conn.execute(_q("org_schedule"), {"org_id": org_id})
+
+
+def read_changes(found: list[dict[str, Any]], since: int, limit: int) -> MirrorChanges:
+    """The changes from the rows of `changes_since`."""
     if len(found) > limit:
         return MirrorChanges(since=since, version=since, reload=True)
     last: dict[str, dict[str, Any]] = {}
@@ -59,6 +73,6 @@ async def changes_since(conn: Conn, org_id: int, since: int, limit: int) -> Mirr
     return MirrorChanges(
         since=since,
         version=version,
-        rows={rid: r["data"] for rid, r in last.items() if not r["removed"]},
+        rows={rid: r for rid, r in last.items() if not r["removed"]},
         removed=sorted(rid for rid, r in last.items() if r["removed"]),
     )

@@ -12,13 +12,19 @@ SELECT greatest(
 -- Rows written and records removed after change number `since`, in change order, one more
 -- than `limit` (to tell a delta too large to serve). One statement: one consistent view, and
 -- change numbers increase in commit order per organization (migration 0020), so a later read
--- from the highest number returned misses nothing.
+-- from the highest number returned misses nothing. Rows come as the snapshots read them
+-- (mirror/queries.sql rows_since): JSON text and the derived fields from the generated columns.
 SELECT * FROM (
-    SELECT id, data, change_seq, false AS removed
+    SELECT id, data::text AS data_text, change_seq, false AS removed,
+           plan_cost::float8 AS plan_cost,
+           forecast_cost::float8 AS forecast_cost,
+           actual_cost::float8 AS actual_cost,
+           (original_start IS NOT NULL AND original_end IS NOT NULL) AS has_plan,
+           (actual_start IS NOT NULL AND actual_end IS NOT NULL) AS has_actuals
     FROM pfa_mirror
     WHERE organization_id = %(org_id)s AND change_seq > %(since)s
     UNION ALL
-    SELECT id, NULL, change_seq, true
+    SELECT id, NULL, change_seq, true, NULL, NULL, NULL, NULL, NULL
     FROM pfa_mirror_removed
     WHERE organization_id = %(org_id)s AND change_seq > %(since)s
 ) changed

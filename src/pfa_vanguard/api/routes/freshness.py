@@ -6,43 +6,70 @@
   (read it before loading the organization, then poll from it).
 - POST /api/pfa/{org}/refresh (editor): ask the worker for a sync now, exactly as an admin's
   "run now" does (one pending request at most; 409 while a sync of the organization runs).
+
+The delta is polled by every open screen, so its body is assembled from bytes like the merged
+read's: a pristine record is the mirror's JSON text with the derived fields spliced in
+(mirror/encode.py), never parsed; only the caller's drafted records are built in Python.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
 
-from pfa_vanguard.api.deps import Conn, DbConn, EditorOrg, ViewerOrg, app_settings
-from pfa_vanguard.api.schemas import ChangedRecord, OrgChanges, RunRequested
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_settings
+from pfa_vanguard.api.schemas import OrgChanges, RunRequested
 from pfa_vanguard.domain.costs import with_derived
-from pfa_vanguard.drafts.service import list_drafts
-from pfa_vanguard.mirror.changes import changes_since, high_water
+from pfa_vanguard.drafts.screen import screen_delta
+from pfa_vanguard.drafts.service import Draft
+from pfa_vanguard.mirror.changes import high_water
+from pfa_vanguard.mirror.encode import encode_baseline_row
 from pfa_vanguard.mirror.freshness import freshness
 from pfa_vanguard.sync.requests import request_sync
 
 router = APIRouter(prefix="/api", tags=["records"])
 
-_State = Literal["draft", "conflict", "orphaned"]
 MAX_DELTA = 2000  # more changes than this: the screen reads the organization again
 
 
-async def _freshness(conn: Conn, org_id: int, default_schedule: str) -> dict[str, Any]:
-    cur = await conn.execute(load("pfa_vanguard.mirror", "changes.sql")["org_schedule"],
-                             {"org_id": org_id})  # fmt: skip
-    row = await cur.fetchone()
-    fresh = freshness(row or {}, default_schedule, datetime.now(UTC))
+def _freshness(row: Mapping[str, Any], default_schedule: str) -> dict[str, Any]:
+    fresh = freshness(row, default_schedule, datetime.now(UTC))
     return {
-        "last_synced_at": fresh.last_synced_at,
+        "lastSyncedAt": fresh.last_synced_at,
         "stale": fresh.stale,
-        "next_sync_at": fresh.next_sync_at,
+        "nextSyncAt": fresh.next_sync_at,
     }
 
 
-@router.get("/pfa/{org}/changes", response_model=OrgChanges)
+def _drafted_entry(record_id: str, row: dict[str, Any], draft: Draft) -> bytes:
+    return orjson.dumps(
+        {
+            "id": record_id,
+            "data": with_derived(draft.merged),
+            "baseline": with_derived(orjson.loads(row["data_text"])),
+            "hasDraft": True,
+            "state": draft.state,
+            "conflict": draft.conflict or None,
+        }
+    )
+
+
+def _body(head: dict[str, Any], entries: list[bytes], tail: dict[str, Any]) -> Response:
+    parts = [orjson.dumps(head)[:-1], b',"records":[', b",".join(entries), b"],"]
+    parts.append(orjson.dumps(tail)[1:])
+    return Response(b"".join(parts), media_type="application/json")
+
+
+@router.get(
+    "/pfa/{org}/changes",
+    response_class=Response,
+    responses={200: {"model": OrgChanges, "description": "what changed since `since`"}},
+)
 async def read_changes(
     ctx: ViewerOrg,
     conn: DbConn,
@@ -51,42 +78,29 @@ async def read_changes(
         int | None,
         Query(ge=0, description="the `version` of the previous answer; none: just the mark"),
     ] = None,
-) -> OrgChanges:
+) -> Response:
     """The records changed since change number `since` (a sync, another user's commit), each
     merged with the caller's draft and with its state (a draft whose field PEMS changed under
     the user's edit is a conflict at once), the ids removed, and the new `version`. `reload`:
     too many changes to list; read the whole organization again."""
-    fresh = await _freshness(conn, ctx.org_id, app_settings(request).sync_schedule)
+    default_schedule = app_settings(request).sync_schedule
     if since is None:
-        return OrgChanges(since=None, version=await high_water(conn, ctx.org_id), **fresh)
-    delta = await changes_since(conn, ctx.org_id, since, MAX_DELTA)
-    records: list[ChangedRecord] = []
-    if delta.rows:
-        drafts = {
-            d.record_id: d
-            for d in await list_drafts(conn, ctx.user.id, ctx.org_id, list(delta.rows))
-        }
-        for record_id, data in delta.rows.items():
-            draft = drafts.get(record_id)
-            baseline = with_derived(data)
-            records.append(
-                ChangedRecord(
-                    id=record_id,
-                    data=baseline if draft is None else with_derived(draft.merged),
-                    baseline=baseline,
-                    has_draft=draft is not None,
-                    state="pristine" if draft is None else cast(_State, draft.state),
-                    conflict=(draft.conflict or None) if draft is not None else None,
-                )
-            )
-    return OrgChanges(
-        since=since,
-        version=delta.version,
-        records=records,
-        removed=delta.removed,
-        reload=delta.reload,
-        **fresh,
-    )
+        version, row = await high_water(conn, ctx.org_id)
+        head = {"since": None, "version": version}
+        return _body(
+            head, [], {"removed": [], "reload": False, **_freshness(row, default_schedule)}
+        )
+    screen = await screen_delta(conn, ctx.org_id, ctx.user.id, since, MAX_DELTA)
+    delta = screen.changes
+    entries: list[bytes] = []
+    for record_id, row in delta.rows.items():
+        draft = screen.drafts.get(record_id)
+        entries.append(
+            encode_baseline_row(row) if draft is None else _drafted_entry(record_id, row, draft)
+        )
+    head = {"since": since, "version": delta.version}
+    tail = {"removed": delta.removed, "reload": delta.reload}
+    return _body(head, entries, {**tail, **_freshness(screen.schedule, default_schedule)})
 
 
 @router.post("/pfa/{org}/refresh", response_model=RunRequested, status_code=202)
