@@ -618,11 +618,11 @@ export interface components {
         ChangedRecord: {
             /**
              * Baseline
-             * @description the mirror's record now, with derived fields
+             * @description drafted records only: the mirror's record now, with derived fields (otherwise it is `data`)
              */
-            baseline: {
+            baseline?: {
                 [key: string]: unknown;
-            };
+            } | null;
             /** Conflict */
             conflict?: {
                 [key: string]: components["schemas"]["FieldConflict"];
@@ -2304,7 +2304,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description what changed since `since` */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -181,7 +181,7 @@ export class OrgStore {
     for (const r of delta.records ?? []) {
       const before = this.baselineOf(r.id);
       const wasConflict = this.states.get(r.id) === "conflict";
-      const baseline = withoutDerived(r.baseline);
+      const baseline = withoutDerived(r.baseline ?? r.data);
       if (!before || !sameRecord(before, baseline)) updated += 1;
       const row: PfaRow = { id: r.id, data: r.data, hasDraft: r.hasDraft, state: r.state };
       const i = this.index.get(r.id);
