@@ -60,6 +60,8 @@ export class OrgStore {
   private readonly listeners = new Set<Listener>();
   private loadSeq = 0;
   private polling: Promise<ChangeSummary | null> | null = null;
+  /** The rows are the part of the organization the server-side filters chose. */
+  private serverFiltered = false;
 
   constructor(
     readonly code: string,
@@ -102,6 +104,7 @@ export class OrgStore {
         if (s) this.states.set(d.recordId, s);
       }
       this.mark = mark.version;
+      this.serverFiltered = Object.values(filters).some((v) => v !== undefined && v !== "");
       this.lastSyncedAt = page.lastSyncedAt;
       this.stale = mark.stale;
       this.nextSyncAt = mark.nextSyncAt ?? null;
@@ -179,12 +182,15 @@ export class OrgStore {
     let conflicts = 0;
     let touched = false;
     for (const r of delta.records ?? []) {
+      const i = this.index.get(r.id);
+      // A server-filtered screen holds only what its filters chose: it updates those rows and
+      // does not take in others (the filters are not re-run here).
+      if (i === undefined && this.serverFiltered) continue;
       const before = this.baselineOf(r.id);
       const wasConflict = this.states.get(r.id) === "conflict";
       const baseline = withoutDerived(r.baseline ?? r.data);
       if (!before || !sameRecord(before, baseline)) updated += 1;
       const row: PfaRow = { id: r.id, data: r.data, hasDraft: r.hasDraft, state: r.state };
-      const i = this.index.get(r.id);
       if (i === undefined) {
         this.index.set(r.id, this.rows.length);
         this.rows.push(row);
