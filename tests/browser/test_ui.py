@@ -607,3 +607,44 @@ def test_an_edit_begun_before_a_pems_change_becomes_a_conflict(
     assert detail["conflict"] == {
         "forecastEnd": {"base": record["forecastEnd"], "theirs": theirs, "mine": mine}
     }
+
+
+def wait_for_run(stack: LiveStack, run_id: int) -> None:
+    client = stack.api("admin")
+    try:
+        for _ in range(600):
+            runs = client.get("/api/admin/sync/runs", params={"org": "RIO"}).json()
+            status = next((r["status"] for r in runs if r["id"] == run_id), None)
+            if status == "succeeded":
+                return
+            assert status in (None, "pending", "running"), status
+            time.sleep(0.2)
+    finally:
+        client.close()
+    pytest.fail(f"sync run {run_id} did not finish")
+
+
+def test_the_commit_review_shows_before_as_pems_holds_it_now(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    page = login_as("alice")
+    show_record(page, rid)
+    edit_cell(page, rid, "equipment", "EQ-ALICE-3")
+    wait_saved(page)
+    # The tab goes to the background (no polling there); meanwhile PEMS changes the field.
+    page.evaluate(
+        "() => { Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' }); }"
+    )
+    change = {"pfs_id": rid, "pfs_equipment_tag": "EQ-PEMS-3"}
+    stack.sim_call("POST", "put", org="RIO", rows=[change])
+    wait_for_run(stack, request_refresh(stack))
+    expect(cell(page, rid, "equipment")).to_have_text("EQ-ALICE-3")
+
+    page.get_by_test_id("commit-open").click()
+    review = page.get_by_test_id("review-table")
+    line = review.locator("tr", has_text="EQ-ALICE-3")
+    expect(line).to_contain_text("EQ-PEMS-3")  # before: PEMS's value now, not the one loaded
+    expect(review).to_contain_text("conflict")
+    page.get_by_role("button", name="Cancel").click()
