@@ -13,6 +13,7 @@ import type { OrgStore } from "../state/orgStore";
 import { EditRefused } from "../state/sandbox";
 import { CellEditor, type EditExit } from "./CellEditor";
 import { type Column, cellValue } from "./columns";
+import { useFollowRows } from "./followRows";
 
 export const ROW_HEIGHT = 30;
 const HEADER_HEIGHT = 36;
@@ -84,30 +85,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const colTo = colItems.length > 0 ? (colItems[colItems.length - 1]?.index ?? 0) + 1 : columns.length - 1;
   const spacer = (offsets.left[colFrom] ?? stickyWidth) - stickyWidth;
 
-  // When the rows change (filters, sort, a refresh from PEMS), the active cell and an open editor
-  // follow their record; a record that left the selection ends the edit, and the active cell
-  // stays inside the data.
-  const shownIds = useRef(ids);
-  useEffect(() => {
-    const before = shownIds.current;
-    shownIds.current = ids;
-    if (before === ids) return;
-    const follow = (row: number) => {
-      const id = before[row];
-      if (id === undefined) return -1;
-      return ids[row] === id ? row : ids.indexOf(id);
-    };
-    setActive((a) => {
-      const row = follow(a.row);
-      if (row === a.row) return a;
-      return row >= 0 ? { row, col: a.col } : { row: Math.max(0, Math.min(a.row, ids.length - 1)), col: a.col };
-    });
-    setEditing((e) => {
-      if (!e) return e;
-      const row = follow(e.row);
-      return row < 0 ? null : row === e.row ? e : { ...e, row };
-    });
-  }, [ids]);
+  useFollowRows(ids, setActive, setEditing);
 
   const scrollIntoView = useCallback(
     (pos: Pos) => {
