@@ -42,12 +42,14 @@ async def drafts_with_baseline(
 
 
 async def start_drafts_changed_since(
-    conn: Conn, user_id: int, org_id: int, since: int
+    conn: Conn, user_id: int, org_id: int, since: int, limit: int
 ) -> AsyncCursor[dict[str, Any]]:
-    """Send the read of the caller's drafts whose mirror row changed after `since` (rows as
-    `drafts_with_baseline`); fetch from the cursor (in a pipeline, with the others' answers)."""
+    """Send the read of the caller's drafts whose mirror row changed after `since` (among the
+    first `limit` + 1 changes; rows as `drafts_with_baseline`); fetch from the cursor (in a
+    pipeline, with the others' answers)."""
     return await conn.execute(
-        _q("drafts_changed_since"), {"user_id": user_id, "org_id": org_id, "since": since}
+        _q("drafts_changed_since"),
+        {"user_id": user_id, "org_id": org_id, "since": since, "limit": limit},
     )
 
 

@@ -39,7 +39,7 @@ async def screen_delta(
     async with conn.pipeline():
         schedule = await start_org_schedule(conn, org_id)
         changed = await start_changes_since(conn, org_id, since, limit)
-        drafted = await repo.start_drafts_changed_since(conn, user_id, org_id, since)
+        drafted = await repo.start_drafts_changed_since(conn, user_id, org_id, since, limit)
         row = await schedule.fetchone()
         changes = read_changes(await changed.fetchall(), since, limit)
         draft_rows = await drafted.fetchall()
