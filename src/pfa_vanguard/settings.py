@@ -65,7 +65,6 @@ class Settings(BaseSettings):
 
     sync_schedule: str = "*/15 * * * *"
     full_sync_every_hours: float = 24.0
-    stale_after_minutes: int = 30
 
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = 12 * 60

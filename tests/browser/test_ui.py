@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -278,7 +279,7 @@ def test_admin_page(stack: LiveStack, login_as: LoginAs, screenshots: Path) -> N
     expect(runs.first).to_contain_text("succeeded", timeout=60_000)
 
 
-def test_admin_refresh_now_reloads_the_grid(
+def test_admin_refresh_now_updates_the_grid(
     stack: LiveStack, login_as: LoginAs, used_ids: set[str]
 ) -> None:
     (record,) = pick_records(stack, "RIO", 1, used_ids)
@@ -288,8 +289,8 @@ def test_admin_refresh_now_reloads_the_grid(
     page = login_as("admin")
     show_record(page, rid)
     expect(cell(page, rid, "equipment")).not_to_have_text("EQ-NEW-1")
-    page.get_by_role("button", name="Refresh now").click()
-    expect(page.get_by_test_id("sync-message")).to_contain_text("records reloaded", timeout=90_000)
+    page.get_by_role("button", name="Refresh from PEMS").click()
+    expect(page.get_by_test_id("sync-message")).to_contain_text("Sync done", timeout=90_000)
     show_record(page, rid)
     expect(cell(page, rid, "equipment")).to_have_text("EQ-NEW-1")
     expect(page.get_by_test_id("last-synced")).to_contain_text("just now")
@@ -316,12 +317,12 @@ def test_refresh_now_during_a_running_sync_follows_that_sync(
             page.wait_for_timeout(100)
         else:
             pytest.fail(f"run {run_id} did not start")
-        page.get_by_role("button", name="Refresh now").click()
+        page.get_by_role("button", name="Refresh from PEMS").click()
         expect(page.get_by_test_id("sync-progress")).to_contain_text("running")
     finally:
         stack.sim_call("POST", "faults")
         other.close()
-    expect(page.get_by_test_id("sync-message")).to_contain_text("records reloaded", timeout=90_000)
+    expect(page.get_by_test_id("sync-message")).to_contain_text("Sync done", timeout=90_000)
     show_record(page, rid)
     expect(cell(page, rid, "equipment")).to_have_text("EQ-2")
 
@@ -525,3 +526,125 @@ def test_log_out_right_after_an_edit_saves_the_edit_first(
         client.delete(f"/api/pfa/RIO/drafts/{rid}").raise_for_status()
     finally:
         client.close()
+
+
+def request_refresh(stack: LiveStack, user: str = "alice") -> int:
+    """Ask for a sync through the API as an editor does ("Refresh from PEMS"); while another
+    sync runs (it may have started before the PEMS-side change), ask again after it."""
+    client = stack.api(user)
+    try:
+        for _ in range(240):
+            answer = client.post("/api/pfa/RIO/refresh")
+            if answer.status_code == 202:
+                return int(answer.json()["runId"])
+            assert answer.status_code == 409, answer.text
+            time.sleep(0.5)
+    finally:
+        client.close()
+    pytest.fail("no sync of RIO could be requested")
+
+
+def test_the_open_grid_follows_pems_without_reloading_or_losing_undo(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str], figures: dict[str, float | int | str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid, theirs = record["id"], later(record["forecastEnd"], 45)
+    page = login_as("alice")
+    show_record(page, rid)
+    edit_cell(page, rid, "equipment", "EQ-MINE-7")
+    wait_saved(page)
+    page.evaluate("() => { window.__sameDocument = true; }")
+
+    stack.sim_call("POST", "put", org="RIO", rows=[{"pfs_id": rid, "pfs_f_enddate": theirs}])
+    started = time.monotonic()
+    request_refresh(stack)
+
+    expect(cell(page, rid, "forecastEnd")).to_have_text(theirs, timeout=30_000)
+    figures["pems_change_on_open_grid_s"] = round(time.monotonic() - started, 1)
+    expect(page.get_by_test_id("fresh-notice")).to_contain_text("updated from PEMS")
+    assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
+    expect(page.get_by_label("Search text")).to_have_value(rid)
+    expect(cell(page, rid, "equipment")).to_have_text("EQ-MINE-7")
+    expect(row(page, rid)).to_have_attribute("data-state", "draft")
+
+    # The undo history survived the refresh: the edit made before it is undone.
+    page.get_by_test_id("grid").focus()
+    page.keyboard.press("Control+z")
+    expect(cell(page, rid, "equipment")).to_have_text(record.get("equipment") or "")
+    expect(cell(page, rid, "forecastEnd")).to_have_text(theirs)
+    wait_saved(page)
+
+
+def test_an_edit_begun_before_a_pems_change_becomes_a_conflict(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    mine, theirs = later(record["forecastEnd"], 20), later(record["forecastEnd"], 90)
+    page = login_as("bob")
+    show_record(page, rid)
+    # bob opens the editor on the value he sees and types his date...
+    cell(page, rid, "forecastEnd").click()
+    page.keyboard.press("Enter")
+    editor = cell(page, rid, "forecastEnd").locator("input")
+    expect(editor).to_be_focused()
+    editor.fill(mine)
+
+    # ...meanwhile a PEMS user moves it, and the open grid takes the change in.
+    stack.sim_call("POST", "put", org="RIO", rows=[{"pfs_id": rid, "pfs_f_enddate": theirs}])
+    request_refresh(stack)
+    expect(page.get_by_test_id("fresh-notice")).to_contain_text("updated from PEMS", timeout=30_000)
+    expect(editor).to_have_value(mine)  # the refresh did not throw his typing away
+
+    page.keyboard.press("Enter")
+    wait_saved(page)
+    expect(row(page, rid)).to_have_attribute("data-state", "conflict")
+    client = stack.api("bob")
+    try:
+        detail = client.get(f"/api/pfa/RIO/records/{rid}").json()
+    finally:
+        client.close()
+    assert detail["conflict"] == {
+        "forecastEnd": {"base": record["forecastEnd"], "theirs": theirs, "mine": mine}
+    }
+
+
+def wait_for_run(stack: LiveStack, run_id: int) -> None:
+    client = stack.api("admin")
+    try:
+        for _ in range(600):
+            runs = client.get("/api/admin/sync/runs", params={"org": "RIO"}).json()
+            status = next((r["status"] for r in runs if r["id"] == run_id), None)
+            if status == "succeeded":
+                return
+            assert status in (None, "pending", "running"), status
+            time.sleep(0.2)
+    finally:
+        client.close()
+    pytest.fail(f"sync run {run_id} did not finish")
+
+
+def test_the_commit_review_shows_before_as_pems_holds_it_now(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    page = login_as("alice")
+    show_record(page, rid)
+    edit_cell(page, rid, "equipment", "EQ-ALICE-3")
+    wait_saved(page)
+    # The tab goes to the background (no polling there); meanwhile PEMS changes the field.
+    page.evaluate(
+        "() => { Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' }); }"
+    )
+    change = {"pfs_id": rid, "pfs_equipment_tag": "EQ-PEMS-3"}
+    stack.sim_call("POST", "put", org="RIO", rows=[change])
+    wait_for_run(stack, request_refresh(stack))
+    expect(cell(page, rid, "equipment")).to_have_text("EQ-ALICE-3")
+
+    page.get_by_test_id("commit-open").click()
+    review = page.get_by_test_id("review-table")
+    line = review.locator("tr", has_text="EQ-ALICE-3")
+    expect(line).to_contain_text("EQ-PEMS-3")  # before: PEMS's value now, not the one loaded
+    expect(review).to_contain_text("conflict")
+    page.get_by_role("button", name="Cancel").click()

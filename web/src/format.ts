@@ -54,3 +54,15 @@ export function minutesSince(iso: string | null | undefined, now = Date.now()): 
   const t = new Date(iso).getTime();
   return Number.isNaN(t) ? null : (now - t) / 60_000;
 }
+
+/** "now", "in 5 min", "in 3 h", "on <date>": when something is due. */
+export function until(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return "not scheduled";
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return iso;
+  const minutes = Math.ceil((t - now) / 60_000);
+  if (minutes <= 0) return "now";
+  if (minutes < 120) return `in ${minutes} min`;
+  if (minutes < 48 * 60) return `in ${Math.round(minutes / 60)} h`;
+  return `on ${new Date(t).toLocaleDateString()}`;
+}

@@ -23,7 +23,8 @@ VALUES (%(user_id)s, %(organization_id)s, %(role)s)
 ON CONFLICT (user_id, organization_id) DO UPDATE SET role = EXCLUDED.role;
 
 -- name: user_memberships
-SELECT o.id AS organization_id, o.code, o.name, m.role, o.last_synced_at
+SELECT o.id AS organization_id, o.code, o.name, m.role, o.last_synced_at,
+       o.active, o.sync_schedule, o.sync_paused, o.created_at
 FROM memberships m JOIN organizations o ON o.id = m.organization_id
 WHERE m.user_id = %(user_id)s
 ORDER BY o.code;

@@ -329,5 +329,7 @@ async def _build(
         proposal.forecast_before += before.forecast
         proposal.forecast_after += after.forecast
         proposal.plan_total += before.plan
-        proposal.changes.append({"recordId": row["id"], "changes": incoming})
+        # base: the values the proposal was computed from, for the UI to send with the save
+        base = {name: baseline.get(name) for name in incoming}
+        proposal.changes.append({"recordId": row["id"], "changes": incoming, "base": base})
     return proposal

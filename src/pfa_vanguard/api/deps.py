@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -41,7 +41,7 @@ class CurrentUser:
 @dataclass(frozen=True)
 class OrgContext:
     """The caller's access to one organization, checked against the database (with the
-    organization's mirror version and last sync as read in the same query)."""
+    organization's mirror version, last sync and schedule as read in the same query)."""
 
     org_id: int
     code: str
@@ -49,6 +49,8 @@ class OrgContext:
     user: CurrentUser
     mirror_version: int = 0
     last_synced_at: datetime | None = None
+    # what its freshness depends on (organizations row: schedule, paused, active, created_at)
+    schedule: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 def app_settings(request: Request) -> Settings:
@@ -115,6 +117,7 @@ async def check_org_access(conn: Conn, user: CurrentUser, code: str, role: Role)
         user=user,
         mirror_version=int(row["mirror_version"]),
         last_synced_at=row["last_synced_at"],
+        schedule=row,
     )
 
 

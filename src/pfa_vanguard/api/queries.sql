@@ -1,5 +1,6 @@
 -- name: org_membership
-SELECT o.id AS organization_id, o.code, m.role, o.mirror_version, o.last_synced_at
+SELECT o.id AS organization_id, o.code, m.role, o.mirror_version, o.last_synced_at,
+       o.active, o.sync_schedule, o.sync_paused, o.created_at
 FROM organizations o
 JOIN memberships m ON m.organization_id = o.id
 WHERE o.code = %(code)s AND m.user_id = %(user_id)s;

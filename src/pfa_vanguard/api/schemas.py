@@ -93,6 +93,11 @@ class RecordDetail(Wire):
 class DraftIn(Wire):
     record_id: str = Field(min_length=1, max_length=200)
     changes: dict[str, Any] = Field(description="field: value; null resets a field to baseline")
+    base: dict[str, Any] | None = Field(
+        default=None,
+        description="field: the value the user saw, for changed fields; where the mirror now "
+        "holds another value the field is saved in conflict. A field's first base is kept.",
+    )
 
 
 class DraftOut(Wire):
@@ -206,4 +211,32 @@ class ScheduleIn(BaseModel):
     cron: str | None = Field(
         description="5-field cron (UTC), e.g. '*/15 * * * *'; null: back to the default",
         max_length=200,
+    )
+
+
+class ChangedRecord(Wire):
+    id: str
+    data: dict[str, Any] = Field(description="the merged record with derived fields")
+    baseline: dict[str, Any] | None = Field(
+        default=None,
+        description="drafted records only: the mirror's record now, with derived fields "
+        "(otherwise it is `data`)",
+    )
+    has_draft: bool
+    state: Literal["pristine", "draft", "conflict", "orphaned"]
+    conflict: dict[str, FieldConflict] | None = None
+
+
+class OrgChanges(Wire):
+    """GET /api/pfa/{org}/changes: what changed since `since`, and the mark to ask from next."""
+
+    since: int | None
+    version: int = Field(description="pass as `since` next time")
+    records: list[ChangedRecord] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list, description="ids no longer in PEMS")
+    reload: bool = Field(default=False, description="too many changes: read everything again")
+    last_synced_at: datetime | None = None
+    stale: bool = Field(description="late by the organization's own schedule, or never synced")
+    next_sync_at: datetime | None = Field(
+        default=None, description="when the next scheduled sync is due (none: paused)"
     )

@@ -242,3 +242,15 @@ VACUUM pfa_mirror;
 -- name: skip_triggers
 -- Bulk load only (superuser): no row trigger of this session's transaction fires.
 SET LOCAL session_replication_role = replica;
+
+-- name: touch_records
+-- Rewrite `ids` as a sync that changed them would (a new change number each, the
+-- organization's mirror version raised); their values stay as they are.
+WITH org AS (
+    UPDATE organizations SET mirror_version = mirror_version + 1
+    WHERE id = %(org_id)s
+    RETURNING id
+)
+UPDATE pfa_mirror m SET last_synced_at = now()
+FROM org
+WHERE m.organization_id = org.id AND m.id = ANY(%(ids)s);

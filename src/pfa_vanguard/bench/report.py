@@ -23,6 +23,7 @@ MB = 1024 * 1024
 TARGETS: dict[str, tuple[float | None, float | None]] = {
     "load_org": (100, 50),
     "load_org_revalidate": (None, 5),
+    "load_org_delta": (None, 10),
     "filter_category": (50, 25),
     "filter_dates": (50, 25),
     "kpi": (100, 10),

@@ -20,7 +20,7 @@ import httpx
 import psycopg
 from psycopg.rows import dict_row
 
-from pfa_vanguard.bench import crowd, population, processes, reads, writes
+from pfa_vanguard.bench import crowd, freshness, population, processes, reads, writes
 from pfa_vanguard.bench.client import UserClient
 from pfa_vanguard.bench.context import AiQuestion, BenchContext, OpResult
 from pfa_vanguard.bench.dataset import BENCH_DATABASE, prepare_dataset, q
@@ -34,6 +34,7 @@ from pfa_vanguard.sync.service import sync_org
 OPERATIONS = (
     "load_org",
     "load_org_revalidate",
+    "load_org_delta",
     "filter_category",
     "filter_dates",
     "kpi",
@@ -215,6 +216,7 @@ async def _measure(
         steps: list[tuple[str, Callable[[], Awaitable[list[OpResult]]]]] = [
             ("load_org", lambda: _one(reads.load_org(ctx))),
             ("load_org_revalidate", lambda: _one(reads.load_org_revalidate(ctx))),
+            ("load_org_delta", lambda: _one(freshness.load_org_delta(ctx))),
             ("filter_category", lambda: _one(reads.filter_category(ctx, category_records))),
             ("filter_dates", lambda: _one(reads.filter_dates(ctx))),
             ("kpi", lambda: _one(reads.kpi(ctx))),

@@ -1,7 +1,9 @@
 """Conflicts between a user's draft and PEMS, and their resolution (domain.md, "Workflow words").
 
-A field is in conflict when PEMS changed it since the draft began (its current value differs
-from the baseline value the draft started from) *and* the user changed it to something else.
+A field is in conflict when PEMS holds another value than the one the user's edit started from
+(the field's base value: what the user saw, or the baseline when the field entered the draft)
+*and* the user changed it to something else. The decision is by values only: a draft saved from
+a stale screen is in conflict as soon as it is saved, whatever the record's version numbers say.
 Fields only PEMS changed are not conflicts: the draft is rebased on them silently. Fields PEMS
 changed to exactly the user's value are not conflicts either.
 
@@ -41,12 +43,14 @@ def field_conflicts(
 ) -> dict[str, dict[str, Any]]:
     """{field: {"base", "theirs", "mine"}} for every field of `changes` in conflict.
 
-    `current` is PEMS's record now. Decided by values alone (the versions are accepted for the
-    callers' convenience and not used: a version says that a record changed, not which field):
-    a field is in conflict when PEMS holds another value than the draft's base value and
-    another value than the draft's. A field whose baseline value was not captured counts as
-    changed by PEMS only when an earlier check stored it in `stored` (pfa_modification.conflict).
+    `current` is PEMS's record now. A field is in conflict when its value in `current` differs
+    from its base value and from the user's. A field whose base value was not captured counts
+    as changed by PEMS only when an earlier check stored it in `stored`
+    (pfa_modification.conflict). `base_version` and `current_version` are accepted for the
+    callers' sake and play no part: versions move with fields the draft does not touch, and a
+    base captured from a stale screen predates the draft's base version.
     """
+    del base_version, current_version
     found: dict[str, dict[str, Any]] = {}
     for name, mine in changes.items():
         theirs = current.get(name)

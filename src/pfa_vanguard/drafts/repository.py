@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 from psycopg.types.json import Jsonb
 
 from pfa_vanguard.db.queries import load
@@ -39,6 +39,18 @@ async def drafts_with_baseline(
         {"user_id": user_id, "org_id": org_id, "ids": list(ids) if ids is not None else None},
     )
     return await cur.fetchall()
+
+
+async def start_drafts_changed_since(
+    conn: Conn, user_id: int, org_id: int, since: int, limit: int
+) -> AsyncCursor[dict[str, Any]]:
+    """Send the read of the caller's drafts whose mirror row changed after `since` (among the
+    first `limit` + 1 changes; rows as `drafts_with_baseline`); fetch from the cursor (in a
+    pipeline, with the others' answers)."""
+    return await conn.execute(
+        _q("drafts_changed_since"),
+        {"user_id": user_id, "org_id": org_id, "since": since, "limit": limit},
+    )
 
 
 async def lock_draft(

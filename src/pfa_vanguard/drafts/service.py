@@ -5,8 +5,11 @@ Guarantees:
   the current mirror record, merged into the existing draft; nothing is written when any
   record is refused (the request's transaction rolls back), and the refusal names every bad
   field of every record. An unknown record is `NotFound`.
-- `base_version` is the record's PEMS version when the draft begins; `base_values` holds the
-  baseline value of each changed field as it was when that field entered the draft.
+- `base_version` is the record's PEMS version when the draft begins; `base_values` holds, for
+  each changed field, the value the user saw when that field entered the draft: the save's
+  `base` for it when given, else the mirror's value at that save. Later saves never replace it.
+  A field whose base differs from the mirror's value (PEMS changed it after the user's screen
+  was loaded) is in conflict from the moment it is saved (drafts/conflicts.py).
 - A field set to null or back to its baseline value leaves the draft; an empty draft is deleted.
 - Concurrent saves by one user on one record serialise on the draft row (locked before it is
   read); the first save of a record races only on insert, and the loser retries under the
@@ -115,6 +118,7 @@ async def list_drafts(
 class DraftInput:
     record_id: str
     changes: Mapping[str, Any]
+    base: Mapping[str, Any] | None = None  # the values the user saw, for fields of `changes`
 
 
 @dataclass(frozen=True)
@@ -128,10 +132,17 @@ async def save_drafts(
     conn: Conn, user_id: int, org_id: int, inputs: Sequence[DraftInput], org_code: str = ""
 ) -> SaveResult:
     """Merge each input into the caller's draft of its record; all or nothing."""
-    by_record: dict[str, list[Mapping[str, Any]]] = {}
-    for item in inputs:
-        by_record.setdefault(item.record_id, []).append(item.changes)
+    by_record: dict[str, list[DraftInput]] = {}
     errors: dict[str, dict[str, str]] = {}
+    for item in inputs:
+        by_record.setdefault(item.record_id, []).append(item)
+        if item.base and (stray := sorted(set(item.base) - set(item.changes))):
+            errors.setdefault(item.record_id, {})["base"] = (
+                f"names fields that are not changed: {', '.join(stray)}; "
+                "base holds the values seen for the changed fields only"
+            )
+    if errors:
+        raise _refusal(errors, single=len(by_record) == 1)
     drafts: list[Draft] = []
     removed: list[str] = []
     for record_id in sorted(by_record):  # one lock order for every save: no deadlocks
@@ -167,7 +178,7 @@ async def _save_one(
     user_id: int,
     org_id: int,
     record_id: str,
-    incoming: list[Mapping[str, Any]],
+    incoming: list[DraftInput],
     org_code: str,
 ) -> Draft | dict[str, str] | None:
     """The draft as saved; None: no draft remains; a dict: the refused fields."""
@@ -187,13 +198,12 @@ async def _save_one(
         changes: dict[str, Any] = dict(existing["changes"]) if existing else {}
         try:
             for item in incoming:
-                changes = apply_changes(baseline, changes, item)
+                changes = apply_changes(baseline, changes, item.changes)
         except ValidationFailed as exc:
             return exc.fields
-        old_base = dict(existing["base_values"] or {}) if existing else {}
-        base_values = {
-            name: old_base[name] if name in old_base else baseline.get(name) for name in changes
-        }
+        base_values = _base_values(
+            changes, dict(existing["base_values"] or {}) if existing else {}, incoming, baseline
+        )
         if existing is None:
             if not changes:
                 return None
@@ -230,6 +240,28 @@ async def _save_one(
             change_seq=mirror["change_seq"],
         )
     raise Conflict(f"the draft of {record_id!r} is being saved concurrently; try again")
+
+
+def _base_values(
+    changes: Mapping[str, Any],
+    old_base: Mapping[str, Any],
+    incoming: Sequence[DraftInput],
+    baseline: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Each changed field's base: the one kept from an earlier save, else the first value the
+    user said they saw, else the mirror's value now."""
+    seen: dict[str, Any] = {}
+    for item in incoming:
+        for name, value in (item.base or {}).items():
+            seen.setdefault(name, value)
+    return {
+        name: old_base[name]
+        if name in old_base
+        else seen[name]
+        if name in seen
+        else baseline.get(name)
+        for name in changes
+    }
 
 
 async def delete_draft(conn: Conn, user_id: int, org_id: int, record_id: str) -> None:

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from pfa_vanguard.db import embedded
-from pfa_vanguard.loadtest.driver import run_load
+from pfa_vanguard.loadtest.driver import POLL_S, run_load
 from pfa_vanguard.loadtest.environment import load_environment
 from pfa_vanguard.settings import Settings
 
@@ -27,6 +27,9 @@ def loadtest_command(
     think: Annotated[float, typer.Option(min=0, help="mean think time per user, s")] = 1.0,
     out: Annotated[Path | None, typer.Option(help="write the Markdown table here")] = None,
     workers: Annotated[int, typer.Option(min=1, help="processes of `pfa serve --workers`")] = 1,
+    poll: Annotated[
+        float, typer.Option(min=0.5, help="seconds between each screen's delta reads")
+    ] = POLL_S,
 ) -> None:
     """Run the load scenario (database: PFA_DATABASE_URL or the embedded server)."""
     settings = Settings()
@@ -40,7 +43,9 @@ def loadtest_command(
             settings, workdir, org=org, records=records, users=users, workers=workers
         ) as env:
             console.print(f"running {users} users for {duration:.0f} s against {env.api_url}")
-            report = asyncio.run(run_load(env.api_url, env.org, env.users, duration, think_s=think))
+            report = asyncio.run(
+                run_load(env.api_url, env.org, env.users, duration, think_s=think, poll_s=poll)
+            )
     finally:
         if embedded_here:  # the embedded server this run started
             embedded.stop(workdir)

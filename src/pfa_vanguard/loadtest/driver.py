@@ -1,6 +1,8 @@
 """The load driver: `users` simulated people at once, each with its own HTTP connection and
 token, looping over a mixed workload (whole-organization load, category and date filters, the
-draft-aware KPI board, draft saves) with a short think time, for `duration_s`.
+draft-aware KPI board, draft saves) with a short think time, for `duration_s`. Each user's
+screen also keeps itself fresh as the web UI does: a delta read (`poll_changes`, GET
+/api/pfa/{org}/changes?since=N, following the mark it returns) every `poll_s`.
 
 Guarantees: every request is counted, in exactly one operation, as a latency sample (answered
 with its expected status) or as an error (any other status, or a transport failure), so an
@@ -29,6 +31,8 @@ MIX: dict[str, float] = {
     "kpi": 0.20,
     "save_draft": 0.25,
 }
+POLL = "poll_changes"  # the open screen's delta read, on its own clock beside the mix
+POLL_S = 12.0  # as the web UI
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DRAFT_RECORDS_PER_USER = 20
 
@@ -206,6 +210,32 @@ def _actions(
     }
 
 
+async def _keep_fresh(
+    http: httpx.AsyncClient, org: str, stats: OpStats, deadline: float, poll_s: float, phase: float
+) -> None:
+    """The open screen's polling: the mark once, then a delta read from it every `poll_s`. An
+    answer whose mark goes backwards counts as an error (a screen would miss changes)."""
+    path = f"/api/pfa/{org}/changes"
+    mark: int | None = None
+    await asyncio.sleep(max(0.0, min(phase, deadline - time.monotonic())))
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            resp = await http.get(path, params={} if mark is None else {"since": mark})
+            elapsed = (time.perf_counter() - started) * 1000
+            version = resp.json().get("version") if resp.status_code == 200 else None
+            if not isinstance(version, int):
+                stats.fail(f"HTTP {resp.status_code}: {resp.text[:200]}")
+            elif mark is not None and version < mark:
+                stats.fail(f"the mark went back from {mark} to {version}")
+            else:
+                stats.samples.append(elapsed)
+                mark = version
+        except httpx.HTTPError as exc:
+            stats.fail(f"{type(exc).__name__}: {exc}")
+        await asyncio.sleep(max(0.0, min(poll_s, deadline - time.monotonic())))
+
+
 async def _user(
     base_url: str,
     token: str,
@@ -215,12 +245,18 @@ async def _user(
     deadline: float,
     think_s: float,
     seed: int,
+    poll_s: float = POLL_S,
 ) -> None:
     rng = random.Random(seed)
     names, weights = list(MIX), list(MIX.values())
     timeout = httpx.Timeout(60.0)
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base_url, timeout=timeout, headers=headers) as http:
+    async with (
+        httpx.AsyncClient(base_url=base_url, timeout=timeout, headers=headers) as http,
+        asyncio.TaskGroup() as screen,
+    ):
+        phase = rng.uniform(0, min(poll_s, 2 * think_s + 1))
+        screen.create_task(_keep_fresh(http, work.org, ops[POLL], deadline, poll_s, phase))
         actions = _actions(http, work, mine, rng)
         await asyncio.sleep(rng.uniform(0, think_s))  # users arrive spread out
         while time.monotonic() < deadline:
@@ -246,6 +282,7 @@ async def run_load(
     *,
     think_s: float = 0.5,
     seed: int = 1,
+    poll_s: float = POLL_S,
 ) -> LoadReport:
     """Run the mixed workload with one simulated person per (username, password) for
     `duration_s`; returns the latencies and errors per operation. Each user drafts its own
@@ -257,13 +294,15 @@ async def run_load(
     headers = {"Authorization": f"Bearer {tokens[0]}"}
     async with httpx.AsyncClient(base_url=base_url, timeout=120.0, headers=headers) as http:
         work = await discover(http, org)
-    ops = {name: OpStats() for name in MIX}
+    ops = {name: OpStats() for name in [*MIX, POLL]}
     deadline = time.monotonic() + duration_s
     per_user = max(1, min(DRAFT_RECORDS_PER_USER, len(work.targets) // len(users)))
     started = time.monotonic()
     async with asyncio.TaskGroup() as group:
         for n, token in enumerate(tokens):
             mine = work.targets[n * per_user : (n + 1) * per_user] or work.targets[:per_user]
-            group.create_task(_user(base_url, token, work, mine, ops, deadline, think_s, seed + n))
+            group.create_task(
+                _user(base_url, token, work, mine, ops, deadline, think_s, seed + n, poll_s)
+            )
     elapsed = time.monotonic() - started
     return LoadReport(len(users), elapsed, org, work.records, ops)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from croniter import croniter
@@ -67,8 +68,10 @@ def check_cron(expression: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def next_fire(cron: str, after: datetime) -> datetime:
-    """The first fire time of `cron` strictly after `after` (UTC)."""
+    """The first fire time of `cron` strictly after `after` (UTC). Cached: every read of an
+    organization judges its freshness from the same last sync (croniter takes ~0.3 ms)."""
     fire: datetime = croniter(cron, after.astimezone(UTC)).get_next(datetime)
     return fire
 

@@ -84,6 +84,8 @@ async def test_draft_proposal_needs_an_editor_and_saves_nothing(api: Api, world:
         "planCost", "forecastCostBefore", "forecastCostAfter", "forecastCostDelta",
     }  # fmt: skip
     assert proposal["summary"]
+    # each change carries the values it was computed from, for the save's `base`
+    assert all(set(c["base"]) == set(c["changes"]) != set() for c in proposal["changes"])
     drafts = await api.client.get("/api/pfa/ALPHA/drafts", headers=await api.login("alice"))
     assert drafts.status_code == 200
     assert "PFA-" not in drafts.text  # nothing saved

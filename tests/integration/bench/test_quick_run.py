@@ -50,16 +50,17 @@ def test_quick_run_measures_every_operation(pg_admin_url: str, tmp_path: Path) -
         assert report["machine"]
         operations = report["operations"]
         assert set(operations) == {
-            "load_org", "load_org_revalidate", "filter_category", "filter_dates", "kpi",
-            "ai_query", "save_draft", "commit_200", "sync_full", "sync_noop", "concurrent",
+            "load_org", "load_org_revalidate", "load_org_delta", "filter_category",
+            "filter_dates", "kpi", "ai_query", "save_draft", "commit_200", "sync_full",
+            "sync_noop", "concurrent",
         }  # fmt: skip
         for name, figures in operations.items():
             assert set(figures) == OPERATION_KEYS, name
             assert figures["errors"] == 0, (name, done.stdout[-4000:])
             assert figures["requests"] >= 1, name
             assert figures["p95_ms"] is not None, name
-        for name in ("load_org", "load_org_revalidate", "filter_category", "filter_dates",
-                     "kpi", "ai_query", "save_draft"):  # fmt: skip
+        for name in ("load_org", "load_org_revalidate", "load_org_delta", "filter_category",
+                     "filter_dates", "kpi", "ai_query", "save_draft"):  # fmt: skip
             assert operations[name]["requests"] >= 50, name
             assert operations[name]["floor_ms"] is not None, name
         assert report["sync_noop_rows_written"] == 0

@@ -10,13 +10,18 @@ from pfa_vanguard.errors import BadRequest, ValidationFailed
 BASE = {"forecastStart": "2025-03-01", "forecastEnd": "2025-06-30", "dor": "BEO"}
 
 
-def test_values_decide_not_versions() -> None:
-    """A version says a record changed, not which field: an unchanged field is no conflict
-    whatever the versions, and a changed one is a conflict even under an equal version."""
+def test_nothing_conflicts_while_pems_holds_the_base_values() -> None:
+    theirs = {**BASE, "dor": "PROJECT"}
     mine = {"forecastEnd": "2025-07-31"}
-    assert field_conflicts(mine, BASE, dict(BASE), base_version=5, current_version=9) == {}
+    assert field_conflicts(mine, BASE, theirs) == {}
+
+
+def test_a_stale_base_conflicts_whatever_the_versions_say() -> None:
+    # the draft began at PEMS's current version, from values seen before PEMS changed them
     theirs = {**BASE, "forecastEnd": "2025-09-30"}
-    assert field_conflicts(mine, BASE, theirs, base_version=5, current_version=5) == {
+    mine = {"forecastEnd": "2025-07-31"}
+    found = field_conflicts(mine, BASE, theirs, base_version=6, current_version=6)
+    assert found == {
         "forecastEnd": {"base": "2025-06-30", "theirs": "2025-09-30", "mine": "2025-07-31"}
     }
 

@@ -6,6 +6,7 @@ import type {
   AiQueryResult,
   CommitResult,
   DraftInfo,
+  OrgChanges,
   KpiBoard,
   KpiResponse,
   Me,
@@ -48,6 +49,14 @@ export interface RecordFilters {
 export const records = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
   request<PfaPage>(org(code), { query: { ...filters }, signal });
 
+/** What changed in the organization since change number `since` (none: just the current mark). */
+export const changes = (code: string, since?: number) =>
+  request<OrgChanges>(`${org(code)}/changes`, { query: { since } });
+
+/** Ask for a sync of the organization now (editors and admins). */
+export const refreshOrg = (code: string) =>
+  request<RunRequested>(`${org(code)}/refresh`, { method: "POST" });
+
 export const record = (code: string, id: string) =>
   request<RecordDetail>(`${org(code)}/records/${encodeURIComponent(id)}`);
 
@@ -55,7 +64,7 @@ export const drafts = (code: string) => request<DraftInfo[]>(`${org(code)}/draft
 
 export const saveDrafts = (
   code: string,
-  items: { recordId: string; changes: Changes }[],
+  items: { recordId: string; changes: Changes; base?: Changes }[],
   keepalive = false,
 ) => request<SaveDraftsResponse>(`${org(code)}/draft`, { body: items, keepalive });
 

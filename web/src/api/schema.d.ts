@@ -265,6 +265,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pfa/{org}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Changes
+         * @description The records changed since change number `since` (a sync, another user's commit), each
+         *     merged with the caller's draft and with its state (a draft whose field PEMS changed under
+         *     the user's edit is a conflict at once), the ids removed, and the new `version`. `reload`:
+         *     too many changes to list; read the whole organization again.
+         */
+        get: operations["read_changes_api_pfa__org__changes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pfa/{org}/commit": {
         parameters: {
             query?: never;
@@ -364,7 +387,9 @@ export interface paths {
         put?: never;
         /**
          * Save Drafts
-         * @description Save `{"recordId", "changes"}` or a list of them, merged into existing drafts. All or
+         * @description Save `{"recordId", "changes", "base"?}` or a list of them, merged into existing drafts.
+         *     `base` holds the values the user saw in the changed fields: a field PEMS has changed since
+         *     (the mirror holds another value) is saved as a conflict, never silently rebased. All or
          *     nothing: 422 names every refused field of every record; 404 for an unknown record.
          */
         post: operations["save_drafts_api_pfa__org__draft_post"];
@@ -450,6 +475,28 @@ export interface paths {
         get: operations["record_detail_api_pfa__org__records__record_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh
+         * @description Ask for a sync of the organization now (editor or admin): the same request as an
+         *     admin's run now, answered with its run id; a request already waiting is shared, and 409
+         *     says a sync is running (its `runId`: follow it, the screen's next delta read shows it).
+         */
+        post: operations["refresh_api_pfa__org__refresh_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -567,6 +614,36 @@ export interface components {
              */
             variancePct: number;
         };
+        /** ChangedRecord */
+        ChangedRecord: {
+            /**
+             * Baseline
+             * @description drafted records only: the mirror's record now, with derived fields (otherwise it is `data`)
+             */
+            baseline?: {
+                [key: string]: unknown;
+            } | null;
+            /** Conflict */
+            conflict?: {
+                [key: string]: components["schemas"]["FieldConflict"];
+            } | null;
+            /**
+             * Data
+             * @description the merged record with derived fields
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Hasdraft */
+            hasDraft: boolean;
+            /** Id */
+            id: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pristine" | "draft" | "conflict" | "orphaned";
+        };
         /** CommitBody */
         CommitBody: {
             /**
@@ -673,6 +750,13 @@ export interface components {
         };
         /** DraftIn */
         DraftIn: {
+            /**
+             * Base
+             * @description field: the value the user saw, for changed fields; where the mirror now holds another value the field is saved in conflict. A field's first base is kept.
+             */
+            base?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Changes
              * @description field: value; null resets a field to baseline
@@ -910,6 +994,44 @@ export interface components {
              */
             total: number;
         };
+        /**
+         * OrgChanges
+         * @description GET /api/pfa/{org}/changes: what changed since `since`, and the mark to ask from next.
+         */
+        OrgChanges: {
+            /** Lastsyncedat */
+            lastSyncedAt?: string | null;
+            /**
+             * Nextsyncat
+             * @description when the next scheduled sync is due (none: paused)
+             */
+            nextSyncAt?: string | null;
+            /** Records */
+            records?: components["schemas"]["ChangedRecord"][];
+            /**
+             * Reload
+             * @description too many changes: read everything again
+             * @default false
+             */
+            reload: boolean;
+            /**
+             * Removed
+             * @description ids no longer in PEMS
+             */
+            removed?: string[];
+            /** Since */
+            since: number | null;
+            /**
+             * Stale
+             * @description late by the organization's own schedule, or never synced
+             */
+            stale: boolean;
+            /**
+             * Version
+             * @description pass as `since` next time
+             */
+            version: number;
+        };
         /** OrgSummary */
         OrgSummary: {
             /** Code */
@@ -961,6 +1083,13 @@ export interface components {
         };
         /** ProposedChange */
         ProposedChange: {
+            /**
+             * Base
+             * @description the values the changes were computed from
+             */
+            base: {
+                [key: string]: unknown;
+            };
             /** Changes */
             changes: {
                 [key: string]: unknown;
@@ -2160,6 +2289,86 @@ export interface operations {
             };
         };
     };
+    read_changes_api_pfa__org__changes_get: {
+        parameters: {
+            query?: {
+                /** @description the `version` of the previous answer; none: just the mark */
+                since?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description what changed since `since` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgChanges"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     commit_api_pfa__org__commit_post: {
         parameters: {
             query?: never;
@@ -2865,6 +3074,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecordDetail"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refresh_api_pfa__org__refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunRequested"];
                 };
             };
             /** @description bad request */

@@ -18,6 +18,8 @@ export type PfaRow = S["MergedRecord"];
 export type PfaPage = S["MergedRecords"];
 export type ConflictField = S["FieldConflict"];
 export type RecordDetail = Omit<S["RecordDetail"], "draft"> & { draft: Changes | null };
+export type OrgChanges = S["OrgChanges"];
+export type ChangedRecord = S["ChangedRecord"];
 export type DraftInfo = Omit<S["DraftOut"], "changes"> & { changes: Changes };
 export type SaveDraftsResponse = S["SaveDraftsResponse"];
 export type CommitResult = S["CommitResult"];
@@ -29,7 +31,7 @@ export type KpiFigures = S["Figures"];
 export type TimelineBounds = S["TimelineBounds"];
 export type AiQueryResult = S["AiAnswer"];
 export type AiProposal = Omit<S["DraftProposal"], "changes"> & {
-  changes: { recordId: string; changes: Changes }[];
+  changes: { recordId: string; changes: Changes; base: Changes }[];
 };
 export type SyncRun = S["SyncRun"];
 export type SyncStatus = S["OrgSyncStatus"];

@@ -1,6 +1,7 @@
 /**
- * Commit with a pre-flight review: every change before → after with its forecast cost impact,
- * the KPI totals before → after, then the per-record results PEMS gave.
+ * Commit with a pre-flight review: every change before → after with its forecast cost impact
+ * ("before" as the mirror holds it now: the records are brought up to date first), the KPI
+ * totals before → after, then the per-record results PEMS gave.
  */
 import { useEffect, useMemo, useState } from "react";
 import { ApiError, describeError } from "../api/client";
@@ -93,6 +94,8 @@ export function CommitDialog({ store, saver, onClose, onConflicts }: Props) {
     let cancelled = false;
     (async () => {
       await saver.flush();
+      // "Before" is what PEMS holds now (the mirror), not what the screen loaded.
+      await store.pollAfterCurrent().catch(() => null);
       if (cancelled) return;
       if (saver.lastError) setError(`Some drafts are not saved: ${saver.lastError}`);
       setPhase("review");

@@ -13,6 +13,7 @@ import type { OrgStore } from "../state/orgStore";
 import { EditRefused } from "../state/sandbox";
 import { CellEditor, type EditExit } from "./CellEditor";
 import { type Column, cellValue } from "./columns";
+import { useFollowRows } from "./followRows";
 
 export const ROW_HEIGHT = 30;
 const HEADER_HEIGHT = 36;
@@ -43,7 +44,9 @@ const MARKERS: Record<RecordState, { symbol: string; label: string }> = {
 export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, suggestions }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<Pos>({ row: 0, col: 0 });
-  const [editing, setEditing] = useState<(Pos & { initial?: string }) | null>(null);
+  // `seen`: the baseline value shown when the editor opened (what the user edits from, even if a
+  // refresh from PEMS changes it while the editor is open).
+  const [editing, setEditing] = useState<(Pos & { initial?: string; seen?: Json }) | null>(null);
   const [editError, setEditError] = useState<string | null>(null);
   const [announce, setAnnounce] = useState("");
   const { sandbox } = store;
@@ -82,11 +85,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const colTo = colItems.length > 0 ? (colItems[colItems.length - 1]?.index ?? 0) + 1 : columns.length - 1;
   const spacer = (offsets.left[colFrom] ?? stickyWidth) - stickyWidth;
 
-  // Keep the active cell inside the data when the selection shrinks.
-  useEffect(() => {
-    setActive((a) => (a.row >= ids.length ? { row: Math.max(0, ids.length - 1), col: a.col } : a));
-    setEditing(null);
-  }, [ids]);
+  useFollowRows(ids, setActive, setEditing);
 
   const scrollIntoView = useCallback(
     (pos: Pos) => {
@@ -117,14 +116,15 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
 
   /** Save a value into the sandbox; returns whether it was accepted. */
   const saveValue = useCallback(
-    (row: number, col: number, value: Json): boolean => {
+    (row: number, col: number, value: Json, seen?: Json): boolean => {
       const id = ids[row];
       const column = columns[col];
       if (id === undefined || !column) return false;
       try {
         const data = store.view(id);
         const label = `${column.label} of ${String(data?.pfaId ?? id)}`;
-        sandbox.edit(label, [{ recordId: id, changes: { [column.key]: value } }]);
+        const base = seen === undefined ? undefined : { [column.key]: seen };
+        sandbox.edit(label, [{ recordId: id, changes: { [column.key]: value }, base }]);
         setEditError(null);
         return true;
       } catch (error) {
@@ -163,7 +163,10 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
       return;
     }
     setEditError(null);
-    setEditing({ ...pos, initial });
+    const id = ids[pos.row];
+    const key = columns[pos.col]?.key;
+    const seen = id !== undefined && key ? ((store.baselineOf(id)?.[key] ?? null) as Json) : undefined;
+    setEditing({ ...pos, initial, seen });
   };
 
   const finishEdit = (value: Json, exit: EditExit): boolean => {
@@ -172,7 +175,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
     const column = columns[editing.col];
     const current = id !== undefined && column ? store.view(id)?.[column.key] : undefined;
     const unchanged = sameValue(value, current ?? null);
-    if (!unchanged && !saveValue(editing.row, editing.col, value)) return false;
+    if (!unchanged && !saveValue(editing.row, editing.col, value, editing.seen)) return false;
     setEditing(null);
     const next =
       exit === "down"

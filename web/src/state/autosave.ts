@@ -112,12 +112,18 @@ export class Autosaver {
     const errors: string[] = [];
     try {
       if (posts.length > 0) {
-        await api.saveDrafts(
+        const answer = await api.saveDrafts(
           code,
-          posts.map((p) => ({ recordId: p.recordId, changes: p.changes })),
+          posts.map((p) => ({ recordId: p.recordId, changes: p.changes, base: p.base })),
           keepalive,
         );
         for (const p of posts) sandbox.markSaved(p.recordId, p.snapshot);
+        // An edit of a value PEMS had changed under the screen comes back as a conflict.
+        for (const d of answer?.saved ?? []) {
+          const known = this.store.stateOf(d.recordId);
+          if (d.state === "conflict" && known !== "conflict") this.store.markState(d.recordId, "conflict");
+          if (d.state === "draft" && known === "conflict") this.store.markState(d.recordId, undefined);
+        }
       }
     } catch (error) {
       errors.push(describeError(error));

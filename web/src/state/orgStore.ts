@@ -2,13 +2,18 @@
  * One organization's records in memory: loaded once (the whole organization in one answer,
  * parsed once), the user's drafts laid over them by the Sandbox, derived costs recomputed only
  * for drafted records. The grid, KPI board, timeline and AI panel all read from here.
+ *
+ * It stays fresh without loading again: `poll()` asks the API what changed since the change
+ * number the store holds (read before the load, so nothing in between is missed) and updates
+ * those records in place; the sandbox (drafts, undo history) is left as it is.
  */
 import * as api from "../api/endpoints";
-import type { DraftInfo, PfaRow, RecordState, Role } from "../api/types";
+import type { DraftInfo, OrgChanges, PfaRow, RecordState, Role } from "../api/types";
 import { withDerived } from "../domain/costs";
 import { DERIVED_FIELDS } from "../domain/fields";
 import type { Changes } from "../domain/validation";
 import type { Rec } from "../domain/values";
+import { type ChangeSummary, describeChanges, sameRecord, withoutDerived } from "./freshness";
 import { searchText } from "./query";
 import { Sandbox } from "./sandbox";
 
@@ -36,6 +41,10 @@ export class OrgStore {
   rows: PfaRow[] = [];
   lastSyncedAt: string | null = null;
   stale = false;
+  /** When the next scheduled sync is due (null: paused, or not known yet). */
+  nextSyncAt: string | null = null;
+  /** The change number the records are at (null before the first load). */
+  mark: number | null = null;
   /** ms from request to parsed records, for the status line. */
   loadMs: number | null = null;
   /** Bumped after each successful save / commit / discard: KPI and bounds refetch on it. */
@@ -50,6 +59,9 @@ export class OrgStore {
   private derived = new WeakMap<object, Record<string, unknown>>();
   private readonly listeners = new Set<Listener>();
   private loadSeq = 0;
+  private polling: Promise<ChangeSummary | null> | null = null;
+  /** The rows are the part of the organization the server-side filters chose. */
+  private serverFiltered = false;
 
   constructor(
     readonly code: string,
@@ -77,6 +89,8 @@ export class OrgStore {
     this.error = null;
     this.emit();
     try {
+      // The mark first: a change landing during the load is then delivered again, never missed.
+      const mark = await api.changes(this.code);
       const [page, drafts] = await Promise.all([api.records(this.code, filters), api.drafts(this.code)]);
       const baselines = await this.fetchBaselines(drafts);
       if (seq !== this.loadSeq) return;
@@ -89,8 +103,11 @@ export class OrgStore {
         const s = d.state ?? (d.orphanedAt ? "orphaned" : d.conflict ? "conflict" : undefined);
         if (s) this.states.set(d.recordId, s);
       }
+      this.mark = mark.version;
+      this.serverFiltered = Object.values(filters).some((v) => v !== undefined && v !== "");
       this.lastSyncedAt = page.lastSyncedAt;
-      this.stale = page.stale;
+      this.stale = mark.stale;
+      this.nextSyncAt = mark.nextSyncAt ?? null;
       this.sandbox.reset(drafts.map((d) => [d.recordId, d.changes] as [string, Changes]));
       this.loadMs = performance.now() - started;
       performance.mark("pfa:records-loaded");
@@ -128,6 +145,91 @@ export class OrgStore {
       if (detail?.baseline) out.set(detail.id, detail.baseline);
     }
     return out;
+  }
+
+  /**
+   * Bring the records up to date with what changed since `mark` (a sync, another user's commit),
+   * in place. Returns what happened (null when not loaded, or a poll is already running).
+   */
+  poll(): Promise<ChangeSummary | null> {
+    if (this.status !== "ready" || this.mark === null || this.polling) return Promise.resolve(null);
+    const seq = this.loadSeq;
+    const run = api
+      .changes(this.code, this.mark)
+      .then(async (delta) => {
+        if (seq !== this.loadSeq || this.status !== "ready") return null;
+        if (delta.reload) {
+          await this.load();
+          return { updated: 0, conflicts: 0, removed: 0, reloaded: true, text: "Records reloaded from PEMS." };
+        }
+        return this.applyChanges(delta);
+      })
+      .finally(() => {
+        this.polling = null;
+      });
+    this.polling = run;
+    return run;
+  }
+
+  /** A poll that starts after the one in flight (if any) ends: it sees everything up to now. */
+  async pollAfterCurrent(): Promise<ChangeSummary | null> {
+    if (this.polling) await this.polling.catch(() => null);
+    return this.poll();
+  }
+
+  private applyChanges(delta: OrgChanges): ChangeSummary {
+    let updated = 0;
+    let conflicts = 0;
+    let touched = false;
+    for (const r of delta.records ?? []) {
+      const i = this.index.get(r.id);
+      // A server-filtered screen holds only what its filters chose: it updates those rows and
+      // does not take in others (the filters are not re-run here).
+      if (i === undefined && this.serverFiltered) continue;
+      const before = this.baselineOf(r.id);
+      const wasConflict = this.states.get(r.id) === "conflict";
+      const baseline = withoutDerived(r.baseline ?? r.data);
+      if (!before || !sameRecord(before, baseline)) updated += 1;
+      const row: PfaRow = { id: r.id, data: r.data, hasDraft: r.hasDraft, state: r.state };
+      if (i === undefined) {
+        this.index.set(r.id, this.rows.length);
+        this.rows.push(row);
+      } else this.rows[i] = row;
+      const draft = this.sandbox.draftOf(r.id);
+      if (r.hasDraft || draft) this.baselines.set(r.id, baseline);
+      else this.baselines.delete(r.id);
+      if (draft) this.derived.delete(draft); // its merged view is laid over the new baseline
+      if (r.state === "pristine" || r.state === "draft") this.states.delete(r.id);
+      else this.states.set(r.id, r.state);
+      if (r.state === "conflict" && !wasConflict) conflicts += 1;
+      touched = true;
+    }
+    const gone = new Set((delta.removed ?? []).filter((id) => this.index.has(id)));
+    for (const id of gone) {
+      const drafted = this.sandbox.draftOf(id) !== undefined || this.states.has(id);
+      const last = this.baselineOf(id);
+      if (drafted && last) {
+        this.baselines.set(id, last); // shown apart as an orphan, its last baseline kept
+        this.states.set(id, "orphaned");
+      }
+    }
+    if (gone.size > 0) {
+      this.rows = this.rows.filter((r) => !gone.has(r.id));
+      this.index = new Map(this.rows.map((r, i) => [r.id, i]));
+      touched = true;
+    }
+    this.mark = delta.version;
+    this.lastSyncedAt = delta.lastSyncedAt ?? this.lastSyncedAt;
+    this.stale = delta.stale;
+    this.nextSyncAt = delta.nextSyncAt ?? null;
+    if (touched) {
+      this.rows = this.rows.slice(); // a new array: whoever memoizes on it sees the change
+      this.rowsVersion += 1;
+      this.serverDraftsVersion += 1; // KPIs and bounds follow the new baseline
+    }
+    this.emit();
+    const summary = { updated, conflicts, removed: gone.size, reloaded: false, text: "" };
+    return { ...summary, text: describeChanges(summary) };
   }
 
   /** Prepare every record's search text in small idle slices, so the first keystroke is fast. */

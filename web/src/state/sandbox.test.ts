@@ -101,13 +101,14 @@ describe("Sandbox", () => {
     expect(save).toEqual({
       recordId: "A",
       changes: { equipment: "EQ-9", dor: null },
+      base: { equipment: null },
       drop: false,
       snapshot: { equipment: "EQ-9" },
     });
     sb.markSaved("A", save!.snapshot);
     expect(sb.pendingSaves()).toEqual([]);
     sb.revert("A");
-    expect(sb.pendingSaves()).toEqual([{ recordId: "A", changes: {}, drop: true, snapshot: {} }]);
+    expect(sb.pendingSaves()).toEqual([{ recordId: "A", changes: {}, base: {}, drop: true, snapshot: {} }]);
   });
 
   it("keeps edits made while a save was in flight", () => {
@@ -117,7 +118,7 @@ describe("Sandbox", () => {
     sb.edit("2", [{ recordId: "A", changes: { equipment: "EQ-2" } }]);
     sb.markSaved("A", inflight!.snapshot);
     expect(sb.pendingSaves()).toEqual([
-      { recordId: "A", changes: { equipment: "EQ-2" }, drop: false, snapshot: { dor: "PROJECT", equipment: "EQ-2" } },
+      { recordId: "A", changes: { equipment: "EQ-2" }, base: { equipment: null }, drop: false, snapshot: { dor: "PROJECT", equipment: "EQ-2" } },
     ]);
   });
 
@@ -148,5 +149,32 @@ describe("Sandbox", () => {
     sb.redo();
     expect(calls).toBe(2);
     expect(sb.version).toBe(v + 3);
+  });
+
+  it("sends, with each save, the value shown when the field entered the draft", () => {
+    const shown: Record<string, Record<string, unknown>> = { A: { ...baselines.A } };
+    const sb = new Sandbox((id) => shown[id]);
+    sb.edit("1", [{ recordId: "A", changes: { forecastEnd: "2025-02-10" } }]);
+    expect(sb.pendingSaves()[0]?.base).toEqual({ forecastEnd: "2025-01-31" });
+    sb.markSaved("A", { forecastEnd: "2025-02-10" });
+
+    // A refresh shows PEMS's newer value; the drafted field keeps the one the user saw.
+    shown.A = { ...baselines.A, forecastEnd: "2025-01-20", dor: "PROJECT" };
+    sb.edit("2", [{ recordId: "A", changes: { forecastEnd: "2025-02-12", dor: "BEO" } }]);
+    const [save] = sb.pendingSaves();
+    expect(save?.changes).toEqual({ forecastEnd: "2025-02-12", dor: "BEO" });
+    expect(save?.base).toEqual({ forecastEnd: "2025-01-31", dor: "PROJECT" });
+
+    // A field that leaves the draft forgets its base; back in, it takes the one shown then.
+    sb.undo();
+    sb.undo();
+    sb.edit("3", [{ recordId: "A", changes: { forecastEnd: "2025-02-14" } }]);
+    expect(sb.pendingSaves()[0]?.base).toEqual({ forecastEnd: "2025-01-20" });
+  });
+
+  it("takes the base an AI proposal was computed from", () => {
+    const sb = make();
+    sb.edit("AI", [{ recordId: "A", changes: { forecastEnd: "2025-03-01" }, base: { forecastEnd: "2025-02-15" } }]);
+    expect(sb.pendingSaves()[0]?.base).toEqual({ forecastEnd: "2025-02-15" });
   });
 });

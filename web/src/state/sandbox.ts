@@ -8,7 +8,10 @@
  * - undo/redo restore exactly the values an edit replaced (one step per `edit` call, however many
  *   records or fields it touched);
  * - `pendingSaves()` lists what the server does not know yet; `markSaved` records what it does, so
- *   an edit made while a save is in flight is saved by the next one, never lost.
+ *   an edit made while a save is in flight is saved by the next one, never lost;
+ * - each save carries `base`: for every changed field, the baseline value shown when the field
+ *   entered the draft (kept while it stays drafted, whatever a refresh shows since), so the
+ *   server can tell an edit made on a value PEMS has changed meanwhile and keep it as a conflict.
  */
 import { type Changes, ValidationFailed, applyChanges } from "../domain/validation";
 import { type Json, type Rec, sameValue } from "../domain/values";
@@ -16,6 +19,10 @@ import { type Json, type Rec, sameValue } from "../domain/values";
 export interface FieldEdit {
   before: Json;
   after: Json;
+  /** The side was the baseline (the field was not drafted): undo/redo to it leaves the draft, so
+   * it lands on the baseline of that moment, which a refresh from PEMS may have changed. */
+  beforeIsBaseline?: boolean;
+  afterIsBaseline?: boolean;
 }
 
 /** One record's part of an undo step: each field's merged value before and after. */
@@ -33,6 +40,8 @@ export interface Step {
 export interface PendingSave {
   recordId: string;
   changes: Changes;
+  /** For each field of `changes` set to a value: the value the user saw when editing it. */
+  base: Changes;
   /** The draft becomes empty: DELETE /drafts/{id} rather than POST. */
   drop: boolean;
   /** The draft as it will be once this save lands (pass back to markSaved). */
@@ -74,6 +83,8 @@ export class Sandbox {
   private readonly drafts = new Map<string, Changes>();
   private readonly saved = new Map<string, Changes>();
   private readonly touched = new Set<string>();
+  /** Per drafted record, the baseline value each drafted field had when it entered the draft. */
+  private readonly seen = new Map<string, Changes>();
   private undoStack: Step[] = [];
   private redoStack: Step[] = [];
   private readonly listeners = new Set<Listener>();
@@ -87,10 +98,12 @@ export class Sandbox {
     this.drafts.clear();
     this.saved.clear();
     this.touched.clear();
+    this.seen.clear();
     for (const [id, changes] of serverDrafts) {
       if (Object.keys(changes).length === 0) continue;
       this.drafts.set(id, { ...changes });
       this.saved.set(id, { ...changes });
+      this.noteSeen(id, changes);
     }
     this.undoStack = [];
     this.redoStack = [];
@@ -142,12 +155,19 @@ export class Sandbox {
    * Apply changes to one or more records as ONE undoable step (a value of null puts the field
    * back to its baseline). Validated per record with the API's rules; if any record is refused,
    * nothing is applied and EditRefused names every bad field. Returns false if nothing changed.
+   * `base` says which values an edit was computed from when they are not the baseline shown now
+   * (an AI proposal); by default a field's base is its baseline value at the edit.
    */
-  edit(label: string, changes: ReadonlyArray<{ recordId: string; changes: Changes }>): boolean {
+  edit(
+    label: string,
+    changes: ReadonlyArray<{ recordId: string; changes: Changes; base?: Changes }>,
+  ): boolean {
     const refused: Record<string, Record<string, string>> = {};
     const next = new Map<string, Changes>();
+    const bases = new Map<string, Changes>();
     const edits: RecordEdit[] = [];
-    for (const { recordId, changes: incoming } of changes) {
+    for (const { recordId, changes: incoming, base } of changes) {
+      if (base) bases.set(recordId, { ...bases.get(recordId), ...base });
       const baseline = this.baselineOf(recordId);
       if (!baseline) {
         refused[recordId] = { recordId: "is not a record of this organization" };
@@ -160,7 +180,14 @@ export class Sandbox {
         for (const name of Object.keys(incoming)) {
           const before = (name in existing ? existing[name] : baseline[name]) ?? null;
           const after = (name in updated ? updated[name] : baseline[name]) ?? null;
-          if (!sameValue(before, after)) fields[name] = { before: before as Json, after: after as Json };
+          if (!sameValue(before, after)) {
+            fields[name] = {
+              before: before as Json,
+              after: after as Json,
+              beforeIsBaseline: !(name in existing),
+              afterIsBaseline: !(name in updated),
+            };
+          }
         }
         next.set(recordId, updated);
         if (Object.keys(fields).length > 0) edits.push({ recordId, fields });
@@ -171,7 +198,7 @@ export class Sandbox {
     }
     if (Object.keys(refused).length > 0) throw new EditRefused(refused);
     if (edits.length === 0) return false;
-    for (const [id, updated] of next) this.setDraft(id, updated);
+    for (const [id, updated] of next) this.setDraft(id, updated, bases.get(id));
     this.undoStack.push({ label, edits });
     if (this.undoStack.length > MAX_STEPS) this.undoStack.shift();
     this.redoStack = [];
@@ -223,15 +250,18 @@ export class Sandbox {
       }
       const snapshot = { ...draft };
       if (Object.keys(draft).length === 0) {
-        out.push({ recordId: id, changes: {}, drop: true, snapshot });
+        out.push({ recordId: id, changes: {}, base: {}, drop: true, snapshot });
         continue;
       }
       const changes: Changes = {};
+      const base: Changes = {};
+      const seen = this.seen.get(id) ?? {};
       for (const name of new Set([...Object.keys(draft), ...Object.keys(saved)])) {
         const value = draft[name] ?? null;
         if (!(name in saved) || !sameValue(saved[name], value)) changes[name] = value;
+        if (name in changes && value !== null && name in seen) base[name] = seen[name] ?? null;
       }
-      out.push({ recordId: id, changes, drop: false, snapshot });
+      out.push({ recordId: id, changes, base, drop: false, snapshot });
     }
     return out;
   }
@@ -256,15 +286,18 @@ export class Sandbox {
     const saved = this.saved.get(recordId);
     if (saved) this.drafts.set(recordId, { ...saved });
     else this.drafts.delete(recordId);
+    this.noteSeen(recordId, saved ?? {});
     this.touched.delete(recordId);
     this.emit();
   }
 
   /** Replace a record's draft with what the server says (e.g. after resolving a conflict). */
   adoptServerDraft(recordId: string, changes: Changes | undefined): void {
+    this.seen.delete(recordId);
     if (changes && Object.keys(changes).length > 0) {
       this.drafts.set(recordId, { ...changes });
       this.saved.set(recordId, { ...changes });
+      this.noteSeen(recordId, changes);
     } else {
       this.drafts.delete(recordId);
       this.saved.delete(recordId);
@@ -279,17 +312,34 @@ export class Sandbox {
       const draft: Changes = { ...(this.drafts.get(edit.recordId) ?? {}) };
       for (const [name, values] of Object.entries(edit.fields)) {
         const value = values[side];
-        if (value === null || sameValue(value, baseline[name])) delete draft[name];
+        const toBaseline = side === "before" ? values.beforeIsBaseline : values.afterIsBaseline;
+        if (toBaseline || value === null || sameValue(value, baseline[name])) delete draft[name];
         else draft[name] = value;
       }
       this.setDraft(edit.recordId, draft);
     }
   }
 
-  private setDraft(recordId: string, changes: Changes): void {
+  private setDraft(recordId: string, changes: Changes, base?: Changes): void {
     if (Object.keys(changes).length === 0) this.drafts.delete(recordId);
     else this.drafts.set(recordId, changes);
+    this.noteSeen(recordId, changes, base);
     this.touched.add(recordId);
+  }
+
+  /** Keep the seen value of fields still drafted; fields entering the draft take `base`'s, or
+   * the baseline shown now; fields that left the draft are forgotten. */
+  private noteSeen(recordId: string, changes: Changes, base?: Changes): void {
+    const prior = this.seen.get(recordId) ?? {};
+    const baseline = this.baselineOf(recordId) ?? {};
+    const next: Changes = {};
+    for (const name of Object.keys(changes)) {
+      if (name in prior) next[name] = prior[name] ?? null;
+      else if (base && name in base) next[name] = base[name] ?? null;
+      else next[name] = (baseline[name] ?? null) as Json;
+    }
+    if (Object.keys(next).length > 0) this.seen.set(recordId, next);
+    else this.seen.delete(recordId);
   }
 
   private emit(): void {

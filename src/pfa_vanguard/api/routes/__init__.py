@@ -12,7 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import APIRouter, FastAPI
 
 from pfa_vanguard.api import read_replica
-from pfa_vanguard.api.routes import admin, auth, drafts, health, kpi, orgs, records
+from pfa_vanguard.api.routes import admin, auth, drafts, freshness, health, kpi, orgs, records
 from pfa_vanguard.api.routes import ai as ai_routes
 from pfa_vanguard.api.routes import commit as commit_routes
 
@@ -21,6 +21,7 @@ ROUTERS: list[APIRouter] = [
     auth.router,
     orgs.router,
     records.router,
+    freshness.router,
     drafts.router,
     kpi.router,
     admin.router,

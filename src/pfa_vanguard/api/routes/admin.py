@@ -60,7 +60,7 @@ async def _statuses(
             last_synced_at=r["last_synced_at"],
             last_full_sync_at=r["last_full_sync_at"],
             next_run_at=next_run_at(r, now, default),
-            stale=is_stale(r["last_synced_at"], settings, now),
+            stale=is_stale(r, default, now),
             late=is_late(r, now, default),
         )
         for r in rows

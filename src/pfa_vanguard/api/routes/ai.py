@@ -49,6 +49,7 @@ class AiAnswer(Wire):
 class ProposedChange(Wire):
     record_id: str
     changes: dict[str, Any]
+    base: dict[str, Any] = Field(description="the values the changes were computed from")
 
 
 class CostImpact(Wire):

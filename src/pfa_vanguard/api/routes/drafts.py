@@ -45,7 +45,9 @@ async def save_drafts(
     conn: DbConn,
     body: Annotated[DraftIn | list[DraftIn], Body()],
 ) -> SaveDraftsResponse:
-    """Save `{"recordId", "changes"}` or a list of them, merged into existing drafts. All or
+    """Save `{"recordId", "changes", "base"?}` or a list of them, merged into existing drafts.
+    `base` holds the values the user saw in the changed fields: a field PEMS has changed since
+    (the mirror holds another value) is saved as a conflict, never silently rebased. All or
     nothing: 422 names every refused field of every record; 404 for an unknown record."""
     items = body if isinstance(body, list) else [body]
     if not items:
@@ -56,7 +58,7 @@ async def save_drafts(
         conn,
         ctx.user.id,
         ctx.org_id,
-        [service.DraftInput(i.record_id, i.changes) for i in items],
+        [service.DraftInput(i.record_id, i.changes, i.base) for i in items],
         ctx.code,
     )
     return SaveDraftsResponse(saved=[draft_out(d) for d in result.drafts], removed=result.removed)
