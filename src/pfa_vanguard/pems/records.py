@@ -1,5 +1,5 @@
 """One PEMS record as the rest of the system sees it: PFA field names, converted values, and
-the version (recordid + pfs_lastmodified) that the optimistic lock and incremental sync use."""
+the version and last-modified stamp that the mirror and incremental sync use."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from typing import Any
 class PemsRecord:
     """A PEMS row after the field mapping.
 
-    `data` holds PFA field names (domain.md) with converted values: dates as `YYYY-MM-DD`
+    `data` holds PFA field names (`domain.fields`) with converted values: dates as `YYYY-MM-DD`
     strings, numbers as int (integral) or float, booleans as bool, empty values as None.
     Columns the mapping does not know are kept under their alias with the raw string. A value
     that does not convert is kept raw (string) and described in `problems`; it is never fatal.
-    `version` is PEMS's `recordid`; `modified_at` its `pfs_lastmodified` (aware, UTC).
+    `version` is the grid's counter column where the tenant has one, else derived from the
+    last-modified stamp and the row's values (`mapping.record_version`); `modified_at` is
+    `pfs_lastmodified` (aware, UTC).
     """
 
     pfa_id: str

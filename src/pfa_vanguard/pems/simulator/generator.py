@@ -144,7 +144,7 @@ def generate_org(code: str, count: int, seed: int) -> list[dict[str, str]]:
     """`count` alias-level rows for organization `code`, sorted on pfs_id (`PFA-000001`…).
 
     Deterministic for (code, seed); the rows of a smaller count are a prefix of a larger one.
-    Shares follow domain.md: ~12 categories of ~8% each, ~75% rentals, ~20% BEO, ~30%
+    Shares follow the domain's: ~12 categories of ~8% each, ~75% rentals, ~20% BEO, ~30%
     actualized, ~4% discontinued, ~6% funds-transferable; plan windows start in 2025-2026,
     forecasts often moved from plan.
     """
