@@ -12,6 +12,7 @@ import typer
 from psycopg.rows import dict_row
 from rich.console import Console
 
+from pfa_vanguard.accounts import commands as account_commands
 from pfa_vanguard.ai.commands import ask_command
 from pfa_vanguard.api import commands as api_commands
 from pfa_vanguard.bench.commands import bench_command
@@ -31,6 +32,10 @@ db_app = typer.Typer(help="The database: migrations, URL, embedded server.", no_
 users_app = typer.Typer(help="Users and their roles per organization.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+users_app.command("passwd")(account_commands.users_passwd)
+users_app.command("remove")(account_commands.users_remove)
+users_app.command("logout")(account_commands.users_logout)
+users_app.command("list")(account_commands.users_list)
 app.command("pems-sim")(pems_commands.pems_sim)
 app.command("demo")(demo_command)
 app.command("sync")(sync_commands.sync_command)

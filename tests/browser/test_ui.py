@@ -516,6 +516,8 @@ def test_log_out_right_after_an_edit_saves_the_edit_first(
     page = login_as("alice")
     show_record(page, rid)
     edit_cell(page, rid, "dor", new_dor)
+    token = page.evaluate("localStorage.getItem('pfa.token')")
+    assert token
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_label("Username")).to_be_visible()
     client = stack.api("alice")
@@ -523,5 +525,8 @@ def test_log_out_right_after_an_edit_saves_the_edit_first(
         drafts = {d["recordId"]: d for d in client.get("/api/pfa/RIO/drafts").json()}
         assert drafts[rid]["changes"] == {"dor": new_dor}
         client.delete(f"/api/pfa/RIO/drafts/{rid}").raise_for_status()
+        # Log out ended the session on the server too: the page's token is refused
+        ended = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+        assert ended.status_code == 401, ended.text
     finally:
         client.close()

@@ -1,6 +1,8 @@
 """Bearer tokens (JWT, HS256), the signing key, and the login brute-force limiter.
 
-Guarantees: a token names its user by id and expires after `token_ttl_minutes`; the signing
+Guarantees: a token names its user by id and the user's session generation at login, and
+expires after `token_ttl_minutes` (the generation is checked against the database on every
+request, api/deps.py, so a password change or a logout ends it at once); the signing
 key comes from `PFA_SECRET_KEY` or is generated once into `<data_dir>/secret_key` (mode 0600)
 and shared by every process of that data directory. Tokens and passwords are never logged.
 """
@@ -62,6 +64,7 @@ class TokenClaims:
     user_id: int
     username: str
     expires_at: datetime
+    generation: int
 
 
 class TokenService:
@@ -79,11 +82,14 @@ class TokenService:
     def ttl_seconds(self) -> int:
         return int(self._ttl.total_seconds())
 
-    def issue(self, user_id: int, username: str, *, now: datetime | None = None) -> str:
+    def issue(
+        self, user_id: int, username: str, *, generation: int = 0, now: datetime | None = None
+    ) -> str:
         issued = now or datetime.now(UTC)
         claims = {
             "sub": str(user_id),
             "name": username,
+            "gen": generation,
             "iat": int(issued.timestamp()),
             "exp": int((issued + self._ttl).timestamp()),
         }
@@ -109,12 +115,13 @@ class TokenService:
                 token,
                 self._key,
                 algorithms=[_ALGORITHM],
-                options={"require": ["sub", "exp", "iat"]},
+                options={"require": ["sub", "exp", "iat", "gen"]},
             )
             return TokenClaims(
                 user_id=int(claims["sub"]),
                 username=str(claims.get("name", "")),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+                generation=int(claims["gen"]),
             )
         except jwt.ExpiredSignatureError:
             raise Unauthorized("the token has expired; log in again") from None

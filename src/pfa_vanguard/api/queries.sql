@@ -1,8 +1,15 @@
 -- name: org_membership
-SELECT o.id AS organization_id, o.code, m.role, o.mirror_version, o.last_synced_at
-FROM organizations o
-JOIN memberships m ON m.organization_id = o.id
-WHERE o.code = %(code)s AND m.user_id = %(user_id)s;
+-- The caller's session generation (no row: the user is gone) and role in one organization
+-- (NULLs: not a member), in one primary-key read of users and one of memberships.
+SELECT u.session_generation, o.id AS organization_id, o.code, m.role, o.mirror_version,
+       o.last_synced_at
+FROM users u
+LEFT JOIN (memberships m JOIN organizations o ON o.id = m.organization_id AND o.code = %(code)s)
+       ON m.user_id = u.id
+WHERE u.id = %(user_id)s;
+
+-- name: session_current
+SELECT 1 FROM users WHERE id = %(user_id)s AND session_generation = %(generation)s;
 
 -- name: health_orgs
 SELECT id, code, name, active, sync_schedule, sync_paused, last_synced_at,

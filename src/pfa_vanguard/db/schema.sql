@@ -1275,6 +1275,7 @@ CREATE TABLE public.users (
     username text NOT NULL,
     password_hash text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    session_generation integer DEFAULT 0 NOT NULL,
     CONSTRAINT users_password_hash_check CHECK ((password_hash ~~ '$argon2%'::text)),
     CONSTRAINT users_username_check CHECK ((username ~ '^[A-Za-z0-9_.@-]{1,64}$'::text))
 );

@@ -183,6 +183,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description End every session of the caller: this token and every other token issued to the same
+         *     user so far are refused from the next request on, by every API process. 204.
+         */
+        post: operations["logout_api_auth_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -1242,7 +1263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1311,7 +1332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1382,7 +1403,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1450,7 +1471,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1518,7 +1539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1590,7 +1611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1668,7 +1689,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1755,7 +1776,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1842,7 +1863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1871,6 +1892,69 @@ export interface operations {
             };
             /** @description too many requests: failed logins, or assistant requests per minute (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    logout_api_auth_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid parameters or body (fields names each one) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1963,7 +2047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2028,7 +2112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2122,7 +2206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2473,7 +2557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2554,7 +2638,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2640,7 +2724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2718,7 +2802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2798,7 +2882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2876,7 +2960,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2956,7 +3040,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;

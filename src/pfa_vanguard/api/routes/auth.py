@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from pfa_vanguard.accounts import repository as accounts
 from pfa_vanguard.accounts.passwords import dummy_hash, verify_password
@@ -40,8 +40,18 @@ async def login(body: LoginRequest, request: Request) -> TokenResponse:
         async with translate_errors(), app_pool(request).connection() as conn:
             await limiter.succeeded(conn, body.username, client)
     tokens: TokenService = request.app.state.tokens
-    token = tokens.issue(int(user["id"]), str(user["username"]))
+    token = tokens.issue(
+        int(user["id"]), str(user["username"]), generation=int(user["session_generation"])
+    )
     return TokenResponse(access_token=token, expires_in=tokens.ttl_seconds)
+
+
+@router.post("/auth/logout", status_code=204, response_class=Response)
+async def logout(user: User, conn: DbConn) -> Response:
+    """End every session of the caller: this token and every other token issued to the same
+    user so far are refused from the next request on, by every API process. 204."""
+    await accounts.end_sessions_of(conn, user.id)
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=MeResponse)
