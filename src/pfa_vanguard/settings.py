@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -71,6 +71,26 @@ class Settings(BaseSettings):
     ai_statement_timeout_ms: int = 3000
 
     cache_mb: int = 1024
+
+    date_min_year: int = Field(
+        default=1990, description="Earliest year a draft may set a date to (422 before it)"
+    )
+    date_max_year: int = Field(
+        default=2100, description="Latest year a draft may set a date to (422 after it)"
+    )
+
+    @model_validator(mode="after")
+    def _date_range_is_readable(self) -> Settings:
+        # Stored dates outside the parse range read as no date at all (domain/values.py).
+        from pfa_vanguard.domain.values import PARSE_MAX_YEAR, PARSE_MIN_YEAR
+
+        if not PARSE_MIN_YEAR <= self.date_min_year <= self.date_max_year <= PARSE_MAX_YEAR:
+            raise ValueError(
+                f"PFA_DATE_MIN_YEAR ({self.date_min_year}) .. PFA_DATE_MAX_YEAR"
+                f" ({self.date_max_year}) must be an ascending range within"
+                f" {PARSE_MIN_YEAR}..{PARSE_MAX_YEAR}"
+            )
+        return self
 
     @property
     def resolved_data_dir(self) -> Path:

@@ -162,7 +162,7 @@ BEGIN
     txt := value #>> '{}';
     IF length(txt) = 10
        AND translate(txt, '0123456789', '##########') = '####-##-##'
-       AND substr(txt, 1, 4) <> '0000'
+       AND substr(txt, 1, 4) COLLATE "C" BETWEEN '1900' AND '2199'
        AND pg_input_is_valid(txt, 'date') THEN
         RETURN txt::date;
     END IF;
@@ -173,10 +173,13 @@ CREATE FUNCTION public.pfa_to_numeric(value jsonb) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $_$
     SELECT CASE jsonb_typeof(value)
-        WHEN 'number' THEN value::numeric
+        WHEN 'number' THEN
+            CASE WHEN abs(value::numeric) <= 1e12 THEN value::numeric END
         WHEN 'string' THEN
-            CASE WHEN btrim(value #>> '{}') ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$'
-                 THEN btrim(value #>> '{}')::numeric
+            CASE WHEN btrim(value #>> '{}') ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$' THEN
+                CASE WHEN abs(btrim(value #>> '{}')::numeric) <= 1e12
+                     THEN btrim(value #>> '{}')::numeric
+                END
             END
     END
 $_$;

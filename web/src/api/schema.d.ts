@@ -386,7 +386,8 @@ export interface paths {
         /**
          * Save Drafts
          * @description Save `{"recordId", "changes"}` or a list of them, merged into existing drafts. All or
-         *     nothing: 422 names every refused field of every record; 404 for an unknown record.
+         *     nothing: 422 names every refused field of every record (a date outside the configured
+         *     years included); 404 for an unknown record.
          */
         post: operations["save_drafts_api_pfa__org__draft_post"];
         delete?: never;
