@@ -8,6 +8,7 @@ import logging
 from typing import Annotated
 
 import psycopg
+import pydantic
 import typer
 from psycopg.rows import dict_row
 from rich.console import Console
@@ -108,4 +109,14 @@ def main() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    app()
+    try:
+        app()
+    except pydantic.ValidationError as exc:  # settings from the environment: say which, no trace
+        for error in exc.errors():
+            cause = error.get("ctx", {}).get("error")
+            message = str(cause) if cause is not None else error["msg"]
+            where = ".".join(str(part) for part in error["loc"])
+            if where and not message.startswith("PFA_"):
+                message = f"PFA_{where.upper()}: {message}"
+            err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None

@@ -1459,6 +1459,7 @@ CREATE INDEX commit_audit_user_idx ON public.commit_audit USING btree (organizat
 CREATE UNIQUE INDEX commit_runs_idempotency_key ON public.commit_runs USING btree (user_id, organization_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (organization_id, started_at DESC);
 CREATE INDEX login_failures_age ON public.login_failures USING btree (failed_at);
+CREATE INDEX login_failures_client ON public.login_failures USING btree (client, failed_at);
 CREATE INDEX login_failures_key ON public.login_failures USING btree (username, client, failed_at);
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
