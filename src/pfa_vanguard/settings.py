@@ -49,6 +49,11 @@ class Settings(BaseSettings):
 
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = 12 * 60
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token a /metrics scrape must send; unset: /metrics answers anyone"
+        " but leaves out every series labelled by organization",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks of reverse proxies whose"

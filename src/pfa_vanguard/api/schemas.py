@@ -50,7 +50,11 @@ class HealthOrg(Wire):
 class HealthResponse(Wire):
     status: str = Field(description="ok | degraded (a sync is later than twice its interval)")
     database: str
-    orgs: list[HealthOrg]
+    orgs: list[HealthOrg] | None = Field(
+        default=None,
+        description="only with a valid token: the caller's organizations (none without one:"
+        " organization codes are not for the unauthenticated)",
+    )
 
 
 class MergedRecord(Wire):

@@ -174,7 +174,8 @@ export interface paths {
         /**
          * Login
          * @description A bearer token for valid credentials. Wrong password and unknown user answer alike
-         *     (same message, same Argon2 work); repeated failures per user and client get 429.
+         *     (same message, same Argon2 work); repeated failures per user, per client address and per
+         *     both get 429, and so do logins beyond what this process may hash at once.
          */
         post: operations["login_api_auth_login_post"];
         delete?: never;
@@ -214,6 +215,7 @@ export interface paths {
         /**
          * Health
          * @description ok, or degraded when an organization's sync is late; 503 when the database is down.
+         *     With a token, also `orgs`: the caller's organizations (code, lastSyncedAt, late).
          */
         get: operations["health_api_health_get"];
         put?: never;
@@ -846,8 +848,11 @@ export interface components {
         HealthResponse: {
             /** Database */
             database: string;
-            /** Orgs */
-            orgs: components["schemas"]["HealthOrg"][];
+            /**
+             * Orgs
+             * @description only with a valid token: the caller's organizations (none without one: organization codes are not for the unauthenticated)
+             */
+            orgs?: components["schemas"]["HealthOrg"][] | null;
             /**
              * Status
              * @description ok | degraded (a sync is later than twice its interval)
@@ -1994,6 +1999,24 @@ export interface operations {
             };
             /** @description bad request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
