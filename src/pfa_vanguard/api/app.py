@@ -28,6 +28,7 @@ from pfa_vanguard.api.merged_read import BodyCache, Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
 from pfa_vanguard.api.openapi_doc import install_openapi
 from pfa_vanguard.api.prewarm import prewarm_snapshots
+from pfa_vanguard.api.security_headers import SecurityHeadersMiddleware
 from pfa_vanguard.api.web import install_web_ui
 from pfa_vanguard.db.connection import make_pool, prepare_database
 from pfa_vanguard.drafts.overlay import OverlayCache
@@ -95,6 +96,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(ObservabilityMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 
