@@ -22,7 +22,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from pfa_vanguard import __version__
 from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
 from pfa_vanguard.api.errors import install_error_handlers
-from pfa_vanguard.api.limits import BodyLimitMiddleware
+from pfa_vanguard.api.limits import BodyLimitMiddleware, NulCharacterMiddleware
 from pfa_vanguard.api.login_guard import HashGate, parse_networks
 from pfa_vanguard.api.merged_read import BodyCache, Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
@@ -93,6 +93,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         app.include_router(router)
     app.add_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)
     install_web_ui(app)
+    app.add_middleware(NulCharacterMiddleware)  # inside the size limit: reads at most that
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(ObservabilityMiddleware)
