@@ -42,7 +42,7 @@ _bearer = HTTPBearer(auto_error=False, description="token from POST /api/auth/lo
 class CurrentUser:
     id: int
     username: str
-    generation: int = 0
+    generation: int  # the session generation the token was issued in
 
 
 @dataclass(frozen=True)
