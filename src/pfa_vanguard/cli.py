@@ -8,10 +8,12 @@ import logging
 from typing import Annotated
 
 import psycopg
+import pydantic
 import typer
 from psycopg.rows import dict_row
 from rich.console import Console
 
+from pfa_vanguard.accounts import commands as account_commands
 from pfa_vanguard.ai.commands import ask_command
 from pfa_vanguard.api import commands as api_commands
 from pfa_vanguard.bench.commands import bench_command
@@ -32,6 +34,10 @@ db_app = typer.Typer(help="The database: migrations, URL, embedded server.", no_
 users_app = typer.Typer(help="Users and their roles per organization.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+users_app.command("passwd")(account_commands.users_passwd)
+users_app.command("remove")(account_commands.users_remove)
+users_app.command("logout")(account_commands.users_logout)
+users_app.command("list")(account_commands.users_list)
 app.command("pems-sim")(pems_commands.pems_sim)
 pems_app = typer.Typer(help="The PEMS tenant: check what is understood of it.")
 pems_app.command("check")(pems_check)
@@ -107,4 +113,14 @@ def main() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    app()
+    try:
+        app()
+    except pydantic.ValidationError as exc:  # settings from the environment: say which, no trace
+        for error in exc.errors():
+            cause = error.get("ctx", {}).get("error")
+            message = str(cause) if cause is not None else error["msg"]
+            where = ".".join(str(part) for part in error["loc"])
+            if where and not message.startswith("PFA_"):
+                message = f"PFA_{where.upper()}: {message}"
+            err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None

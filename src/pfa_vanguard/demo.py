@@ -257,6 +257,7 @@ async def _serve(
             uvicorn.Config(
                 app, host=options.host, port=options.port, log_level="warning",
                 access_log=False, timeout_graceful_shutdown=3, lifespan="on",
+                proxy_headers=False,  # X-Forwarded-For only from PFA_TRUSTED_PROXIES
             )
         )  # fmt: skip
         serving = asyncio.create_task(server.serve(), name="demo-api")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Tokens are signed with HMAC-SHA256: a shorter key is guessable offline from one token.
+MIN_SECRET_KEY_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -68,6 +71,24 @@ class Settings(BaseSettings):
 
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = 12 * 60
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token a /metrics scrape must send; unset: /metrics answers anyone"
+        " but leaves out every series labelled by organization",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of reverse proxies whose"
+        " X-Forwarded-For is believed (login throttling per client); none by default",
+    )
+    login_hash_concurrency: int = Field(
+        default=2, ge=1, description="Password checks (Argon2) running at once per API process"
+    )
+    login_hash_queue: int = Field(
+        default=16,
+        ge=0,
+        description="Logins waiting for a password check per API process; more get 429",
+    )
 
     ai_provider: str = "offline"
     ai_base_url: str | None = None
@@ -93,6 +114,47 @@ class Settings(BaseSettings):
     ai_statement_timeout_ms: int = 3000
 
     cache_mb: int = 1024
+
+    date_min_year: int = Field(
+        default=1990, description="Earliest year a draft may set a date to (422 before it)"
+    )
+    date_max_year: int = Field(
+        default=2100, description="Latest year a draft may set a date to (422 after it)"
+    )
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            size = len(value.get_secret_value().encode())
+            if size < MIN_SECRET_KEY_BYTES:
+                raise ValueError(
+                    f"PFA_SECRET_KEY is {size} bytes; it must be at least {MIN_SECRET_KEY_BYTES}"
+                    " (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`),"
+                    " or unset it to have a key generated into the data directory"
+                )
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        from pfa_vanguard.api.login_guard import parse_networks
+
+        parse_networks(value)
+        return value
+
+    @model_validator(mode="after")
+    def _date_range_is_readable(self) -> Settings:
+        # Stored dates outside the parse range read as no date at all (domain/values.py).
+        from pfa_vanguard.domain.values import PARSE_MAX_YEAR, PARSE_MIN_YEAR
+
+        if not PARSE_MIN_YEAR <= self.date_min_year <= self.date_max_year <= PARSE_MAX_YEAR:
+            raise ValueError(
+                f"PFA_DATE_MIN_YEAR ({self.date_min_year}) .. PFA_DATE_MAX_YEAR"
+                f" ({self.date_max_year}) must be an ascending range within"
+                f" {PARSE_MIN_YEAR}..{PARSE_MAX_YEAR}"
+            )
+        return self
 
     @property
     def resolved_data_dir(self) -> Path:

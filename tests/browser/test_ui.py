@@ -83,6 +83,34 @@ def test_login_page(stack: LiveStack, browser: object, screenshots: Path) -> Non
     context.close()
 
 
+def test_the_ui_runs_under_its_content_security_policy(stack: LiveStack, browser: object) -> None:
+    """Every screen (grid, KPI charts, timeline, admin) works with the server's strict
+    Content-Security-Policy: the browser reports no blocked script, style or request."""
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=stack.base_url)
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    first = page.goto("/")
+    assert first is not None
+    assert "frame-ancestors 'none'" in first.headers["content-security-policy"]
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_test_id("row-count")).to_contain_text("records")
+    page.get_by_role("link", name="KPIs").click()
+    expect(page.get_by_test_id("kpi-forecast")).to_be_visible()
+    page.get_by_role("link", name="Timeline").click()
+    page.wait_for_load_state("networkidle")
+    assert blocked == [], blocked
+    context.close()
+
+
 def test_edit_undo_redo_reload_and_privacy(
     stack: LiveStack,
     login_as: LoginAs,
@@ -517,6 +545,8 @@ def test_log_out_right_after_an_edit_saves_the_edit_first(
     page = login_as("alice")
     show_record(page, rid)
     edit_cell(page, rid, "dor", new_dor)
+    token = page.evaluate("localStorage.getItem('pfa.token')")
+    assert token
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_label("Username")).to_be_visible()
     client = stack.api("alice")
@@ -524,6 +554,9 @@ def test_log_out_right_after_an_edit_saves_the_edit_first(
         drafts = {d["recordId"]: d for d in client.get("/api/pfa/RIO/drafts").json()}
         assert drafts[rid]["changes"] == {"dor": new_dor}
         client.delete(f"/api/pfa/RIO/drafts/{rid}").raise_for_status()
+        # Log out ended the session on the server too: the page's token is refused
+        ended = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+        assert ended.status_code == 401, ended.text
     finally:
         client.close()
 

@@ -94,6 +94,21 @@ def test_pfa_demo_starts_stops_cleanly_and_keeps_drafts(tmp_path: Path) -> None:
             me = httpx.get(f"{url}/api/me", headers=alice)
             assert {o["code"] for o in me.json()["orgs"]} == {"RIO", "PORTARTHUR"}
             login(url, "olivia")
+            # X-Forwarded-For is not believed (no PFA_TRUSTED_PROXIES): a rotating header
+            # does not escape the lockout of failed logins
+            for n in range(5):
+                failed = httpx.post(
+                    f"{url}/api/auth/login",
+                    json={"username": "bob", "password": "guess"},
+                    headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                )
+                assert failed.status_code == 401
+            locked = httpx.post(
+                f"{url}/api/auth/login",
+                json={"username": "bob", "password": "demo"},
+                headers={"X-Forwarded-For": "198.51.100.1"},
+            )
+            assert locked.status_code == 429, locked.text
             records = httpx.get(f"{url}/api/pfa/RIO", params={"limit": 2}, headers=alice)
             first, second = (r["id"] for r in records.json()["records"])
             for record_id in (first, second):

@@ -29,9 +29,13 @@ export function App() {
     setExpired(false);
   }, []);
 
-  // The Log out button: what is not saved yet is saved first, while the token still works.
+  // The Log out button: what is not saved yet is saved first, while the token still works;
+  // then the server ends the session (the token is refused from then on, wherever it is).
   const saveAndLogout = useCallback(() => {
-    void finishBeforeLogout().then(logout);
+    void finishBeforeLogout()
+      .then(() => api.logout())
+      .catch(() => undefined)
+      .then(logout);
   }, [logout]);
 
   useEffect(

@@ -10,7 +10,7 @@ from psycopg import AsyncConnection
 
 from pfa_vanguard.accounts.passwords import hash_password
 from pfa_vanguard.db.queries import load
-from pfa_vanguard.errors import BadRequest
+from pfa_vanguard.errors import BadRequest, NotFound
 
 Conn = AsyncConnection[dict[str, Any]]
 
@@ -51,7 +51,7 @@ async def get_organization(conn: Conn, code: str) -> dict[str, Any] | None:
 
 
 async def save_user(conn: Conn, username: str, password: str) -> dict[str, Any]:
-    """Create the user, or set a new password for an existing one."""
+    """Create the user, or set a new password for an existing one (ending their sessions)."""
     if not password:
         raise BadRequest("a password is required")
     cur = await conn.execute(
@@ -60,6 +60,46 @@ async def save_user(conn: Conn, username: str, password: str) -> dict[str, Any]:
     row = await cur.fetchone()
     assert row is not None
     return row
+
+
+async def set_password(conn: Conn, username: str, password: str) -> None:
+    """`pfa users passwd`: a new password for an existing user; every session of theirs ends."""
+    if not password:
+        raise BadRequest("a password is required")
+    cur = await conn.execute(
+        _q("set_password"), {"username": username, "password_hash": hash_password(password)}
+    )
+    if await cur.fetchone() is None:
+        raise NotFound(f"no user {username!r}")
+
+
+async def end_sessions(conn: Conn, username: str) -> None:
+    """Every token issued to the user so far is refused from now on, by every API process."""
+    cur = await conn.execute(_q("end_sessions"), {"username": username})
+    if await cur.fetchone() is None:
+        raise NotFound(f"no user {username!r}")
+
+
+async def end_sessions_of(conn: Conn, user_id: int) -> None:
+    """`end_sessions` by user id (a logout: the caller's own sessions)."""
+    await conn.execute(_q("end_sessions_of_id"), {"user_id": user_id})
+
+
+async def revoke(conn: Conn, username: str, org_code: str | None) -> list[dict[str, Any]]:
+    """`pfa users remove`: the user's role in `org_code` (all roles when None) revoked, and
+    every session of theirs ended. Returns the roles removed (`code`, `role`)."""
+    await end_sessions(conn, username)
+    cur = await conn.execute(_q("revoke_roles"), {"username": username, "code": org_code})
+    removed = await cur.fetchall()
+    if org_code is not None and not removed:
+        raise NotFound(f"{username} has no role in organization {org_code!r}")
+    return removed
+
+
+async def list_users(conn: Conn, org_code: str | None) -> list[dict[str, Any]]:
+    """Users and their roles (`username`, `code`, `role`; a user with no role has NULLs)."""
+    cur = await conn.execute(_q("list_users"), {"code": org_code})
+    return await cur.fetchall()
 
 
 async def get_user(conn: Conn, username: str) -> dict[str, Any] | None:

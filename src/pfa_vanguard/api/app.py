@@ -2,7 +2,8 @@
 its lifespan opens the pool and the shared services on `app.state`:
 
 - `settings`, `database_url`, `pool` (AsyncConnectionPool of dict-row connections),
-- `tokens` (TokenService), `login_limiter` (LoginLimiter),
+- `tokens` (TokenService), `login_limiter` (LoginLimiter), `hash_gate` (HashGate),
+  `trusted_proxies` (the parsed `PFA_TRUSTED_PROXIES`),
 - `caches`: the mirror's encoded snapshots, drafted records and re-compressed chunks
   (api/merged_read.py), shared by every request of this process,
 - whatever the `LIFESPANS` of `api/routes/__init__.py` add.
@@ -21,11 +22,13 @@ from starlette.middleware.gzip import GZipMiddleware
 from pfa_vanguard import __version__
 from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
 from pfa_vanguard.api.errors import install_error_handlers
-from pfa_vanguard.api.limits import BodyLimitMiddleware
+from pfa_vanguard.api.limits import BodyLimitMiddleware, NulCharacterMiddleware
+from pfa_vanguard.api.login_guard import HashGate, parse_networks
 from pfa_vanguard.api.merged_read import BodyCache, Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
 from pfa_vanguard.api.openapi_doc import install_openapi
 from pfa_vanguard.api.prewarm import prewarm_snapshots
+from pfa_vanguard.api.security_headers import SecurityHeadersMiddleware
 from pfa_vanguard.api.web import install_web_ui
 from pfa_vanguard.db.connection import make_pool, prepare_database
 from pfa_vanguard.drafts.overlay import OverlayCache
@@ -60,6 +63,8 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         app.state.pool = pool
         app.state.tokens = TokenService(load_secret_key(settings), settings.token_ttl_minutes)
         app.state.login_limiter = LoginLimiter()
+        app.state.hash_gate = HashGate(settings.login_hash_concurrency, settings.login_hash_queue)
+        app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
         budget = settings.cache_mb * 1024 * 1024
         app.state.caches = Caches(
             snapshots=SnapshotCache(budget_bytes=budget * 7 // 10),
@@ -88,9 +93,11 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         app.include_router(router)
     app.add_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)
     install_web_ui(app)
+    app.add_middleware(NulCharacterMiddleware)  # inside the size limit: reads at most that
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(ObservabilityMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 

@@ -1,6 +1,8 @@
 """Bearer tokens (JWT, HS256), the signing key, and the login brute-force limiter.
 
-Guarantees: a token names its user by id and expires after `token_ttl_minutes`; the signing
+Guarantees: a token names its user by id and the user's session generation at login, and
+expires after `token_ttl_minutes` (the generation is checked against the database on every
+request, api/deps.py, so a password change or a logout ends it at once); the signing
 key comes from `PFA_SECRET_KEY` or is generated once into `<data_dir>/secret_key` (mode 0600)
 and shared by every process of that data directory. Tokens and passwords are never logged.
 """
@@ -21,7 +23,7 @@ from psycopg import AsyncConnection
 
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.errors import TooManyRequests, Unauthorized
-from pfa_vanguard.settings import Settings
+from pfa_vanguard.settings import MIN_SECRET_KEY_BYTES, Settings
 
 _ALGORITHM = "HS256"
 _KEY_FILE = "secret_key"
@@ -51,10 +53,12 @@ def load_secret_key(settings: Settings) -> str:
 def _read_key(path: Path) -> str:
     for _ in range(50):  # another process may be writing it right now
         key = path.read_text().strip()
-        if key:
+        if len(key.encode()) >= MIN_SECRET_KEY_BYTES:
             return key
         time.sleep(0.01)
-    raise RuntimeError(f"{path} is empty; delete it to generate a new key")
+    raise RuntimeError(
+        f"{path} holds less than {MIN_SECRET_KEY_BYTES} bytes; delete it to generate a new key"
+    )
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class TokenClaims:
     user_id: int
     username: str
     expires_at: datetime
+    generation: int
 
 
 class TokenService:
@@ -79,11 +84,14 @@ class TokenService:
     def ttl_seconds(self) -> int:
         return int(self._ttl.total_seconds())
 
-    def issue(self, user_id: int, username: str, *, now: datetime | None = None) -> str:
+    def issue(
+        self, user_id: int, username: str, *, generation: int = 0, now: datetime | None = None
+    ) -> str:
         issued = now or datetime.now(UTC)
         claims = {
             "sub": str(user_id),
             "name": username,
+            "gen": generation,
             "iat": int(issued.timestamp()),
             "exp": int((issued + self._ttl).timestamp()),
         }
@@ -109,12 +117,13 @@ class TokenService:
                 token,
                 self._key,
                 algorithms=[_ALGORITHM],
-                options={"require": ["sub", "exp", "iat"]},
+                options={"require": ["sub", "exp", "iat", "gen"]},
             )
             return TokenClaims(
                 user_id=int(claims["sub"]),
                 username=str(claims.get("name", "")),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+                generation=int(claims["gen"]),
             )
         except jwt.ExpiredSignatureError:
             raise Unauthorized("the token has expired; log in again") from None
@@ -123,33 +132,48 @@ class TokenService:
 
 
 class LoginLimiter:
-    """At most `max_failures` failed logins per (username, client) within `window_s` seconds.
+    """Failed logins within `window_s` seconds, limited three ways: at most `max_failures` per
+    (username, client), `max_per_user` per username from any client (guessing one password
+    from many addresses) and `max_per_client` per client for any username (spraying one
+    password over many accounts). The client is the address `login_guard.client_address`
+    gives (proxy headers only from `PFA_TRUSTED_PROXIES`).
 
-    Counted in PostgreSQL (table login_failures, migration 0048): every API process of the
-    cluster sees the same count. Each method takes an application connection; the writes
-    commit.
+    Counted in PostgreSQL (table login_failures): every API process of the cluster sees the
+    same counts. Each method takes an application connection; the writes commit.
     """
 
-    def __init__(self, max_failures: int = 5, window_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        max_failures: int = 5,
+        window_s: float = 60.0,
+        *,
+        max_per_user: int = 20,
+        max_per_client: int = 20,
+    ) -> None:
         self.max_failures = max_failures
         self.window_s = window_s
+        self.max_per_user = max_per_user
+        self.max_per_client = max_per_client
 
     def _params(self, username: str, client: str) -> dict[str, object]:
         return {"username": username, "client": client, "window_s": self.window_s}
 
     async def check(self, conn: AsyncConnection[Any], username: str, client: str) -> int:
-        """Raise `TooManyRequests` (with retry_after) while the key is locked out; else the
-        number of recent failures."""
+        """Raise `TooManyRequests` (with retry_after) while any of the three keys is locked
+        out; else the number of recent failures of (username, client)."""
         cur = await conn.execute(_q("login_failures_recent"), self._params(username, client))
         row = await cur.fetchone()
-        failures = 0 if row is None else int(row["failures"])
-        if failures >= self.max_failures:
-            assert row is not None
-            retry = max(1, int(row["retry_after_s"] or 1))
-            raise TooManyRequests(
-                f"too many failed logins; try again in {retry} s", retry_after=retry
-            )
-        return failures
+        if row is None:
+            return 0
+        for key, limit, why in (
+            ("pair", self.max_failures, "too many failed logins"),
+            ("user", self.max_per_user, "too many failed logins for this user"),
+            ("client", self.max_per_client, "too many failed logins from this address"),
+        ):
+            if int(row[f"{key}_failures"]) >= limit:
+                retry = max(1, int(row[f"{key}_retry_s"] or 1))
+                raise TooManyRequests(f"{why}; try again in {retry} s", retry_after=retry)
+        return int(row["pair_failures"])
 
     async def failed(self, conn: AsyncConnection[Any], username: str, client: str) -> None:
         await conn.execute(_q("login_failed"), self._params(username, client))

@@ -2,9 +2,15 @@
 
 - `DbConn` (`db_conn`): one pooled connection per request; the request owns the transaction:
   committed when the route returns, rolled back when it raises (before the response is sent).
-- `current_user`: 401 without a valid bearer token.
-- `org_access(role)`: 403 unless the caller is a member of `{org}` with at least `role`
-  (an unknown organization is also 403: the answer never reveals which codes exist).
+- `current_user` (`User`): 401 without a valid bearer token, or when the token's session has
+  ended (its generation is older than the user's: logout, password change, revoked role) or
+  the user no longer exists. Checked against the database on every request, so every API
+  process refuses an ended session at once.
+- `org_access(role)`: the same checks, folded into the membership query (no extra round trip);
+  403 unless the caller is a member of `{org}` with at least `role` (an unknown organization is
+  also 403: the answer never reveals which codes exist).
+- `token_user` (`TokenUser`): signature and expiry only, for routes that call
+  `check_org_access` on a connection of their own (which checks the session).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ _bearer = HTTPBearer(auto_error=False, description="token from POST /api/auth/lo
 class CurrentUser:
     id: int
     username: str
+    generation: int  # the session generation the token was issued in
 
 
 @dataclass(frozen=True)
@@ -79,29 +86,58 @@ async def db_conn(request: Request) -> AsyncIterator[Conn]:
 DbConn = Annotated[Conn, Depends(db_conn, scope="function")]
 
 
-async def current_user(
+_SESSION_ENDED = (
+    "this session has ended (logged out, password changed or access revoked); log in again"
+)
+
+
+async def token_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> CurrentUser:
-    """The caller named by the bearer token (401 when missing, forged or expired)."""
+    """The caller named by the bearer token (401 when missing, forged or expired). The
+    session is NOT checked here: only for routes that call `check_org_access`."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("missing bearer token: log in at POST /api/auth/login")
     tokens: TokenService = request.app.state.tokens
     claims = tokens.verify(credentials.credentials)
-    return CurrentUser(id=claims.user_id, username=claims.username)
+    return CurrentUser(id=claims.user_id, username=claims.username, generation=claims.generation)
+
+
+TokenUser = Annotated[CurrentUser, Depends(token_user)]
+
+
+async def check_session(conn: Conn, user: CurrentUser) -> None:
+    """`Unauthorized` unless the user exists and the token's session generation is current."""
+    cur = await conn.execute(
+        load("pfa_vanguard.api")["session_current"],
+        {"user_id": user.id, "generation": user.generation},
+    )
+    if await cur.fetchone() is None:
+        raise Unauthorized(_SESSION_ENDED)
+
+
+async def current_user(user: TokenUser, conn: DbConn) -> CurrentUser:
+    """The caller named by a valid bearer token of a session that has not ended."""
+    await check_session(conn, user)
+    return user
 
 
 User = Annotated[CurrentUser, Depends(current_user)]
 
 
 async def check_org_access(conn: Conn, user: CurrentUser, code: str, role: Role) -> OrgContext:
-    """The caller's context in organization `code`, or `Forbidden`. For routes whose
-    organization is not a path parameter (e.g. in the request body)."""
+    """The caller's context in organization `code`: `Unauthorized` when the caller's session
+    has ended, `Forbidden` when not a member with `role`. For routes whose organization is
+    not a path parameter (e.g. in the request body)."""
     cur = await conn.execute(
-        load("pfa_vanguard.api")["org_membership"], {"code": code, "user_id": user.id}
+        load("pfa_vanguard.api")["org_membership"],
+        {"code": code, "user_id": user.id},
     )
     row = await cur.fetchone()
-    if row is None:
+    if row is None or row["session_generation"] != user.generation:
+        raise Unauthorized(_SESSION_ENDED)
+    if row["organization_id"] is None:
         raise Forbidden(f"you are not a member of organization {code!r}")
     held = Role(row["role"])
     if not held.allows(role):
@@ -125,7 +161,7 @@ def org_access(role: Role = Role.VIEWER) -> Callable[..., Awaitable[OrgContext]]
     """Dependency factory: the caller's `OrgContext` in path parameter `{org}`, needing `role`."""
 
     async def dependency(
-        user: User,
+        user: TokenUser,
         conn: DbConn,
         org: Annotated[str, Path(description="organization code", max_length=50)],
     ) -> OrgContext:

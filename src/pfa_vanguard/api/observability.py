@@ -11,15 +11,18 @@ whichever process answers `/metrics` reports the sum over all of them.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
+import orjson
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -30,10 +33,13 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.metrics_core import Metric
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pfa_vanguard.settings import Settings
 
 _log = logging.getLogger("pfa_vanguard.api.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -132,11 +138,59 @@ class ObservabilityMiddleware:
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
-async def metrics_endpoint(_: Request) -> Response:
+async def metrics_endpoint(request: Request) -> Response:
     """Prometheus text format: the API's metrics plus whatever other modules registered; the
-    sum over every worker process under multiprocess mode."""
+    sum over every worker process under multiprocess mode.
+
+    Organization codes are not for the unauthenticated world: without `PFA_METRICS_TOKEN`
+    the series labelled by organization are left out; with it, a scrape must send
+    `Authorization: Bearer <token>` (else 401) and gets every series."""
+    token = _metrics_token(request)
+    if token is not None:
+        sent = request.headers.get("authorization", "")
+        expected = f"Bearer {token}"
+        if not hmac.compare_digest(sent.encode(), expected.encode()):
+            body = {
+                "error": "Unauthorized",
+                "detail": "/metrics needs Authorization: Bearer <PFA_METRICS_TOKEN>",
+            }
+            return Response(
+                orjson.dumps(body),
+                status_code=401,
+                media_type="application/json",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    registry: CollectorRegistry = REGISTRY
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    if token is None:
+        registry = _WithoutOrganizations(registry)
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _metrics_token(request: Request) -> str | None:
+    settings: Settings = request.app.state.settings
+    if settings.metrics_token is None or not settings.metrics_token.get_secret_value():
+        return None
+    return settings.metrics_token.get_secret_value()
+
+
+_ORGANIZATION_LABELS = frozenset({"org", "organization"})
+
+
+class _WithoutOrganizations(CollectorRegistry):
+    """What `source` collects, less every sample labelled by organization."""
+
+    def __init__(self, source: CollectorRegistry) -> None:
+        super().__init__()
+        self._source = source
+
+    def collect(self) -> Iterator[Metric]:
+        for family in self._source.collect():
+            kept = [s for s in family.samples if not _ORGANIZATION_LABELS & s.labels.keys()]
+            if family.samples and not kept:
+                continue
+            clone = Metric(family.name, family.documentation, family.type, family.unit)
+            clone.samples = kept
+            yield clone

@@ -35,7 +35,7 @@ _ERROR_SCHEMA: dict[str, Any] = {
 _REF = {"$ref": "#/components/schemas/Error"}
 _DESCRIPTIONS = {
     "400": "bad request",
-    "401": "missing, expired or invalid token",
+    "401": "missing, expired or invalid token, or its session has ended (logout, new password)",
     "403": "not a member of the organization, or the role is too low",
     "404": "no such record or draft",
     "413": "request body over 1 MB",

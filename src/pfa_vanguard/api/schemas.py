@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 
@@ -49,7 +50,11 @@ class HealthOrg(Wire):
 class HealthResponse(Wire):
     status: str = Field(description="ok | degraded (a sync is later than twice its interval)")
     database: str
-    orgs: list[HealthOrg]
+    orgs: list[HealthOrg] | None = Field(
+        default=None,
+        description="only with a valid token: the caller's organizations (none without one:"
+        " organization codes are not for the unauthenticated)",
+    )
 
 
 class MergedRecord(Wire):
@@ -90,6 +95,20 @@ class RecordDetail(Wire):
     orphaned_at: datetime | None = None
 
 
+def finite_json(value: Any) -> Any:
+    """`value` unchanged; `ValueError` when it holds NaN or Infinity (which Python's JSON
+    parser lets through, but JSON, PostgreSQL and the rules do not know)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} is not a number JSON allows: send a finite number")
+    if isinstance(value, dict):
+        for item in value.values():
+            finite_json(item)
+    elif isinstance(value, list):
+        for item in value:
+            finite_json(item)
+    return value
+
+
 class DraftIn(Wire):
     record_id: str = Field(min_length=1, max_length=200)
     changes: dict[str, Any] = Field(description="field: value; null resets a field to baseline")
@@ -98,6 +117,8 @@ class DraftIn(Wire):
         description="field: the value the user saw, for changed fields; where the mirror now "
         "holds another value the field is saved in conflict. A field's first base is kept.",
     )
+
+    _finite_changes = field_validator("changes")(finite_json)
 
 
 class DraftOut(Wire):

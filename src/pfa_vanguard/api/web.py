@@ -1,5 +1,7 @@
 """The built web UI (`src/pfa_vanguard/web_dist/`) served at `/`, with `index.html` as the
-fallback for client-side routes. `/api/...` paths never fall back: they are JSON 404s."""
+fallback for client-side routes. `/api/...` paths, missing `assets/...` files and paths no
+file can have (control characters such as NUL, over-long names) never fall back: they are
+JSON 404s."""
 
 from __future__ import annotations
 
@@ -13,6 +15,12 @@ from starlette.responses import FileResponse, Response
 from pfa_vanguard.api.errors import error_response
 
 _IMMUTABLE = "public, max-age=31536000, immutable"
+_MAX_PATH = 1024
+
+
+def _impossible(path: str) -> bool:
+    """True for a path no file of the UI can have (and the OS may refuse to look up)."""
+    return len(path) > _MAX_PATH or any(ord(ch) < 32 or ord(ch) == 127 for ch in path)
 
 
 def web_dist_dir() -> Path:
@@ -27,10 +35,18 @@ def install_web_ui(app: FastAPI, root: Path | None = None) -> None:
         path = request.path_params.get("path", "")
         if path == "api" or path.startswith(("api/", "metrics")):
             return error_response(404, "NotFound", f"no route {request.url.path}")
-        candidate = (base / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(base):
+        if _impossible(path):
+            return error_response(404, "NotFound", "no such file")
+        try:
+            candidate = (base / path).resolve()
+            found = bool(path) and candidate.is_file() and candidate.is_relative_to(base)
+        except (OSError, ValueError):  # a name the file system refuses: no such file
+            return error_response(404, "NotFound", "no such file")
+        if found:
             cache = _IMMUTABLE if path.startswith("assets/") else "no-cache"
             return FileResponse(candidate, headers={"Cache-Control": cache})
+        if path.startswith("assets/"):  # a missing asset is not a client-side route
+            return error_response(404, "NotFound", f"no file {request.url.path}")
         index = base / "index.html"
         if index.is_file():
             return FileResponse(index, headers={"Cache-Control": "no-cache"})

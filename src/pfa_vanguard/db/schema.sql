@@ -162,7 +162,7 @@ BEGIN
     txt := value #>> '{}';
     IF length(txt) = 10
        AND translate(txt, '0123456789', '##########') = '####-##-##'
-       AND substr(txt, 1, 4) <> '0000'
+       AND substr(txt, 1, 4) COLLATE "C" BETWEEN '1900' AND '2199'
        AND pg_input_is_valid(txt, 'date') THEN
         RETURN txt::date;
     END IF;
@@ -173,10 +173,13 @@ CREATE FUNCTION public.pfa_to_numeric(value jsonb) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $_$
     SELECT CASE jsonb_typeof(value)
-        WHEN 'number' THEN value::numeric
+        WHEN 'number' THEN
+            CASE WHEN abs(value::numeric) <= 1e12 THEN value::numeric END
         WHEN 'string' THEN
-            CASE WHEN btrim(value #>> '{}') ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$'
-                 THEN btrim(value #>> '{}')::numeric
+            CASE WHEN btrim(value #>> '{}') ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$' THEN
+                CASE WHEN abs(btrim(value #>> '{}')::numeric) <= 1e12
+                     THEN btrim(value #>> '{}')::numeric
+                END
             END
     END
 $_$;
@@ -1275,6 +1278,7 @@ CREATE TABLE public.users (
     username text NOT NULL,
     password_hash text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    session_generation integer DEFAULT 0 NOT NULL,
     CONSTRAINT users_password_hash_check CHECK ((password_hash ~~ '$argon2%'::text)),
     CONSTRAINT users_username_check CHECK ((username ~ '^[A-Za-z0-9_.@-]{1,64}$'::text))
 );
@@ -1455,6 +1459,7 @@ CREATE INDEX commit_audit_user_idx ON public.commit_audit USING btree (organizat
 CREATE UNIQUE INDEX commit_runs_idempotency_key ON public.commit_runs USING btree (user_id, organization_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (organization_id, started_at DESC);
 CREATE INDEX login_failures_age ON public.login_failures USING btree (failed_at);
+CREATE INDEX login_failures_client ON public.login_failures USING btree (client, failed_at);
 CREATE INDEX login_failures_key ON public.login_failures USING btree (username, client, failed_at);
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);

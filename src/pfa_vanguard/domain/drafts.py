@@ -32,7 +32,7 @@ def _type_error(name: str, value: Any) -> str | None:
     field = FIELDS_BY_NAME[name]
     if field.type is FieldType.DATE:
         if not isinstance(value, str) or to_date(value) is None:
-            return f"must be a date as YYYY-MM-DD, got {value!r}"
+            return f"must be a date as YYYY-MM-DD (ASCII digits), got {value!r}"
     elif field.type is FieldType.BOOL:
         if not isinstance(value, bool):
             return f"must be true or false, got {value!r}"
@@ -44,6 +44,20 @@ def _type_error(name: str, value: Any) -> str | None:
         if len(value) > MAX_TEXT_LENGTH:
             return f"must be at most {MAX_TEXT_LENGTH} characters, got {len(value)}"
     return None
+
+
+def date_range_errors(incoming: Mapping[str, Any], min_year: int, max_year: int) -> dict[str, str]:
+    """The editable date fields of `incoming` set to a date outside `min_year`..`max_year`
+    (settings `PFA_DATE_MIN_YEAR` / `PFA_DATE_MAX_YEAR`), each with why."""
+    errors: dict[str, str] = {}
+    for name, value in incoming.items():
+        field = FIELDS_BY_NAME.get(name)
+        if field is None or not field.editable or field.type is not FieldType.DATE:
+            continue
+        day = to_date(value)
+        if day is not None and not min_year <= day.year <= max_year:
+            errors[name] = f"must be a date in the years {min_year} to {max_year}, got {value!r}"
+    return errors
 
 
 def apply_changes(

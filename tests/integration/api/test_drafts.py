@@ -285,3 +285,62 @@ async def test_record_detail_shows_conflicts_and_orphans(api: Api, world: World)
     edit = await _post(api, "alice", {"recordId": "PFA-000010", "changes": {"equipment": "AGAIN"}})
     assert edit.status_code == 409
     assert (await api.client.get("/api/pfa/ALPHA/records/NOPE", headers=headers)).status_code == 404
+
+
+async def test_lookalike_digits_and_absurd_dates_are_refused_and_save_nothing(
+    api: Api, world: World
+) -> None:
+    """Fullwidth digits are no date (Python and SQL used to read them apart), years outside
+    PFA_DATE_MIN_YEAR..PFA_DATE_MAX_YEAR (1990..2100 by default) are refused: 422, and the
+    good record of the same batch is not saved either."""
+    for value, why in (
+        ("２０３０-01-01", "ASCII digits"),
+        ("0001-01-01", "YYYY-MM-DD"),
+        ("9999-12-31", "YYYY-MM-DD"),
+        ("1989-12-31", "1990 to 2100"),
+        ("2101-01-01", "1990 to 2100"),
+    ):
+        resp = await _post(
+            api,
+            "alice",
+            [
+                {"recordId": "PFA-000004", "changes": {"equipment": "FINE"}},
+                {"recordId": "PFA-000003", "changes": {"forecastEnd": value}},
+            ],
+        )
+        assert resp.status_code == 422, (value, resp.text)
+        assert why in resp.json()["fields"]["PFA-000003.forecastEnd"], resp.text
+    single = await _post(
+        api, "alice", {"recordId": "PFA-000003", "changes": {"forecastStart": "2200-01-01"}}
+    )
+    assert single.status_code == 422
+    assert "forecastStart" in single.json()["fields"]
+    assert await _drafts(api, "alice") == {}
+    fine = await _post(
+        api, "alice", {"recordId": "PFA-000003", "changes": {"forecastEnd": "2100-12-31"}}
+    )
+    assert fine.status_code == 200, fine.text
+
+
+async def test_non_finite_numbers_in_a_body_are_refused_clearly(api: Api, world: World) -> None:
+    headers = {**await api.login("alice"), "Content-Type": "application/json"}
+    for raw in (
+        b'{"recordId": "PFA-000003", "changes": {"equipment": NaN}}',
+        b'[{"recordId": "PFA-000003", "changes": {"forecastEnd": -Infinity}}]',
+    ):
+        resp = await api.client.post("/api/pfa/ALPHA/draft", content=raw, headers=headers)
+        assert resp.status_code == 422, resp.text
+        assert "finite number" in resp.json()["detail"]
+    assert await _drafts(api, "alice") == {}
+
+
+async def test_the_draft_date_range_is_configurable(
+    db_url: str, tmp_path: Path, world: World
+) -> None:
+    settings = api_settings(tmp_path, db_url, date_min_year=2000, date_max_year=2050)
+    async with running_api(settings, db_url) as api:
+        early = await _post(
+            api, "alice", {"recordId": "PFA-000003", "changes": {"forecastStart": "1995-01-01"}}
+        )
+        assert early.status_code == 422
+        assert "2000 to 2050" in early.json()["fields"]["forecastStart"]

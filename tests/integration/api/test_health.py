@@ -6,28 +6,49 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from pfa_vanguard.api.auth import TokenService
 from pfa_vanguard.db import embedded, migrate
+from pfa_vanguard.sync.metrics import observe
 from tests.integration.api.conftest import Api, World, api_settings, running_api, seed_world
 
 
 async def test_health_is_ok_then_degraded_when_a_sync_is_late(api: Api, world: World) -> None:
+    """Without a token: status only (no organization codes); with one: also the caller's
+    own organizations, each with its last sync and whether it is late."""
     resp = await api.client.get("/api/health")
     assert resp.status_code == 200
-    body = resp.json()
+    assert resp.json() == {"status": "ok", "database": "ok"}
+    victor = await api.login("victor")  # ALPHA only
+    body = (await api.client.get("/api/health", headers=victor)).json()
     assert body["status"] == "ok"
-    assert body["database"] == "ok"
-    assert [(o["code"], o["late"]) for o in body["orgs"]] == [("ALPHA", False), ("BETA", False)]
+    assert [(o["code"], o["late"]) for o in body["orgs"]] == [("ALPHA", False)]
+    assert body["orgs"][0]["lastSyncedAt"] is not None
     async with await api.db() as conn:
         await conn.execute(
             "UPDATE organizations SET last_synced_at = %s WHERE code = 'BETA'",
             [datetime.now(UTC) - timedelta(hours=2)],
         )
         await conn.commit()
-    body = (await api.client.get("/api/health")).json()
-    assert body["status"] == "degraded"
-    assert [(o["code"], o["late"]) for o in body["orgs"]] == [("ALPHA", False), ("BETA", True)]
+    assert (await api.client.get("/api/health")).json() == {
+        "status": "degraded",
+        "database": "ok",
+    }
+    olivia = (await api.client.get("/api/health", headers=await api.login("olivia"))).json()
+    assert olivia["status"] == "degraded"
+    assert [(o["code"], o["late"]) for o in olivia["orgs"]] == [("BETA", True)]
+
+
+async def test_health_with_a_bad_or_ended_token_is_401(api: Api, world: World) -> None:
+    forged = TokenService("another-key-another-key-another-key!", 60).issue(1, "alice")
+    resp = await api.client.get("/api/health", headers={"Authorization": f"Bearer {forged}"})
+    assert resp.status_code == 401
+    victor = await api.login("victor")
+    assert (await api.client.post("/api/auth/logout", headers=victor)).status_code == 204
+    ended = await api.client.get("/api/health", headers=victor)
+    assert ended.status_code == 401
+    assert "ALPHA" not in ended.text
 
 
 async def test_health_is_503_while_the_database_is_stopped(
@@ -68,6 +89,31 @@ async def test_metrics_count_requests_by_route_template(api: Api, world: World) 
     assert 'pfa_http_errors_total{method="GET",route="/api/pfa/{org}/kpi",status="403"}' in text
     assert "pfa_http_requests_in_progress" in text
     assert "NOPE" not in text
+
+
+async def test_metrics_show_organizations_only_to_a_scrape_with_the_token(
+    db_url: str, tmp_path: Path, world: World
+) -> None:
+    """Without PFA_METRICS_TOKEN the series labelled by organization are left out; with it,
+    a scrape needs the bearer token and gets them all."""
+    observe("ALPHA", kind="incremental", status="succeeded", seconds=1.5,
+                counts={"inserted": 3}, finished_at=1.0)  # fmt: skip
+    async with running_api(api_settings(tmp_path, db_url), db_url) as open_api:
+        text = (await open_api.client.get("/metrics")).text
+        assert "pfa_http_requests_total" in text
+        assert "ALPHA" not in text
+        assert 'org="' not in text
+    token = "metrics-scrape-token-0123456789"
+    settings = api_settings(tmp_path, db_url, metrics_token=SecretStr(token))
+    async with running_api(settings, db_url) as closed:
+        refused = await closed.client.get("/metrics")
+        assert refused.status_code == 401
+        assert refused.json()["error"] == "Unauthorized"
+        wrong = await closed.client.get("/metrics", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        scrape = await closed.client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+        assert scrape.status_code == 200
+        assert 'pfa_sync_records_total{org="ALPHA",outcome="inserted"}' in scrape.text
 
 
 async def test_the_web_ui_is_served_with_a_client_route_fallback(api: Api) -> None:

@@ -60,6 +60,7 @@ POLICY: dict[tuple[str, str], Call] = {
     ("POST", "/api/auth/login"): _call(
         Access.PUBLIC, "/api/auth/login", 401, body={"username": "nobody", "password": "x"}
     ),
+    ("POST", "/api/auth/logout"): _call(Access.USER, "/api/auth/logout", 204),
     ("GET", "/api/health"): _call(Access.PUBLIC, "/api/health", 200),
     ("GET", "/metrics"): _call(Access.PUBLIC, "/metrics", 200),
     ("GET", "/openapi.json"): _call(Access.PUBLIC, "/openapi.json", 200),
@@ -209,7 +210,15 @@ def forbidden_strings(caller: str, api: Api) -> list[str]:
     return never
 
 
+# Public routes that read a token when one is sent (a bad one is refused, not ignored).
+OPTIONAL_TOKEN = {"/api/health"}
+# Called last: it ends the caller's session.
+LOGOUT = ("POST", "/api/auth/logout")
+
+
 def expected(call: Call, caller: str) -> frozenset[int]:
+    if call.path in OPTIONAL_TOKEN and caller in ("expired", "tampered"):
+        return frozenset({401})
     if call.access in GRANTS[caller]:
         return call.ok
     if Access.USER not in GRANTS[caller]:
@@ -246,7 +255,7 @@ async def test_matrix(api: Api, planted: Planted, caller: str) -> None:
     else:
         tokens = list(await bad_tokens(api, caller))
     never = forbidden_strings(caller, api)
-    routes = sorted(app_routes(api), key=lambda r: (r[1], r[0]))
+    routes = sorted(app_routes(api), key=lambda r: (r == LOGOUT, r[1], r[0]))
     checked = 0
     for method, template in routes:
         call = POLICY[(method, template)]

@@ -55,6 +55,7 @@ CHECKS = [
 class FuzzTarget:
     url: str
     headers: dict[str, str]
+    logout_headers: dict[str, str]  # another user's: a logout ends the caller's sessions
 
 
 async def seed_from_pems(db_url: str, pems_url: str) -> None:
@@ -94,12 +95,14 @@ def fuzz_target(
             asyncio.run(seed_from_pems(url, sim.url))
             env = clean_env(database_url=url, data_dir=str(workdir / "data"), pems_url=sim.url)
             with serve(env, workdir) as api:
-                login = httpx.post(
-                    f"{api.url}/api/auth/login", json={"username": "ada", "password": "pw"}
-                )
-                assert login.status_code == 200, login.text
-                token = login.json()["access_token"]
-                yield FuzzTarget(api.url, {"Authorization": f"Bearer {token}"})
+                tokens = {}
+                for username in ("ada", "alice"):
+                    login = httpx.post(
+                        f"{api.url}/api/auth/login", json={"username": username, "password": "pw"}
+                    )
+                    assert login.status_code == 200, login.text
+                    tokens[username] = {"Authorization": f"Bearer {login.json()['access_token']}"}
+                yield FuzzTarget(api.url, tokens["ada"], tokens["alice"])
                 output = api.output()
                 assert "Traceback" not in output, output[-5000:]
     finally:
@@ -129,6 +132,7 @@ def _aim_at_alpha(case: Any) -> None:
 def _fuzz(operation: Any, target: FuzzTarget) -> None:
     # each login costs an Argon2 verification (on purpose): fewer examples there
     examples = max(FUZZ_EXAMPLES // 4, 3) if operation.path == "/api/auth/login" else FUZZ_EXAMPLES
+    headers = target.logout_headers if operation.path == "/api/auth/logout" else target.headers
 
     @given(case=operation.as_strategy())
     @settings(
@@ -140,9 +144,7 @@ def _fuzz(operation: Any, target: FuzzTarget) -> None:
     )
     def run(case: Any) -> None:
         _aim_at_alpha(case)
-        case.call_and_validate(
-            base_url=target.url, headers=target.headers, checks=CHECKS, timeout=60
-        )
+        case.call_and_validate(base_url=target.url, headers=headers, checks=CHECKS, timeout=60)
 
     run()
 

@@ -195,3 +195,33 @@ async def test_nul_characters_are_refused_not_crashing(
     for resp in checks:
         assert 400 <= resp.status_code < 500, (resp.request.url, resp.status_code, resp.text[:300])
         assert resp.json()["error"]
+
+
+async def test_nul_characters_are_refused_before_any_route_sees_them(
+    api: Api, planted: Planted, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A JSON body with U+0000 anywhere gets 400 at the door: no route (the assistant's
+    audit included) tries to store it and logs a failure; the text "\\u0000" (a backslash,
+    then u0000) is ordinary text and is kept."""
+    headers = await api.login("alice")
+    for path, body in (
+        ("/api/ai/query", {"org": "ALPHA", "question": "how many\x00 records"}),
+        ("/api/ai/draft", {"org": "ALPHA", "instruction": "set equipment to \x00"}),
+        (f"{ORG}/draft", [{"recordId": RECORD, "changes": {"equipment\x00": "x"}}]),
+    ):
+        with caplog.at_level("INFO"):
+            resp = await api.client.post(path, json=body, headers=headers)
+        assert "NUL" in _error(resp, 400, "BadRequest")["detail"], path
+    no_type = await api.client.post(
+        f"{ORG}/draft",
+        content=b'{"recordId": "PFA-000001", "changes": {"equipment": "a\\u0000"}}',
+        headers=headers,
+    )
+    _error(no_type, 400, "BadRequest")
+    assert not [r for r in caplog.records if r.exc_info], "nothing failed behind the refusal"
+    literal = await api.client.post(
+        f"{ORG}/draft", json={"recordId": RECORD, "changes": {"equipment": "a\\u0000b"}},
+        headers=headers,
+    )  # fmt: skip
+    assert literal.status_code == 200, literal.text
+    assert literal.json()["saved"][0]["changes"]["equipment"] == "a\\u0000b"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -51,6 +53,26 @@ def test_a_configured_key_writes_no_file(tmp_path: Path) -> None:
     )
     assert load_secret_key(settings) == "configured-key-" + "x" * 32
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_a_short_key_is_refused_at_start_up_with_a_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="PFA_SECRET_KEY is 31 bytes; it must be at least 32"):
+        Settings(_env_file=None, data_dir=tmp_path, secret_key=SecretStr("k" * 31))
+    assert Settings(_env_file=None, data_dir=tmp_path, secret_key=SecretStr("k" * 32))
+    env = {**clean_env(), "PFA_SECRET_KEY": "short", "PFA_DATA_DIR": str(tmp_path)}
+    pfa = str(Path(sys.executable).with_name("pfa"))
+    started = subprocess.run(
+        [pfa, "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert started.returncode == 2
+    assert "PFA_SECRET_KEY is 5 bytes; it must be at least 32" in started.stderr
+    assert "Traceback" not in started.stderr
+
+
+def test_a_short_key_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("too-short\n")
+    with pytest.raises(RuntimeError, match="less than 32 bytes; delete it"):
+        load_secret_key(Settings(_env_file=None, data_dir=tmp_path, secret_key=None))
 
 
 async def test_the_app_generates_its_key_when_none_is_configured(

@@ -50,8 +50,9 @@ def test_the_key_is_generated_once_with_owner_only_access(tmp_path: Path) -> Non
     assert load_secret_key(settings) == first
     assert len(first) >= 40
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
-    configured = Settings(_env_file=None, data_dir=tmp_path, secret_key=SecretStr("from-env"))
-    assert load_secret_key(configured) == "from-env"
+    key = "from-env-" + "k" * 32
+    configured = Settings(_env_file=None, data_dir=tmp_path, secret_key=SecretStr(key))
+    assert load_secret_key(configured) == key
 
 
 @pytest.mark.parametrize(
@@ -68,3 +69,14 @@ def test_the_key_is_generated_once_with_owner_only_access(tmp_path: Path) -> Non
 )
 def test_deflate_negotiation(header: str | None, expected: bool) -> None:
     assert accepts_deflate(header) is expected
+
+
+def test_a_token_carries_its_session_generation_and_one_without_it_is_refused() -> None:
+    import jwt
+
+    tokens = TokenService("k" * 40, ttl_minutes=5)
+    assert tokens.verify(tokens.issue(7, "alice", generation=3)).generation == 3
+    now = int(datetime.now(UTC).timestamp())
+    legacy = jwt.encode({"sub": "7", "iat": now, "exp": now + 60}, "k" * 40, algorithm="HS256")
+    with pytest.raises(Unauthorized, match="invalid"):
+        tokens.verify(legacy)

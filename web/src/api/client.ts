@@ -126,7 +126,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     }
   }
   if (!response.ok) {
-    if (response.status === 401 && path !== "/api/auth/login") {
+    if (response.status === 401 && !path.startsWith("/api/auth/")) {
       for (const listener of unauthorizedListeners) listener();
     }
     const errorBody =

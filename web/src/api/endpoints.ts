@@ -29,6 +29,9 @@ const org = (code: string) => `/api/pfa/${encodeURIComponent(code)}`;
 export const login = (username: string, password: string) =>
   request<TokenResponse>("/api/auth/login", { body: { username, password } });
 
+/** Ends every session of the caller on the server (this token and the user's others). */
+export const logout = () => request<void>("/api/auth/logout", { method: "POST" });
+
 export const me = () => request<Me>("/api/me");
 
 export const orgs = () => request<OrgSummary[]>("/api/orgs");

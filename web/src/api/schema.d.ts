@@ -174,9 +174,31 @@ export interface paths {
         /**
          * Login
          * @description A bearer token for valid credentials. Wrong password and unknown user answer alike
-         *     (same message, same Argon2 work); repeated failures per user and client get 429.
+         *     (same message, same Argon2 work); repeated failures per user, per client address and per
+         *     both get 429, and so do logins beyond what this process may hash at once.
          */
         post: operations["login_api_auth_login_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description End every session of the caller: this token and every other token issued to the same
+         *     user so far are refused from the next request on, by every API process. 204.
+         */
+        post: operations["logout_api_auth_logout_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -193,6 +215,7 @@ export interface paths {
         /**
          * Health
          * @description ok, or degraded when an organization's sync is late; 503 when the database is down.
+         *     With a token, also `orgs`: the caller's organizations (code, lastSyncedAt, late).
          */
         get: operations["health_api_health_get"];
         put?: never;
@@ -390,7 +413,8 @@ export interface paths {
          * @description Save `{"recordId", "changes", "base"?}` or a list of them, merged into existing drafts.
          *     `base` holds the values the user saw in the changed fields: a field PEMS has changed since
          *     (the mirror holds another value) is saved as a conflict, never silently rebased. All or
-         *     nothing: 422 names every refused field of every record; 404 for an unknown record.
+         *     nothing: 422 names every refused field of every record (a date outside the configured
+         *     years included); 404 for an unknown record.
          */
         post: operations["save_drafts_api_pfa__org__draft_post"];
         delete?: never;
@@ -908,8 +932,11 @@ export interface components {
         HealthResponse: {
             /** Database */
             database: string;
-            /** Orgs */
-            orgs: components["schemas"]["HealthOrg"][];
+            /**
+             * Orgs
+             * @description only with a valid token: the caller's organizations (none without one: organization codes are not for the unauthenticated)
+             */
+            orgs?: components["schemas"]["HealthOrg"][] | null;
             /**
              * Status
              * @description ok | degraded (a sync is later than twice its interval)
@@ -1371,7 +1398,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1440,7 +1467,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1511,7 +1538,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1579,7 +1606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1647,7 +1674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1719,7 +1746,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1797,7 +1824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1884,7 +1911,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1971,7 +1998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2018,6 +2045,69 @@ export interface operations {
             };
         };
     };
+    logout_api_auth_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid parameters or body (fields names each one) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     health_api_health_get: {
         parameters: {
             query?: never;
@@ -2038,6 +2128,24 @@ export interface operations {
             };
             /** @description bad request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2092,7 +2200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2157,7 +2265,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2251,7 +2359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2322,7 +2430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2682,7 +2790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2763,7 +2871,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2849,7 +2957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2927,7 +3035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3007,7 +3115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3085,7 +3193,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3162,7 +3270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3242,7 +3350,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description missing, expired or invalid token */
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
             401: {
                 headers: {
                     [name: string]: unknown;

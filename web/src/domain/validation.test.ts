@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationFailed, applyChanges } from "./validation";
-import { pyRepr } from "./values";
+import { pyRepr, toDay, toNumber } from "./values";
 
 const baseline = {
   forecastStart: "2025-01-01",
@@ -35,7 +35,7 @@ describe("applyChanges (messages of domain/drafts.py)", () => {
         applyChanges(baseline, {}, { forecastStart: "2025-02-30", dor: "X", isDiscontinued: "yes" as never }),
       ),
     ).toEqual({
-      forecastStart: "must be a date as YYYY-MM-DD, got '2025-02-30'",
+      forecastStart: "must be a date as YYYY-MM-DD (ASCII digits), got '2025-02-30'",
       dor: "must be one of BEO, PROJECT, got 'X'",
       isDiscontinued: "must be true or false, got 'yes'",
     });
@@ -70,5 +70,36 @@ describe("applyChanges (messages of domain/drafts.py)", () => {
     expect(pyRepr(true)).toBe("True");
     expect(pyRepr(null)).toBe("None");
     expect(pyRepr(12)).toBe("12");
+  });
+});
+
+describe("dates: ASCII digits and sane years (as domain/values.py and the SQL parsers)", () => {
+  it("refuses lookalike digits and absurd years with the API's words", () => {
+    expect(fields(() => applyChanges(baseline, {}, { forecastEnd: "２０３０-01-01" }))).toEqual({
+      forecastEnd: "must be a date as YYYY-MM-DD (ASCII digits), got '２０３０-01-01'",
+    });
+    expect(fields(() => applyChanges(baseline, {}, { forecastEnd: "9999-12-31" }))).toEqual({
+      forecastEnd: "must be a date as YYYY-MM-DD (ASCII digits), got '9999-12-31'",
+    });
+    expect(fields(() => applyChanges(baseline, {}, { forecastEnd: "2101-01-01" }))).toEqual({
+      forecastEnd: "must be a date in the years 1990 to 2100, got '2101-01-01'",
+    });
+    expect(applyChanges(baseline, {}, { forecastEnd: "2100-12-31" })).toEqual({
+      forecastEnd: "2100-12-31",
+    });
+  });
+});
+
+describe("values: no lookalike digits, no absurd or non-finite numbers", () => {
+  it("reads what Python and SQL read, and nothing else", () => {
+    expect(toDay("２０３０-01-01")).toBeNull();
+    expect(toDay("1899-12-31")).toBeNull();
+    expect(toDay("2199-12-31")).not.toBeNull();
+    expect(toNumber(1e12)).toBe(1e12);
+    expect(toNumber(1e13)).toBeNull();
+    expect(toNumber(Infinity)).toBeNull();
+    expect(toNumber("１２")).toBeNull();
+    expect(toNumber("\t12")).toBeNull();
+    expect(toNumber(" 12 ")).toBe(12);
   });
 });

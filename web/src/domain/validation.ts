@@ -26,12 +26,21 @@ export function merge(baseline: Rec, changes: Rec): Record<string, unknown> {
   return { ...baseline, ...changes };
 }
 
+/** The years a draft may set a date to: the server's defaults (PFA_DATE_MIN_YEAR /
+ * PFA_DATE_MAX_YEAR); a server configured otherwise still refuses with its own range. */
+export const DATE_MIN_YEAR = 1990;
+export const DATE_MAX_YEAR = 2100;
+
 function typeError(name: string, value: Json): string | null {
   const field = FIELDS_BY_NAME.get(name);
   if (!field) return null;
   if (field.type === "date") {
     if (typeof value !== "string" || toDay(value) === null) {
-      return `must be a date as YYYY-MM-DD, got ${pyRepr(value)}`;
+      return `must be a date as YYYY-MM-DD (ASCII digits), got ${pyRepr(value)}`;
+    }
+    const year = Number(value.slice(0, 4));
+    if (year < DATE_MIN_YEAR || year > DATE_MAX_YEAR) {
+      return `must be a date in the years ${DATE_MIN_YEAR} to ${DATE_MAX_YEAR}, got ${pyRepr(value)}`;
     }
   } else if (field.type === "bool") {
     if (typeof value !== "boolean") return `must be true or false, got ${pyRepr(value)}`;

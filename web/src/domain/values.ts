@@ -3,14 +3,20 @@
 export type Json = string | number | boolean | null;
 export type Rec = Readonly<Record<string, unknown>>;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+// ASCII digits only (as Python and SQL read them), years PARSE_MIN_YEAR..PARSE_MAX_YEAR.
+const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$/;
+export const PARSE_MIN_YEAR = 1900;
+export const PARSE_MAX_YEAR = 2199;
+/** Numbers of a larger magnitude are no number (domain/values.py MAX_NUMBER). */
+export const MAX_NUMBER = 1e12;
 const TRUE = new Set(["-1", "true", "+", "yes", "y", "1"]);
 
 /** Days since the epoch of an ISO `YYYY-MM-DD` string, or null when it is not a real date. */
 export function toDay(value: unknown): number | null {
   if (typeof value !== "string" || !DATE.test(value)) return null;
   const y = Number(value.slice(0, 4));
+  if (y < PARSE_MIN_YEAR || y > PARSE_MAX_YEAR) return null;
   const m = Number(value.slice(5, 7));
   const d = Number(value.slice(8, 10));
   const t = Date.UTC(y, m - 1, d);
@@ -33,10 +39,12 @@ export function addDays(value: unknown, days: number): string | null {
 }
 
 export function toNumber(value: unknown): number | null {
-  if (typeof value === "boolean") return null;
-  if (typeof value === "number") return Number.isFinite(value) ? value : null;
-  if (typeof value === "string" && NUMBER.test(value.trim())) return Number(value.trim());
-  return null;
+  let n: number | null = null;
+  if (typeof value === "number") n = value;
+  else if (typeof value === "string" && NUMBER.test(value.replace(/^ +| +$/g, ""))) {
+    n = Number(value.replace(/^ +| +$/g, ""));
+  }
+  return n !== null && Number.isFinite(n) && Math.abs(n) <= MAX_NUMBER ? n : null;
 }
 
 export function toBool(value: unknown): boolean {

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body, Path, Request
 
-from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg
+from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_settings
 from pfa_vanguard.api.schemas import DiscardResponse, DraftIn, DraftOut, SaveDraftsResponse
 from pfa_vanguard.domain.costs import with_derived
+from pfa_vanguard.domain.drafts import date_range_errors
 from pfa_vanguard.drafts import service
-from pfa_vanguard.errors import BadRequest
+from pfa_vanguard.errors import BadRequest, ValidationFailed
+from pfa_vanguard.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["drafts"])
 
@@ -39,21 +41,49 @@ async def list_drafts(ctx: ViewerOrg, conn: DbConn) -> list[DraftOut]:
     return [draft_out(d) for d in await service.list_drafts(conn, ctx.user.id, ctx.org_id)]
 
 
+def _check_date_ranges(items: list[DraftIn], settings: Settings) -> None:
+    """422 (shaped as the service's refusals) when a change sets a date outside the
+    configured years; checked before anything is read or written."""
+    errors = {
+        item.record_id: found
+        for item in items
+        if (
+            found := date_range_errors(item.changes, settings.date_min_year, settings.date_max_year)
+        )
+    }
+    if not errors:
+        return
+    if len(items) == 1:
+        [(record_id, fields)] = errors.items()
+        exc = ValidationFailed(
+            fields, "; ".join(f"{record_id}.{name}: {why}" for name, why in fields.items())
+        )
+    else:
+        exc = ValidationFailed(
+            {f"{rid}.{name}": why for rid, fields in errors.items() for name, why in fields.items()}
+        )
+    exc.extra["records"] = [{"recordId": rid, "fields": f} for rid, f in errors.items()]
+    raise exc
+
+
 @router.post("/pfa/{org}/draft", response_model=SaveDraftsResponse)
 async def save_drafts(
     ctx: EditorOrg,
     conn: DbConn,
+    request: Request,
     body: Annotated[DraftIn | list[DraftIn], Body()],
 ) -> SaveDraftsResponse:
     """Save `{"recordId", "changes", "base"?}` or a list of them, merged into existing drafts.
     `base` holds the values the user saw in the changed fields: a field PEMS has changed since
     (the mirror holds another value) is saved as a conflict, never silently rebased. All or
-    nothing: 422 names every refused field of every record; 404 for an unknown record."""
+    nothing: 422 names every refused field of every record (a date outside the configured
+    years included); 404 for an unknown record."""
     items = body if isinstance(body, list) else [body]
     if not items:
         raise BadRequest("nothing to save: send {recordId, changes} or a non-empty list of them")
     if len(items) > MAX_BATCH:
         raise BadRequest(f"at most {MAX_BATCH} drafts per request, got {len(items)}")
+    _check_date_ranges(items, app_settings(request))
     result = await service.save_drafts(
         conn,
         ctx.user.id,

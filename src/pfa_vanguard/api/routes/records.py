@@ -13,7 +13,7 @@ from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import (
     Conn,
     DbConn,
-    User,
+    TokenUser,
     ViewerOrg,
     app_pool,
     app_settings,
@@ -41,7 +41,7 @@ _MERGED_READ_DOC: dict[int | str, dict[str, Any]] = {
 
 @router.get("/pfa/{org}", responses=_MERGED_READ_DOC, response_class=Response)
 async def read_records(
-    user: User,
+    user: TokenUser,
     request: Request,
     org: Annotated[str, Path(description="organization code", max_length=50)],
     category: _Values = None,
