@@ -253,4 +253,4 @@ WITH org AS (
 )
 UPDATE pfa_mirror m SET last_synced_at = now()
 FROM org
-WHERE m.organization_id = org.id AND m.id = ANY(%(ids)s);
+WHERE m.organization_id = %(org_id)s AND m.organization_id = org.id AND m.id = ANY(%(ids)s);

@@ -182,9 +182,12 @@ async def test_one_record_to_an_exact_date(service: AiService, world: World) -> 
         user_id=world.alice,
         instruction="move PFA-000003 forecast start to 2024-12-01",
     )
-    assert proposal["changes"] == [
-        {"recordId": "PFA-000003", "changes": {"forecastStart": "2024-12-01"}}
-    ]
+    [change] = proposal["changes"]
+    assert change["recordId"] == "PFA-000003"
+    assert change["changes"] == {"forecastStart": "2024-12-01"}
+    # the value the proposal was computed from, for the save's optimistic check
+    assert set(change["base"]) == {"forecastStart"}
+    assert change["base"]["forecastStart"] != "2024-12-01"
     proposal = await propose_draft(
         service,
         org_id=world.rio,
