@@ -44,6 +44,8 @@ async def test_commit_pushes_typed_values_and_writes_through(env: CommitEnv) -> 
     first = await shift_forecast(env, "alice", ids[0], dor=dor, equipment="EQ-777")
     await shift_forecast(env, "alice", ids[1], days=10, isFundsTransferable=True)
     before = await env.mirror("RIO", ids[0])
+    pems_before = env.sim.state.stored("RIO", ids[0])
+    assert pems_before is not None
 
     resp = await env.commit("alice")
 
@@ -68,6 +70,9 @@ async def test_commit_pushes_typed_values_and_writes_through(env: CommitEnv) -> 
     stored = env.sim.state.stored("RIO", ids[0])
     assert stored is not None
     assert stored["pfs_f_startdate"] == first["forecastStart"]  # the right year, not 1970
+    sent = {"pfs_f_startdate", "pfs_f_enddate", "pfs_f_dor", "pfs_equipment_tag"}
+    untouched = set(pems_before) - sent - {"recordid", "pfs_lastmodified"}
+    assert {a: stored[a] for a in untouched} == {a: pems_before[a] for a in untouched}
     # the mirror shows PEMS's new record at once, with a newer version; the drafts are gone
     after = await env.mirror("RIO", ids[0])
     assert after["pems_version"] > before["pems_version"]
