@@ -20,9 +20,11 @@ from pfa_vanguard.db.connection import database_url, prepare_database
 from pfa_vanguard.demo import demo_command
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.loadtest.commands import loadtest_command
+from pfa_vanguard.orgs.commands import orgs_app
 from pfa_vanguard.pems import commands as pems_commands
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync import commands as sync_commands
+from pfa_vanguard.sync.admin_commands import sync_app
 
 app = typer.Typer(
     help="PFA Vanguard: a fast mirror of PEMS with private drafts.", no_args_is_help=True
@@ -31,9 +33,10 @@ db_app = typer.Typer(help="The database: migrations, URL, embedded server.", no_
 users_app = typer.Typer(help="Users and their roles per organization.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(orgs_app, name="orgs")
 app.command("pems-sim")(pems_commands.pems_sim)
 app.command("demo")(demo_command)
-app.command("sync")(sync_commands.sync_command)
+app.add_typer(sync_app, name="sync")
 app.command("worker")(sync_commands.worker_command)
 app.command("bench")(bench_command)
 app.command("serve")(api_commands.serve_command)
@@ -78,16 +81,23 @@ def db_stop() -> None:
 def users_add(
     name: Annotated[str, typer.Argument(help="user name")],
     password: Annotated[str, typer.Option(help="password (stored as an Argon2 hash)")],
-    org: Annotated[str, typer.Option(help="organization code (created if missing)")],
+    org: Annotated[str, typer.Option(help="organization code (`pfa orgs add` creates one)")],
     role: Annotated[str, typer.Option(help="viewer | editor | admin")],
+    create_org: Annotated[
+        bool, typer.Option("--create-org", help="create the organization when it is unknown")
+    ] = False,
 ) -> None:
-    """Create a user (or set their password) and grant a role in an organization."""
+    """Create a user (or set their password) and grant a role in an organization. An unknown
+    organization is refused unless --create-org (a typo would start syncing it)."""
     from pfa_vanguard.accounts.repository import add_user
+    from pfa_vanguard.orgs.service import check_code, organization_id
 
     url = prepare_database(Settings())
 
     async def run() -> dict[str, str]:
         async with await psycopg.AsyncConnection.connect(url, row_factory=dict_row) as conn:
+            if not create_org:
+                await organization_id(conn, check_code(org))
             result = await add_user(conn, name, password, org, role)
             await conn.commit()
             return result

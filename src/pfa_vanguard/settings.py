@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     pems_timeout_s: float = 60.0
 
     sync_schedule: str = "*/15 * * * *"
+    sync_timezone: str = Field(
+        default="UTC",
+        description="IANA time zone every sync cron (and maintenance window) is read in",
+    )
     full_sync_every_hours: float = 24.0
     stale_after_minutes: int = 30
 
@@ -71,6 +75,13 @@ class Settings(BaseSettings):
     ai_statement_timeout_ms: int = 3000
 
     cache_mb: int = 1024
+
+    @field_validator("sync_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from pfa_vanguard.sync.schedule import check_timezone
+
+        return check_timezone(value)
 
     @property
     def resolved_data_dir(self) -> Path:

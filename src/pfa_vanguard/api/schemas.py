@@ -185,7 +185,8 @@ class OrgSyncStatus(Wire):
     code: str
     name: str
     active: bool
-    schedule: str = Field(description="effective cron (UTC)")
+    schedule: str = Field(description="effective cron, read in `timezone`")
+    timezone: str = Field(description="the IANA time zone of every schedule (PFA_SYNC_TIMEZONE)")
     custom_schedule: bool = Field(description="false: the default PFA_SYNC_SCHEDULE")
     paused: bool
     running: bool
@@ -204,6 +205,7 @@ class RunRequested(Wire):
 
 class ScheduleIn(BaseModel):
     cron: str | None = Field(
-        description="5-field cron (UTC), e.g. '*/15 * * * *'; null: back to the default",
+        description="5-field cron (read in PFA_SYNC_TIMEZONE), e.g. '*/15 * * * *'; null: back"
+        " to the default",
         max_length=200,
     )

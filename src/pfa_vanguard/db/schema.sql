@@ -256,6 +256,22 @@ CREATE TABLE public.login_failures (
     client text NOT NULL,
     failed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
 );
+CREATE TABLE public.maintenance_windows (
+    id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    cron text NOT NULL,
+    duration_minutes integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT maintenance_windows_duration_minutes_check CHECK (((duration_minutes >= 1) AND (duration_minutes <= 10080)))
+);
+ALTER TABLE public.maintenance_windows ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.maintenance_windows_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE TABLE public.memberships (
     user_id bigint NOT NULL,
     organization_id bigint NOT NULL,
@@ -1335,6 +1351,8 @@ ALTER TABLE ONLY public.commit_audit
     ADD CONSTRAINT commit_audit_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.maintenance_windows
+    ADD CONSTRAINT maintenance_windows_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_pkey PRIMARY KEY (user_id, organization_id);
 ALTER TABLE ONLY public.organizations
@@ -1468,6 +1486,7 @@ CREATE UNIQUE INDEX commit_runs_idempotency_key ON public.commit_runs USING btre
 CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (organization_id, started_at DESC);
 CREATE INDEX login_failures_age ON public.login_failures USING btree (failed_at);
 CREATE INDEX login_failures_key ON public.login_failures USING btree (username, client, failed_at);
+CREATE INDEX maintenance_windows_organization_idx ON public.maintenance_windows USING btree (organization_id);
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
 CREATE INDEX pfa_ai_audit_user_created_idx ON public.pfa_ai_audit USING btree (user_id, created_at DESC);
@@ -1739,6 +1758,8 @@ ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.maintenance_windows
+    ADD CONSTRAINT maintenance_windows_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.memberships

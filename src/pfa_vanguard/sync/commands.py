@@ -100,7 +100,7 @@ async def _sync_all(
         if unknown:
             raise NotFound(
                 f"unknown organization(s): {', '.join(unknown)} (an organization is created by"
-                " `pfa users add … --org CODE`)"
+                " `pfa orgs add CODE`)"
             )
         async with PemsClient(config) as client:
             with Progress(

@@ -22,6 +22,7 @@ from psycopg import AsyncConnection, sql
 from psycopg_pool import AsyncConnectionPool
 
 from pfa_vanguard.db.connection import make_pool, prepare_database
+from pfa_vanguard.orgs.windows import Window, list_windows, open_until
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync import metrics
 from pfa_vanguard.sync import repository as repo
@@ -58,8 +59,10 @@ class SyncWorker:
         clock: Clock = SYSTEM_CLOCK,
         concurrency: int = 2,
         poll_s: float = 30.0,
+        timezone: str = "UTC",
     ) -> None:
         self.pool = pool
+        self.timezone = timezone
         self.client = client
         self.default_schedule = default_schedule
         self.full_every = full_every
@@ -89,6 +92,7 @@ class SyncWorker:
             requests = await cur.fetchall()
             cur = await conn.execute(repo.q("schedule_states"))
             states = await cur.fetchall()
+            windows = await _windows_by_org(conn)
             await conn.rollback()
         jobs: list[_Job] = []
         for request in requests:
@@ -105,9 +109,11 @@ class SyncWorker:
         for state in states:
             if state["last_synced_at"] is not None:
                 metrics.mirror_last_success(state["code"], state["last_synced_at"].timestamp())
-            schedule = OrgSchedule.from_row(state, self.default_schedule)
+            schedule = OrgSchedule.from_row(state, self.default_schedule, self.timezone)
             if schedule.code in requested or not is_due(schedule, now):
                 continue
+            if open_until(windows.get(schedule.code, ()), now, self.timezone) is not None:
+                continue  # in a maintenance window: due again as soon as it closes
             # The slot this run serves: a worker that finds it served by another skips.
             slot = next_run_at(schedule, now) if schedule.last_run_at else schedule.created_at
             jobs.append(_Job(code=schedule.code, trigger="schedule", scheduled_for=slot))
@@ -182,15 +188,27 @@ class SyncWorker:
         async with self.pool.connection() as conn:
             cur = await conn.execute(repo.q("schedule_states"))
             states = await cur.fetchall()
+            windows = await _windows_by_org(conn)
             await conn.rollback()
         delay = self.poll_s
         for state in states:
             if state["code"] in self._tasks:
                 continue
-            due = next_run_at(OrgSchedule.from_row(state, self.default_schedule), now)
+            schedule = OrgSchedule.from_row(state, self.default_schedule, self.timezone)
+            due = next_run_at(schedule, now)
+            window_end = open_until(windows.get(schedule.code, ()), now, self.timezone)
+            if due is not None and window_end is not None:
+                due = max(due, window_end)
             if due is not None:
                 delay = min(delay, (due - now).total_seconds())
         return max(delay, 0.5)
+
+
+async def _windows_by_org(conn: AsyncConnection[Any]) -> dict[str, list[Window]]:
+    by_org: dict[str, list[Window]] = {}
+    for window in await list_windows(conn):
+        by_org.setdefault(window.code, []).append(window)
+    return by_org
 
 
 async def _listen(url: str) -> AsyncConnection[Any]:
@@ -253,8 +271,13 @@ async def run_worker(
                 full_every=timedelta(hours=settings.full_sync_every_hours),
                 clock=clock,
                 concurrency=concurrency,
+                timezone=settings.sync_timezone,
             )
-            _log.info("sync worker started (default schedule %r)", settings.sync_schedule)
+            _log.info(
+                "sync worker started (default schedule %r, time zone %s)",
+                settings.sync_schedule,
+                settings.sync_timezone,
+            )
             await worker.run(stop or asyncio.Event(), listen_url=url)
     finally:
         with contextlib.suppress(Exception):

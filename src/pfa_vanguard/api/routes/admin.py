@@ -45,13 +45,14 @@ async def _statuses(
         else {}
     )
     now = datetime.now(UTC)
-    default = settings.sync_schedule
+    default, zone = settings.sync_schedule, settings.sync_timezone
     return [
         OrgSyncStatus(
             code=r["code"],
             name=r["name"],
             active=r["active"],
             schedule=r["sync_schedule"] or default,
+            timezone=zone,
             custom_schedule=r["sync_schedule"] is not None,
             paused=r["sync_paused"],
             running=r["running"],
@@ -59,9 +60,9 @@ async def _statuses(
             last_run=runs.get(r["run_id"]) if r["run_id"] is not None else None,
             last_synced_at=r["last_synced_at"],
             last_full_sync_at=r["last_full_sync_at"],
-            next_run_at=next_run_at(r, now, default),
+            next_run_at=next_run_at(r, now, default, zone),
             stale=is_stale(r["last_synced_at"], settings, now),
-            late=is_late(r, now, default),
+            late=is_late(r, now, default, zone),
         )
         for r in rows
     ]
@@ -125,7 +126,8 @@ async def resume(ctx: AdminOrg, conn: DbConn, request: Request) -> OrgSyncStatus
 async def set_schedule(
     ctx: AdminOrg, conn: DbConn, request: Request, body: ScheduleIn
 ) -> OrgSyncStatus:
-    """Set the organization's cron (UTC), or null for the default (PFA_SYNC_SCHEDULE)."""
+    """Set the organization's cron (read in PFA_SYNC_TIMEZONE), or null for the default
+    (PFA_SYNC_SCHEDULE)."""
     cron = check_cron(body.cron) if body.cron is not None else None
     await conn.execute(_q("set_schedule"), {"org_id": ctx.org_id, "cron": cron})
     return await _status_of(conn, ctx, request)

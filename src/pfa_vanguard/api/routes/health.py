@@ -48,7 +48,7 @@ async def health(request: Request) -> HealthResponse | Response:
         HealthOrg(
             code=r["code"],
             last_synced_at=r["last_synced_at"],
-            late=is_late(r, now, settings.sync_schedule),
+            late=is_late(r, now, settings.sync_schedule, settings.sync_timezone),
         )
         for r in rows
     ]
