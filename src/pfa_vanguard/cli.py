@@ -61,6 +61,27 @@ def db_upgrade() -> None:
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
 
 
+@db_app.command("prune")
+def db_prune() -> None:
+    """Delete sync runs, tombstones and audit rows older than their retention periods
+    (PFA_RETAIN_*_DAYS; the worker does this hourly)."""
+    from datetime import UTC, datetime
+
+    from pfa_vanguard.ops.retention import RetentionDays, prune
+
+    settings = Settings()
+    url = prepare_database(settings)
+
+    async def run() -> dict[str, int]:
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            deleted = await prune(conn, RetentionDays.from_settings(settings), datetime.now(UTC))
+            await conn.commit()
+            return deleted
+
+    deleted = asyncio.run(run())
+    console.print(", ".join(f"{table}: {n} deleted" for table, n in deleted.items()) or "nothing")
+
+
 @db_app.command("url")
 def db_url() -> None:
     """Print the database URL in use (starting the embedded server if needed)."""

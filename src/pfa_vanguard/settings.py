@@ -48,6 +48,16 @@ class Settings(BaseSettings):
     full_sync_every_hours: float = 24.0
     stale_after_minutes: int = 30
 
+    database_budget_bytes: int | None = Field(
+        default=None,
+        ge=1,
+        description="Storage budget: exported as pfa_database_budget_bytes; alert past 80 %",
+    )
+    retain_sync_runs_days: int = Field(default=90, ge=0, description="0 keeps forever")
+    retain_tombstones_days: int = Field(default=90, ge=0, description="0 keeps forever")
+    retain_commit_audit_days: int = Field(default=730, ge=0, description="0 keeps forever")
+    retain_ai_audit_days: int = Field(default=365, ge=0, description="0 keeps forever")
+
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = 12 * 60
 

@@ -22,6 +22,8 @@ from psycopg import AsyncConnection, sql
 from psycopg_pool import AsyncConnectionPool
 
 from pfa_vanguard.db.connection import make_pool, prepare_database
+from pfa_vanguard.ops.housekeeping import Housekeeping
+from pfa_vanguard.ops.retention import RetentionDays
 from pfa_vanguard.orgs.windows import Window, list_windows, open_until
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync import metrics
@@ -29,7 +31,7 @@ from pfa_vanguard.sync import repository as repo
 from pfa_vanguard.sync.clock import SYSTEM_CLOCK, Clock
 from pfa_vanguard.sync.requests import REQUEST_CHANNEL
 from pfa_vanguard.sync.results import SyncResult
-from pfa_vanguard.sync.schedule import OrgSchedule, is_due, next_run_at
+from pfa_vanguard.sync.schedule import OrgSchedule, is_due, is_late, next_run_at
 from pfa_vanguard.sync.service import sync_org
 from pfa_vanguard.sync.source import RecordSource
 
@@ -60,9 +62,11 @@ class SyncWorker:
         concurrency: int = 2,
         poll_s: float = 30.0,
         timezone: str = "UTC",
+        housekeeping: Housekeeping | None = None,
     ) -> None:
         self.pool = pool
         self.timezone = timezone
+        self.housekeeping = housekeeping
         self.client = client
         self.default_schedule = default_schedule
         self.full_every = full_every
@@ -110,6 +114,7 @@ class SyncWorker:
             if state["last_synced_at"] is not None:
                 metrics.mirror_last_success(state["code"], state["last_synced_at"].timestamp())
             schedule = OrgSchedule.from_row(state, self.default_schedule, self.timezone)
+            metrics.late(schedule.code, is_late(schedule, now))
             if schedule.code in requested or not is_due(schedule, now):
                 continue
             if open_until(windows.get(schedule.code, ()), now, self.timezone) is not None:
@@ -167,6 +172,8 @@ class SyncWorker:
                     if listener is None and listen_url is not None:
                         listener = await _listen(listen_url)
                     await self.tick(wait=False)
+                    if self.housekeeping is not None:
+                        await self.housekeeping.run_due(self.pool)
                     delay = await self._seconds_to_next_due()
                 except (psycopg.Error, OSError) as exc:
                     _log.warning("sync worker: database unavailable (%s); retrying", exc)
@@ -272,6 +279,11 @@ async def run_worker(
                 clock=clock,
                 concurrency=concurrency,
                 timezone=settings.sync_timezone,
+                housekeeping=Housekeeping(
+                    RetentionDays.from_settings(settings),
+                    settings.database_budget_bytes,
+                    clock=clock,
+                ),
             )
             _log.info(
                 "sync worker started (default schedule %r, time zone %s)",
