@@ -53,7 +53,8 @@ test: install lint typecheck web-test browser
 # Tests that start the embedded server themselves stay in the main run.
 PG15_TESTS := tests/integration/db tests/integration/sync tests/integration/drafts \
 	tests/integration/api tests/integration/ai/test_scoped_role.py tests/integration/reliability \
-	tests/integration/orgs tests/integration/ops/test_retention.py tests/integration/test_cli.py
+	tests/integration/orgs tests/integration/ops/test_retention.py \
+	tests/integration/ops/test_backup.py tests/integration/test_cli.py
 PG15_EMBEDDED_ONLY := tests/integration/db/test_embedded.py \
 	tests/integration/reliability/test_database_restart.py tests/integration/api/test_health.py
 test-pg15: install

@@ -61,6 +61,19 @@ def db_upgrade() -> None:
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
 
 
+@db_app.command("check")
+def db_check() -> None:
+    """Compare the database's migrations with this version's, changing nothing (after a
+    restore, before an upgrade or a rollback). Exit code 1 when they differ."""
+    report = migrate.check(database_url(Settings()))
+    for state, names in report.items():
+        if names:
+            console.print(f"{state}: {', '.join(names)}")
+    if any(report.values()):
+        raise typer.Exit(1)
+    console.print(f"up to date: {len(migrate.available_migrations())} migrations applied")
+
+
 @db_app.command("prune")
 def db_prune() -> None:
     """Delete sync runs, tombstones and audit rows older than their retention periods

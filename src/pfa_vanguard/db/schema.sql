@@ -83,13 +83,14 @@ $$;
 CREATE FUNCTION public.pfa_record_window_cost(data jsonb, start_key text, end_key text) RETURNS numeric
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $$
-BEGIN
-    RETURN pfa_window_cost(data ->> 'source',
-                           pfa_to_date(data -> start_key), pfa_to_date(data -> end_key),
-                           pfa_to_numeric(data -> 'monthlyRate'),
-                           pfa_to_numeric(data -> 'purchasePrice'));
-END;
-$$;
+        BEGIN
+            RETURN public.pfa_window_cost(data ->> 'source',
+                                       public.pfa_to_date(data -> start_key),
+                                       public.pfa_to_date(data -> end_key),
+                                       public.pfa_to_numeric(data -> 'monthlyRate'),
+                                       public.pfa_to_numeric(data -> 'purchasePrice'));
+        END;
+        $$;
 CREATE FUNCTION public.pfa_refresh_bounds(orgs bigint[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
