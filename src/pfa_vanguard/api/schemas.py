@@ -194,7 +194,13 @@ class OrgSyncStatus(Wire):
     last_run: SyncRun | None
     last_synced_at: datetime | None
     last_full_sync_at: datetime | None
-    next_run_at: datetime | None
+    next_run_at: datetime | None = Field(
+        description="None when paused or inactive; never inside a maintenance window"
+    )
+    maintenance_until: datetime | None = Field(
+        default=None,
+        description="end of the maintenance window open now (no scheduled sync, no commit)",
+    )
     stale: bool
     late: bool
 

@@ -114,10 +114,11 @@ class SyncWorker:
             if state["last_synced_at"] is not None:
                 metrics.mirror_last_success(state["code"], state["last_synced_at"].timestamp())
             schedule = OrgSchedule.from_row(state, self.default_schedule, self.timezone)
-            metrics.late(schedule.code, is_late(schedule, now))
+            in_window = open_until(windows.get(schedule.code, ()), now, self.timezone) is not None
+            metrics.late(schedule.code, is_late(schedule, now) and not in_window)
             if schedule.code in requested or not is_due(schedule, now):
                 continue
-            if open_until(windows.get(schedule.code, ()), now, self.timezone) is not None:
+            if in_window:
                 continue  # in a maintenance window: due again as soon as it closes
             # The slot this run serves: a worker that finds it served by another skips.
             slot = next_run_at(schedule, now) if schedule.last_run_at else schedule.created_at

@@ -3,7 +3,7 @@ schedule, run history."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -81,3 +81,18 @@ async def test_status_names_the_schedules_time_zone(api: Api, world: World, tmp_
             )
         [alpha] = (await kolkata.client.get("/api/admin/sync", headers=headers)).json()
         assert alpha["nextRunAt"] == "2031-01-01T10:30:00Z"
+
+
+async def test_status_shows_the_open_maintenance_window(api: Api, world: World) -> None:
+    headers = await api.login("ada")
+    [alpha] = (await api.client.get("/api/admin/sync", headers=headers)).json()
+    assert alpha["maintenanceUntil"] is None
+    with psycopg.connect(api.db_url) as conn:
+        conn.execute(
+            "INSERT INTO maintenance_windows (organization_id, cron, duration_minutes)"
+            " SELECT id, '* * * * *', 120 FROM organizations WHERE code = 'ALPHA'"
+        )
+    [alpha] = (await api.client.get("/api/admin/sync", headers=headers)).json()
+    until = datetime.fromisoformat(alpha["maintenanceUntil"])
+    assert datetime.now(UTC) + timedelta(minutes=118) < until
+    assert datetime.fromisoformat(alpha["nextRunAt"]) >= until  # no scheduled sync before

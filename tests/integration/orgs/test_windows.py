@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
@@ -65,6 +66,10 @@ async def test_scheduled_syncs_wait_for_the_window_to_close(
     assert await ran() == ["HOLNG"]
     clock.current = SATURDAY + timedelta(hours=4, minutes=59)
     assert await ran() == ["HOLNG"]
+    # Both last synced 4 hours before this pass on a 15-minute schedule: HOLNG was late (this
+    # pass syncs it), RIO is in its window, which is not "late".
+    assert REGISTRY.get_sample_value("pfa_sync_late", {"org": "RIO"}) == 0
+    assert REGISTRY.get_sample_value("pfa_sync_late", {"org": "HOLNG"}) == 1
     # A "run now" is an operator's decision: it runs inside the window.
     await request_sync(conn, "RIO", "ops")
     await conn.commit()

@@ -943,9 +943,17 @@ export interface components {
             lastSyncedAt: string | null;
             /** Late */
             late: boolean;
+            /**
+             * Maintenanceuntil
+             * @description end of the maintenance window open now (no scheduled sync, no commit)
+             */
+            maintenanceUntil?: string | null;
             /** Name */
             name: string;
-            /** Nextrunat */
+            /**
+             * Nextrunat
+             * @description None when paused or inactive; never inside a maintenance window
+             */
             nextRunAt: string | null;
             /** Paused */
             paused: boolean;
