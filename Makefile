@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := src/pfa_vanguard/web_dist/index.html
 WEB_SOURCES := $(shell find web -type f -not -path 'web/node_modules/*' -not -path 'web/dist/*' 2>/dev/null)
 
-.PHONY: install run test test-fast test-slow lint typecheck lock schema web web-test browser clean
+.PHONY: install run test test-pg15 test-fast test-slow lint typecheck lock schema web web-test browser clean
 
 install: $(STAMP) $(WEB_STAMP)
 
@@ -46,6 +46,20 @@ run: install
 
 test: install lint typecheck web-test browser
 	$(BIN)/pytest
+	$(MAKE) test-pg15
+
+# The database-facing tests again on the oldest supported server: Debian's PostgreSQL 15 (apt-get
+# installs it when missing and root), reached as a non-superuser owner (tests/pg_server.py).
+# Tests that start the embedded server themselves stay in the main run.
+PG15_TESTS := tests/integration/db tests/integration/sync tests/integration/drafts \
+	tests/integration/api tests/integration/ai/test_scoped_role.py tests/integration/reliability \
+	tests/integration/orgs tests/integration/ops/test_retention.py \
+	tests/integration/ops/test_backup.py tests/integration/test_cli.py
+PG15_EMBEDDED_ONLY := tests/integration/db/test_embedded.py \
+	tests/integration/reliability/test_database_restart.py tests/integration/api/test_health.py
+test-pg15: install
+	$(BIN)/pytest --pg15 -m "not slow and not browser" $(PG15_TESTS) \
+		$(addprefix --ignore=,$(PG15_EMBEDDED_ONLY))
 
 test-fast: install
 	$(BIN)/pytest -m "not slow and not browser" -x

@@ -1,6 +1,8 @@
 """Test harness: one real PostgreSQL per test session, a migrated template, a fresh database
 per test. `PFA_TEST_DATABASE_URL` (a server where we may create databases) replaces the
-embedded server. Nothing is mocked."""
+embedded server; `--pg15` (or `PFA_TEST_PG15=1`) starts Debian's PostgreSQL 15 in a temporary
+directory instead and connects as a non-superuser owner (tests/pg_server.py). Nothing is
+mocked."""
 
 from __future__ import annotations
 
@@ -18,6 +20,20 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
 from pfa_vanguard.db import embedded, migrate
+from tests import pg_server
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--pg15",
+        action="store_true",
+        help="run against Debian's PostgreSQL 15 as a non-superuser owner (also PFA_TEST_PG15=1)",
+    )
+
+
+def oldest_server_wanted(config: pytest.Config) -> bool:
+    """True when the session runs against the oldest supported server (PostgreSQL 15)."""
+    return bool(config.getoption("--pg15")) or os.environ.get("PFA_TEST_PG15") == "1"
 
 
 def _with_db(url: str, name: str) -> str:
@@ -37,11 +53,30 @@ def pg_data_dir() -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(pg_data_dir: Path) -> Iterator[str]:
+def debian_server(pytestconfig: pytest.Config) -> Iterator[pg_server.DebianServer | None]:
+    """Debian's PostgreSQL 15 when the session asks for it (`--pg15`), else None."""
+    if not oldest_server_wanted(pytestconfig) or os.environ.get("PFA_TEST_DATABASE_URL"):
+        yield None
+        return
+    try:
+        server = pg_server.start(15)
+    except pg_server.NotInstalled as exc:
+        pytest.skip(f"NOT TESTED ON POSTGRESQL 15: {exc}")
+    try:
+        yield server
+    finally:
+        pg_server.stop(server)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(pg_data_dir: Path, debian_server: pg_server.DebianServer | None) -> Iterator[str]:
     """URL of a database on a server where tests may create and drop databases."""
     external = os.environ.get("PFA_TEST_DATABASE_URL")
     if external:
         yield external
+        return
+    if debian_server is not None:
+        yield debian_server.url(pg_server.OWNER_ROLE)
         return
     url = embedded.ensure_running(pg_data_dir, database="postgres")
     yield url
@@ -49,12 +84,15 @@ def pg_admin_url(pg_data_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def template_db(pg_admin_url: str) -> Iterator[str]:
-    """A database migrated once per session; every test database is copied from it."""
+def template_db(pg_admin_url: str, debian_server: pg_server.DebianServer | None) -> Iterator[str]:
+    """A database migrated once per session; every test database is copied from it. On a
+    server reached as a non-superuser owner, the DBA's step follows the migrations."""
     name = f"pfa_tpl_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     migrate.upgrade(_with_db(pg_admin_url, name))
+    if debian_server is not None:
+        pg_server.run_dba_step(debian_server, name)
     yield name
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(

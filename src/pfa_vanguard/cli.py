@@ -22,10 +22,12 @@ from pfa_vanguard.db.connection import database_url, prepare_database
 from pfa_vanguard.demo import demo_command
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.loadtest.commands import loadtest_command
+from pfa_vanguard.orgs.commands import orgs_app
 from pfa_vanguard.pems import commands as pems_commands
 from pfa_vanguard.pems.check import pems_check
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync import commands as sync_commands
+from pfa_vanguard.sync.admin_commands import sync_app
 
 app = typer.Typer(
     help="PFA Vanguard: a fast mirror of PEMS with private drafts.", no_args_is_help=True
@@ -38,12 +40,13 @@ users_app.command("passwd")(account_commands.users_passwd)
 users_app.command("remove")(account_commands.users_remove)
 users_app.command("logout")(account_commands.users_logout)
 users_app.command("list")(account_commands.users_list)
+app.add_typer(orgs_app, name="orgs")
 app.command("pems-sim")(pems_commands.pems_sim)
 pems_app = typer.Typer(help="The PEMS tenant: check what is understood of it.")
 pems_app.command("check")(pems_check)
 app.add_typer(pems_app, name="pems")
 app.command("demo")(demo_command)
-app.command("sync")(sync_commands.sync_command)
+app.add_typer(sync_app, name="sync")
 app.command("worker")(sync_commands.worker_command)
 app.command("bench")(bench_command)
 app.command("serve")(api_commands.serve_command)
@@ -68,6 +71,40 @@ def db_upgrade() -> None:
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
 
 
+@db_app.command("check")
+def db_check() -> None:
+    """Compare the database's migrations with this version's, changing nothing (after a
+    restore, before an upgrade or a rollback). Exit code 1 when they differ."""
+    report = migrate.check(database_url(Settings()))
+    for state, names in report.items():
+        if names:
+            console.print(f"{state}: {', '.join(names)}")
+    if any(report.values()):
+        raise typer.Exit(1)
+    console.print(f"up to date: {len(migrate.available_migrations())} migrations applied")
+
+
+@db_app.command("prune")
+def db_prune() -> None:
+    """Delete sync runs, tombstones and audit rows older than their retention periods
+    (PFA_RETAIN_*_DAYS; the worker does this hourly)."""
+    from datetime import UTC, datetime
+
+    from pfa_vanguard.ops.retention import RetentionDays, prune
+
+    settings = Settings()
+    url = prepare_database(settings)
+
+    async def run() -> dict[str, int]:
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            deleted = await prune(conn, RetentionDays.from_settings(settings), datetime.now(UTC))
+            await conn.commit()
+            return deleted
+
+    deleted = asyncio.run(run())
+    console.print(", ".join(f"{table}: {n} deleted" for table, n in deleted.items()) or "nothing")
+
+
 @db_app.command("url")
 def db_url() -> None:
     """Print the database URL in use (starting the embedded server if needed)."""
@@ -88,16 +125,23 @@ def db_stop() -> None:
 def users_add(
     name: Annotated[str, typer.Argument(help="user name")],
     password: Annotated[str, typer.Option(help="password (stored as an Argon2 hash)")],
-    org: Annotated[str, typer.Option(help="organization code (created if missing)")],
+    org: Annotated[str, typer.Option(help="organization code (`pfa orgs add` creates one)")],
     role: Annotated[str, typer.Option(help="viewer | editor | admin")],
+    create_org: Annotated[
+        bool, typer.Option("--create-org", help="create the organization when it is unknown")
+    ] = False,
 ) -> None:
-    """Create a user (or set their password) and grant a role in an organization."""
+    """Create a user (or set their password) and grant a role in an organization. An unknown
+    organization is refused unless --create-org (a typo would start syncing it)."""
     from pfa_vanguard.accounts.repository import add_user
+    from pfa_vanguard.orgs.service import check_code, organization_id
 
     url = prepare_database(Settings())
 
     async def run() -> dict[str, str]:
         async with await psycopg.AsyncConnection.connect(url, row_factory=dict_row) as conn:
+            if not create_org:
+                await organization_id(conn, check_code(org))
             result = await add_user(conn, name, password, org, role)
             await conn.commit()
             return result

@@ -67,7 +67,21 @@ class Settings(BaseSettings):
     pems_currency: str = Field(default="USD", description="NUMERICDATA.CURRENCY of writes")
 
     sync_schedule: str = "*/15 * * * *"
+    sync_timezone: str = Field(
+        default="UTC",
+        description="IANA time zone every sync cron (and maintenance window) is read in",
+    )
     full_sync_every_hours: float = 24.0
+
+    database_budget_bytes: int | None = Field(
+        default=None,
+        ge=1,
+        description="Storage budget: exported as pfa_database_budget_bytes; alert past 80 %",
+    )
+    retain_sync_runs_days: int = Field(default=90, ge=0, description="0 keeps forever")
+    retain_tombstones_days: int = Field(default=90, ge=0, description="0 keeps forever")
+    retain_commit_audit_days: int = Field(default=730, ge=0, description="0 keeps forever")
+    retain_ai_audit_days: int = Field(default=365, ge=0, description="0 keeps forever")
 
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = 12 * 60
@@ -142,6 +156,13 @@ class Settings(BaseSettings):
 
         parse_networks(value)
         return value
+
+    @field_validator("sync_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from pfa_vanguard.sync.schedule import check_timezone
+
+        return check_timezone(value)
 
     @model_validator(mode="after")
     def _date_range_is_readable(self) -> Settings:

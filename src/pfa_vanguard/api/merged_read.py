@@ -175,7 +175,9 @@ async def plan_read(
     """The database part of a merged read: the caller's drafts, the ETag (→ 304, or a cached
     body), and the filtered baseline ids. Returns a finished response when there is one."""
     synced = ctx.last_synced_at
-    stale = is_stale(ctx.schedule, settings.sync_schedule, datetime.now(UTC))
+    stale = is_stale(
+        ctx.schedule, settings.sync_schedule, datetime.now(UTC), settings.sync_timezone
+    )
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id)
     parts = [FORMAT, str(ctx.org_id), str(ctx.mirror_version), overlay.fingerprint]
     parts += [query.canonical(), str(synced), str(stale)]

@@ -211,7 +211,8 @@ class OrgSyncStatus(Wire):
     code: str
     name: str
     active: bool
-    schedule: str = Field(description="effective cron (UTC)")
+    schedule: str = Field(description="effective cron, read in `timezone`")
+    timezone: str = Field(description="the IANA time zone of every schedule (PFA_SYNC_TIMEZONE)")
     custom_schedule: bool = Field(description="false: the default PFA_SYNC_SCHEDULE")
     paused: bool
     running: bool
@@ -219,7 +220,13 @@ class OrgSyncStatus(Wire):
     last_run: SyncRun | None
     last_synced_at: datetime | None
     last_full_sync_at: datetime | None
-    next_run_at: datetime | None
+    next_run_at: datetime | None = Field(
+        description="None when paused or inactive; never inside a maintenance window"
+    )
+    maintenance_until: datetime | None = Field(
+        default=None,
+        description="end of the maintenance window open now (no scheduled sync, no commit)",
+    )
     stale: bool
     late: bool
 
@@ -230,7 +237,8 @@ class RunRequested(Wire):
 
 class ScheduleIn(BaseModel):
     cron: str | None = Field(
-        description="5-field cron (UTC), e.g. '*/15 * * * *'; null: back to the default",
+        description="5-field cron (read in PFA_SYNC_TIMEZONE), e.g. '*/15 * * * *'; null: back"
+        " to the default",
         max_length=200,
     )
 

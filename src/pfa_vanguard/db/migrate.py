@@ -79,3 +79,27 @@ def upgrade(url: str) -> list[str]:
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
     return applied_now
+
+
+def check(url: str) -> dict[str, list[str]]:
+    """What `pfa db check` reports, changing nothing: migrations `pending` (shipped, not
+    applied), `changed` (applied with another checksum) and `unknown` (applied, not shipped:
+    the database is newer than this code, e.g. after a rollback of the application)."""
+    shipped = {m.version: m for m in available_migrations()}
+    with psycopg.connect(url, autocommit=True) as conn:
+        exists = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
+        rows = (
+            conn.execute("SELECT version, name, checksum FROM schema_migrations").fetchall()
+            if exists and exists[0]
+            else []
+        )
+    applied = {row[0]: (row[1], row[2]) for row in rows}
+    return {
+        "pending": [m.name for v, m in sorted(shipped.items()) if v not in applied],
+        "changed": [
+            m.name
+            for v, m in sorted(shipped.items())
+            if v in applied and applied[v][1] != m.checksum
+        ],
+        "unknown": [name for v, (name, _) in sorted(applied.items()) if v not in shipped],
+    }

@@ -83,13 +83,14 @@ $$;
 CREATE FUNCTION public.pfa_record_window_cost(data jsonb, start_key text, end_key text) RETURNS numeric
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $$
-BEGIN
-    RETURN pfa_window_cost(data ->> 'source',
-                           pfa_to_date(data -> start_key), pfa_to_date(data -> end_key),
-                           pfa_to_numeric(data -> 'monthlyRate'),
-                           pfa_to_numeric(data -> 'purchasePrice'));
-END;
-$$;
+        BEGIN
+            RETURN public.pfa_window_cost(data ->> 'source',
+                                       public.pfa_to_date(data -> start_key),
+                                       public.pfa_to_date(data -> end_key),
+                                       public.pfa_to_numeric(data -> 'monthlyRate'),
+                                       public.pfa_to_numeric(data -> 'purchasePrice'));
+        END;
+        $$;
 CREATE FUNCTION public.pfa_refresh_bounds(orgs bigint[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -155,18 +156,31 @@ CREATE FUNCTION public.pfa_to_date(value jsonb) RETURNS date
     AS $$
 DECLARE
     txt text;
+    y integer;
+    m integer;
+    d integer;
+    days_in_month integer;
 BEGIN
     IF jsonb_typeof(value) IS DISTINCT FROM 'string' THEN
         RETURN NULL;
     END IF;
     txt := value #>> '{}';
-    IF length(txt) = 10
-       AND translate(txt, '0123456789', '##########') = '####-##-##'
-       AND substr(txt, 1, 4) COLLATE "C" BETWEEN '1900' AND '2199'
-       AND pg_input_is_valid(txt, 'date') THEN
-        RETURN txt::date;
+    IF length(txt) <> 10 OR translate(txt, '0123456789', '##########') <> '####-##-##' THEN
+        RETURN NULL;
     END IF;
-    RETURN NULL;
+    y := substr(txt, 1, 4)::integer;
+    m := substr(txt, 6, 2)::integer;
+    d := substr(txt, 9, 2)::integer;
+    days_in_month := CASE
+        WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
+        WHEN m IN (4, 6, 9, 11) THEN 30
+        ELSE 31
+    END;
+    IF y NOT BETWEEN 1900 AND 2199 OR m NOT BETWEEN 1 AND 12
+       OR d NOT BETWEEN 1 AND days_in_month THEN
+        RETURN NULL;
+    END IF;
+    RETURN make_date(y, m, d);
 END;
 $$;
 CREATE FUNCTION public.pfa_to_numeric(value jsonb) RETURNS numeric
@@ -246,6 +260,22 @@ CREATE TABLE public.login_failures (
     username text NOT NULL,
     client text NOT NULL,
     failed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+);
+CREATE TABLE public.maintenance_windows (
+    id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    cron text NOT NULL,
+    duration_minutes integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT maintenance_windows_duration_minutes_check CHECK (((duration_minutes >= 1) AND (duration_minutes <= 10080)))
+);
+ALTER TABLE public.maintenance_windows ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.maintenance_windows_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 CREATE TABLE public.memberships (
     user_id bigint NOT NULL,
@@ -1327,6 +1357,8 @@ ALTER TABLE ONLY public.commit_audit
     ADD CONSTRAINT commit_audit_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.maintenance_windows
+    ADD CONSTRAINT maintenance_windows_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_pkey PRIMARY KEY (user_id, organization_id);
 ALTER TABLE ONLY public.organizations
@@ -1461,6 +1493,7 @@ CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (orga
 CREATE INDEX login_failures_age ON public.login_failures USING btree (failed_at);
 CREATE INDEX login_failures_client ON public.login_failures USING btree (client, failed_at);
 CREATE INDEX login_failures_key ON public.login_failures USING btree (username, client, failed_at);
+CREATE INDEX maintenance_windows_organization_idx ON public.maintenance_windows USING btree (organization_id);
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
 CREATE INDEX pfa_ai_audit_user_created_idx ON public.pfa_ai_audit USING btree (user_id, created_at DESC);
@@ -1732,6 +1765,8 @@ ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.maintenance_windows
+    ADD CONSTRAINT maintenance_windows_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.memberships

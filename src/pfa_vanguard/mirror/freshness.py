@@ -10,12 +10,14 @@ from typing import Any
 from pfa_vanguard.sync.schedule import is_late, next_run_at
 
 
-def is_stale(org: Mapping[str, Any], default_schedule: str, now: datetime) -> bool:
+def is_stale(
+    org: Mapping[str, Any], default_schedule: str, now: datetime, timezone: str = "UTC"
+) -> bool:
     """Never synced, or late by the organization's own schedule: its last successful sync is
     older than twice the schedule's interval (the health check's "late"). `org` is an
     organizations row: `code`, `active`, `sync_schedule`, `sync_paused`, `last_synced_at`,
     `created_at`."""
-    return org.get("last_synced_at") is None or is_late(org, now, default_schedule)
+    return org.get("last_synced_at") is None or is_late(org, now, default_schedule, timezone)
 
 
 @dataclass(frozen=True)
@@ -25,12 +27,14 @@ class Freshness:
     next_sync_at: datetime | None  # when the worker runs it next (None: paused or inactive)
 
 
-def freshness(org: Mapping[str, Any], default_schedule: str, now: datetime) -> Freshness:
+def freshness(
+    org: Mapping[str, Any], default_schedule: str, now: datetime, timezone: str = "UTC"
+) -> Freshness:
     """The freshness of an organization row (`code`, `active`, `sync_schedule`, `sync_paused`,
     `last_synced_at`, `created_at`, `last_run_at`): stale by the same rule as the health check
     (the last successful sync is older than twice the schedule's interval), or never synced."""
     return Freshness(
         last_synced_at=org.get("last_synced_at"),
-        stale=is_stale(org, default_schedule, now),
-        next_sync_at=next_run_at(org, now, default_schedule),
+        stale=is_stale(org, default_schedule, now, timezone),
+        next_sync_at=next_run_at(org, now, default_schedule, timezone),
     )

@@ -247,7 +247,12 @@ class SnapshotCache:
             snapshot = await asyncio.to_thread(
                 apply_changes, old, version, rows, removed, self.chunk_records
             )
-        else:
+            if len(snapshot) != total:
+                # Removals it never heard of: their tombstones were pruned (retention) after
+                # `old` was built. Read the organization whole.
+                old = None
+                version, rows, removed, total = await self._read(pool, org_id, 0)
+        if old is None:
             removed_max = max((int(r["change_seq"]) for r in removed), default=0)
             snapshot = await asyncio.to_thread(
                 build_snapshot, org_id, version, rows, removed_max, self.chunk_records

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pfa_vanguard.errors import NotFound
+from pfa_vanguard.orgs.windows import list_windows, open_until
 from pfa_vanguard.sync import repository as repo
 from pfa_vanguard.sync.repository import Conn
 from pfa_vanguard.sync.schedule import OrgSchedule, check_cron, is_late, next_run_at
@@ -22,13 +23,20 @@ def _camel(name: str) -> str:
 
 
 async def sync_status(
-    conn: Conn, default_schedule: str, now: datetime, org_code: str | None = None
+    conn: Conn,
+    default_schedule: str,
+    now: datetime,
+    org_code: str | None = None,
+    timezone: str = "UTC",
 ) -> list[dict[str, Any]]:
     """Per organization (or just `org_code`): `code`, `name`, `active`, `schedule` (effective
-    cron), `scheduleIsDefault`, `paused`, `running` (a sync holds the lock now, in any
-    process), `pendingRunId` (a "run now" waiting), `lastRun` (the last run that happened,
-    or None), `lastSyncedAt`, `lastFullSyncAt`, `nextRunAt` (None when paused/inactive),
-    `late`, `mirrorVersion`."""
+    cron), `timezone` (the one the cron is read in), `scheduleIsDefault`, `paused`, `running`
+    (a sync holds the lock now, in any process), `pendingRunId` (a "run now" waiting),
+    `lastRun` (the last run that happened, or None), `lastSyncedAt`, `lastFullSyncAt`,
+    `nextRunAt` (None when paused/inactive; never inside a maintenance window),
+    `maintenanceUntil` (the end of the open maintenance window, or None), `late`,
+    `mirrorVersion`."""
+    windows = await list_windows(conn, org_code)
     cur = await conn.execute(
         repo.q("overview"), {"namespace": repo.LOCK_NAMESPACE, "code": org_code}
     )
@@ -37,7 +45,11 @@ async def sync_status(
         raise NotFound(f"unknown organization {org_code!r}")
     answer = []
     for row in rows:
-        schedule = OrgSchedule.from_row(row, default_schedule)
+        schedule = OrgSchedule.from_row(row, default_schedule, timezone)
+        window_end = open_until([w for w in windows if w.code == row["code"]], now, timezone)
+        next_run = next_run_at(schedule, now)
+        if next_run is not None and window_end is not None:
+            next_run = max(next_run, window_end)
         last_run = None
         if row["run_id"] is not None:
             last_run = {"id": row["run_id"]} | {
@@ -49,6 +61,7 @@ async def sync_status(
                 "name": row["name"],
                 "active": row["active"],
                 "schedule": schedule.cron,
+                "timezone": timezone,
                 "scheduleIsDefault": row["sync_schedule"] is None,
                 "paused": row["sync_paused"],
                 "running": row["running"],
@@ -56,7 +69,8 @@ async def sync_status(
                 "lastRun": last_run,
                 "lastSyncedAt": row["last_synced_at"],
                 "lastFullSyncAt": row["last_full_sync_at"],
-                "nextRunAt": next_run_at(schedule, now),
+                "nextRunAt": next_run,
+                "maintenanceUntil": window_end,
                 "late": is_late(schedule, now),
                 "mirrorVersion": row["mirror_version"],
             }

@@ -100,7 +100,7 @@ async def _sync_all(
         if unknown:
             raise NotFound(
                 f"unknown organization(s): {', '.join(unknown)} (an organization is created by"
-                " `pfa users add … --org CODE`)"
+                " `pfa orgs add CODE`)"
             )
         async with PemsClient(config) as client:
             with Progress(
@@ -162,8 +162,11 @@ def _summary(results: list[SyncResult]) -> Table:
 def worker_command(
     concurrency: Annotated[int, typer.Option(min=1, help="syncs running at once")] = 2,
     metrics_port: Annotated[
-        int | None, typer.Option(help="serve Prometheus metrics on 127.0.0.1:PORT")
+        int | None, typer.Option(help="serve Prometheus metrics on METRICS_HOST:PORT")
     ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="address of the metrics port (0.0.0.0: every interface)")
+    ] = "127.0.0.1",
     pems_url: Annotated[
         str | None, typer.Option(help="PEMS base URL (default: PFA_PEMS_URL)")
     ] = None,
@@ -177,7 +180,7 @@ def worker_command(
     if metrics_port is not None:
         from prometheus_client import start_http_server
 
-        start_http_server(metrics_port, addr="127.0.0.1")
+        start_http_server(metrics_port, addr=metrics_host)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -2,7 +2,8 @@
 
 `pfa_sync_duration_seconds` (histogram; org, kind, status), `pfa_sync_records_total` (counter;
 org, outcome = fetched | inserted | updated | unchanged | deleted), `pfa_sync_failures_total`
-(counter; org), `pfa_sync_last_success_timestamp_seconds` (gauge; org).
+(counter; org), `pfa_sync_last_success_timestamp_seconds` (gauge; org), `pfa_sync_late`
+(gauge; org: 1 when the last successful sync is older than twice the schedule's interval).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class SyncMetrics:
     records: Counter
     failures: Counter
     last_success: Gauge
+    late: Gauge
 
 
 @cache
@@ -40,6 +42,11 @@ def sync_metrics() -> SyncMetrics:
         last_success=Gauge(
             "pfa_sync_last_success_timestamp_seconds",
             "Unix time of the end of the last successful sync",
+            ["org"],
+        ),
+        late=Gauge(
+            "pfa_sync_late",
+            "1 when the organization's last successful sync is later than twice its interval",
             ["org"],
         ),
     )
@@ -69,3 +76,8 @@ def observe(
 def mirror_last_success(org: str, synced_at: float) -> None:
     """Set the last-success gauge from the database's record (syncs by other processes too)."""
     sync_metrics().last_success.labels(org=org).set(synced_at)
+
+
+def late(org: str, is_late: bool) -> None:
+    """Set the lateness gauge of `org` (scheduled, active organizations only)."""
+    sync_metrics().late.labels(org=org).set(1 if is_late else 0)

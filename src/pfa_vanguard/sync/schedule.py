@@ -1,6 +1,8 @@
 """Per-organization sync schedules: when the next run is due and whether syncs are late.
 
-Cron expressions (5 fields, croniter syntax) are evaluated in UTC. Pure functions of an
+Cron expressions (5 fields, croniter syntax) are evaluated in the schedule's time zone
+(PFA_SYNC_TIMEZONE, an IANA name; default UTC): "0 2 * * *" in Europe/Oslo fires at 02:00 local
+time, summer and winter. Times in and out are aware datetimes. Pure functions of an
 organization's state and an injected `now`: no clock is read here.
 
 - An organization that never ran is due at once; otherwise its next run is the first fire time
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
@@ -38,11 +41,15 @@ class OrgSchedule:
     last_synced_at: datetime | None = None  # end of the last successful sync
     last_run_at: datetime | None = None  # start of the last run, whatever its outcome
     created_at: datetime | None = None
+    timezone: str = "UTC"  # the IANA zone the cron is read in
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], default_schedule: str) -> OrgSchedule:
+    def from_row(
+        cls, row: Mapping[str, Any], default_schedule: str, timezone: str = "UTC"
+    ) -> OrgSchedule:
         """From an `organizations` row (plus `last_run_at` when the query adds it)."""
         return cls(
+            timezone=timezone,
             code=str(row["code"]),
             cron=row.get("sync_schedule") or default_schedule,
             id=row.get("id"),
@@ -68,53 +75,79 @@ def check_cron(expression: str) -> str:
     return text
 
 
+def check_timezone(name: str) -> str:
+    """`name` if it is an IANA time zone this machine knows; ValueError otherwise."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name such as 'UTC' or 'Europe/Oslo'"
+        ) from None
+    return name
+
+
 @lru_cache(maxsize=4096)
-def next_fire(cron: str, after: datetime) -> datetime:
-    """The first fire time of `cron` strictly after `after` (UTC). Cached: every read of an
-    organization judges its freshness from the same last sync (croniter takes ~0.3 ms)."""
-    fire: datetime = croniter(cron, after.astimezone(UTC)).get_next(datetime)
-    return fire
+def next_fire(cron: str, after: datetime, timezone: str = "UTC") -> datetime:
+    """The first fire time of `cron`, read in `timezone`, strictly after `after` (in UTC).
+    Cached: every read of an organization judges its freshness from the same last sync
+    (croniter takes ~0.3 ms)."""
+    fire: datetime = croniter(cron, after.astimezone(ZoneInfo(timezone))).get_next(datetime)
+    return fire.astimezone(UTC)
 
 
-def interval(cron: str, at: datetime) -> timedelta:
+def previous_fire(cron: str, at: datetime, timezone: str = "UTC") -> datetime:
+    """The last fire time of `cron`, read in `timezone`, at or before `at` (in UTC)."""
+    # Cron has whole minutes: from just after the start of `at`'s minute, the previous fire
+    # time is that minute itself when it matches.
+    minute = at.astimezone(ZoneInfo(timezone)).replace(second=0, microsecond=0)
+    start = minute + timedelta(seconds=1)
+    fire: datetime = croniter(cron, start).get_prev(datetime)
+    return fire.astimezone(UTC)
+
+
+def interval(cron: str, at: datetime, timezone: str = "UTC") -> timedelta:
     """The gap between the two fire times of `cron` that follow `at`."""
-    first = next_fire(cron, at)
-    return next_fire(cron, first) - first
+    first = next_fire(cron, at, timezone)
+    return next_fire(cron, first, timezone) - first
 
 
 def next_run_at(
-    org: OrgLike, now: datetime, default_schedule: str | None = None
+    org: OrgLike, now: datetime, default_schedule: str | None = None, timezone: str = "UTC"
 ) -> datetime | None:
     """When the worker runs `org` next: None if paused or inactive, `now` if it never ran,
     else the first fire time after its last run (at or before `now`: due now)."""
-    schedule = _schedule(org, default_schedule)
+    schedule = _schedule(org, default_schedule, timezone)
     if schedule.paused or not schedule.active:
         return None
     anchor = schedule.last_run_at or schedule.last_synced_at
     if anchor is None:
         return now
-    return next_fire(schedule.cron, anchor)
+    return next_fire(schedule.cron, anchor, schedule.timezone)
 
 
-def is_due(org: OrgLike, now: datetime, default_schedule: str | None = None) -> bool:
-    due = next_run_at(org, now, default_schedule)
+def is_due(
+    org: OrgLike, now: datetime, default_schedule: str | None = None, timezone: str = "UTC"
+) -> bool:
+    due = next_run_at(org, now, default_schedule, timezone)
     return due is not None and due <= now
 
 
-def is_late(org: OrgLike, now: datetime, default_schedule: str | None = None) -> bool:
+def is_late(
+    org: OrgLike, now: datetime, default_schedule: str | None = None, timezone: str = "UTC"
+) -> bool:
     """True when the last successful sync is older than twice the schedule's interval."""
-    schedule = _schedule(org, default_schedule)
+    schedule = _schedule(org, default_schedule, timezone)
     if schedule.paused or not schedule.active:
         return False
     reference = schedule.last_synced_at or schedule.created_at
     if reference is None:
         return False
-    first = next_fire(schedule.cron, reference)
-    second = next_fire(schedule.cron, first)
+    first = next_fire(schedule.cron, reference, schedule.timezone)
+    second = next_fire(schedule.cron, first, schedule.timezone)
     return now > max(reference + 2 * (second - first), second)
 
 
-def _schedule(org: OrgLike, default_schedule: str | None) -> OrgSchedule:
+def _schedule(org: OrgLike, default_schedule: str | None, timezone: str) -> OrgSchedule:
     if isinstance(org, OrgSchedule):
         return org
     if default_schedule is None and not org.get("sync_schedule"):
@@ -122,4 +155,4 @@ def _schedule(org: OrgLike, default_schedule: str | None) -> OrgSchedule:
         from pfa_vanguard.settings import Settings
 
         default_schedule = Settings().sync_schedule
-    return OrgSchedule.from_row(org, default_schedule or "")
+    return OrgSchedule.from_row(org, default_schedule or "", timezone)

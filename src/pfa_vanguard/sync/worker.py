@@ -22,13 +22,16 @@ from psycopg import AsyncConnection, sql
 from psycopg_pool import AsyncConnectionPool
 
 from pfa_vanguard.db.connection import make_pool, prepare_database
+from pfa_vanguard.ops.housekeeping import Housekeeping
+from pfa_vanguard.ops.retention import RetentionDays
+from pfa_vanguard.orgs.windows import Window, list_windows, open_until
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync import metrics
 from pfa_vanguard.sync import repository as repo
 from pfa_vanguard.sync.clock import SYSTEM_CLOCK, Clock
 from pfa_vanguard.sync.requests import REQUEST_CHANNEL
 from pfa_vanguard.sync.results import SyncResult
-from pfa_vanguard.sync.schedule import OrgSchedule, is_due, next_run_at
+from pfa_vanguard.sync.schedule import OrgSchedule, is_due, is_late, next_run_at
 from pfa_vanguard.sync.service import sync_org
 from pfa_vanguard.sync.source import RecordSource
 
@@ -58,8 +61,12 @@ class SyncWorker:
         clock: Clock = SYSTEM_CLOCK,
         concurrency: int = 2,
         poll_s: float = 30.0,
+        timezone: str = "UTC",
+        housekeeping: Housekeeping | None = None,
     ) -> None:
         self.pool = pool
+        self.timezone = timezone
+        self.housekeeping = housekeeping
         self.client = client
         self.default_schedule = default_schedule
         self.full_every = full_every
@@ -89,6 +96,7 @@ class SyncWorker:
             requests = await cur.fetchall()
             cur = await conn.execute(repo.q("schedule_states"))
             states = await cur.fetchall()
+            windows = await _windows_by_org(conn)
             await conn.rollback()
         jobs: list[_Job] = []
         for request in requests:
@@ -105,9 +113,13 @@ class SyncWorker:
         for state in states:
             if state["last_synced_at"] is not None:
                 metrics.mirror_last_success(state["code"], state["last_synced_at"].timestamp())
-            schedule = OrgSchedule.from_row(state, self.default_schedule)
+            schedule = OrgSchedule.from_row(state, self.default_schedule, self.timezone)
+            in_window = open_until(windows.get(schedule.code, ()), now, self.timezone) is not None
+            metrics.late(schedule.code, is_late(schedule, now) and not in_window)
             if schedule.code in requested or not is_due(schedule, now):
                 continue
+            if in_window:
+                continue  # in a maintenance window: due again as soon as it closes
             # The slot this run serves: a worker that finds it served by another skips.
             slot = next_run_at(schedule, now) if schedule.last_run_at else schedule.created_at
             jobs.append(_Job(code=schedule.code, trigger="schedule", scheduled_for=slot))
@@ -161,6 +173,8 @@ class SyncWorker:
                     if listener is None and listen_url is not None:
                         listener = await _listen(listen_url)
                     await self.tick(wait=False)
+                    if self.housekeeping is not None:
+                        await self.housekeeping.run_due(self.pool)
                     delay = await self._seconds_to_next_due()
                 except (psycopg.Error, OSError) as exc:
                     _log.warning("sync worker: database unavailable (%s); retrying", exc)
@@ -182,15 +196,27 @@ class SyncWorker:
         async with self.pool.connection() as conn:
             cur = await conn.execute(repo.q("schedule_states"))
             states = await cur.fetchall()
+            windows = await _windows_by_org(conn)
             await conn.rollback()
         delay = self.poll_s
         for state in states:
             if state["code"] in self._tasks:
                 continue
-            due = next_run_at(OrgSchedule.from_row(state, self.default_schedule), now)
+            schedule = OrgSchedule.from_row(state, self.default_schedule, self.timezone)
+            due = next_run_at(schedule, now)
+            window_end = open_until(windows.get(schedule.code, ()), now, self.timezone)
+            if due is not None and window_end is not None:
+                due = max(due, window_end)
             if due is not None:
                 delay = min(delay, (due - now).total_seconds())
         return max(delay, 0.5)
+
+
+async def _windows_by_org(conn: AsyncConnection[Any]) -> dict[str, list[Window]]:
+    by_org: dict[str, list[Window]] = {}
+    for window in await list_windows(conn):
+        by_org.setdefault(window.code, []).append(window)
+    return by_org
 
 
 async def _listen(url: str) -> AsyncConnection[Any]:
@@ -253,8 +279,18 @@ async def run_worker(
                 full_every=timedelta(hours=settings.full_sync_every_hours),
                 clock=clock,
                 concurrency=concurrency,
+                timezone=settings.sync_timezone,
+                housekeeping=Housekeeping(
+                    RetentionDays.from_settings(settings),
+                    settings.database_budget_bytes,
+                    clock=clock,
+                ),
             )
-            _log.info("sync worker started (default schedule %r)", settings.sync_schedule)
+            _log.info(
+                "sync worker started (default schedule %r, time zone %s)",
+                settings.sync_schedule,
+                settings.sync_timezone,
+            )
             await worker.run(stop or asyncio.Event(), listen_url=url)
     finally:
         with contextlib.suppress(Exception):

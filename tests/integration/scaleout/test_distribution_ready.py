@@ -96,6 +96,7 @@ TABLES: dict[str, str] = {
     "pfa_session_scope": LOCAL,  # the AI sessions' scope, keyed by backend (see docstring)
     "schema_migrations": LOCAL,  # the migrator's own bookkeeping
     "login_failures": LOCAL,  # failed logins per (username, client) across organizations (0048)
+    "maintenance_windows": LOCAL,  # per organization, read by the scheduler across all (0066)
 }
 
 # Views and materialized views, and what a Citus deployment does with them.
@@ -136,6 +137,8 @@ CROSS_ORG: dict[tuple[str, str], str] = {
     " code through the reference table (correct on Citus, not a router query)",
     ("loadtest/queries.sql", "discard_drafts"): "load-test clean-up of its users' drafts,"
     " organization named by code (as above)",
+    ("ops/queries.sql", "prune_tombstones"): "retention: old tombstones of every organization,"
+    " hourly by the worker (Citus runs the DELETE on every shard)",
 }
 
 SRC = Path(__file__).resolve().parents[3] / "src"

@@ -13,7 +13,7 @@ from psycopg.rows import dict_row
 
 from pfa_vanguard.accounts.repository import save_user
 from pfa_vanguard.errors import UpstreamError
-from pfa_vanguard.sync.repository import lock_held, try_lock
+from pfa_vanguard.sync.repository import lock_held, try_lock, unlock
 from pfa_vanguard.sync.requests import request_sync
 from pfa_vanguard.sync.service import WATERMARK_OVERLAP, sync_org
 from tests.integration.sync.conftest import (
@@ -520,7 +520,10 @@ async def test_a_run_now_request_is_not_lost_when_a_worker_finds_the_lock_taken(
         row = await one(conn, "SELECT status FROM sync_runs WHERE id = %s", run_id)
         assert row["status"] == "pending"  # still there for the lock holder
     finally:
-        await holder.close()  # the lock goes with the session
+        # Released explicitly: a closed session's locks go when its backend has exited, which
+        # the client's close does not wait for (the next sync_org could still find it held).
+        await unlock(holder, org_id)
+        await holder.close()
     done = await sync_org(conn, source, "RIO", trigger="manual", run_id=run_id)
     assert (done.status, done.run_id) == ("succeeded", run_id)
     row = await one(conn, "SELECT status, fetched FROM sync_runs WHERE id = %s", run_id)

@@ -104,3 +104,32 @@ def test_invalid_cron_is_refused_with_the_format(bad: str) -> None:
 
 def test_valid_cron_is_normalised() -> None:
     assert check_cron("  0  2 * * * ") == "0 2 * * *"
+
+
+def test_a_schedule_is_read_in_its_time_zone_summer_and_winter() -> None:
+    """'0 2 * * *' in Europe/Oslo: 02:00 local, which is 01:00 UTC in winter, 00:00 in summer."""
+    winter = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+    summer = datetime(2026, 7, 10, 12, 0, tzinfo=UTC)
+    oslo = OrgSchedule(code="RIO", cron="0 2 * * *", last_run_at=winter, timezone="Europe/Oslo")
+    assert next_run_at(oslo, winter) == datetime(2026, 1, 11, 1, 0, tzinfo=UTC)
+    oslo = OrgSchedule(code="RIO", cron="0 2 * * *", last_run_at=summer, timezone="Europe/Oslo")
+    assert next_run_at(oslo, summer) == datetime(2026, 7, 11, 0, 0, tzinfo=UTC)
+    utc = OrgSchedule(code="RIO", cron="0 2 * * *", last_run_at=winter)
+    assert next_run_at(utc, winter) == datetime(2026, 1, 11, 2, 0, tzinfo=UTC)
+
+
+def test_a_row_takes_the_time_zone_it_is_given() -> None:
+    row = {"code": "RIO", "sync_schedule": "0 2 * * *", "last_run_at": T0}
+    assert next_run_at(row, T0, "*/15 * * * *", "America/New_York") == datetime(
+        2026, 3, 3, 7, 0, tzinfo=UTC
+    )
+
+
+def test_an_unknown_time_zone_is_refused_by_the_settings() -> None:
+    from pydantic import ValidationError
+
+    from pfa_vanguard.settings import Settings
+
+    assert Settings(sync_timezone="Europe/Oslo").sync_timezone == "Europe/Oslo"
+    with pytest.raises(ValidationError, match="unknown time zone 'Mars/Olympus'"):
+        Settings(sync_timezone="Mars/Olympus")

@@ -112,7 +112,8 @@ export interface paths {
         get?: never;
         /**
          * Set Schedule
-         * @description Set the organization's cron (UTC), or null for the default (PFA_SYNC_SCHEDULE).
+         * @description Set the organization's cron (read in PFA_SYNC_TIMEZONE), or null for the default
+         *     (PFA_SYNC_SCHEDULE).
          */
         put: operations["set_schedule_api_admin_sync__org__schedule_put"];
         post?: never;
@@ -327,6 +328,7 @@ export interface paths {
          *     Accepted records leave your drafts and show PEMS's values at once; refused ones keep their
          *     drafts with the reason. Any conflict with PEMS → 409 with each field's base, theirs and mine.
          *     A retry with the same Idempotency-Key returns the first answer and writes nothing again.
+         *     Inside one of the organization's maintenance windows → 409 MaintenanceWindow with `until`.
          */
         post: operations["commit_api_pfa__org__commit_post"];
         delete?: never;
@@ -1090,9 +1092,17 @@ export interface components {
             lastSyncedAt: string | null;
             /** Late */
             late: boolean;
+            /**
+             * Maintenanceuntil
+             * @description end of the maintenance window open now (no scheduled sync, no commit)
+             */
+            maintenanceUntil?: string | null;
             /** Name */
             name: string;
-            /** Nextrunat */
+            /**
+             * Nextrunat
+             * @description None when paused or inactive; never inside a maintenance window
+             */
             nextRunAt: string | null;
             /** Paused */
             paused: boolean;
@@ -1102,11 +1112,16 @@ export interface components {
             running: boolean;
             /**
              * Schedule
-             * @description effective cron (UTC)
+             * @description effective cron, read in `timezone`
              */
             schedule: string;
             /** Stale */
             stale: boolean;
+            /**
+             * Timezone
+             * @description the IANA time zone of every schedule (PFA_SYNC_TIMEZONE)
+             */
+            timezone: string;
         };
         /** ProposedChange */
         ProposedChange: {
@@ -1249,7 +1264,7 @@ export interface components {
         ScheduleIn: {
             /**
              * Cron
-             * @description 5-field cron (UTC), e.g. '*\/15 * * * *'; null: back to the default
+             * @description 5-field cron (read in PFA_SYNC_TIMEZONE), e.g. '*\/15 * * * *'; null: back to the default
              */
             cron: string | null;
         };

@@ -13,6 +13,7 @@ from pfa_vanguard.api.schemas import OrgSyncStatus, RunRequested, ScheduleIn, Sy
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.errors import Forbidden
 from pfa_vanguard.mirror.freshness import is_stale
+from pfa_vanguard.orgs.windows import list_windows, open_until
 from pfa_vanguard.settings import Settings
 from pfa_vanguard.sync.requests import request_sync
 from pfa_vanguard.sync.schedule import check_cron, is_late, next_run_at
@@ -45,13 +46,18 @@ async def _statuses(
         else {}
     )
     now = datetime.now(UTC)
-    default = settings.sync_schedule
+    default, zone = settings.sync_schedule, settings.sync_timezone
+    windows = await list_windows(conn, code)
+    open_ends = {
+        r["code"]: open_until([w for w in windows if w.code == r["code"]], now, zone) for r in rows
+    }
     return [
         OrgSyncStatus(
             code=r["code"],
             name=r["name"],
             active=r["active"],
             schedule=r["sync_schedule"] or default,
+            timezone=zone,
             custom_schedule=r["sync_schedule"] is not None,
             paused=r["sync_paused"],
             running=r["running"],
@@ -59,12 +65,17 @@ async def _statuses(
             last_run=runs.get(r["run_id"]) if r["run_id"] is not None else None,
             last_synced_at=r["last_synced_at"],
             last_full_sync_at=r["last_full_sync_at"],
-            next_run_at=next_run_at(r, now, default),
-            stale=is_stale(r, default, now),
-            late=is_late(r, now, default),
+            next_run_at=_after(next_run_at(r, now, default, zone), open_ends[r["code"]]),
+            maintenance_until=open_ends[r["code"]],
+            stale=is_stale(r, default, now, zone),
+            late=is_late(r, now, default, zone),
         )
         for r in rows
     ]
+
+
+def _after(due: datetime | None, window_end: datetime | None) -> datetime | None:
+    return max(due, window_end) if due is not None and window_end is not None else due
 
 
 @router.get("", response_model=list[OrgSyncStatus])
@@ -125,7 +136,8 @@ async def resume(ctx: AdminOrg, conn: DbConn, request: Request) -> OrgSyncStatus
 async def set_schedule(
     ctx: AdminOrg, conn: DbConn, request: Request, body: ScheduleIn
 ) -> OrgSyncStatus:
-    """Set the organization's cron (UTC), or null for the default (PFA_SYNC_SCHEDULE)."""
+    """Set the organization's cron (read in PFA_SYNC_TIMEZONE), or null for the default
+    (PFA_SYNC_SCHEDULE)."""
     cron = check_cron(body.cron) if body.cron is not None else None
     await conn.execute(_q("set_schedule"), {"org_id": ctx.org_id, "cron": cron})
     return await _status_of(conn, ctx, request)

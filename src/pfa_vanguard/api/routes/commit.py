@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Path, Query, Request
@@ -23,13 +23,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from pfa_vanguard.accounts.repository import Role
-from pfa_vanguard.api.deps import DbConn, EditorOrg, Pool, ViewerOrg, app_pool
+from pfa_vanguard.api.deps import DbConn, EditorOrg, Pool, ViewerOrg, app_pool, app_settings
 from pfa_vanguard.api.schemas import FieldConflict, Wire
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.drafts import commit_store
 from pfa_vanguard.drafts.commit import CommitRequest, RecordWriter, commit_drafts
 from pfa_vanguard.drafts.conflicts import Strategy, resolve
 from pfa_vanguard.errors import PfaError
+from pfa_vanguard.orgs.windows import refuse_inside_window
 
 _log = logging.getLogger(__name__)
 
@@ -187,10 +188,14 @@ async def commit(
     Accepted records leave your drafts and show PEMS's values at once; refused ones keep their
     drafts with the reason. Any conflict with PEMS → 409 with each field's base, theirs and mine.
     A retry with the same Idempotency-Key returns the first answer and writes nothing again.
+    Inside one of the organization's maintenance windows → 409 MaintenanceWindow with `until`.
     """
     writer: RecordWriter | None = getattr(request.app.state, "pems_client", None)
     if writer is None:
         raise PemsUnavailable("PEMS is not configured (set PFA_PEMS_URL): nothing can be committed")
+    await refuse_inside_window(
+        conn, ctx.code, datetime.now(UTC), app_settings(request).sync_timezone
+    )
     outcome = await commit_drafts(
         conn,
         writer,

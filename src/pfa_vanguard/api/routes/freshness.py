@@ -37,8 +37,8 @@ router = APIRouter(prefix="/api", tags=["records"])
 MAX_DELTA = 2000  # more changes than this: the screen reads the organization again
 
 
-def _freshness(row: Mapping[str, Any], default_schedule: str) -> dict[str, Any]:
-    fresh = freshness(row, default_schedule, datetime.now(UTC))
+def _freshness(row: Mapping[str, Any], default_schedule: str, zone: str) -> dict[str, Any]:
+    fresh = freshness(row, default_schedule, datetime.now(UTC), zone)
     return {
         "lastSyncedAt": fresh.last_synced_at,
         "stale": fresh.stale,
@@ -83,12 +83,13 @@ async def read_changes(
     merged with the caller's draft and with its state (a draft whose field PEMS changed under
     the user's edit is a conflict at once), the ids removed, and the new `version`. `reload`:
     too many changes to list; read the whole organization again."""
-    default_schedule = app_settings(request).sync_schedule
+    settings = app_settings(request)
+    default_schedule, zone = settings.sync_schedule, settings.sync_timezone
     if since is None:
         version, row = await high_water(conn, ctx.org_id)
         head = {"since": None, "version": version}
         return _body(
-            head, [], {"removed": [], "reload": False, **_freshness(row, default_schedule)}
+            head, [], {"removed": [], "reload": False, **_freshness(row, default_schedule, zone)}
         )
     screen = await screen_delta(conn, ctx.org_id, ctx.user.id, since, MAX_DELTA)
     delta = screen.changes
@@ -100,7 +101,7 @@ async def read_changes(
         )
     head = {"since": since, "version": delta.version}
     tail = {"removed": delta.removed, "reload": delta.reload}
-    return _body(head, entries, {**tail, **_freshness(screen.schedule, default_schedule)})
+    return _body(head, entries, {**tail, **_freshness(screen.schedule, default_schedule, zone)})
 
 
 @router.post("/pfa/{org}/refresh", response_model=RunRequested, status_code=202)

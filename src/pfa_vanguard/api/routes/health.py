@@ -77,14 +77,15 @@ async def health(
         }
         return Response(orjson.dumps(body), status_code=503, media_type="application/json")
     now = datetime.now(UTC)
-    late = any(is_late(r, now, settings.sync_schedule) for r in rows)
+    zone = settings.sync_timezone
+    late = any(is_late(r, now, settings.sync_schedule, zone) for r in rows)
     orgs = None
     if mine is not None:
         orgs = [
             HealthOrg(
                 code=r["code"],
                 last_synced_at=r["last_synced_at"],
-                late=is_late(r, now, settings.sync_schedule),
+                late=is_late(r, now, settings.sync_schedule, zone),
             )
             for r in mine
         ]

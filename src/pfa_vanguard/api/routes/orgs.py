@@ -25,7 +25,7 @@ async def org_summaries(
             name=r["name"],
             role=r["role"],
             last_synced_at=r["last_synced_at"],
-            stale=is_stale(r, settings.sync_schedule, now),
+            stale=is_stale(r, settings.sync_schedule, now, settings.sync_timezone),
         )
         for r in rows
     ]

@@ -6,20 +6,35 @@
 -- with a 422 when the draft is saved.)
 CREATE OR REPLACE FUNCTION pfa_to_date(value jsonb) RETURNS date
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+-- A real calendar day checked by hand (no EXCEPTION block, and nothing newer than
+-- PostgreSQL 15, which has no pg_input_is_valid).
 DECLARE
     txt text;
+    y integer;
+    m integer;
+    d integer;
+    days_in_month integer;
 BEGIN
     IF jsonb_typeof(value) IS DISTINCT FROM 'string' THEN
         RETURN NULL;
     END IF;
     txt := value #>> '{}';
-    IF length(txt) = 10
-       AND translate(txt, '0123456789', '##########') = '####-##-##'
-       AND substr(txt, 1, 4) COLLATE "C" BETWEEN '1900' AND '2199'
-       AND pg_input_is_valid(txt, 'date') THEN
-        RETURN txt::date;
+    IF length(txt) <> 10 OR translate(txt, '0123456789', '##########') <> '####-##-##' THEN
+        RETURN NULL;
     END IF;
-    RETURN NULL;
+    y := substr(txt, 1, 4)::integer;
+    m := substr(txt, 6, 2)::integer;
+    d := substr(txt, 9, 2)::integer;
+    days_in_month := CASE
+        WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
+        WHEN m IN (4, 6, 9, 11) THEN 30
+        ELSE 31
+    END;
+    IF y NOT BETWEEN 1900 AND 2199 OR m NOT BETWEEN 1 AND 12
+       OR d NOT BETWEEN 1 AND days_in_month THEN
+        RETURN NULL;
+    END IF;
+    RETURN make_date(y, m, d);
 END;
 $$;
 

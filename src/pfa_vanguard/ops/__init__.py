@@ -1,0 +1,1 @@
+"""Housekeeping the worker does besides syncing: storage figures for monitoring, retention."""

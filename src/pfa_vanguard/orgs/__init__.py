@@ -1,0 +1,1 @@
+"""Organizations: created explicitly by an operator (`pfa orgs add`), listed, given windows."""
