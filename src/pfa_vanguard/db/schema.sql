@@ -1,3 +1,14 @@
+CREATE FUNCTION public.pfa_ai_answer_within(total_bytes bigint, max_bytes bigint) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF total_bytes > max_bytes THEN
+        RAISE EXCEPTION 'the answer is larger than % bytes', max_bytes
+            USING ERRCODE = 'PFA01';
+    END IF;
+    RETURN true;
+END
+$$;
 CREATE FUNCTION public.pfa_mirror_order_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -288,7 +299,7 @@ CREATE TABLE public.pfa_ai_audit (
     truncated boolean,
     duration_ms double precision,
     CONSTRAINT pfa_ai_audit_kind_check CHECK ((kind = ANY (ARRAY['query'::text, 'draft'::text]))),
-    CONSTRAINT pfa_ai_audit_outcome_check CHECK ((outcome = ANY (ARRAY['ok'::text, 'refused'::text, 'not_understood'::text, 'failed'::text, 'timeout'::text, 'provider_error'::text])))
+    CONSTRAINT pfa_ai_audit_outcome_check CHECK ((outcome = ANY (ARRAY['running'::text, 'ok'::text, 'refused'::text, 'not_understood'::text, 'failed'::text, 'timeout'::text, 'provider_error'::text, 'too_large'::text])))
 );
 ALTER TABLE public.pfa_ai_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.pfa_ai_audit_id_seq

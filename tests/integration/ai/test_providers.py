@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from pfa_vanguard.ai.drafts import propose_draft
-from pfa_vanguard.ai.errors import NotUnderstood, ProviderTimeout, SqlRefused
+from pfa_vanguard.ai.errors import AnswerTooLarge, NotUnderstood, ProviderTimeout, SqlRefused
 from pfa_vanguard.ai.executor import AppPool, ScopedExecutor
 from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
@@ -271,3 +271,32 @@ async def test_a_remote_model_plans_a_draft_as_json(
     fake.reply = '{"sql": "DELETE FROM pfa_mirror", "set": {"dor": "BEO"}}'
     with pytest.raises(SqlRefused):
         await propose_draft(service, org_id=world.rio, user_id=world.alice, instruction="x")
+
+
+async def test_a_huge_answer_is_refused_while_produced(
+    server: tuple[str, Fake], fake: Fake, app_pool: AppPool, executor: ScopedExecutor,
+    world: World,
+) -> None:  # fmt: skip
+    """One aggregated value over a cross join (~5 MB here) passes the guard; the database stops
+    it at PFA_AI_MAX_ANSWER_BYTES (2 MB), so it never reaches the API; audited as too_large."""
+    fake.reply = (
+        "```sql\nSELECT string_agg(a.description || b.description, ',') AS everything\n"
+        "FROM (SELECT description FROM pfa_ai_records LIMIT 300) a\n"
+        "CROSS JOIN (SELECT description FROM pfa_ai_records LIMIT 300) b\n```"
+    )
+    assert executor.max_answer_bytes == 2 * 1024 * 1024
+    service = AiService(app_pool, executor, openai(server[0]), today=lambda: TODAY)
+    question = "everything, joined to everything"
+    with pytest.raises(AnswerTooLarge, match=r"larger than 2097152 bytes \(2 MB") as caught:
+        await service.ask(org_id=world.rio, user_id=world.alice, question=question)
+    assert caught.value.status_code == 422
+    with psycopg.connect(world.url) as conn:
+        row = conn.execute(
+            "SELECT outcome FROM pfa_ai_audit WHERE question = %s", [question]
+        ).fetchone()
+    assert row == ("too_large",)
+    # the same shape within the bound is answered
+    fake.reply = fake.reply.replace("LIMIT 300", "LIMIT 20")
+    answer = await service.ask(org_id=world.rio, user_id=world.alice, question=question)
+    assert answer.columns == ["everything"]
+    assert 10_000 < len(answer.rows[0][0]) < 2 * 1024 * 1024
