@@ -1,3 +1,55 @@
+CREATE FUNCTION public.pfa_ai_allowed_functions() RETURNS SETOF regprocedure
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    WITH value_types AS (
+        SELECT t::regtype::oid AS oid
+        FROM unnest(ARRAY['boolean', 'smallint', 'integer', 'bigint', 'numeric', 'real',
+                          'double precision', 'text', 'text[]', 'character varying',
+                          'character', 'date', 'time without time zone',
+                          'timestamp without time zone', 'timestamp with time zone',
+                          'interval', 'jsonb', 'pg_lsn']) AS t
+    )
+    SELECT p.oid::regprocedure
+    FROM pg_proc p
+    WHERE p.pronamespace = 'pg_catalog'::regnamespace
+      AND p.proname = ANY (ARRAY[
+          -- the guard's functions
+          'count', 'sum', 'avg', 'min', 'max', 'stddev', 'stddev_pop', 'stddev_samp',
+          'variance', 'var_pop', 'var_samp', 'bool_and', 'bool_or', 'every', 'string_agg',
+          'percentile_cont', 'percentile_disc', 'mode',
+          'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag',
+          'lead', 'first_value', 'last_value',
+          'date_trunc', 'date_part', 'extract', 'age', 'make_date', 'make_interval', 'to_char',
+          'to_date', 'now', 'date_bin', 'justify_days', 'justify_interval', 'isfinite',
+          'timezone',
+          'abs', 'round', 'ceil', 'ceiling', 'floor', 'trunc', 'sign', 'sqrt', 'power', 'mod',
+          'div', 'ln', 'log', 'log10', 'width_bucket',
+          'lower', 'upper', 'initcap', 'length', 'char_length', 'character_length',
+          'substring', 'substr', 'btrim', 'ltrim', 'rtrim', 'concat', 'concat_ws', 'left',
+          'right', 'position', 'strpos', 'replace', 'split_part', 'starts_with',
+          -- run by the view's parsers (pfa_to_date, pfa_to_numeric, pfa_to_bool)
+          'jsonb_typeof', 'translate', 'pg_input_is_valid',
+          -- run by the executor: the answer's byte bound, a replica's replay position
+          'octet_length', 'pg_last_wal_replay_lsn'])
+    UNION
+    SELECT o.oprcode::regprocedure
+    FROM pg_operator o
+    WHERE o.oprnamespace = 'pg_catalog'::regnamespace
+      AND (o.oprleft = 0 OR o.oprleft IN (SELECT oid FROM value_types))
+      AND o.oprright IN (SELECT oid FROM value_types)
+    UNION
+    SELECT c.castfunc::regprocedure
+    FROM pg_cast c
+    WHERE c.castfunc <> 0
+      AND c.castsource IN (SELECT oid FROM value_types)
+      AND c.casttarget IN (SELECT oid FROM value_types)
+    UNION
+    SELECT p.oid::regprocedure
+    FROM pg_proc p
+    WHERE p.pronamespace = 'public'::regnamespace
+      AND p.provolatile = 'i' AND NOT p.prosecdef AND p.prokind = 'f'
+$$;
 CREATE FUNCTION public.pfa_ai_answer_within(total_bytes bigint, max_bytes bigint) RETURNS boolean
     LANGUAGE plpgsql
     AS $$

@@ -28,9 +28,10 @@ async def small(world: World, app_pool: AppPool) -> AsyncIterator[ScopedExecutor
     "sql",
     [
         # many rows, each small
-        "SELECT pfa_id, description, repeat('x', 200) AS pad FROM pfa_ai_records",
+        "SELECT pfa_id, description, description || description || description || description"
+        " AS pad FROM pfa_ai_records",
         # one value
-        "SELECT repeat('x', 60000) AS big",
+        "SELECT string_agg(description, ',') AS big FROM pfa_ai_records",
         # duplicate column names, ORDER BY, a trailing comment
         "SELECT pfa_id AS a, description AS a FROM pfa_ai_records ORDER BY 1 -- done",
     ],

@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 
 from pfa_vanguard.domain.costs import counts_in_kpi, record_costs
 from pfa_vanguard.domain.values import to_date
@@ -106,12 +106,17 @@ async def test_row_level_security_blocks_a_cross_organization_read(conn: Conn) -
         "SELECT count(*) AS n FROM pfa_mirror WHERE organization_id = %s", [hol]
     )
     assert await cur.fetchone() == {"n": 0}
-    # The scope is not a setting the SQL can rewrite, and the scope table is out of reach.
-    await conn.execute("SELECT set_config('pfa.organization_id', %s, false)", [str(hol)])
+    # The scope is not a setting the SQL can rewrite (set_config is not even the scoped
+    # role's to call), and the scope table is out of reach.
+    await conn.execute(sql.SQL("SET pfa.organization_id = {}").format(sql.Literal(str(hol))))
     cur = await conn.execute("SELECT count(*) AS n FROM pfa_mirror")
     assert await cur.fetchone() == {"n": 5}
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         await conn.execute("UPDATE pfa_session_scope SET organization_id = %s", [hol])
+    await conn.rollback()
+    await conn.execute("SET ROLE pfa_scoped")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="function set_config"):
+        await conn.execute("SELECT set_config('pfa.organization_id', %s, false)", [str(hol)])
 
 
 async def test_unscoped_session_of_a_scoped_role_sees_nothing(conn: Conn) -> None:
