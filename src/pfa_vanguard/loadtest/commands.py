@@ -1,6 +1,8 @@
 """`pfa loadtest`: 50 users for 2 minutes (by default) against a real `pfa serve` on loopback,
 on an organization synced from the simulator; prints p50/p95/p99 per operation and the error
-count, optionally writes the Markdown table to a file. Exit code 1 when any request failed."""
+count, optionally writes the Markdown table to a file. `--ai-burst N` adds one user asking the
+assistant N questions at a time all along. Exit code 1 when any request failed (for the burst:
+any answer but 200 and 429)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,9 @@ def loadtest_command(
     think: Annotated[float, typer.Option(min=0, help="mean think time per user, s")] = 1.0,
     out: Annotated[Path | None, typer.Option(help="write the Markdown table here")] = None,
     workers: Annotated[int, typer.Option(min=1, help="processes of `pfa serve --workers`")] = 1,
+    ai_burst: Annotated[
+        int, typer.Option(min=0, max=200, help="one more user asking N AI questions at a time")
+    ] = 0,
 ) -> None:
     """Run the load scenario (database: PFA_DATABASE_URL or the embedded server)."""
     settings = Settings()
@@ -37,10 +42,15 @@ def loadtest_command(
     embedded_here = settings.database_url is None and not embedded.is_running(workdir)
     try:
         with load_environment(
-            settings, workdir, org=org, records=records, users=users, workers=workers
-        ) as env:
-            console.print(f"running {users} users for {duration:.0f} s against {env.api_url}")
-            report = asyncio.run(run_load(env.api_url, env.org, env.users, duration, think_s=think))
+            settings, workdir, org=org, records=records, users=users + bool(ai_burst),
+            workers=workers,
+        ) as env:  # fmt: skip
+            burst = f" + an AI burst of {ai_burst}" if ai_burst else ""
+            console.print(f"running {users} users{burst} for {duration:.0f} s at {env.api_url}")
+            load = run_load(
+                env.api_url, env.org, env.users, duration, think_s=think, ai_burst=ai_burst
+            )
+            report = asyncio.run(load)
     finally:
         if embedded_here:  # the embedded server this run started
             embedded.stop(workdir)
@@ -49,6 +59,8 @@ def loadtest_command(
     for name, stats in report.ops.items():
         for example in stats.examples:
             console.print(f"{name}: {example}", markup=False)
+    for example in report.burst.examples if report.burst is not None else ():
+        console.print(f"ai burst: {example}", markup=False)
     if out is not None:
         out.write_text(table + "\n")
     if report.errors:
