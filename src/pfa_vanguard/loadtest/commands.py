@@ -1,12 +1,14 @@
 """`pfa loadtest`: 50 users for 2 minutes (by default) against a real `pfa serve` on loopback,
 on an organization synced from the simulator; prints p50/p95/p99 per operation and the error
 count, optionally writes the Markdown table to a file. `--ai-burst N` adds one user asking the
-assistant N questions at a time all along. Exit code 1 when any request failed (for the burst:
-any answer but 200 and 429)."""
+assistant N questions at a time all along; the caller's PFA_AI_* variables (e.g.
+PFA_AI_REQUESTS_PER_MINUTE) then reach the server. Exit code 1 when any request failed (for
+the burst: any answer but 200 and 429)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -41,9 +43,10 @@ def loadtest_command(
     )
     embedded_here = settings.database_url is None and not embedded.is_running(workdir)
     try:
+        ai_env = {k: v for k, v in os.environ.items() if k.startswith("PFA_AI_")}
         with load_environment(
             settings, workdir, org=org, records=records, users=users + bool(ai_burst),
-            workers=workers,
+            workers=workers, server_env=ai_env if ai_burst else None,
         ) as env:  # fmt: skip
             burst = f" + an AI burst of {ai_burst}" if ai_burst else ""
             console.print(f"running {users} users{burst} for {duration:.0f} s at {env.api_url}")

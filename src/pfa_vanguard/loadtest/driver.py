@@ -301,8 +301,9 @@ async def _ai_burst(
                 stats.statuses[resp.status_code] += 1
                 if resp.status_code == 200:
                     stats.samples.append((time.perf_counter() - started) * 1000)
-                elif resp.status_code == 429:
-                    await asyncio.sleep(float(resp.headers.get("Retry-After", "1")))
+                elif resp.status_code == 429:  # as a client would; never past the deadline
+                    wait = float(resp.headers.get("Retry-After", "1"))
+                    await asyncio.sleep(max(0.0, min(wait, deadline - time.monotonic())))
                 elif len(stats.examples) < 5:
                     stats.examples.append(f"HTTP {resp.status_code}: {resp.text[:200]}")
 
