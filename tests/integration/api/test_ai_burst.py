@@ -1,6 +1,6 @@
 """A burst of assistant questions from one user against a real `pfa serve` (loopback): the
 burst user gets answers and 429s, never 503; every other user's reads and `/api/health` keep
-answering 200 at once while it lasts."""
+answering 200 within seconds while it lasts."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ async def _burst(url: str, seconds: float) -> tuple[Counter[int], list[str], Cou
                 resp = await client.get(path, headers=headers)
                 took = time.monotonic() - started
                 others[resp.status_code] += 1
-                if resp.status_code != 200 or took > 3.0:
+                if resp.status_code != 200 or took > 5.0:
                     failures.append(f"{path}: {resp.status_code} in {took:.2f} s {resp.text[:200]}")
                 await asyncio.sleep(0.05)
 
