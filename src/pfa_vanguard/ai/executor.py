@@ -58,14 +58,16 @@ _log = logging.getLogger(__name__)
 _REPLICA_ACQUIRE_S = 2.0  # longer than this to get a replica connection: use the primary
 _REPLICA_REST_S = 30.0  # after the replica failed, the primary serves alone this long
 _TOO_LARGE = "PFA01"  # raised by pfa_ai_answer_within
-# The byte-bounded form of one SELECT: its rows with the running size of their text. The newlines
-# keep a trailing comment of the statement from reaching the wrapper.
+# The byte-bounded form of one SELECT: its rows with the running size of their text. A row
+# alone past the bound is stopped before the window function would store it; the newlines keep
+# a trailing comment of the statement from reaching the wrapper.
 _BOUNDED = """SELECT * FROM (
     SELECT answer.*, sum(octet_length(answer::text)) OVER (ROWS UNBOUNDED PRECEDING)
                AS pfa_answer_bytes
     FROM (
 {query}
     ) AS answer
+    WHERE pfa_ai_answer_within(octet_length(answer::text), {max_bytes})
 ) AS sized
 WHERE pfa_ai_answer_within(sized.pfa_answer_bytes, {max_bytes})"""
 
