@@ -126,6 +126,20 @@ class Settings(BaseSettings):
         default=30, description="AI questions + instructions per user per minute (429 beyond)"
     )
     ai_statement_timeout_ms: int = 3000
+    ai_max_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="AI questions + instructions running at once per API process (more wait,"
+        " then 503); also the size of the assistant's own connection pools",
+    )
+    ai_max_concurrency_per_user: int = Field(
+        default=2, ge=1, description="AI requests of one user running at once (429 beyond)"
+    )
+    ai_max_answer_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="Largest AI answer (rows as text); a larger one is refused while fetched",
+    )
 
     cache_mb: int = 1024
 

@@ -261,11 +261,17 @@ def _incoming(merged: dict[str, Any], action: DraftAction) -> dict[str, Any]:
 
 
 async def propose_draft(
-    service: AiService, *, org_id: int, user_id: int, instruction: str
+    service: AiService,
+    *,
+    org_id: int,
+    user_id: int,
+    instruction: str,
+    entry: AuditEntry | None = None,
 ) -> dict[str, Any]:
     """The proposal for `instruction` over the caller's records (JSON shape of POST
-    /api/ai/draft). Saves nothing but the audit row."""
-    entry = AuditEntry(org_id, user_id, "draft", service.provider.name, instruction[:4000])
+    /api/ai/draft). Saves nothing but the audit row (`entry`'s, when the request wrote one)."""
+    if entry is None:
+        entry = AuditEntry(org_id, user_id, "draft", service.provider.name, instruction[:4000])
     try:
         instruction = instruction.strip()
         if not instruction:

@@ -33,6 +33,13 @@ class QueryTimeout(PfaError):
     kind = "QueryTimeout"
 
 
+class AnswerTooLarge(PfaError):
+    """The answer would be larger than PFA_AI_MAX_ANSWER_BYTES; it was stopped while fetched."""
+
+    status_code = 422
+    kind = "AnswerTooLarge"
+
+
 class ProviderTimeout(UpstreamError):
     """The AI provider did not answer in time."""
 

@@ -8,7 +8,11 @@ the application wrote for that very session. Per query:
    pid + start, on an application connection of the primary, and committed;
 2. the SQL runs inside `BEGIN READ ONLY` with `SET LOCAL statement_timeout`, through the
    extended protocol (one statement per message: nothing can be stacked behind it);
-3. at most `max_rows + 1` rows are fetched (one more than shown, to report truncation);
+3. at most `max_rows + 1` rows are fetched (one more than shown, to report truncation), and
+   at most `max_answer_bytes` of them: a single SELECT runs as a subquery whose rows' running
+   text size the database checks as it produces them (`pfa_ai_answer_within`, migration 0056),
+   so an answer past the bound stops the statement before it reaches this process
+   (AnswerTooLarge); anything else is measured once fetched;
 4. the transaction is always rolled back and the scope row deleted; the pool's reset runs
    DISCARD ALL, so nothing a query changed in its session survives it.
 
@@ -33,12 +37,14 @@ from types import TracebackType
 from typing import Any
 
 import psycopg
+from pglast import ast, parse_sql
+from pglast.parser import ParseError
 from prometheus_client import Counter
 from psycopg import AsyncConnection, sql
 from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from pfa_vanguard.ai.errors import QueryFailed, QueryTimeout
+from pfa_vanguard.ai.errors import AnswerTooLarge, QueryFailed, QueryTimeout
 from pfa_vanguard.db.errors import is_unavailable, translate_errors
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.errors import DatabaseUnavailable, PfaError
@@ -51,6 +57,19 @@ AiPool = AsyncConnectionPool[AsyncConnection[Any]]
 _log = logging.getLogger(__name__)
 _REPLICA_ACQUIRE_S = 2.0  # longer than this to get a replica connection: use the primary
 _REPLICA_REST_S = 30.0  # after the replica failed, the primary serves alone this long
+_TOO_LARGE = "PFA01"  # raised by pfa_ai_answer_within
+# The byte-bounded form of one SELECT: its rows with the running size of their text. A row
+# alone past the bound is stopped before the window function would store it; the newlines keep
+# a trailing comment of the statement from reaching the wrapper.
+_BOUNDED = """SELECT * FROM (
+    SELECT answer.*, sum(octet_length(answer::text)) OVER (ROWS UNBOUNDED PRECEDING)
+               AS pfa_answer_bytes
+    FROM (
+{query}
+    ) AS answer
+    WHERE pfa_ai_answer_within(octet_length(answer::text), {max_bytes})
+) AS sized
+WHERE pfa_ai_answer_within(sized.pfa_answer_bytes, {max_bytes})"""
 
 
 @cache
@@ -111,6 +130,22 @@ def _q(name: str) -> Any:
     return load("pfa_vanguard.ai")[name]
 
 
+def _one_select(query: str) -> bool:
+    """`query` is exactly one plain SELECT (so it can be run as a subquery, unchanged)."""
+    try:
+        statements = parse_sql(query)
+    except (ParseError, RecursionError):
+        return False
+    if len(statements) != 1:
+        return False
+    stmt = statements[0].stmt
+    return isinstance(stmt, ast.SelectStmt) and stmt.intoClause is None and not stmt.lockingClause
+
+
+def _text_bytes(rows: list[Any]) -> int:
+    return sum(len(str(v).encode()) for row in rows for v in row if v is not None)
+
+
 async def _discard_all(conn: AsyncConnection[Any]) -> None:
     await conn.execute("DISCARD ALL")
 
@@ -152,9 +187,11 @@ class ScopedExecutor:
         max_rows: int = 1000,
         statement_timeout_ms: int = 3000,
         max_connections: int = 4,
+        max_answer_bytes: int = 2 * 1024 * 1024,
     ) -> None:
         self.app_pool = app_pool
         self.max_rows = max_rows
+        self.max_answer_bytes = max_answer_bytes
         self.statement_timeout_ms = statement_timeout_ms
         self.replica_wait_s = replica_wait_ms / 1000
         self.pool = _ai_pool(ai_url, "pfa-ai", max_connections)
@@ -177,6 +214,8 @@ class ScopedExecutor:
             replica_wait_ms=settings.ai_replica_wait_ms,
             max_rows=settings.ai_max_rows,
             statement_timeout_ms=settings.ai_statement_timeout_ms,
+            max_connections=settings.ai_max_concurrency,
+            max_answer_bytes=settings.ai_max_answer_bytes,
         )
 
     async def open(self) -> None:
@@ -331,6 +370,13 @@ class ScopedExecutor:
         if conn.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
             await conn.execute("ROLLBACK")
 
+    def _too_large(self) -> AnswerTooLarge:
+        limit = self.max_answer_bytes
+        return AnswerTooLarge(
+            f"the answer would be larger than {limit} bytes ({limit / (1024 * 1024):g} MB,"
+            " PFA_AI_MAX_ANSWER_BYTES); ask for fewer rows or columns, or for totals"
+        )
+
     async def _run_read_only(self, conn: AsyncConnection[Any], query: str, cap: int) -> QueryResult:
         # One round trip of our own statements (simple protocol). The SELECT takes the
         # transaction's first snapshot: from then on it cannot be made read-write.
@@ -339,6 +385,9 @@ class ScopedExecutor:
                 sql.Literal(f"{int(self.statement_timeout_ms)}ms")
             )
         )
+        bounded = _one_select(query)
+        if bounded:
+            query = _BOUNDED.format(query=query, max_bytes=int(self.max_answer_bytes))
         try:  # the caller (run) rolls back on success; on failure, rolled back here
             started = time.perf_counter()
             cur = conn.cursor()
@@ -356,6 +405,8 @@ class ScopedExecutor:
                     "the query waited too long for a lock (a sync may be running); try again"
                 ) from exc
             except psycopg.Error as exc:
+                if exc.sqlstate == _TOO_LARGE:
+                    raise self._too_large() from exc
                 if _over_a_limit(exc):
                     raise QueryFailed(
                         "the query needs more memory or temporary space than an assistant"
@@ -367,6 +418,11 @@ class ScopedExecutor:
                 raise QueryFailed(f"PostgreSQL refused the query: {message}") from exc
             duration_ms = (time.perf_counter() - started) * 1000
             columns = [c.name for c in cur.description or []]
+            if bounded:  # the running size the wrapper added
+                columns = columns[:-1]
+                rows = [tuple(r)[:-1] for r in rows]
+            elif _text_bytes(rows) > self.max_answer_bytes:
+                raise self._too_large()
         except BaseException:
             await self._roll_back(conn)  # before the error leaves: the caller may not wait
             raise

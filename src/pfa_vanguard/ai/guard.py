@@ -23,6 +23,10 @@ from pfa_vanguard.ai.errors import SqlRefused
 
 ALLOWED_RELATIONS = frozenset({"pfa_ai_records"})
 MAX_SQL_LENGTH = 8_000
+# Levels of the parse tree (each operator, function call, subquery, ... is one). Generous for
+# any question (the offline translator stays under 30); a deeper tree is refused before
+# anything recursive (the re-emitter, the second parse) meets it.
+MAX_DEPTH = 100
 
 _AGGREGATES = (
     "count sum avg min max stddev stddev_pop stddev_samp variance var_pop var_samp bool_and"
@@ -137,8 +141,18 @@ def _children(node: ast.Node) -> Iterator[Any]:
             yield from (v for v in value if isinstance(v, ast.Node | tuple | list))
 
 
+def _too_deep() -> SqlRefused:
+    return refuse(
+        f"the SQL is nested more than {MAX_DEPTH} levels deep",
+        f"at most {MAX_DEPTH} levels of nested expressions and subqueries",
+    )
+
+
 class _Checker:
     """Walks one statement; raises SqlRefused at the first thing that is not allowed."""
+
+    def __init__(self) -> None:
+        self.depth = 0
 
     def select(self, stmt: Any, ctes: frozenset[str]) -> None:
         if not isinstance(stmt, ast.SelectStmt):
@@ -178,17 +192,23 @@ class _Checker:
             for item in node:
                 self.walk(item, scope)
             return
-        name = type(node).__name__
-        if isinstance(node, ast.SelectStmt):
-            self.select(node, scope)
-            return
-        check = self._checks.get(name)
-        if check is not None:
-            check(self, node, scope)
-        elif name not in _PLAIN_NODES:
-            raise refuse(f"{name} is not allowed in the assistant's SQL")
-        for child in _children(node):
-            self.walk(child, scope)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _too_deep()
+            name = type(node).__name__
+            if isinstance(node, ast.SelectStmt):
+                self.select(node, scope)
+                return
+            check = self._checks.get(name)
+            if check is not None:
+                check(self, node, scope)
+            elif name not in _PLAIN_NODES:
+                raise refuse(f"{name} is not allowed in the assistant's SQL")
+            for child in _children(node):
+                self.walk(child, scope)
+        finally:
+            self.depth -= 1
 
     def _range_var(self, node: ast.RangeVar, scope: frozenset[str]) -> None:
         qualified = node.catalogname is not None or node.schemaname not in (None, "public")
@@ -286,13 +306,15 @@ def _parse_one(sql: str) -> ast.SelectStmt:
         statements = parse_sql(sql)
     except ParseError as exc:
         raise SqlRefused(f"the SQL does not parse: {exc}") from None
+    except RecursionError:  # the parse tree is built recursively, in Python
+        raise _too_deep() from None
     if len(statements) != 1:
         raise refuse(f"exactly one statement is allowed, found {len(statements)}")
     stmt = statements[0].stmt
     try:
         _Checker().select(stmt, frozenset())
     except RecursionError:
-        raise refuse("the SQL is nested too deeply") from None
+        raise _too_deep() from None
     assert isinstance(stmt, ast.SelectStmt)
     return stmt
 
@@ -321,6 +343,9 @@ def guard(sql: str, *, row_cap: int) -> GuardedSql:
     if limit is None or limit > row_cap:
         stmt.limitCount = ast.A_Const(isnull=False, val=ast.Integer(ival=row_cap + 1))
         stmt.limitOption = LimitOption.LIMIT_OPTION_COUNT
-    emitted = RawStream()(stmt)
+    try:
+        emitted = RawStream()(stmt)
+    except RecursionError:  # a tree within MAX_DEPTH never gets here; a last wall
+        raise _too_deep() from None
     _parse_one(emitted)
     return GuardedSql(sql=emitted, row_cap=row_cap)

@@ -1,9 +1,15 @@
 """Providers behind one interface: the offline translator (default, no network), any
 OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, LM Studio), and Anthropic's
-messages API. Remote providers get the schema-only prompt and the question, nothing else."""
+messages API. Remote providers get the schema-only prompt and the question, nothing else.
+
+A remote provider's failure reaches the user as "the AI provider failed" and nothing more: its
+error body (which can quote a masked API key), its address and the transport error go to the
+server log only.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Protocol
 
@@ -15,6 +21,9 @@ from pfa_vanguard.errors import BadRequest, UpstreamError
 from pfa_vanguard.settings import Settings
 
 PROVIDERS = ("offline", "openai", "anthropic")
+PROVIDER_FAILED = "the AI provider failed; try again later (the server log has the details)"
+
+_log = logging.getLogger(__name__)
 
 
 class Provider(Protocol):
@@ -59,37 +68,32 @@ class _HttpProvider:
         self.api_key = api_key
         self.timeout_s = timeout_s
 
+    def _failed(self, what: str, *args: Any) -> UpstreamError:
+        """The user's error for a provider failure; `what` % `args` goes to the log only."""
+        _log.warning("AI provider %s at %s: " + what, self.name, self.base_url, *args)
+        return UpstreamError(PROVIDER_FAILED)
+
     async def _post(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
         url = f"{self.base_url}{path}"
         try:
             async with httpx.AsyncClient(timeout=self.timeout_s) as client:
                 response = await client.post(url, json=body, headers=headers)
         except httpx.TimeoutException as exc:
+            _log.warning("AI provider %s at %s: no answer: %r", self.name, self.base_url, exc)
             raise ProviderTimeout(
-                f"the AI provider ({self.name} at {self.base_url}) did not answer within "
-                f"{self.timeout_s:g} s"
+                f"the AI provider failed: no answer within {self.timeout_s:g} s"
             ) from exc
         except httpx.HTTPError as exc:
-            raise UpstreamError(
-                f"the AI provider ({self.name} at {self.base_url}) is unreachable: {exc}"
-            ) from exc
+            raise self._failed("unreachable: %r", exc) from exc
         if response.status_code >= 400:
-            raise UpstreamError(
-                f"the AI provider ({self.name}) answered HTTP {response.status_code}: "
-                f"{response.text[:300]}"
-            )
+            raise self._failed("HTTP %s: %s", response.status_code, response.text[:2000])
         try:
             return response.json()
         except ValueError as exc:
-            raise UpstreamError(
-                f"malformed reply from the AI provider ({self.name}): not JSON: "
-                f"{response.text[:200]!r}"
-            ) from exc
+            raise self._failed("reply is not JSON: %r", response.text[:2000]) from exc
 
     def _malformed(self, reply: Any) -> UpstreamError:
-        return UpstreamError(
-            f"malformed reply from the AI provider ({self.name}): {str(reply)[:200]}"
-        )
+        return self._failed("malformed reply: %s", str(reply)[:2000])
 
     async def complete(self, system: str, user: str) -> str:
         raise NotImplementedError

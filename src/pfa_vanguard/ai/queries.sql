@@ -58,10 +58,34 @@ LEFT JOIN pfa_modification m
 WHERE mir.organization_id = %(org_id)s AND mir.id = ANY(%(ids)s)
 ORDER BY mir.id;
 
--- name: recent_requests
--- The user's questions and instructions of the last minute (refused ones too), and in how many
--- seconds the oldest of them leaves the minute.
-SELECT count(*) AS requests,
-       ceil(extract(epoch FROM min(created_at) + interval '1 minute' - now())) AS retry_after_s
-FROM pfa_ai_audit
-WHERE user_id = %(user_id)s AND created_at > now() - interval '1 minute';
+-- name: lock_user_requests
+-- Serialises the start of one user's requests across processes until the transaction ends,
+-- so two parallel requests cannot both take the last place of the minute.
+SELECT pg_advisory_xact_lock(%(namespace)s, %(user_key)s);
+
+-- name: start_request
+-- The user's questions and instructions of the last minute (refused ones too), in how many
+-- seconds the oldest of them leaves the minute, and the audit row of this request, written
+-- only while the user is below `per_minute` (a new statement after lock_user_requests: its
+-- snapshot sees the rows of whoever held the lock before).
+WITH recent AS (
+    SELECT count(*) AS requests,
+           ceil(extract(epoch FROM min(created_at) + interval '1 minute' - now()))
+               AS retry_after_s
+    FROM pfa_ai_audit
+    WHERE user_id = %(user_id)s AND created_at > now() - interval '1 minute'
+), started AS (
+    INSERT INTO pfa_ai_audit (organization_id, user_id, kind, provider, question, outcome)
+    SELECT %(organization_id)s, %(user_id)s, %(kind)s, %(provider)s, %(question)s, 'running'
+    FROM recent
+    WHERE recent.requests < %(per_minute)s
+    RETURNING id
+)
+SELECT recent.requests, recent.retry_after_s, (SELECT id FROM started) AS audit_id
+FROM recent;
+
+-- name: finish_audit
+UPDATE pfa_ai_audit
+SET sql = %(sql)s, outcome = %(outcome)s, detail = %(detail)s, row_count = %(row_count)s,
+    truncated = %(truncated)s, duration_ms = %(duration_ms)s
+WHERE id = %(id)s;

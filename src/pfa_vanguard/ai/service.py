@@ -6,6 +6,7 @@ the question or the SQL; the executor has the database enforce them.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -16,7 +17,14 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from pfa_vanguard.ai.errors import NotUnderstood, QueryFailed, QueryTimeout, SqlRefused
+from pfa_vanguard.ai.admission import AiAdmission
+from pfa_vanguard.ai.errors import (
+    AnswerTooLarge,
+    NotUnderstood,
+    QueryFailed,
+    QueryTimeout,
+    SqlRefused,
+)
 from pfa_vanguard.ai.executor import AppPool, QueryResult, ScopedExecutor
 from pfa_vanguard.ai.guard import guard
 from pfa_vanguard.ai.offline import Vocabulary
@@ -27,6 +35,10 @@ from pfa_vanguard.errors import BadRequest, PfaError, TooManyRequests, UpstreamE
 
 _log = logging.getLogger(__name__)
 MAX_QUESTION_LENGTH = 1000
+# First key of the two-key advisory locks serialising the start of one user's requests.
+_RATE_LOCK_NAMESPACE = (
+    int.from_bytes(hashlib.sha256(b"pfa-ai-rate").digest()[:4], "big") & 0x7FFFFFFF
+)
 
 
 def _q(name: str) -> Any:
@@ -86,10 +98,12 @@ class AuditEntry:
     row_count: int | None = None
     truncated: bool | None = None
     duration_ms: float | None = None
+    id: int | None = None  # the audit row written when the request started
     started: float = field(default_factory=time.perf_counter)
 
 
 _OUTCOMES: tuple[tuple[type[PfaError], str], ...] = (
+    (AnswerTooLarge, "too_large"),
     (NotUnderstood, "not_understood"),
     (SqlRefused, "refused"),
     (QueryTimeout, "timeout"),
@@ -104,7 +118,12 @@ def outcome_of(exc: PfaError) -> str:
 
 
 class AiService:
-    """The assistant: `ask` answers a question; the drafts module builds on `select`."""
+    """The assistant: `ask` answers a question; the drafts module builds on `run_guarded`.
+
+    `app_pool` is the assistant's own pool of application connections (scope rows, names,
+    audit), never the pool that serves requests: its work holds at most one connection of it
+    at a time. `admission` bounds how much of that work runs at once (ai/admission.py).
+    """
 
     def __init__(
         self,
@@ -113,25 +132,46 @@ class AiService:
         provider: Provider,
         *,
         today: Callable[[], date] = date.today,
+        admission: AiAdmission | None = None,
     ) -> None:
         self.app_pool = app_pool
         self.executor = executor
         self.provider = provider
         self.today = today
+        self.admission = admission or AiAdmission()
         self._vocabularies: dict[int, tuple[int, Vocabulary]] = {}
 
     @staticmethod
-    async def check_rate(conn: AsyncConnection[Any], user_id: int, per_minute: int) -> None:
-        """Raise TooManyRequests when the user asked `per_minute` times within the last minute.
-        Counted from the audit table: the same limit on every API process."""
-        cur = await conn.execute(_q("recent_requests"), {"user_id": user_id})
+    async def start(conn: AsyncConnection[Any], entry: AuditEntry, per_minute: int) -> None:
+        """Count the request against the user's budget of `per_minute` a minute and write its
+        audit row (`entry.id`), or raise TooManyRequests. Counted when requests start, in the
+        database: the same budget on every API process, a parallel burst included. Takes a
+        transaction-level lock: the caller commits right after."""
+        assert entry.user_id is not None
+        await conn.execute(
+            _q("lock_user_requests"),
+            {"namespace": _RATE_LOCK_NAMESPACE, "user_key": entry.user_id % 0x7FFFFFFF},
+        )
+        cur = await conn.execute(
+            _q("start_request"),
+            {
+                "organization_id": entry.organization_id,
+                "user_id": entry.user_id,
+                "kind": entry.kind,
+                "provider": entry.provider,
+                "question": entry.question,
+                "per_minute": per_minute,
+            },
+        )
         row = await cur.fetchone()
-        if row is not None and int(row["requests"]) >= per_minute:
+        assert row is not None
+        if row["audit_id"] is None:
             retry = max(1, int(row["retry_after_s"] or 1))
             raise TooManyRequests(
                 f"at most {per_minute} assistant requests a minute; try again in {retry} s",
                 retry_after=retry,
             )
+        entry.id = int(row["audit_id"])
 
     async def vocabulary(self, org_id: int) -> Vocabulary:
         """Names of the organization (categories, areas), cached per mirror version."""
@@ -177,13 +217,17 @@ class AiService:
         result = await self.executor.run(guarded.sql, org_id=org_id, user_id=user_id)
         return guarded.sql, result
 
-    async def ask(self, *, org_id: int, user_id: int, question: str) -> Answer:
+    async def ask(
+        self, *, org_id: int, user_id: int, question: str, entry: AuditEntry | None = None
+    ) -> Answer:
         """Answer `question` over the caller's merged records of organization `org_id`.
 
-        Raises NotUnderstood, SqlRefused, QueryTimeout, QueryFailed, UpstreamError or
-        BadRequest; the question, the SQL and the outcome are audited either way.
+        Raises NotUnderstood, SqlRefused, QueryTimeout, QueryFailed, AnswerTooLarge,
+        UpstreamError or BadRequest; the question, the SQL and the outcome are audited either
+        way (in `entry`'s row when `start` wrote one).
         """
-        entry = AuditEntry(org_id, user_id, "query", self.provider.name, question[:4000])
+        if entry is None:
+            entry = AuditEntry(org_id, user_id, "query", self.provider.name, question[:4000])
         try:
             raw = await self.generate(question, org_id)
             entry.sql = raw
@@ -215,7 +259,10 @@ class AiService:
         params = {k: v for k, v in vars(entry).items() if k != "started"}
         try:
             async with self.app_pool.connection() as conn, conn.pipeline():
-                await conn.execute(_q("insert_audit"), params)
+                if entry.id is None:
+                    await conn.execute(_q("insert_audit"), params)
+                else:
+                    await conn.execute(_q("finish_audit"), params)
                 await conn.commit()
         except Exception:  # the answer matters more than its audit row; the log keeps it
             _log.exception("could not audit AI %s: %r", entry.kind, params)

@@ -1,3 +1,66 @@
+CREATE FUNCTION public.pfa_ai_allowed_functions() RETURNS SETOF regprocedure
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    WITH value_types AS (
+        SELECT t::regtype::oid AS oid
+        FROM unnest(ARRAY['boolean', 'smallint', 'integer', 'bigint', 'numeric', 'real',
+                          'double precision', 'text', 'text[]', 'character varying',
+                          'character', 'date', 'time without time zone',
+                          'timestamp without time zone', 'timestamp with time zone',
+                          'interval', 'jsonb', 'pg_lsn']) AS t
+    )
+    SELECT p.oid::regprocedure
+    FROM pg_proc p
+    WHERE p.pronamespace = 'pg_catalog'::regnamespace
+      AND p.proname = ANY (ARRAY[
+          -- the guard's functions
+          'count', 'sum', 'avg', 'min', 'max', 'stddev', 'stddev_pop', 'stddev_samp',
+          'variance', 'var_pop', 'var_samp', 'bool_and', 'bool_or', 'every', 'string_agg',
+          'percentile_cont', 'percentile_disc', 'mode',
+          'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag',
+          'lead', 'first_value', 'last_value',
+          'date_trunc', 'date_part', 'extract', 'age', 'make_date', 'make_interval', 'to_char',
+          'to_date', 'now', 'date_bin', 'justify_days', 'justify_interval', 'isfinite',
+          'timezone',
+          'abs', 'round', 'ceil', 'ceiling', 'floor', 'trunc', 'sign', 'sqrt', 'power', 'mod',
+          'div', 'ln', 'log', 'log10', 'width_bucket',
+          'lower', 'upper', 'initcap', 'length', 'char_length', 'character_length',
+          'substring', 'substr', 'btrim', 'ltrim', 'rtrim', 'concat', 'concat_ws', 'left',
+          'right', 'position', 'strpos', 'replace', 'split_part', 'starts_with',
+          -- run by the view's parsers (pfa_to_date, pfa_to_numeric, pfa_to_bool)
+          'jsonb_typeof', 'translate', 'pg_input_is_valid',
+          -- run by the executor: the answer's byte bound, a replica's replay position
+          'octet_length', 'pg_last_wal_replay_lsn'])
+    UNION
+    SELECT o.oprcode::regprocedure
+    FROM pg_operator o
+    WHERE o.oprnamespace = 'pg_catalog'::regnamespace
+      AND (o.oprleft = 0 OR o.oprleft IN (SELECT oid FROM value_types))
+      AND o.oprright IN (SELECT oid FROM value_types)
+    UNION
+    SELECT c.castfunc::regprocedure
+    FROM pg_cast c
+    WHERE c.castfunc <> 0
+      AND c.castsource IN (SELECT oid FROM value_types)
+      AND c.casttarget IN (SELECT oid FROM value_types)
+    UNION
+    SELECT p.oid::regprocedure
+    FROM pg_proc p
+    WHERE p.pronamespace = 'public'::regnamespace
+      AND p.provolatile = 'i' AND NOT p.prosecdef AND p.prokind = 'f'
+$$;
+CREATE FUNCTION public.pfa_ai_answer_within(total_bytes bigint, max_bytes bigint) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF total_bytes > max_bytes THEN
+        RAISE EXCEPTION 'the answer is larger than % bytes', max_bytes
+            USING ERRCODE = 'PFA01';
+    END IF;
+    RETURN true;
+END
+$$;
 CREATE FUNCTION public.pfa_mirror_order_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -321,7 +384,7 @@ CREATE TABLE public.pfa_ai_audit (
     truncated boolean,
     duration_ms double precision,
     CONSTRAINT pfa_ai_audit_kind_check CHECK ((kind = ANY (ARRAY['query'::text, 'draft'::text]))),
-    CONSTRAINT pfa_ai_audit_outcome_check CHECK ((outcome = ANY (ARRAY['ok'::text, 'refused'::text, 'not_understood'::text, 'failed'::text, 'timeout'::text, 'provider_error'::text])))
+    CONSTRAINT pfa_ai_audit_outcome_check CHECK ((outcome = ANY (ARRAY['running'::text, 'ok'::text, 'refused'::text, 'not_understood'::text, 'failed'::text, 'timeout'::text, 'provider_error'::text, 'too_large'::text])))
 );
 ALTER TABLE public.pfa_ai_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.pfa_ai_audit_id_seq

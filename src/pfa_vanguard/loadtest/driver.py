@@ -2,7 +2,9 @@
 token, looping over a mixed workload (whole-organization load, category and date filters, the
 draft-aware KPI board, draft saves) with a short think time, for `duration_s`. Each user's
 screen also keeps itself fresh as the web UI does: a delta read (`poll_changes`, GET
-/api/pfa/{org}/changes?since=N, following the mark it returns) every `poll_s`.
+/api/pfa/{org}/changes?since=N, following the mark it returns) every `poll_s`. Optionally one
+more user asks the assistant `ai_burst` questions at a time all along (each of them asked again
+as soon as it is answered, or once its Retry-After passed), measured apart from the others.
 
 Guarantees: every request is counted, in exactly one operation, as a latency sample (answered
 with its expected status) or as an error (any other status, or a transport failure), so an
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +38,13 @@ POLL = "poll_changes"  # the open screen's delta read, on its own clock beside t
 POLL_S = 12.0  # as the web UI
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DRAFT_RECORDS_PER_USER = 20
+# What the burst user asks (the offline provider answers each of them)
+AI_QUESTIONS = (
+    "the 50 earliest starting cranes",
+    "total forecast cost by category",
+    "how many records are over plan",
+    "records starting in 2026 by area",
+)
 
 
 class LoadError(RuntimeError):
@@ -69,12 +79,37 @@ class OpStats:
 
 
 @dataclass
+class BurstStats:
+    """The assistant burst: one user's answers (latencies, ms), refusals (429) and the rest."""
+
+    parallel: int
+    samples: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """Answers other than 200 and 429 (a 503 here is the overload the limits prevent)."""
+        return sum(n for status, n in self.statuses.items() if status not in (200, 429))
+
+    def line(self) -> str:
+        p50, p95 = (percentile(self.samples, p) for p in (50, 95))
+        timing = f" (p50 {p50:.0f} ms, p95 {p95:.0f} ms)" if p50 and p95 else ""
+        return (
+            f"AI burst: one more user asking {self.parallel} questions at a time: "
+            f"{self.statuses[200]} answered{timing}, {self.statuses[429]} refused (429), "
+            f"{self.errors} other answers."
+        )
+
+
+@dataclass
 class LoadReport:
     users: int
     duration_s: float
     org: str
     records: int
     ops: dict[str, OpStats]
+    burst: BurstStats | None = None
 
     @property
     def requests(self) -> int:
@@ -82,7 +117,9 @@ class LoadReport:
 
     @property
     def errors(self) -> int:
-        return sum(s.errors for s in self.ops.values())
+        """Failed requests of the users, and the burst's answers other than 200 and 429."""
+        burst = self.burst.errors if self.burst is not None else 0
+        return sum(s.errors for s in self.ops.values()) + burst
 
     def rows(self) -> list[tuple[str, int, int, float | None, float | None, float | None]]:
         """(operation, requests, errors, p50, p95, p99) per operation, then "all"."""
@@ -106,13 +143,16 @@ class LoadReport:
         ]
         for name, requests, errors, p50, p95, p99 in self.rows():
             lines.append(f"| {name} | {requests} | {errors} | {ms(p50)} | {ms(p95)} | {ms(p99)} |")
-        rate = self.errors / self.requests if self.requests else 0.0
+        failed = sum(s.errors for s in self.ops.values())
+        rate = failed / self.requests if self.requests else 0.0
         lines.append("")
         lines.append(
             f"{self.users} users for {self.duration_s:.0f} s against `{self.org}` "
             f"({self.records} records): {self.requests} requests "
             f"({self.requests / max(self.duration_s, 1e-9):.1f}/s), error rate {rate:.4%}."
         )
+        if self.burst is not None:
+            lines.append(self.burst.line())
         return "\n".join(lines)
 
 
@@ -274,6 +314,38 @@ async def _user(
             await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
 
 
+async def _ai_burst(
+    base_url: str, token: str, org: str, stats: BurstStats, deadline: float
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=stats.parallel + 2)
+    async with httpx.AsyncClient(
+        base_url=base_url, timeout=httpx.Timeout(60.0), headers=headers, limits=limits
+    ) as http:
+
+        async def asker(n: int) -> None:
+            while time.monotonic() < deadline:
+                body = {"org": org, "question": AI_QUESTIONS[n % len(AI_QUESTIONS)]}
+                started = time.perf_counter()
+                try:
+                    resp = await http.post("/api/ai/query", json=body)
+                except httpx.HTTPError as exc:
+                    stats.statuses[0] += 1
+                    if len(stats.examples) < 5:
+                        stats.examples.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                stats.statuses[resp.status_code] += 1
+                if resp.status_code == 200:
+                    stats.samples.append((time.perf_counter() - started) * 1000)
+                elif resp.status_code == 429:  # as a client would; never past the deadline
+                    wait = float(resp.headers.get("Retry-After", "1"))
+                    await asyncio.sleep(max(0.0, min(wait, deadline - time.monotonic())))
+                elif len(stats.examples) < 5:
+                    stats.examples.append(f"HTTP {resp.status_code}: {resp.text[:200]}")
+
+        await asyncio.gather(*(asker(n) for n in range(stats.parallel)))
+
+
 async def run_load(
     base_url: str,
     org: str,
@@ -283,20 +355,24 @@ async def run_load(
     think_s: float = 0.5,
     seed: int = 1,
     poll_s: float = POLL_S,
+    ai_burst: int = 0,
 ) -> LoadReport:
     """Run the mixed workload with one simulated person per (username, password) for
     `duration_s`; returns the latencies and errors per operation. Each user drafts its own
-    records (so saves do not conflict across users); its drafts stay behind."""
+    records (so saves do not conflict across users); its drafts stay behind. With `ai_burst`,
+    the last of `users` is the assistant burst instead (see the module docstring)."""
     _check_loopback(base_url)
-    if not users:
+    if len(users) < (2 if ai_burst else 1):
         raise LoadError("no users")
     tokens = await _tokens(base_url, users)
+    burst_token = tokens.pop() if ai_burst else None
     headers = {"Authorization": f"Bearer {tokens[0]}"}
     async with httpx.AsyncClient(base_url=base_url, timeout=120.0, headers=headers) as http:
         work = await discover(http, org)
     ops = {name: OpStats() for name in [*MIX, POLL]}
     deadline = time.monotonic() + duration_s
     per_user = max(1, min(DRAFT_RECORDS_PER_USER, len(work.targets) // len(users)))
+    burst = BurstStats(ai_burst) if burst_token is not None else None
     started = time.monotonic()
     async with asyncio.TaskGroup() as group:
         for n, token in enumerate(tokens):
@@ -304,5 +380,7 @@ async def run_load(
             group.create_task(
                 _user(base_url, token, work, mine, ops, deadline, think_s, seed + n, poll_s)
             )
+        if burst is not None and burst_token is not None:
+            group.create_task(_ai_burst(base_url, burst_token, org, burst, deadline))
     elapsed = time.monotonic() - started
-    return LoadReport(len(users), elapsed, org, work.records, ops)
+    return LoadReport(len(tokens), elapsed, org, work.records, ops, burst)

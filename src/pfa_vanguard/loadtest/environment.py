@@ -110,9 +110,17 @@ def _wait_healthy(proc: subprocess.Popen[bytes], url: str, log: Path, timeout_s:
 
 @contextmanager
 def load_environment(
-    settings: Settings, workdir: Path, *, org: str, records: int, users: int, workers: int = 1
+    settings: Settings,
+    workdir: Path,
+    *,
+    org: str,
+    records: int,
+    users: int,
+    workers: int = 1,
+    server_env: dict[str, str] | None = None,
 ) -> Iterator[LoadEnvironment]:
-    """The database prepared and `pfa serve` running against it (see the module docstring)."""
+    """The database prepared and `pfa serve` running against it (see the module docstring);
+    `server_env` adds to the server's environment (which has no other PFA_ variable)."""
     url = database_url(settings)
     names = user_names(users)
     count = _prepare(url, org, records, names)
@@ -120,6 +128,7 @@ def load_environment(
     log = workdir / "loadtest-serve.log"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PFA_")}
+    env.update(server_env or {})
     env.update(PFA_DATABASE_URL=url, PFA_DATA_DIR=str(settings.resolved_data_dir))
     pfa = str(Path(sys.executable).with_name("pfa"))
     with log.open("ab") as out:

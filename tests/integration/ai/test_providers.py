@@ -19,11 +19,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from pfa_vanguard.ai.drafts import propose_draft
-from pfa_vanguard.ai.errors import NotUnderstood, ProviderTimeout, SqlRefused
+from pfa_vanguard.ai.errors import AnswerTooLarge, NotUnderstood, ProviderTimeout, SqlRefused
 from pfa_vanguard.ai.executor import AppPool, ScopedExecutor
 from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
 from pfa_vanguard.ai.providers import (
+    PROVIDER_FAILED,
     AnthropicProvider,
     OpenAICompatibleProvider,
     extract_sql,
@@ -176,38 +177,74 @@ async def test_cannot_answer_is_not_understood(server: tuple[str, Fake], fake: F
 
 async def test_timeout(server: tuple[str, Fake], fake: Fake) -> None:
     fake.delay = 1.0
-    with pytest.raises(ProviderTimeout, match=r"did not answer within 0\.2 s") as caught:
+    with pytest.raises(
+        ProviderTimeout, match=r"AI provider failed: no answer within 0\.2 s"
+    ) as caught:
         await openai(server[0], timeout=0.2).generate_sql("q", prompt="p", vocabulary=_NO_WORDS)
     assert caught.value.status_code == 504
 
 
-async def test_unreachable(fake: Fake) -> None:
+async def test_unreachable(fake: Fake, caplog: pytest.LogCaptureFixture) -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()  # nobody listens there now
-    with pytest.raises(UpstreamError, match="unreachable"):
+    with pytest.raises(UpstreamError) as caught:
         await openai(f"http://127.0.0.1:{port}").generate_sql("q", prompt="p", vocabulary=_NO_WORDS)
+    assert caught.value.detail == PROVIDER_FAILED
+    assert f"127.0.0.1:{port}" in caplog.text
+    assert "unreachable" in caplog.text
 
 
 @pytest.mark.parametrize(
-    ("setup", "message"),
+    ("setup", "logged"),
     [
-        ({"status": 500}, "answered HTTP 500"),
-        ({"status": 401}, "answered HTTP 401"),
-        ({"raw": "<html>gateway</html>"}, "not JSON"),
-        ({"reply": {"id": "x"}}, "malformed reply"),
+        ({"status": 500}, 'HTTP 500: {"error":{"message":"model overloaded"}}'),
+        ({"status": 401}, "HTTP 401"),
+        ({"raw": "<html>gateway</html>"}, "not JSON: '<html>gateway</html>'"),
+        ({"reply": {"id": "x"}}, "malformed reply: {'id': 'x'}"),
         ({"reply": {"choices": []}}, "malformed reply"),
         ({"reply": {"choices": [{"message": {"content": None}}]}}, "malformed reply"),
-        ({"reply": "Sure! Cranes are great."}, "holds no SQL"),
     ],
 )
-async def test_bad_replies_are_clear_errors(
-    server: tuple[str, Fake], fake: Fake, setup: dict[str, Any], message: str
+async def test_provider_failures_are_logged_and_users_told_only_that_it_failed(
+    server: tuple[str, Fake],
+    fake: Fake,
+    setup: dict[str, Any],
+    logged: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     for key, value in setup.items():
         setattr(fake, key, value)
-    with pytest.raises((UpstreamError, NotUnderstood), match=message):
+    with pytest.raises(UpstreamError) as caught:
+        await openai(server[0]).generate_sql("q", prompt="p", vocabulary=_NO_WORDS)
+    assert caught.value.detail == PROVIDER_FAILED
+    assert caught.value.status_code == 502
+    assert logged in caplog.text
+
+
+async def test_a_providers_error_body_never_reaches_the_user(
+    server: tuple[str, Fake], fake: Fake, app_pool: AppPool, executor: ScopedExecutor,
+    world: World, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """A provider's 401 quotes a masked key: the log has it, the error and audit do not."""
+    fake.status = 401
+    fake.raw = '{"error": {"message": "Incorrect API key provided: sk-proj-****************Xy9Q"}}'
+    service = AiService(app_pool, executor, openai(server[0]), today=lambda: TODAY)
+    with pytest.raises(UpstreamError) as caught:
+        await service.ask(org_id=world.rio, user_id=world.alice, question="key leak?")
+    assert caught.value.detail == PROVIDER_FAILED
+    assert "Xy9Q" in caplog.text
+    with psycopg.connect(world.url) as conn:
+        row = conn.execute(
+            "SELECT outcome, detail FROM pfa_ai_audit WHERE question = 'key leak?'"
+        ).fetchone()
+    assert row == ("provider_error", PROVIDER_FAILED)
+
+
+async def test_a_reply_without_sql_is_not_understood(server: tuple[str, Fake], fake: Fake) -> None:
+    fake.reply = "Sure! Cranes are great."
+    with pytest.raises(NotUnderstood, match="holds no SQL"):
         await openai(server[0]).generate_sql("q", prompt="p", vocabulary=_NO_WORDS)
 
 
@@ -221,7 +258,7 @@ async def test_anthropic_messages_api(server: tuple[str, Fake], fake: Fake) -> N
     assert fake.headers[0]["x-api-key"] == "key-1"
     assert fake.headers[0]["anthropic-version"] == "2023-06-01"
     fake.reply = {"content": [{"type": "tool_use"}]}
-    with pytest.raises(UpstreamError, match="malformed reply"):
+    with pytest.raises(UpstreamError, match="the AI provider failed"):
         await provider.generate_sql("q", prompt="p", vocabulary=_NO_WORDS)
 
 
@@ -271,3 +308,32 @@ async def test_a_remote_model_plans_a_draft_as_json(
     fake.reply = '{"sql": "DELETE FROM pfa_mirror", "set": {"dor": "BEO"}}'
     with pytest.raises(SqlRefused):
         await propose_draft(service, org_id=world.rio, user_id=world.alice, instruction="x")
+
+
+async def test_a_huge_answer_is_refused_while_produced(
+    server: tuple[str, Fake], fake: Fake, app_pool: AppPool, executor: ScopedExecutor,
+    world: World,
+) -> None:  # fmt: skip
+    """One aggregated value over a cross join (~5 MB here) passes the guard; the database stops
+    it at PFA_AI_MAX_ANSWER_BYTES (2 MB), so it never reaches the API; audited as too_large."""
+    fake.reply = (
+        "```sql\nSELECT string_agg(a.description || b.description, ',') AS everything\n"
+        "FROM (SELECT description FROM pfa_ai_records LIMIT 300) a\n"
+        "CROSS JOIN (SELECT description FROM pfa_ai_records LIMIT 300) b\n```"
+    )
+    assert executor.max_answer_bytes == 2 * 1024 * 1024
+    service = AiService(app_pool, executor, openai(server[0]), today=lambda: TODAY)
+    question = "everything, joined to everything"
+    with pytest.raises(AnswerTooLarge, match=r"larger than 2097152 bytes \(2 MB") as caught:
+        await service.ask(org_id=world.rio, user_id=world.alice, question=question)
+    assert caught.value.status_code == 422
+    with psycopg.connect(world.url) as conn:
+        row = conn.execute(
+            "SELECT outcome FROM pfa_ai_audit WHERE question = %s", [question]
+        ).fetchone()
+    assert row == ("too_large",)
+    # the same shape within the bound is answered
+    fake.reply = fake.reply.replace("LIMIT 300", "LIMIT 20")
+    answer = await service.ask(org_id=world.rio, user_id=world.alice, question=question)
+    assert answer.columns == ["everything"]
+    assert 10_000 < len(answer.rows[0][0]) < 2 * 1024 * 1024

@@ -4,10 +4,13 @@ the user can post to /draft as it is."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from typing import Any
 
 import pytest
 
+from pfa_vanguard.ai.admission import AiAdmission
 from tests.integration.api.conftest import Api, World, running_api
 
 
@@ -105,7 +108,8 @@ async def test_the_assistant_is_rate_limited_per_user_across_processes(
     api: Api, world: World
 ) -> None:
     """PFA_AI_REQUESTS_PER_MINUTE counts a user's questions and instructions (refused ones
-    too) in the audit table: a second API process on the same database sees the same count."""
+    too) in the audit table, as they start: a second API process on the same database sees
+    the same count."""
     api.app.state.settings.ai_requests_per_minute = 3
     assert (await ask(api, "alice", {"org": "ALPHA", "question": "how many records"})).is_success
     refused = await ask(api, "alice", {"org": "ALPHA", "question": "how many unicorns"})
@@ -126,3 +130,39 @@ async def test_the_assistant_is_rate_limited_per_user_across_processes(
         # another user has a budget of their own
         other_user = await ask(other, "bob", {"org": "ALPHA", "question": "how many records"})
         assert other_user.is_success
+
+
+async def test_a_parallel_burst_is_counted_as_it_starts(api: Api, world: World) -> None:
+    """The minute's budget is taken when a request starts: of 12 questions sent at once with
+    a budget of 5, 5 are answered and 7 refused at once (429 with Retry-After)."""
+    api.app.state.settings.ai_requests_per_minute = 5
+    api.app.state.ai.admission = AiAdmission(total=4, per_user=50)  # only the budget counts
+    body = {"org": "ALPHA", "question": "how many records"}
+    await api.login("alice")
+    answers = await asyncio.gather(*(ask(api, "alice", body) for _ in range(12)))
+    assert Counter(a.status_code for a in answers) == {200: 5, 429: 7}
+    for refused in (a for a in answers if a.status_code == 429):
+        assert refused.json()["error"] == "TooManyRequests"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    async with await api.db() as conn:
+        cur = await conn.execute("SELECT outcome, count(*) AS n FROM pfa_ai_audit GROUP BY 1")
+        assert {r["outcome"]: r["n"] for r in await cur.fetchall()} == {"ok": 5}
+
+
+async def test_one_user_runs_few_requests_at_a_time(api: Api, world: World) -> None:
+    """Beyond PFA_AI_MAX_CONCURRENCY_PER_USER running requests, the next ones of that user are
+    refused at once (429), not queued; another user is not affected."""
+    assert api.app.state.ai.admission.per_user == 2
+    body = {"org": "ALPHA", "question": "the 3 earliest starting cranes"}
+    await api.login("alice")
+    await api.login("bob")
+    answers = await asyncio.gather(
+        *(ask(api, "alice", body) for _ in range(8)), ask(api, "bob", body)
+    )
+    statuses = Counter(a.status_code for a in answers[:8])
+    assert set(statuses) == {200, 429}, statuses
+    assert statuses[200] >= 2, statuses
+    refused = next(a for a in answers if a.status_code == 429)
+    assert "at most 2 assistant requests of one user run at a time" in refused.json()["detail"]
+    assert refused.headers["Retry-After"] == "1"
+    assert answers[8].status_code == 200, answers[8].text

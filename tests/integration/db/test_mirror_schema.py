@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
 from pfa_vanguard.domain.costs import counts_in_kpi, record_costs
@@ -123,8 +123,10 @@ async def test_row_level_security_blocks_a_cross_organization_read(conn: Conn, d
             "SELECT count(*) AS n FROM pfa_mirror WHERE organization_id = %s", [hol]
         )
         assert await cur.fetchone() == {"n": 0}
-        # The scope is not a setting the SQL can rewrite, and the scope table is out of reach.
-        await scoped.execute("SELECT set_config('pfa.organization_id', %s, false)", [str(hol)])
+        # The scope is not a setting the SQL can rewrite (set_config is not even the AI
+        # role's to call where migrations ran as a superuser), and the scope table is out of
+        # reach.
+        await scoped.execute(sql.SQL("SET pfa.organization_id = {}").format(sql.Literal(str(hol))))
         cur = await scoped.execute("SELECT count(*) AS n FROM pfa_mirror")
         assert await cur.fetchone() == {"n": 5}
         await scoped.execute("SET default_transaction_read_only = off")

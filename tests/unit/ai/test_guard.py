@@ -3,6 +3,8 @@ allowed; allowed SQL is re-emitted from the parse tree with a LIMIT imposed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pglast import parse_sql
 
@@ -166,6 +168,36 @@ def test_too_long_and_too_deep_sql_is_refused() -> None:
     deep = "SELECT " + "abs(" * 1500 + "1" + ")" * 1500 + " FROM pfa_ai_records"
     with pytest.raises(SqlRefused):
         guard(deep, row_cap=CAP)
+
+
+@pytest.mark.parametrize("depth", [120, 300])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: "SELECT " + "abs(" * n + "1" + ")" * n + " FROM pfa_ai_records",
+        lambda n: "SELECT 1 FROM pfa_ai_records WHERE " + " + ".join(["1"] * n) + " > 0",
+        lambda n: (
+            "SELECT " + "CASE WHEN true THEN " * n + "1" + " END" * n + " FROM pfa_ai_records"
+        ),
+        lambda n: (
+            "SELECT * FROM " + "(SELECT * FROM " * (n // 2) + "pfa_ai_records" + ") x" * (n // 2)
+        ),
+    ],
+    ids=["functions", "operators", "case", "subqueries"],
+)
+def test_sql_nested_too_deep_is_a_clear_refusal(shape: Any, depth: int) -> None:
+    """Deep SQL that fits the length limit is refused with a 400 saying the bound, never a
+    RecursionError (a 500 and a huge traceback) in the checker or the re-emitter."""
+    sql = shape(depth)
+    assert len(sql) <= MAX_SQL_LENGTH
+    with pytest.raises(SqlRefused, match="nested more than 100 levels deep") as refused:
+        guard(sql, row_cap=CAP)
+    assert refused.value.status_code == 400
+
+
+def test_nesting_within_the_bound_is_allowed() -> None:
+    sql = "SELECT 1 FROM pfa_ai_records WHERE " + " + ".join(["1"] * 40) + " > 0"
+    assert guard(sql, row_cap=CAP).sql.startswith("SELECT 1 FROM pfa_ai_records WHERE")
 
 
 ALLOWED = [

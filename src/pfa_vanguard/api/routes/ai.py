@@ -2,8 +2,13 @@
 proposals (editor+). The organization comes from the body and is checked like a path `{org}`;
 the assistant never chooses its own scope.
 
-`ai_lifespan` puts `app.state.ai` (an AiService with its pool of `pfa_ai` connections) on the
-app.
+A request is admitted first (at most PFA_AI_MAX_CONCURRENCY_PER_USER of one user at a time,
+else 429 at once; at most PFA_AI_MAX_CONCURRENCY in the process), then checked and counted
+against the user's budget of a minute on a connection of the request pool that it gives back
+at once; the assistant's work itself runs on its own pools only. So no assistant load can
+take the connections other requests and `/api/health` need.
+
+`ai_lifespan` puts `app.state.ai` (an AiService with its own pools) on the app.
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from fastapi import APIRouter, FastAPI, Request
 from pydantic import Field
 
 from pfa_vanguard.accounts.repository import Role
+from pfa_vanguard.ai.admission import AiAdmission
 from pfa_vanguard.ai.drafts import propose_draft
 from pfa_vanguard.ai.executor import ScopedExecutor
 from pfa_vanguard.ai.providers import make_provider
-from pfa_vanguard.ai.service import MAX_QUESTION_LENGTH, AiService
-from pfa_vanguard.api.deps import DbConn, User, check_org_access
+from pfa_vanguard.ai.service import MAX_QUESTION_LENGTH, AiService, AuditEntry
+from pfa_vanguard.api.deps import OrgContext, TokenUser, app_pool, check_org_access
 from pfa_vanguard.api.schemas import Wire
+from pfa_vanguard.db.connection import make_pool
+from pfa_vanguard.db.errors import translate_errors
 
 router = APIRouter(prefix="/api/ai", tags=["ai"])
 
@@ -72,31 +80,64 @@ class DraftProposal(Wire):
 @asynccontextmanager
 async def ai_lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = app.state.settings
-    executor = ScopedExecutor.from_settings(settings, app.state.pool, app.state.database_url)
-    await executor.open()
-    app.state.ai = AiService(app.state.pool, executor, make_provider(settings))
+    slots = settings.ai_max_concurrency
+    # the assistant's application connections: one per admitted request at most
+    pool = make_pool(
+        app.state.database_url,
+        min_size=1,
+        max_size=slots,
+        name="pfa-ai-app",
+        application_name="pfa-vanguard-ai",
+        timeout_s=settings.db_pool_timeout_s,
+    )
+    await pool.open(wait=False)
     try:
-        yield
+        executor = ScopedExecutor.from_settings(settings, pool, app.state.database_url)
+        await executor.open()
+        try:
+            admission = AiAdmission(total=slots, per_user=settings.ai_max_concurrency_per_user)
+            app.state.ai = AiService(pool, executor, make_provider(settings), admission=admission)
+            yield
+        finally:
+            await executor.close()
     finally:
-        await executor.close()
+        await pool.close()
+
+
+async def _start(
+    request: Request, user: TokenUser, org: str, role: Role, kind: str, text: str
+) -> tuple[OrgContext, AuditEntry]:
+    """Check the caller's session and role in `org` and count the request (its audit row) on
+    a request connection held only for that (the token's user is taken without a database
+    read: `User` would hold a request connection for the whole answer)."""
+    service: AiService = request.app.state.ai
+    per_minute = request.app.state.settings.ai_requests_per_minute
+    async with translate_errors(), app_pool(request).connection() as conn:
+        ctx = await check_org_access(conn, user, org, role)
+        entry = AuditEntry(ctx.org_id, user.id, kind, service.provider.name, text[:4000])
+        await service.start(conn, entry, per_minute)
+        await conn.commit()
+    return ctx, entry
 
 
 @router.post("/query", response_model=AiAnswer)
-async def query(body: QueryBody, user: User, conn: DbConn, request: Request) -> dict[str, Any]:
+async def query(body: QueryBody, user: TokenUser, request: Request) -> dict[str, Any]:
     """Answer a question over the caller's merged records of `org` (viewer or more)."""
-    ctx = await check_org_access(conn, user, body.org, Role.VIEWER)
     service: AiService = request.app.state.ai
-    await service.check_rate(conn, user.id, request.app.state.settings.ai_requests_per_minute)
-    answer = await service.ask(org_id=ctx.org_id, user_id=user.id, question=body.question)
+    async with service.admission.admit(user.id):
+        ctx, entry = await _start(request, user, body.org, Role.VIEWER, "query", body.question)
+        answer = await service.ask(
+            org_id=ctx.org_id, user_id=user.id, question=body.question, entry=entry
+        )
     return answer.to_json()
 
 
 @router.post("/draft", response_model=DraftProposal)
-async def draft(body: DraftBody, user: User, conn: DbConn, request: Request) -> dict[str, Any]:
+async def draft(body: DraftBody, user: TokenUser, request: Request) -> dict[str, Any]:
     """Propose draft changes for an instruction (editor or more). Nothing is saved."""
-    ctx = await check_org_access(conn, user, body.org, Role.EDITOR)
     service: AiService = request.app.state.ai
-    await service.check_rate(conn, user.id, request.app.state.settings.ai_requests_per_minute)
-    return await propose_draft(
-        service, org_id=ctx.org_id, user_id=user.id, instruction=body.instruction
-    )
+    async with service.admission.admit(user.id):
+        ctx, entry = await _start(request, user, body.org, Role.EDITOR, "draft", body.instruction)
+        return await propose_draft(
+            service, org_id=ctx.org_id, user_id=user.id, instruction=body.instruction, entry=entry
+        )
