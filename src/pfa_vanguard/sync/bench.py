@@ -1,4 +1,4 @@
-"""Figures of the sync for performance.md: `sync_full` and `sync_noop` of one organization.
+"""Figures of the sync (docs/benchmarks.md): `sync_full` and `sync_noop` of one organization.
 
 `measure_sync` is what `pfa bench` (or anyone) calls against a running PEMS (the simulator);
 `python -m pfa_vanguard.sync.bench --records 50000` runs it standalone: a simulator in its own

@@ -1,5 +1,5 @@
-"""The sync's performance figures for a 50,000-record organization (performance.md), printed
-for the closing note. No timing is asserted: only that the no-op sync wrote zero rows."""
+"""The sync's performance figures for a 50,000-record organization (docs/benchmarks.md), printed
+for the record. No timing is asserted: only that the no-op sync wrote zero rows."""
 
 from __future__ import annotations
 
