@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from pfa_vanguard.sync import bench
+from pfa_vanguard.bench import sync_figures
 
 
 @pytest.mark.slow
 def test_sync_full_and_noop_figures(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    bench.main(["--records", "50000", "--repeats", "3", "--database-url", db_url])
+    sync_figures.main(["--records", "50000", "--repeats", "3", "--database-url", db_url])
     out = capsys.readouterr().out
     with capsys.disabled():
         print("\n" + out)
