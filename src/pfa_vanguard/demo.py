@@ -3,7 +3,7 @@
 Embedded PostgreSQL (in the data directory, reused next time) + the PEMS simulator in-process
 (same seed every run, so PEMS versions agree with the mirror kept from earlier runs; the writes
 commits made are saved in the data directory and replayed at the next start) + the demo users
-of contract.md + a first sync of every demo organization never synced + the API and web UI
+of `demo_users` + a first sync of every demo organization never synced + the API and web UI
 (uvicorn) + the sync worker. Ctrl-C (or SIGTERM) stops all of it, including the embedded
 database server when this run started it.
 """
@@ -36,7 +36,7 @@ from pfa_vanguard.settings import Settings
 
 _log = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password (contract.md)
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password (README.md)
 WRITES_FILE = "demo-pems.json"
 
 
@@ -55,7 +55,7 @@ class DemoOptions:
 
 
 def demo_users(orgs: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(user, org, role) of contract.md: alice and bob edit every demo organization, victor
+    """(user, org, role) of the demo: alice and bob edit every demo organization, victor
     views them, admin administers them, olivia edits RIO only."""
     grants = [
         (user, org, role)

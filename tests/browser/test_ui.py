@@ -1,5 +1,5 @@
 """The web UI end to end in headless Chromium, against a live server on a real database with
-the PEMS simulator behind it (issue 7, "Done when")."""
+the PEMS simulator behind it: every screen of the README's "The web UI"."""
 
 from __future__ import annotations
 

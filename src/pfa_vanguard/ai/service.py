@@ -73,7 +73,7 @@ class Answer:
     provider: str
 
     def to_json(self) -> dict[str, Any]:
-        """The shape of POST /api/ai/query (contract.md)."""
+        """The shape of POST /api/ai/query (docs/ai.md)."""
         return {
             "sql": self.sql,
             "columns": self.columns,

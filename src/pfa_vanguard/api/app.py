@@ -26,7 +26,7 @@ from pfa_vanguard.api.limits import BodyLimitMiddleware, NulCharacterMiddleware
 from pfa_vanguard.api.login_guard import HashGate, parse_networks
 from pfa_vanguard.api.merged_read import BodyCache, Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
-from pfa_vanguard.api.openapi_doc import install_openapi
+from pfa_vanguard.api.openapi_doc import install_openapi, operation_id
 from pfa_vanguard.api.prewarm import prewarm_snapshots
 from pfa_vanguard.api.security_headers import SecurityHeadersMiddleware
 from pfa_vanguard.api.web import install_web_ui
@@ -86,6 +86,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         version=__version__,
         description="A fast mirror of PEMS PFA records with private drafts.",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
     install_openapi(app)

@@ -6,6 +6,7 @@ Handlers are registered by `install_error_handlers`; nothing else in the API for
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -16,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from pfa_vanguard.api.openapi_doc import declared_methods
 from pfa_vanguard.db.errors import is_unavailable
 from pfa_vanguard.errors import DatabaseUnavailable, PfaError
 
@@ -115,11 +117,23 @@ async def _pfa_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, exc.kind, exc.detail, headers, **extra)
 
 
-async def _http_error(_: Request, exc: Exception) -> Response:
+def method_not_allowed(request: Request, allowed: Iterable[str] = ()) -> Response:
+    """405 for a path the API has, asked with a method it does not declare there; `Allow`
+    names every method the OpenAPI document declares for the path (else `allowed`)."""
+    declared = declared_methods(request.app, request.url.path)
+    methods = ", ".join(sorted(declared or set(allowed)))
+    detail = f"{request.method} is not allowed on {request.url.path}; allowed: {methods}"
+    return error_response(405, "MethodNotAllowed", detail, {"Allow": methods})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and "Allow" in headers:
+        return method_not_allowed(request, headers["Allow"].split(", "))
     kind = _HTTP_KINDS.get(exc.status_code, "HTTPError")
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    return error_response(exc.status_code, kind, detail, dict(exc.headers or {}) or None)
+    return error_response(exc.status_code, kind, detail, headers or None)
 
 
 async def _validation_error(_: Request, exc: Exception) -> Response:

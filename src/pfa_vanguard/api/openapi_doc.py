@@ -13,9 +13,13 @@ added here once, when the document is built:
 
 from __future__ import annotations
 
+import re
+import weakref
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.routing import compile_path
 
 _ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
@@ -72,6 +76,59 @@ def add_error_responses(document: dict[str, Any]) -> dict[str, Any]:
                 entry = responses.setdefault(status, {"description": _DESCRIPTIONS[status]})
                 entry["content"] = {"application/json": {"schema": _REF}}
     return document
+
+
+# Route function name -> operationId, where the camelCased function name alone would not say
+# what the operation does to a generated client's reader.
+_OPERATION_IDS = {
+    "read_records": "listRecords",
+    "record_detail": "getRecord",
+    "read_changes": "listChanges",
+    "kpi": "getKpi",
+    "timeline_bounds": "getTimelineBounds",
+    "me": "getMe",
+    "health": "getHealth",
+    "commit": "commitDrafts",
+    "discard": "discardDrafts",
+    "refresh": "requestRefresh",
+    "query": "askAssistant",
+    "draft": "proposeDrafts",
+    "sync_status": "getSyncStatus",
+    "sync_runs": "listSyncRuns",
+    "run_now": "runSyncNow",
+    "pause": "pauseSync",
+    "resume": "resumeSync",
+    "set_schedule": "setSyncSchedule",
+}
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operation's stable, camelCase `operationId` (`login`, `saveDrafts`, `listRecords`):
+    what a client generated from the document names its functions. Also names the generated
+    body schemas. `create_app` passes it as FastAPI's `generate_unique_id_function`."""
+    if route.name in _OPERATION_IDS:
+        return _OPERATION_IDS[route.name]
+    head, *rest = route.name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+_HTTP_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE"})
+_DECLARED: weakref.WeakKeyDictionary[FastAPI, list[tuple[re.Pattern[str], set[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def declared_methods(app: FastAPI, path: str) -> set[str]:
+    """The methods the app's OpenAPI document declares for `path`, over every route template
+    that matches it (empty: no such route). Compiled once per app, on first use."""
+    table = _DECLARED.get(app)
+    if table is None:
+        table = [
+            (compile_path(template)[0], {m.upper() for m in ops if m.upper() in _HTTP_METHODS})
+            for template, ops in app.openapi().get("paths", {}).items()
+        ]
+        _DECLARED[app] = table
+    return {m for pattern, methods in table if pattern.match(path) for m in methods}
 
 
 def install_openapi(app: FastAPI) -> None:

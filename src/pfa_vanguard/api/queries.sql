@@ -27,48 +27,6 @@ JOIN organizations o ON o.id = m.organization_id
 WHERE m.user_id = %(user_id)s AND o.active
 ORDER BY o.code;
 
--- name: admin_orgs
--- The organizations the caller administers, with their sync state and last run.
-SELECT o.id, o.code, o.name, o.active, o.sync_schedule, o.sync_paused, o.last_synced_at,
-       o.last_full_sync_at, o.created_at,
-       (SELECT max(s.started_at) FROM sync_runs s
-        WHERE s.organization_id = o.id
-          AND s.status IN ('running', 'succeeded', 'failed', 'abandoned')) AS last_run_at,
-       EXISTS (SELECT 1 FROM sync_runs s
-               WHERE s.organization_id = o.id AND s.status = 'running') AS running,
-       (SELECT s.id FROM sync_runs s
-        WHERE s.organization_id = o.id AND s.status = 'pending' LIMIT 1) AS pending_run_id,
-       r.id AS run_id
-FROM memberships m
-JOIN organizations o ON o.id = m.organization_id
-LEFT JOIN LATERAL (
-    SELECT s.id FROM sync_runs s
-    WHERE s.organization_id = o.id AND s.status <> 'pending'
-    ORDER BY s.started_at DESC LIMIT 1
-) r ON true
-WHERE m.user_id = %(user_id)s AND m.role = 'admin'
-  AND (%(code)s::text IS NULL OR o.code = %(code)s::text)
-ORDER BY o.code;
-
--- name: sync_runs
--- Recent runs of the organizations the caller administers (or of one of them).
-SELECT s.id, o.code AS org, s.kind, s.trigger, s.status, s.started_at, s.finished_at,
-       s.duration_ms, s.fetched, s.inserted, s.updated, s.unchanged, s.deleted, s.error,
-       s.requested_by, s.worker
-FROM sync_runs s
-JOIN organizations o ON o.id = s.organization_id
-JOIN memberships m ON m.organization_id = o.id AND m.user_id = %(user_id)s AND m.role = 'admin'
-WHERE (%(code)s::text IS NULL OR o.code = %(code)s::text)
-  AND (%(ids)s::bigint[] IS NULL OR s.id = ANY (%(ids)s::bigint[]))
-ORDER BY s.started_at DESC, s.id DESC
-LIMIT %(limit)s;
-
--- name: set_paused
-UPDATE organizations SET sync_paused = %(paused)s WHERE id = %(org_id)s;
-
--- name: set_schedule
-UPDATE organizations SET sync_schedule = %(cron)s WHERE id = %(org_id)s;
-
 -- name: org_version_by_code
 SELECT id, mirror_version FROM organizations WHERE code = %(code)s;
 

@@ -1,7 +1,7 @@
 """The built web UI (`src/pfa_vanguard/web_dist/`) served at `/`, with `index.html` as the
 fallback for client-side routes. `/api/...` paths, missing `assets/...` files and paths no
 file can have (control characters such as NUL, over-long names) never fall back: they are
-JSON 404s."""
+JSON 404s, or 405s for an API path asked with a method it does not declare."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from pfa_vanguard.api.errors import error_response
+from pfa_vanguard.api.errors import error_response, method_not_allowed
+from pfa_vanguard.api.openapi_doc import declared_methods
 
 _IMMUTABLE = "public, max-age=31536000, immutable"
 _MAX_PATH = 1024
@@ -34,6 +35,9 @@ def install_web_ui(app: FastAPI, root: Path | None = None) -> None:
     async def serve(request: Request) -> Response:
         path = request.path_params.get("path", "")
         if path == "api" or path.startswith(("api/", "metrics")):
+            # this catch-all answers every GET and HEAD: a GET of a POST-only route lands here
+            if declared_methods(request.app, request.url.path):
+                return method_not_allowed(request)
             return error_response(404, "NotFound", f"no route {request.url.path}")
         if _impossible(path):
             return error_response(404, "NotFound", "no such file")

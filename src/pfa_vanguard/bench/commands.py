@@ -1,4 +1,4 @@
-"""`pfa bench`: the performance benchmark of performance.md."""
+"""`pfa bench`: the performance benchmark (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def bench_command(
     ] = BENCH_DATABASE,
 ) -> None:
     """Load orgs x records into a separate database (pfa_bench), start the real server and the
-    PEMS simulator, and measure every operation of performance.md (p50/p95/p99, floor, ratio)."""
+    PEMS simulator, and measure every operation (docs/benchmarks.md: p50/p95/p99, floor, ratio)."""
     console = Console()
     unknown = sorted(set(only or ()) - set(OPERATIONS))
     if unknown:

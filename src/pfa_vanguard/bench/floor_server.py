@@ -1,4 +1,4 @@
-"""The transport floor of `load_org` (performance.md): a bare Starlette app serving one
+"""The transport floor of `load_org` (docs/benchmarks.md): a bare Starlette app serving one
 pre-encoded body from memory, so the benchmark can time what no server can beat on this
 machine over loopback.
 

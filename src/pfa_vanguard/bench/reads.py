@@ -89,7 +89,7 @@ async def load_org(ctx: BenchContext) -> OpResult:
     details["sql_floor_p95_ms"] = sql.p(95)
     details["floor"] = (
         "transport floor: the API's own answer bytes served from memory by a bare Starlette "
-        "app over loopback (performance.md); sql_floor: json_agg of the merged records"
+        "app over loopback; sql_floor: json_agg of the merged records"
     )
     return OpResult("load_org", samples, floor=floor, details=details)
 

@@ -1,5 +1,6 @@
-"""The benchmark's outputs: bench.json (exactly the shape of performance.md), bench-details.json
-(everything else measured), bench.md (the table) and the same table printed with rich."""
+"""The benchmark's outputs: bench.json (figures per operation, as docs/benchmarks.md describes),
+bench-details.json (everything else measured), bench.md (the table) and the same table printed
+with rich."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pfa_vanguard.bench.context import OpResult
 
 MB = 1024 * 1024
 
-# operation -> (seed's target, goal), p95 in milliseconds (performance.md).
+# operation -> (target, goal), p95 in milliseconds (the table of docs/benchmarks.md).
 TARGETS: dict[str, tuple[float | None, float | None]] = {
     "load_org": (100, 50),
     "load_org_revalidate": (None, 5),

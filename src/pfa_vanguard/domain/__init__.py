@@ -1,1 +1,1 @@
-"""The PFA domain (domain.md): fields, draft validation and merge, cost and KPI rules."""
+"""The PFA domain (docs/domain.md): fields, draft validation and merge, cost and KPI rules."""

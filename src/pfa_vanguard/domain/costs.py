@@ -1,4 +1,4 @@
-"""Cost rules (domain.md) in pure Python: the same numbers as the SQL generated columns."""
+"""Cost rules (docs/domain.md) in pure Python: the same numbers as the SQL generated columns."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Draft rules (domain.md): which changes are allowed, and how a draft merges with its baseline.
+"""Draft rules (docs/domain.md): which changes are allowed, how a draft merges with its baseline.
 
 A draft holds only the fields that differ from the baseline. Setting a field to null, or back
 to its baseline value, takes it out of the draft; an empty draft is no draft.

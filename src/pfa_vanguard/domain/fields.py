@@ -1,4 +1,4 @@
-"""The PFA fields and which of them a draft may change (domain.md)."""
+"""The PFA fields and which of them a draft may change (docs/domain.md)."""
 
 from __future__ import annotations
 

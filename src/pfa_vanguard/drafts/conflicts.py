@@ -1,4 +1,5 @@
-"""Conflicts between a user's draft and PEMS, and their resolution (domain.md, "Workflow words").
+"""Conflicts between a user's draft and PEMS, and their resolution (docs/domain.md, "Workflow
+words").
 
 A field is in conflict when PEMS holds another value than the one the user's edit started from
 (the field's base value: what the user saw, or the baseline when the field entered the draft)

@@ -1,4 +1,4 @@
-"""Saving, listing, deleting and discarding a user's drafts (domain.md, "Validation").
+"""Saving, listing, deleting and discarding a user's drafts (docs/domain.md, "Drafts").
 
 Guarantees:
 - A save (one record or many) is validated whole with `domain.drafts.apply_changes` against

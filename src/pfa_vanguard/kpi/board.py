@@ -1,7 +1,7 @@
 """The KPI board as pure functions: cells (category x source) of summed costs, the board's
 views of them, and a draft delta applied to the cells.
 
-Rules (domain.md): discontinued or funds-transferable records are left out; variance =
+Rules (docs/domain.md, "KPIs"): discontinued or funds-transferable records are left out; variance =
 forecast - plan; variance % = variance / plan x 100 (0 when plan is 0); over budget when the
 variance is positive. Amounts are summed as Decimal (each record rounded to cents, as the SQL
 does), so a board recomputed from scratch and one patched by a delta agree to the cent.

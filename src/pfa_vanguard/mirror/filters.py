@@ -166,6 +166,12 @@ SORTS: dict[str, tuple[str, _Getter]] = {
     "actualCost": ("actual_cost", _cost("actual")),
 }
 
+# Every value `SortOrder.parse` accepts (besides an empty one, which is the default), as the
+# API declares them.
+SORT_VALUES: tuple[str, ...] = tuple(
+    value for name in ("id", "pfaId", *SORTS) for value in (name, f"-{name}")
+)
+
 
 class _Desc:
     """Reverses the order of a value inside a sort key."""

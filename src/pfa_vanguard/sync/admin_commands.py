@@ -65,7 +65,7 @@ def status(org: Annotated[str | None, typer.Argument(help="one organization")] =
         last: dict[str, Any] | None = row["lastRun"]
         table.add_row(
             row["code"],
-            row["schedule"] + (" (default)" if row["scheduleIsDefault"] else ""),
+            row["schedule"] + (" (default)" if not row["customSchedule"] else ""),
             "yes" if row["paused"] else "no",
             "yes" if row["running"] else ("queued" if row["pendingRunId"] else "no"),
             f"{last['status']} {_when(last['startedAt'])}" if last else "never",

@@ -285,6 +285,10 @@ UPDATE organizations SET sync_paused = %(paused)s WHERE code = %(code)s RETURNIN
 UPDATE organizations SET sync_schedule = %(cron)s WHERE code = %(code)s RETURNING id;
 
 -- name: overview
+-- The sync state of every organization (or of one, by code; or of those a user administers).
+-- `running`: some session holds the organization's sync lock now. A sync_runs row still
+-- 'running' whose process died is not running: its lock died with its session (the next sync
+-- marks the row abandoned).
 SELECT o.id, o.code, o.name, o.active, o.sync_schedule, o.sync_paused, o.last_synced_at,
        o.last_full_sync_at, o.created_at, o.mirror_version,
        (SELECT max(r.started_at) FROM sync_runs r
@@ -304,21 +308,39 @@ LEFT JOIN LATERAL (
            r.status AS run_status, r.started_at AS run_started_at,
            r.finished_at AS run_finished_at, r.duration_ms AS run_duration_ms,
            r.fetched AS run_fetched, r.inserted AS run_inserted, r.updated AS run_updated,
-           r.unchanged AS run_unchanged, r.deleted AS run_deleted, r.error AS run_error
+           r.unchanged AS run_unchanged, r.deleted AS run_deleted, r.error AS run_error,
+           r.requested_by AS run_requested_by, r.worker AS run_worker
     FROM sync_runs r
     WHERE r.organization_id = o.id AND r.status NOT IN ('pending', 'skipped')
     ORDER BY r.started_at DESC, r.id DESC
     LIMIT 1
 ) last_run ON true
-WHERE %(code)s::text IS NULL OR o.code = %(code)s
+WHERE (%(code)s::text IS NULL OR o.code = %(code)s::text)
+  AND (%(admin_user_id)s::bigint IS NULL OR EXISTS (
+        SELECT 1 FROM memberships m
+        WHERE m.organization_id = o.id AND m.user_id = %(admin_user_id)s::bigint
+          AND m.role = 'admin'))
+ORDER BY o.code;
+
+-- name: administered_orgs
+-- The organizations (all, or the one of `code`) the user has the admin role in.
+SELECT o.code
+FROM memberships m JOIN organizations o ON o.id = m.organization_id
+WHERE m.user_id = %(user_id)s AND m.role = 'admin'
+  AND (%(code)s::text IS NULL OR o.code = %(code)s::text)
 ORDER BY o.code;
 
 -- name: list_runs
+-- Sync runs newest first (by start; a request's start is when a worker claimed it), of every
+-- organization or of one, optionally only those of organizations a user administers.
 SELECT r.id, o.code AS org, r.kind, r.trigger, r.status, r.requested_by, r.started_at,
        r.finished_at, r.duration_ms, r.fetched, r.inserted, r.updated, r.unchanged, r.deleted,
        r.error, r.worker
 FROM sync_runs r JOIN organizations o ON o.id = r.organization_id
-WHERE (%(code)s::text IS NULL OR o.code = %(code)s)
-  AND (%(before_id)s::bigint IS NULL OR r.id < %(before_id)s)
-ORDER BY r.id DESC
+WHERE (%(code)s::text IS NULL OR o.code = %(code)s::text)
+  AND (%(admin_user_id)s::bigint IS NULL OR EXISTS (
+        SELECT 1 FROM memberships m
+        WHERE m.organization_id = o.id AND m.user_id = %(admin_user_id)s::bigint
+          AND m.role = 'admin'))
+ORDER BY r.started_at DESC, r.id DESC
 LIMIT %(limit)s;

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg
 
+from pfa_vanguard.sync.repository import LOCK_NAMESPACE
 from tests.integration.api.conftest import Api, World, api_settings, running_api
 
 
@@ -96,3 +97,28 @@ async def test_status_shows_the_open_maintenance_window(api: Api, world: World) 
     until = datetime.fromisoformat(alpha["maintenanceUntil"])
     assert datetime.now(UTC) + timedelta(minutes=118) < until
     assert datetime.fromisoformat(alpha["nextRunAt"]) >= until  # no scheduled sync before
+
+
+async def test_a_killed_workers_run_is_not_shown_as_running(api: Api, world: World) -> None:
+    """A sync runs while it holds its organization's advisory lock; a worker killed mid-sync
+    leaves its sync_runs row 'running' (until the next sync marks it abandoned) but its lock
+    died with its session, so the admin screen must not show the organization as running."""
+    headers = await api.login("ada")
+    org_id = world.orgs["ALPHA"]
+    with psycopg.connect(api.db_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO sync_runs (organization_id, kind, trigger, status, worker)"
+            " VALUES (%s, 'full', 'schedule', 'running', 'killed-worker')",
+            [org_id],
+        )
+    [alpha] = (await api.client.get("/api/admin/sync", headers=headers)).json()
+    assert alpha["running"] is False
+    assert alpha["lastRun"]["status"] == "running"  # the row as the dead worker left it
+
+    with psycopg.connect(api.db_url, autocommit=True) as holder:  # a live sync holds the lock
+        holder.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, org_id])
+        try:
+            [alpha] = (await api.client.get("/api/admin/sync", headers=headers)).json()
+            assert alpha["running"] is True
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, org_id])

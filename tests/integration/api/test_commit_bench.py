@@ -1,5 +1,5 @@
-"""commit_200 (performance.md): 200 drafts pushed to the simulator (no added latency) through
-POST /commit, measured and printed (`pytest -m slow -s`); the figure goes in the report, no
+"""commit_200 (docs/benchmarks.md): 200 drafts pushed to the simulator (no added latency)
+through POST /commit, measured and printed (`pytest -m slow -s`); the figure goes in the report, no
 timing is asserted."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The quick benchmark run (`pfa bench --orgs 2 --records-per-org 5000`) end to end, so that it
 never rots: a subprocess against the test server (its own pfa_bench database), the real
-`pfa serve` and simulator, every operation, and the outputs in performance.md's shape.
-No timing is asserted: the figures depend on the machine."""
+`pfa serve` and simulator, every operation, and the outputs docs/benchmarks.md describes. No
+timing is asserted: the figures depend on the machine."""
 
 from __future__ import annotations
 

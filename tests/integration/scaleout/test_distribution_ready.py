@@ -1,6 +1,7 @@
 """The schema and the application's SQL keep to the rules Citus sets for distributing tables by
-`organization_id` (issue 9). Citus itself is not installed here, so this checks its documented
-rules on a freshly migrated PostgreSQL database and on the parsed named queries:
+`organization_id` (README.md, "Running in production"). Citus itself is not installed here,
+so this checks its documented rules on a freshly migrated PostgreSQL database and on the parsed
+named queries:
 
 1. every table of the public schema is classified (TABLES): distributed by organization_id,
    reference (small, copied to every node) or coordinator-local; a new table must be classified;

@@ -115,7 +115,7 @@ POLICY: dict[tuple[str, str], Call] = {
     ("PUT", "/api/admin/sync/{org}/schedule"): _call(
         Access.ADMIN, "/api/admin/sync/ALPHA/schedule", 200, body={"cron": "0 * * * *"}
     ),
-    # contract.md routes of the AI assistant (the organization is in the body)
+    # routes of the AI assistant (the organization is in the body)
     ("POST", "/api/ai/query"): _call(
         Access.VIEWER,
         "/api/ai/query",
@@ -133,7 +133,7 @@ POLICY: dict[tuple[str, str], Call] = {
         body={"org": "ALPHA", "instruction": "move PFA-000001 forecast start to 2025-03-01"},
     ),
 }
-# Routes of contract.md that may not be mounted yet; every other POLICY line must exist.
+# Routes of the API that may not be mounted yet; every other POLICY line must exist.
 PLANNED = {("POST", "/api/ai/query"), ("POST", "/api/ai/draft")}
 
 # Which accesses each kind of caller holds for organization ALPHA.

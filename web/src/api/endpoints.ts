@@ -1,4 +1,4 @@
-/** One function per API route the UI uses (contract.md). */
+/** One function per API route the UI uses (docs/api.md, generated types from web/openapi.json). */
 import type { Changes } from "../domain/validation";
 import { request } from "./client";
 import type {

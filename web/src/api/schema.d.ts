@@ -16,7 +16,7 @@ export interface paths {
          * @description Every organization the caller administers: schedule, paused, running, last run,
          *     next run, staleness (403 for a caller who administers none).
          */
-        get: operations["sync_status_api_admin_sync_get"];
+        get: operations["getSyncStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -36,7 +36,7 @@ export interface paths {
          * Sync Runs
          * @description Run history, newest first: started, finished, status, counts, error.
          */
-        get: operations["sync_runs_api_admin_sync_runs_get"];
+        get: operations["listSyncRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -58,7 +58,7 @@ export interface paths {
          * Run Now
          * @description Queue a sync now; the worker starts it within moments. 409 while one is running.
          */
-        post: operations["run_now_api_admin_sync__org__post"];
+        post: operations["runSyncNow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -78,7 +78,7 @@ export interface paths {
          * Pause
          * @description Stop scheduled syncs of the organization ("run now" still works).
          */
-        post: operations["pause_api_admin_sync__org__pause_post"];
+        post: operations["pauseSync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -95,7 +95,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Resume */
-        post: operations["resume_api_admin_sync__org__resume_post"];
+        post: operations["resumeSync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -115,7 +115,7 @@ export interface paths {
          * @description Set the organization's cron (read in PFA_SYNC_TIMEZONE), or null for the default
          *     (PFA_SYNC_SCHEDULE).
          */
-        put: operations["set_schedule_api_admin_sync__org__schedule_put"];
+        put: operations["setSyncSchedule"];
         post?: never;
         delete?: never;
         options?: never;
@@ -136,7 +136,7 @@ export interface paths {
          * Draft
          * @description Propose draft changes for an instruction (editor or more). Nothing is saved.
          */
-        post: operations["draft_api_ai_draft_post"];
+        post: operations["proposeDrafts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,7 +156,7 @@ export interface paths {
          * Query
          * @description Answer a question over the caller's merged records of `org` (viewer or more).
          */
-        post: operations["query_api_ai_query_post"];
+        post: operations["askAssistant"];
         delete?: never;
         options?: never;
         head?: never;
@@ -178,7 +178,7 @@ export interface paths {
          *     (same message, same Argon2 work); repeated failures per user, per client address and per
          *     both get 429, and so do logins beyond what this process may hash at once.
          */
-        post: operations["login_api_auth_login_post"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -199,7 +199,7 @@ export interface paths {
          * @description End every session of the caller: this token and every other token issued to the same
          *     user so far are refused from the next request on, by every API process. 204.
          */
-        post: operations["logout_api_auth_logout_post"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -218,7 +218,7 @@ export interface paths {
          * @description ok, or degraded when an organization's sync is late; 503 when the database is down.
          *     With a token, also `orgs`: the caller's organizations (code, lastSyncedAt, late).
          */
-        get: operations["health_api_health_get"];
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -238,7 +238,7 @@ export interface paths {
          * Me
          * @description The caller and their organizations with the role in each.
          */
-        get: operations["me_api_me_get"];
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -258,7 +258,7 @@ export interface paths {
          * List Orgs
          * @description The caller's organizations: code, name, role, lastSyncedAt, stale.
          */
-        get: operations["list_orgs_api_orgs_get"];
+        get: operations["listOrgs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -280,7 +280,7 @@ export interface paths {
          *     drafts applied; filters see merged values. Each record: id, data (with derived costs),
          *     hasDraft, state (pristine | draft | conflict | orphaned).
          */
-        get: operations["read_records_api_pfa__org__get"];
+        get: operations["listRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -303,7 +303,7 @@ export interface paths {
          *     the user's edit is a conflict at once), the ids removed, and the new `version`. `reload`:
          *     too many changes to list; read the whole organization again.
          */
-        get: operations["read_changes_api_pfa__org__changes_get"];
+        get: operations["listChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -330,7 +330,7 @@ export interface paths {
          *     A retry with the same Idempotency-Key returns the first answer and writes nothing again.
          *     Inside one of the organization's maintenance windows → 409 MaintenanceWindow with `until`.
          */
-        post: operations["commit_api_pfa__org__commit_post"];
+        post: operations["commitDrafts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -349,7 +349,7 @@ export interface paths {
          * @description Commit audit trail, newest first: who, record, outcome, each field before → after, the
          *     PEMS versions and PEMS's answer. Your own entries; an admin sees everyone's.
          */
-        get: operations["list_commits_api_pfa__org__commits_get"];
+        get: operations["listCommits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -374,7 +374,7 @@ export interface paths {
          *     "mine"/"theirs" choice for every conflicting field. Fields only PEMS changed take PEMS's
          *     values; fields only you changed stay. Commit afterwards.
          */
-        post: operations["resolve_conflict_api_pfa__org__conflicts__record_id__resolve_post"];
+        post: operations["resolveConflict"];
         delete?: never;
         options?: never;
         head?: never;
@@ -394,7 +394,7 @@ export interface paths {
          * Discard
          * @description Drop all the caller's drafts in this organization (never another's, never elsewhere).
          */
-        post: operations["discard_api_pfa__org__discard_post"];
+        post: operations["discardDrafts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -418,7 +418,7 @@ export interface paths {
          *     nothing: 422 names every refused field of every record (a date outside the configured
          *     years included); 404 for an unknown record.
          */
-        post: operations["save_drafts_api_pfa__org__draft_post"];
+        post: operations["saveDrafts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -436,7 +436,7 @@ export interface paths {
          * List Drafts
          * @description The caller's drafts in this organization (orphaned ones included), by record id.
          */
-        get: operations["list_drafts_api_pfa__org__drafts_get"];
+        get: operations["listDrafts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -459,7 +459,7 @@ export interface paths {
          * Delete Draft
          * @description Drop the caller's draft of one record (404 when there is none).
          */
-        delete: operations["delete_draft_api_pfa__org__drafts__record_id__delete"];
+        delete: operations["deleteDraft"];
         options?: never;
         head?: never;
         patch?: never;
@@ -478,7 +478,7 @@ export interface paths {
          *     variance, variance %, overBudget). `current` is the committed baseline; with
          *     `drafts=true`, `pending` is the same board with the caller's drafts applied.
          */
-        get: operations["kpi_api_pfa__org__kpi_get"];
+        get: operations["getKpi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -498,7 +498,7 @@ export interface paths {
          * Record Detail
          * @description Baseline, the caller's draft, the merged record, versions, state and conflict detail.
          */
-        get: operations["record_detail_api_pfa__org__records__record_id__get"];
+        get: operations["getRecord"];
         put?: never;
         post?: never;
         delete?: never;
@@ -522,7 +522,7 @@ export interface paths {
          *     admin's run now, answered with its run id; a request already waiting is shared, and 409
          *     says a sync is running (its `runId`: follow it, the screen's next delta read shows it).
          */
-        post: operations["refresh_api_pfa__org__refresh_post"];
+        post: operations["requestRefresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -541,7 +541,7 @@ export interface paths {
          * @description Earliest forecast start and latest forecast end (with `drafts=true`: of the caller's
          *     merged records).
          */
-        get: operations["timeline_bounds_api_pfa__org__timeline_bounds_get"];
+        get: operations["getTimelineBounds"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1386,7 +1386,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    sync_status_api_admin_sync_get: {
+    getSyncStatus: {
         parameters: {
             query?: never;
             header?: never;
@@ -1451,7 +1451,7 @@ export interface operations {
             };
         };
     };
-    sync_runs_api_admin_sync_runs_get: {
+    listSyncRuns: {
         parameters: {
             query?: {
                 /** @description organization code */
@@ -1520,7 +1520,7 @@ export interface operations {
             };
         };
     };
-    run_now_api_admin_sync__org__post: {
+    runSyncNow: {
         parameters: {
             query?: {
                 /** @description a full sync (deletions too) */
@@ -1591,7 +1591,7 @@ export interface operations {
             };
         };
     };
-    pause_api_admin_sync__org__pause_post: {
+    pauseSync: {
         parameters: {
             query?: never;
             header?: never;
@@ -1659,7 +1659,7 @@ export interface operations {
             };
         };
     };
-    resume_api_admin_sync__org__resume_post: {
+    resumeSync: {
         parameters: {
             query?: never;
             header?: never;
@@ -1727,7 +1727,7 @@ export interface operations {
             };
         };
     };
-    set_schedule_api_admin_sync__org__schedule_put: {
+    setSyncSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -1808,7 +1808,7 @@ export interface operations {
             };
         };
     };
-    draft_api_ai_draft_post: {
+    proposeDrafts: {
         parameters: {
             query?: never;
             header?: never;
@@ -1895,7 +1895,7 @@ export interface operations {
             };
         };
     };
-    query_api_ai_query_post: {
+    askAssistant: {
         parameters: {
             query?: never;
             header?: never;
@@ -1982,7 +1982,7 @@ export interface operations {
             };
         };
     };
-    login_api_auth_login_post: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -2060,7 +2060,7 @@ export interface operations {
             };
         };
     };
-    logout_api_auth_logout_post: {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -2123,7 +2123,7 @@ export interface operations {
             };
         };
     };
-    health_api_health_get: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -2188,7 +2188,7 @@ export interface operations {
             };
         };
     };
-    me_api_me_get: {
+    getMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -2253,7 +2253,7 @@ export interface operations {
             };
         };
     };
-    list_orgs_api_orgs_get: {
+    listOrgs: {
         parameters: {
             query?: never;
             header?: never;
@@ -2318,7 +2318,7 @@ export interface operations {
             };
         };
     };
-    read_records_api_pfa__org__get: {
+    listRecords: {
         parameters: {
             query?: {
                 category?: string[] | null;
@@ -2334,7 +2334,7 @@ export interface operations {
                 q?: string | null;
                 hasDraft?: boolean | null;
                 /** @description field, -field for descending; default id */
-                sort?: string | null;
+                sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
                 /** @description page size; none: all */
                 limit?: number | null;
                 /** @description nextCursor of the page before */
@@ -2412,7 +2412,7 @@ export interface operations {
             };
         };
     };
-    read_changes_api_pfa__org__changes_get: {
+    listChanges: {
         parameters: {
             query?: {
                 /** @description the `version` of the previous answer; none: just the mark */
@@ -2492,7 +2492,7 @@ export interface operations {
             };
         };
     };
-    commit_api_pfa__org__commit_post: {
+    commitDrafts: {
         parameters: {
             query?: never;
             header?: {
@@ -2593,7 +2593,7 @@ export interface operations {
             };
         };
     };
-    list_commits_api_pfa__org__commits_get: {
+    listCommits: {
         parameters: {
             query?: {
                 recordId?: string | null;
@@ -2675,7 +2675,7 @@ export interface operations {
             };
         };
     };
-    resolve_conflict_api_pfa__org__conflicts__record_id__resolve_post: {
+    resolveConflict: {
         parameters: {
             query?: never;
             header?: never;
@@ -2775,7 +2775,7 @@ export interface operations {
             };
         };
     };
-    discard_api_pfa__org__discard_post: {
+    discardDrafts: {
         parameters: {
             query?: never;
             header?: never;
@@ -2852,7 +2852,7 @@ export interface operations {
             };
         };
     };
-    save_drafts_api_pfa__org__draft_post: {
+    saveDrafts: {
         parameters: {
             query?: never;
             header?: never;
@@ -2942,7 +2942,7 @@ export interface operations {
             };
         };
     };
-    list_drafts_api_pfa__org__drafts_get: {
+    listDrafts: {
         parameters: {
             query?: never;
             header?: never;
@@ -3019,7 +3019,7 @@ export interface operations {
             };
         };
     };
-    delete_draft_api_pfa__org__drafts__record_id__delete: {
+    deleteDraft: {
         parameters: {
             query?: never;
             header?: never;
@@ -3097,7 +3097,7 @@ export interface operations {
             };
         };
     };
-    kpi_api_pfa__org__kpi_get: {
+    getKpi: {
         parameters: {
             query?: {
                 /** @description apply the caller's drafts */
@@ -3177,7 +3177,7 @@ export interface operations {
             };
         };
     };
-    record_detail_api_pfa__org__records__record_id__get: {
+    getRecord: {
         parameters: {
             query?: never;
             header?: never;
@@ -3255,7 +3255,7 @@ export interface operations {
             };
         };
     };
-    refresh_api_pfa__org__refresh_post: {
+    requestRefresh: {
         parameters: {
             query?: never;
             header?: never;
@@ -3332,7 +3332,7 @@ export interface operations {
             };
         };
     };
-    timeline_bounds_api_pfa__org__timeline_bounds_get: {
+    getTimelineBounds: {
         parameters: {
             query?: {
                 /** @description apply the caller's drafts */

@@ -1,4 +1,4 @@
-/** Cost rules (domain.md), the same numbers as src/pfa_vanguard/domain/costs.py. */
+/** Cost rules (docs/domain.md), the same numbers as src/pfa_vanguard/domain/costs.py. */
 import { WINDOWS } from "./fields";
 import { type Rec, toBool, toDay, toNumber } from "./values";
 

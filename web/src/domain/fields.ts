@@ -1,4 +1,4 @@
-/** The PFA fields (domain.md), mirroring src/pfa_vanguard/domain/fields.py. */
+/** The PFA fields (docs/domain.md), mirroring src/pfa_vanguard/domain/fields.py. */
 
 export type FieldType = "text" | "number" | "date" | "bool";
 

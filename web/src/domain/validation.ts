@@ -1,5 +1,5 @@
 /**
- * Draft rules (domain.md), word for word the messages of src/pfa_vanguard/domain/drafts.py, so
+ * Draft rules (docs/domain.md), word for word the messages of src/pfa_vanguard/domain/drafts.py, so
  * that the grid refuses a bad edit at once with the text the API would send back.
  */
 import { EDITABLE_FIELDS, FIELDS_BY_NAME, MAX_TEXT_LENGTH, WINDOWS } from "./fields";

@@ -10,79 +10,34 @@ from fastapi import APIRouter, Query, Request
 
 from pfa_vanguard.api.deps import AdminOrg, Conn, DbConn, User, app_settings
 from pfa_vanguard.api.schemas import OrgSyncStatus, RunRequested, ScheduleIn, SyncRun
-from pfa_vanguard.db.queries import load
 from pfa_vanguard.errors import Forbidden
-from pfa_vanguard.mirror.freshness import is_stale
-from pfa_vanguard.orgs.windows import list_windows, open_until
-from pfa_vanguard.settings import Settings
+from pfa_vanguard.sync import admin
 from pfa_vanguard.sync.requests import request_sync
-from pfa_vanguard.sync.schedule import check_cron, is_late, next_run_at
+from pfa_vanguard.sync.schedule import check_cron
 
 router = APIRouter(prefix="/api/admin/sync", tags=["admin"])
 
 
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.api")[name]
-
-
-async def _runs(
-    conn: Conn, user_id: int, code: str | None, limit: int, ids: list[int] | None = None
-) -> list[SyncRun]:
-    cur = await conn.execute(
-        _q("sync_runs"), {"user_id": user_id, "code": code, "limit": limit, "ids": ids}
-    )
-    return [SyncRun.model_validate(r) for r in await cur.fetchall()]
-
-
 async def _statuses(
-    conn: Conn, user_id: int, settings: Settings, code: str | None
+    conn: Conn, user_id: int, request: Request, code: str | None
 ) -> list[OrgSyncStatus]:
-    cur = await conn.execute(_q("admin_orgs"), {"user_id": user_id, "code": code})
-    rows = await cur.fetchall()
-    run_ids = [int(r["run_id"]) for r in rows if r["run_id"] is not None]
-    runs = (
-        {run.id: run for run in await _runs(conn, user_id, None, len(run_ids), run_ids)}
-        if run_ids
-        else {}
+    settings = app_settings(request)
+    rows = await admin.sync_status(
+        conn,
+        settings.sync_schedule,
+        datetime.now(UTC),
+        code,
+        settings.sync_timezone,
+        admin_user_id=user_id,
     )
-    now = datetime.now(UTC)
-    default, zone = settings.sync_schedule, settings.sync_timezone
-    windows = await list_windows(conn, code)
-    open_ends = {
-        r["code"]: open_until([w for w in windows if w.code == r["code"]], now, zone) for r in rows
-    }
-    return [
-        OrgSyncStatus(
-            code=r["code"],
-            name=r["name"],
-            active=r["active"],
-            schedule=r["sync_schedule"] or default,
-            timezone=zone,
-            custom_schedule=r["sync_schedule"] is not None,
-            paused=r["sync_paused"],
-            running=r["running"],
-            pending_run_id=r["pending_run_id"],
-            last_run=runs.get(r["run_id"]) if r["run_id"] is not None else None,
-            last_synced_at=r["last_synced_at"],
-            last_full_sync_at=r["last_full_sync_at"],
-            next_run_at=_after(next_run_at(r, now, default, zone), open_ends[r["code"]]),
-            maintenance_until=open_ends[r["code"]],
-            stale=is_stale(r, default, now, zone),
-            late=is_late(r, now, default, zone),
-        )
-        for r in rows
-    ]
-
-
-def _after(due: datetime | None, window_end: datetime | None) -> datetime | None:
-    return max(due, window_end) if due is not None and window_end is not None else due
+    return [OrgSyncStatus.model_validate(row) for row in rows]
 
 
 @router.get("", response_model=list[OrgSyncStatus])
 async def sync_status(user: User, conn: DbConn, request: Request) -> list[OrgSyncStatus]:
     """Every organization the caller administers: schedule, paused, running, last run,
     next run, staleness (403 for a caller who administers none)."""
-    statuses = await _statuses(conn, user.id, app_settings(request), None)
+    statuses = await _statuses(conn, user.id, request, None)
     if not statuses:
         raise Forbidden("this needs the admin role in at least one organization")
     return statuses
@@ -96,11 +51,11 @@ async def sync_runs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> list[SyncRun]:
     """Run history, newest first: started, finished, status, counts, error."""
-    cur = await conn.execute(_q("admin_orgs"), {"user_id": user.id, "code": org})
-    if not await cur.fetchall():
+    if not await admin.administered(conn, user.id, org):
         where = f" of {org}" if org else " of any organization"
         raise Forbidden(f"this needs the admin role{where}")
-    return await _runs(conn, user.id, org, limit)
+    runs = await admin.list_runs(conn, org, limit=limit, admin_user_id=user.id)
+    return [SyncRun.model_validate(run) for run in runs]
 
 
 @router.post("/{org}", response_model=RunRequested, status_code=202)
@@ -115,20 +70,20 @@ async def run_now(
 
 
 async def _status_of(conn: Conn, ctx: Any, request: Request) -> OrgSyncStatus:
-    [status] = await _statuses(conn, ctx.user.id, app_settings(request), ctx.code)
+    [status] = await _statuses(conn, ctx.user.id, request, ctx.code)
     return status
 
 
 @router.post("/{org}/pause", response_model=OrgSyncStatus)
 async def pause(ctx: AdminOrg, conn: DbConn, request: Request) -> OrgSyncStatus:
     """Stop scheduled syncs of the organization ("run now" still works)."""
-    await conn.execute(_q("set_paused"), {"org_id": ctx.org_id, "paused": True})
+    await admin.set_paused(conn, ctx.code, True)
     return await _status_of(conn, ctx, request)
 
 
 @router.post("/{org}/resume", response_model=OrgSyncStatus)
 async def resume(ctx: AdminOrg, conn: DbConn, request: Request) -> OrgSyncStatus:
-    await conn.execute(_q("set_paused"), {"org_id": ctx.org_id, "paused": False})
+    await admin.set_paused(conn, ctx.code, False)
     return await _status_of(conn, ctx, request)
 
 
@@ -138,6 +93,7 @@ async def set_schedule(
 ) -> OrgSyncStatus:
     """Set the organization's cron (read in PFA_SYNC_TIMEZONE), or null for the default
     (PFA_SYNC_SCHEDULE)."""
-    cron = check_cron(body.cron) if body.cron is not None else None
-    await conn.execute(_q("set_schedule"), {"org_id": ctx.org_id, "cron": cron})
+    if body.cron is not None:
+        check_cron(body.cron)  # a blank expression is refused here, not taken as "default"
+    await admin.set_schedule(conn, ctx.code, body.cron)
     return await _status_of(conn, ctx, request)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import psycopg
 from fastapi import APIRouter, Header, Path, Query, Request
+from pydantic import WithJsonSchema
 from starlette.responses import Response
 
 from pfa_vanguard.accounts.repository import Role
@@ -27,11 +28,13 @@ from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.drafts import merge
 from pfa_vanguard.drafts.service import list_drafts
 from pfa_vanguard.errors import NotFound
-from pfa_vanguard.mirror.filters import RecordFilter, SortOrder
+from pfa_vanguard.mirror.filters import SORT_VALUES, RecordFilter, SortOrder
 
 router = APIRouter(prefix="/api", tags=["records"])
 
 _Values = Annotated[list[str] | None, Query(max_length=50)]
+# Declared as the values SortOrder.parse accepts; checked there (400 naming the sortable fields).
+_Sort = Annotated[str, WithJsonSchema({"type": "string", "enum": list(SORT_VALUES)})]
 
 _MERGED_READ_DOC: dict[int | str, dict[str, Any]] = {
     200: {"model": MergedRecords, "description": "merged records (baseline + your drafts)"},
@@ -58,7 +61,7 @@ async def read_records(
     q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
     has_draft: Annotated[bool | None, Query(alias="hasDraft")] = None,
     sort: Annotated[
-        str | None, Query(description="field, -field for descending; default id")
+        _Sort | None, Query(description="field, -field for descending; default id")
     ] = None,
     limit: Annotated[
         int | None, Query(ge=1, le=100_000, description="page size; none: all")

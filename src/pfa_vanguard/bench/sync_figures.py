@@ -1,8 +1,11 @@
-"""Figures of the sync for performance.md: `sync_full` and `sync_noop` of one organization.
+"""The sync's figures of one organization, alone, without the rest of the benchmark
+(docs/benchmarks.md, "The sync alone"). `pfa bench` measures `sync_full` and `sync_noop` itself
+(`bench/writes.py`) among every other operation; this adds the incremental syncs and a fetch /
+apply split per kind, for work on the sync.
 
-`measure_sync` is what `pfa bench` (or anyone) calls against a running PEMS (the simulator);
-`python -m pfa_vanguard.sync.bench --records 50000` runs it standalone: a simulator in its own
-process (as PEMS would be), a scratch embedded database (or --database-url), figures printed.
+`python -m pfa_vanguard.bench.sync_figures --records 50000` runs it: a simulator in its own
+process (as PEMS would be), a scratch embedded database (or --database-url), figures printed;
+`measure_sync` does the measuring against any running PEMS (the simulator).
 
 - `sync_full`: a full sync into an empty mirror (every record inserted);
 - `sync_noop`: the same full sync again when PEMS changed nothing, with the mirror rows it
