@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
@@ -77,6 +78,8 @@ async def test_the_migration_recomputes_values_the_old_parsers_stored(
 ) -> None:
     """A record stored while year 9999 and 10^15 still parsed keeps no absurd value once the
     migration ran, and the organization's forecast bounds follow."""
+    if conn.info.server_version < 160000:
+        pytest.skip("the old date parser called pg_input_is_valid, which PostgreSQL 15 lacks")
     migrations = Path(db_migrations.__file__).with_name("migrations")
     old = (migrations / "0001_core.sql").read_text()
     old_date = old[

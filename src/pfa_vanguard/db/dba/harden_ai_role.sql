@@ -40,3 +40,45 @@ BEGIN
     ALTER ROLE pfa_ai SET temp_file_limit = '256MB';
 END
 $$;
+
+-- The function allowlist of the AI role, as the migrations apply it when they run as a
+-- superuser: every function outside pfa_ai_allowed_functions() and every catalog relation
+-- loses PUBLIC's access, given instead to the role pfa_catalog, which the application's role
+-- (the database owner) is granted. Safe to rerun.
+DO $$
+DECLARE
+    fn regprocedure;
+    rel regclass;
+    owner_name name := (SELECT pg_get_userbyid(datdba) FROM pg_database
+                        WHERE datname = current_database());
+BEGIN
+    BEGIN
+        CREATE ROLE pfa_catalog NOLOGIN;
+    EXCEPTION WHEN duplicate_object THEN
+        NULL;
+    END;
+    EXECUTE format('GRANT pfa_catalog TO %I', owner_name);
+    FOR fn IN
+        SELECT p.oid::regprocedure
+        FROM pg_proc p
+        WHERE p.oid NOT IN (SELECT f::oid FROM pfa_ai_allowed_functions() f)
+          AND (p.proacl IS NULL
+               OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a
+                          WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))
+    LOOP
+        EXECUTE format('REVOKE EXECUTE ON ROUTINE %s FROM PUBLIC', fn);
+        EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO pfa_catalog', fn);
+    END LOOP;
+    FOR rel IN
+        SELECT c.oid::regclass
+        FROM pg_class c
+        WHERE c.relnamespace IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+          AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+          AND EXISTS (SELECT 1 FROM aclexplode(c.relacl) a
+                      WHERE a.grantee = 0 AND a.privilege_type = 'SELECT')
+    LOOP
+        EXECUTE format('REVOKE SELECT ON %s FROM PUBLIC', rel);
+        EXECUTE format('GRANT SELECT ON %s TO pfa_catalog', rel);
+    END LOOP;
+END
+$$;
