@@ -19,18 +19,6 @@ OUTSIDE = re.compile(
 )
 SCANNED = ("src", "tests", "docs", "web/src", "README.md", "CONTRIBUTING.md", "Makefile")
 SKIPPED_PARTS = {"__pycache__", "web_dist", "node_modules", "screenshots"}
-# Migrations already applied on deployed databases are history: their text is checksummed, so
-# editing even a comment would make every upgrade report them changed. Their old comments stay.
-APPLIED_MIGRATIONS = {
-    "0001_core.sql",
-    "0010_sync_requests.sql",
-    "0030_ai_assistant.sql",
-    "0040_mirror_indexes.sql",
-    "0041_mirror_summaries.sql",
-    "0045_partition_by_organization.sql",
-    "0046_session_scope_key.sql",
-    "0048_login_failures.sql",
-}
 TEXT_SUFFIXES = {".py", ".sql", ".md", ".ts", ".tsx", ".css", ".html", ".toml", ".json", ".txt", ""}
 
 
@@ -49,12 +37,7 @@ def _files() -> list[Path]:
                 and not SKIPPED_PARTS & set(p.parts)
                 and not any(part.endswith(".egg-info") for part in p.parts)
             )
-    return [
-        p
-        for p in found
-        if p.resolve() != Path(__file__).resolve()
-        and not (p.parent.name == "migrations" and p.name in APPLIED_MIGRATIONS)
-    ]
+    return [p for p in found if p.resolve() != Path(__file__).resolve()]
 
 
 def outside_references(text: str) -> list[str]:

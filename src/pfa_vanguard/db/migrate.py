@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 import psycopg
@@ -24,6 +26,18 @@ class Migration:
     @property
     def checksum(self) -> str:
         return hashlib.sha256(self.sql.encode()).hexdigest()
+
+    def matches(self, recorded: str) -> bool:
+        """Whether a database that recorded `recorded` applied this migration: its checksum, or
+        that of an earlier text differing only in comments (`earlier_checksums.json`)."""
+        return recorded == self.checksum or recorded in _earlier_checksums().get(self.version, ())
+
+
+@cache
+def _earlier_checksums() -> dict[str, tuple[str, ...]]:
+    folder = resources.files("pfa_vanguard.db") / "migrations"
+    document = json.loads((folder / "earlier_checksums.json").read_text("utf-8"))
+    return {k: tuple(v) for k, v in document.items() if not k.startswith("_")}
 
 
 def available_migrations() -> list[Migration]:
@@ -64,7 +78,7 @@ def upgrade(url: str) -> list[str]:
             }
             for migration in available_migrations():
                 if migration.version in done:
-                    if done[migration.version] != migration.checksum:
+                    if not migration.matches(done[migration.version]):
                         _log.warning("migration %s changed after it was applied", migration.name)
                     continue
                 with conn.transaction():
@@ -99,7 +113,7 @@ def check(url: str) -> dict[str, list[str]]:
         "changed": [
             m.name
             for v, m in sorted(shipped.items())
-            if v in applied and applied[v][1] != m.checksum
+            if v in applied and not m.matches(applied[v][1])
         ],
         "unknown": [name for v, (name, _) in sorted(applied.items()) if v not in shipped],
     }

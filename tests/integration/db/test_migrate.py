@@ -37,6 +37,24 @@ def test_migrations_apply_once(empty_db: str) -> None:
     assert applied(empty_db) == everything
 
 
+def test_a_comment_only_rewording_is_not_a_changed_migration(db_url: str) -> None:
+    """A database that applied 0001 before its comments were reworded recorded the earlier
+    checksum: the same migration, not a changed one; any other checksum is still reported."""
+    [earlier] = migrate._earlier_checksums()["0001"]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("UPDATE schema_migrations SET checksum = %s WHERE version = '0001'", [earlier])
+        assert migrate.check(db_url)["changed"] == []
+        conn.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = '0001'")
+        assert migrate.check(db_url)["changed"] == ["0001_core.sql"]
+
+
+def test_every_earlier_checksum_names_a_shipped_migration_of_another_text() -> None:
+    shipped = {m.version: m for m in migrate.available_migrations()}
+    for version, checksums in migrate._earlier_checksums().items():
+        assert version in shipped
+        assert shipped[version].checksum not in checksums
+
+
 def test_concurrent_upgrades_apply_each_migration_once(empty_db: str) -> None:
     results: list[list[str]] = []
     errors: list[BaseException] = []

@@ -32,7 +32,7 @@ CREATE TABLE memberships (
 CREATE INDEX memberships_organization_idx ON memberships (organization_id);
 
 -- Parsing functions for the generated columns. IMMUTABLE so that PostgreSQL accepts them in
--- generation expressions (a plain ::date cast depends on DateStyle, seed-errata 2; the strict
+-- generation expressions (a plain ::date cast depends on DateStyle, and PEMS sends several date formats; the strict
 -- YYYY-MM-DD shape checked first is read the same under every DateStyle). A malformed value
 -- becomes NULL: it must never fail a sync. No EXCEPTION blocks (a subtransaction per call made a
 -- 50K-record insert twice as slow); the numeric and boolean parsers are plain SQL so that the
@@ -76,7 +76,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     END
 $$;
 
--- Cost of one window (domain.md): rental = whole days / 30.44 x monthly rate, purchase = price;
+-- Cost of one window (docs/domain.md): rental = whole days / 30.44 x monthly rate, purchase = price;
 -- 0 when the window is incomplete. Rounded to cents per record, as the Python twin does.
 CREATE FUNCTION pfa_window_cost(
     source text, start_date date, end_date date, monthly_rate numeric, purchase_price numeric
@@ -143,7 +143,7 @@ CREATE TABLE pfa_mirror (
 
     PRIMARY KEY (organization_id, id)
 );
--- Filters of the live-merge read and the benchmark (performance.md), always within one org.
+-- Filters of the live-merge read and the benchmark (docs/benchmarks.md), always within one org.
 CREATE INDEX pfa_mirror_category_idx ON pfa_mirror (organization_id, category);
 CREATE INDEX pfa_mirror_source_idx ON pfa_mirror (organization_id, source);
 CREATE INDEX pfa_mirror_area_idx ON pfa_mirror (organization_id, area_silo);
@@ -202,7 +202,7 @@ CREATE TABLE sync_runs (
 CREATE INDEX sync_runs_org_started_idx ON sync_runs (organization_id, started_at DESC);
 
 -- Pre-computed aggregations, refreshed CONCURRENTLY after a sync that changed something.
--- KPI rules (domain.md): discontinued and funds-transferable lines are left out.
+-- KPI rules (docs/domain.md): discontinued and funds-transferable lines are left out.
 CREATE MATERIALIZED VIEW pfa_kpi_summary AS
 SELECT organization_id,
        coalesce(category, '') AS category,

@@ -1,4 +1,4 @@
--- Sync worker (issue 4): manual "run now" requests queue as 'pending' sync runs; at most one
+-- Sync worker: manual "run now" requests queue as 'pending' sync runs; at most one
 -- pending and one running run per organization.
 
 ALTER TABLE sync_runs DROP CONSTRAINT sync_runs_status_check;

@@ -1,4 +1,4 @@
--- The AI assistant (issue 6): one curated, read-only view of the caller's MERGED records, the
+-- The AI assistant (docs/ai.md): one curated, read-only view of the caller's MERGED records, the
 -- login role that runs model-written SQL, and the audit of every question.
 --
 -- Defense in depth: the SQL guard (pfa_vanguard.ai.guard) lets through one SELECT over
@@ -6,7 +6,7 @@
 -- write (read-only transactions, no write grants), cannot change its scope (the scope lives in
 -- pfa_session_scope, keyed by backend pid + start, not in a GUC) and is bounded by timeouts.
 
--- The caller's records: the baseline with the caller's draft laid over it (seed-errata 1, 6).
+-- The caller's records: the baseline with the caller's draft laid over it (docs/domain.md, "Drafts").
 -- Rows without a draft take the mirror's stored typed columns (indexed, so filters on them stay
 -- cheap); in the caller's few drafted rows each field the draft holds is parsed from the draft
 -- (pfa_to_date etc., as the generated columns do) and the costs are recomputed, so a draft that

@@ -1,4 +1,4 @@
--- The mirror's indexes, fitted to the reads that use them (issue 8: storage per 50K-record
+-- The mirror's indexes, fitted to the reads that use them (goals: storage per 50K-record
 -- organization, and the cost every sync insert pays per index). Measured on 50K records:
 -- table 42.2 MB, indexes 10.1 MB before; 7.4 MB after.
 --

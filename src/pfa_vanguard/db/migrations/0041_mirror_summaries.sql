@@ -1,4 +1,4 @@
--- The KPI and timeline figures kept per organization as the mirror changes (issue 8).
+-- The KPI and timeline figures kept per organization as the mirror changes.
 --
 -- The materialized views pfa_kpi_summary and pfa_timeline_bounds aggregated the whole mirror:
 -- every sync that changed one organization, and every commit's write-through, refreshed them

@@ -1,5 +1,5 @@
 -- The mirror and the drafts partitioned by organization (ADR-005 "partition tables by
--- organization"; issue 9). Every query of the application names one organization, so each one
+-- organization"). Every query of the application names one organization, so each one
 -- reads one partition (the planner prunes the others, at plan time or at executor start-up);
 -- VACUUM, ANALYZE and index builds work partition by partition.
 --

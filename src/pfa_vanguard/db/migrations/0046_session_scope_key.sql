@@ -1,4 +1,4 @@
--- The scope of an AI session is keyed by backend pid AND backend start (issue 9, read replicas).
+-- The scope of an AI session is keyed by backend pid AND backend start (read replicas, README.md "Running in production").
 --
 -- The AI executor may run its queries on a streaming replica (PFA_DATABASE_REPLICA_URL): the
 -- scope is still written on the primary (a hot standby takes no writes) and reaches the replica

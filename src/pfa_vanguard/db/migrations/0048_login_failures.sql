@@ -1,4 +1,4 @@
--- Failed logins, counted in the database (issue 9): every API process and replica sees the same
+-- Failed logins, counted in the database: every API process and replica sees the same
 -- count, so a cluster of N processes does not allow N times the attempts. One row per failure;
 -- rows older than the window are deleted as new failures come in.
 CREATE TABLE login_failures (
