@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         default="+0000", description="The tenant's UTC offset for timestamps and DATETIMEDATA"
     )
     pems_currency: str = Field(default="USD", description="NUMERICDATA.CURRENCY of writes")
+    pems_numeric_value: Literal["unscaled", "plain"] = Field(
+        default="unscaled",
+        description="What NUMERICDATA.VALUE holds: unscaled (digits without the decimal point,"
+        " NUMOFDEC their scale: 12500.00 is 1250000/2) or plain (the number: 12500/2)",
+    )
 
     sync_schedule: str = "*/15 * * * *"
     sync_timezone: str = Field(

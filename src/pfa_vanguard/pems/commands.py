@@ -56,6 +56,9 @@ def pems_sim(
     confirmation_alert: Annotated[
         str | None, typer.Option(help="answer every screen UPDATE with this ConfirmationAlert")
     ] = None,
+    numeric_value: Annotated[
+        str, typer.Option(help="NUMERICDATA.VALUE: unscaled (digits, NUMOFDEC the scale) or plain")
+    ] = "unscaled",
 ) -> None:
     """Run the PEMS simulator alone (an HxGN EAM tenant, `/_sim` control routes)."""
     import uvicorn
@@ -80,6 +83,7 @@ def pems_sim(
             filter_format=filter_format,  # type: ignore[arg-type]
             api_organization=api_organization,
             confirmation_alert=confirmation_alert,
+            numeric_value=numeric_value,  # type: ignore[arg-type]
         )
     except OptionsError as exc:
         raise typer.BadParameter(str(exc)) from None
@@ -95,7 +99,8 @@ def pems_sim(
     console.print(
         f"tenant    year {options.year_format}, dates {options.date_order}, page cap "
         f"{options.page_cap}, recordid column {'yes' if options.grid_counter else 'no'}, "
-        f"date filters {options.filter_format}, organization header {options.api_organization!r}"
+        f"date filters {options.filter_format}, organization header {options.api_organization!r}, "
+        f"numbers {options.numeric_value}"
     )
 
     def warm() -> None:  # while the server starts; a call for an org not ready yet waits

@@ -81,6 +81,7 @@ def tenant_formats(settings: Settings) -> TenantFormats:
             filter_format=settings.pems_date_filter_format,
             timezone=settings.pems_timezone,
             currency=settings.pems_currency,
+            numeric_value=settings.pems_numeric_value,
         )
     except ValueError as exc:
         raise PemsTerminalError(f"PEMS settings: {exc}") from None

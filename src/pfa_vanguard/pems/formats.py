@@ -26,10 +26,12 @@ from typing import Any, Literal
 DateOrder = Literal["MDY", "DMY", "YMD"]
 YearFormat = Literal["epoch-ms", "calendar"]
 FilterFormat = Literal["user", "iso", "oracle"]
+NumericValue = Literal["unscaled", "plain"]
 
 DATE_ORDERS: tuple[DateOrder, ...] = ("MDY", "DMY", "YMD")
 YEAR_FORMATS: tuple[YearFormat, ...] = ("epoch-ms", "calendar")
 FILTER_FORMATS: tuple[FilterFormat, ...] = ("user", "iso", "oracle")
+NUMERIC_VALUES: tuple[NumericValue, ...] = ("unscaled", "plain")
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, 1)}
@@ -60,6 +62,10 @@ class TenantFormats:
     `HH:MM`), `iso` (`YYYY-MM-DD HH:MM`) or `oracle` (`DD-MON-YYYY`, day precision).
     timezone: the tenant's UTC offset (`+0000`, `-0500`) for timestamps without one and the
     `TIMEZONE` of `DATETIMEDATA`. currency: `NUMERICDATA.CURRENCY`.
+    numeric_value: what `NUMERICDATA.VALUE` holds: `unscaled` (the digits without the decimal
+    point, NUMOFDEC their scale: 12,500.00 is VALUE 1250000 with NUMOFDEC 2; how the vendor's
+    own clients encode and decode numbers) or `plain` (the number itself, NUMOFDEC only the
+    decimals shown: 12,500.00 is VALUE 12500 with NUMOFDEC 2).
     """
 
     date_order: DateOrder = "MDY"
@@ -67,6 +73,7 @@ class TenantFormats:
     filter_format: FilterFormat = "user"
     timezone: str = "+0000"
     currency: str = "USD"
+    numeric_value: NumericValue = "unscaled"
 
     def __post_init__(self) -> None:
         if self.date_order not in DATE_ORDERS:
@@ -75,6 +82,8 @@ class TenantFormats:
             raise ValueError(f"year format must be one of {', '.join(YEAR_FORMATS)}")
         if self.filter_format not in FILTER_FORMATS:
             raise ValueError(f"date filter format must be one of {', '.join(FILTER_FORMATS)}")
+        if self.numeric_value not in NUMERIC_VALUES:
+            raise ValueError(f"numeric value must be one of {', '.join(NUMERIC_VALUES)}")
         parse_offset(self.timezone)
         if not re.fullmatch(r"[A-Z]{3}", self.currency):
             raise ValueError(f"currency must be a three-letter code, got {self.currency!r}")
@@ -296,16 +305,24 @@ def read_datetimedata(value: Mapping[str, Any], formats: TenantFormats) -> date:
 
 
 def numericdata(number: Decimal, formats: TenantFormats) -> dict[str, Any]:
-    """`NUMERICDATA` of a finite number: VALUE is the unsigned digits without the decimal point
-    and NUMOFDEC their scale (1250.5 → 12505, 1), SIGN, CURRENCY and DRCR always present."""
+    """`NUMERICDATA` of a finite number, SIGN, CURRENCY and DRCR always present. VALUE is
+    unsigned: with `unscaled` the digits without the decimal point and NUMOFDEC their scale
+    (1250.5 → 12505, 1); with `plain` the number itself (1250.5 → 1250.5, 1)."""
     if not number.is_finite():
         raise ValueError(f"{number} is not a finite number")
     sign, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)
     scale = max(0, -exponent)
     unscaled = int("".join(map(str, digits)) or "0") * (10 ** max(0, exponent))
+    value: int | float = unscaled
+    if formats.numeric_value == "plain" and scale:
+        value = float(abs(number))
+        if Decimal(repr(value)) != abs(number):
+            raise ValueError(f"{number} has more digits than a plain NUMERICDATA VALUE holds")
+    elif formats.numeric_value == "plain":
+        value = int(abs(number))
     return {
-        "VALUE": unscaled,
+        "VALUE": value,
         "NUMOFDEC": scale,
         "SIGN": "-" if sign and unscaled else "+",
         "CURRENCY": formats.currency,
@@ -314,8 +331,9 @@ def numericdata(number: Decimal, formats: TenantFormats) -> dict[str, Any]:
     }
 
 
-def read_numericdata(value: Mapping[str, Any]) -> Decimal:
-    """The number of a `NUMERICDATA` object; ValueError when malformed."""
+def read_numericdata(value: Mapping[str, Any], numeric_value: NumericValue = "unscaled") -> Decimal:
+    """The number of a `NUMERICDATA` object read as `numeric_value` says (see TenantFormats);
+    ValueError when malformed."""
     try:
         raw = value["VALUE"]
         scale = _integer(value.get("NUMOFDEC", 0), "NUMOFDEC")
@@ -329,7 +347,7 @@ def read_numericdata(value: Mapping[str, Any]) -> Decimal:
         raise ValueError(f"NUMERICDATA VALUE {raw!r} is not a number") from None
     if not digits.is_finite() or not 0 <= scale <= 30:
         raise ValueError(f"NUMERICDATA {dict(value)!r} is not a finite number")
-    number = digits.scaleb(-scale)
+    number = digits if numeric_value == "plain" else digits.scaleb(-scale)
     if str(value.get("SIGN", "+")).strip() == "-":
         number = -abs(number)
     return number

@@ -477,7 +477,7 @@ def from_screen_value(spec: FieldSpec, container: object, formats: TenantFormats
             return None if not text else convert_number(as_text(text))[0]
         if not isinstance(held, Mapping):
             raise ValueError(f"{spec.screen}: NUMERICDATA is not an object")
-        return _plain_number(read_numericdata(held))
+        return _plain_number(read_numericdata(held, formats.numeric_value))
     text = container.get("TEXTDATA")
     if text is not None and not isinstance(text, str):
         text = as_text(text)

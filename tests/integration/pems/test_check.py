@@ -19,7 +19,8 @@ def options(sim: RunningSimulator, **values: object) -> None:
 @pytest.fixture
 def runner(sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("PFA_PEMS_URL", sim.url)
-    for name in ("PFA_PEMS_DATE_ORDER", "PFA_PEMS_ORGANIZATION", "PFA_PEMS_YEAR_FORMAT"):
+    for name in ("PFA_PEMS_DATE_ORDER", "PFA_PEMS_ORGANIZATION", "PFA_PEMS_YEAR_FORMAT",
+                 "PFA_PEMS_NUMERIC_VALUE"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return CliRunner()
 
@@ -47,6 +48,20 @@ def test_a_wrong_date_order_is_caught(
     result = runner.invoke(app, ["pems", "check", "RIO", "--record", "PFA-000007"])
     assert result.exit_code == 0, result.output
     assert "PFA-000007" in result.output
+
+
+def test_a_wrong_reading_of_numericdata_value_is_caught(
+    sim: RunningSimulator, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options(sim, numericValue="plain")
+    result = runner.invoke(app, ["pems", "check", "RIO"], terminal_width=200)
+    assert result.exit_code == 1, result.output
+    assert "monthlyRate: the grid says" in result.output
+    monkeypatch.setenv("PFA_PEMS_NUMERIC_VALUE", "plain")
+    result = runner.invoke(app, ["pems", "check", "RIO"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "every value was understood" in result.output
+    assert sim.state.writes_for() == []
 
 
 def test_a_tenant_that_cannot_be_read_exits_2(sim: RunningSimulator, runner: CliRunner) -> None:

@@ -115,6 +115,7 @@ async def test_options_and_config_routes_change_the_tenant(sim: RunningSimulator
         "confirmationAlert": None,
         "cursorEnd": "null",
         "sendCount": True,
+        "numericValue": "unscaled",
     }
     changed = await control(sim, "options", {"apiOrganization": "EAM1", "gridCounter": True})
     assert (changed["apiOrganization"], changed["gridCounter"]) == ("EAM1", True)

@@ -78,6 +78,45 @@ async def test_reads_and_writes_in_every_tenant_option_combination(
         assert again.version != target.version
 
 
+@pytest.mark.parametrize("numeric_value", ["unscaled", "plain"])
+async def test_numbers_land_as_written_in_either_numericdata_reading(
+    sim: RunningSimulator, numeric_value: str
+) -> None:
+    await control(sim, "options", {"numericValue": numeric_value})
+    formats = TenantFormats(numeric_value=numeric_value)  # type: ignore[arg-type]
+    async with PemsClient(config(sim, formats=formats)) as client:
+        target = (await read_all(client))[0][5]
+        changes = {"monthlyRate": 12500.5, "purchasePrice": 1999}
+        base = {name: target.data.get(name) for name in changes}
+        result = await client.update_record("RIO", target.pfa_id, changes, base)
+        assert result.status == "accepted", result.message
+        with sim.state.lock:
+            row = dict(sim.state.org("RIO").rows[target.pfa_id])
+        assert (row["pfs_f_rental"], row["pfs_f_purchase"]) == ("12500.50", "1999.00")
+        again = await client.read_record("RIO", target.pfa_id)
+        assert again is not None
+        assert (again.data["monthlyRate"], again.data["purchasePrice"]) == (12500.5, 1999)
+        assert again.data == {**target.data, **changes}
+
+
+async def test_a_connector_reading_numbers_wrongly_is_refused_before_it_writes(
+    sim: RunningSimulator,
+) -> None:
+    """Unscaled digits sent to a plain tenant would write 100 times the amount; the GET that
+    precedes every write reads the tenant's numbers differently from the grid, so the user's
+    base no longer matches and nothing is written."""
+    await control(sim, "options", {"numericValue": "plain"})
+    async with PemsClient(config(sim)) as client:
+        target = (await read_all(client))[0][5]
+        changes = {"monthlyRate": 12500.5}
+        base = {"monthlyRate": target.data.get("monthlyRate")}
+        result = await client.update_record("RIO", target.pfa_id, changes, base)
+        assert result.status == "conflict", result
+        assert result.record is not None
+        assert result.record.data["monthlyRate"] * 100 == target.data["monthlyRate"]
+    assert sim.state.writes_for() == []
+
+
 @pytest.mark.parametrize("filter_format", ["user", "iso", "oracle"])
 @pytest.mark.parametrize("date_order", ["MDY", "DMY"])
 async def test_incremental_reads_in_each_date_filter_format(

@@ -267,6 +267,26 @@ def test_screen_values_are_typed_and_complete() -> None:
     }
 
 
+def test_a_plain_tenant_reads_and_writes_the_number_itself() -> None:
+    spec = load_mapping().by_field["monthlyRate"]
+    plain = TenantFormats(numeric_value="plain")
+    money = {"CURRENCY": "USD", "DRCR": "D", "qualifier": "OTHER"}
+    assert screen_value(spec, Decimal("12500.00"), plain) == {
+        "NUMERICDATA": {"VALUE": 12500, "NUMOFDEC": 2, "SIGN": "+", **money}
+    }
+    assert screen_value(spec, Decimal("-1250.5"), plain) == {
+        "NUMERICDATA": {"VALUE": 1250.5, "NUMOFDEC": 1, "SIGN": "-", **money}
+    }
+    assert screen_value(spec, 4000, plain)["NUMERICDATA"]["VALUE"] == 4000
+    held = {"NUMERICDATA": {"VALUE": 12500, "NUMOFDEC": 2, "SIGN": "+", **money}}
+    assert from_screen_value(spec, held, plain) == 12500
+    assert from_screen_value(spec, held, DEFAULT) == 125
+    with pytest.raises(ValueError, match="more digits"):
+        screen_value(spec, Decimal("12345678901234567.25"), plain)
+    with pytest.raises(ValueError, match="numeric value must be one of"):
+        TenantFormats(numeric_value="scaled")  # type: ignore[arg-type]
+
+
 def test_epoch_ms_year_is_a_moment_inside_the_year_in_the_tenants_zone() -> None:
     spec = load_mapping().by_field["forecastStart"]
     for zone in ("+0000", "-0500", "+1400", "-1100"):

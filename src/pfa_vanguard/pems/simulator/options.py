@@ -11,6 +11,7 @@ YearFormat = Literal["epoch-ms", "calendar"]
 DateOrder = Literal["MDY", "DMY", "YMD"]
 FilterFormat = Literal["user", "iso", "oracle"]
 CursorEnd = Literal["null", "empty", "same", "nodata"]
+NumericValue = Literal["unscaled", "plain"]
 
 
 class OptionsError(ValueError):
@@ -31,6 +32,8 @@ class TenantOptions:
     cursor_end / send_count: how the last grid page ends (`null`/`empty` NEXTCURSORPOSITION,
     `same` cursor, or `nodata`: a larger cursor then a page without rows) and whether
     METADATA.RECORDS is sent, to exercise every stop condition of a client.
+    numeric_value: what NUMERICDATA.VALUE holds (`unscaled`: the digits without the decimal
+    point, NUMOFDEC their scale; `plain`: the number itself, NUMOFDEC the decimals shown).
     """
 
     year_format: YearFormat = "epoch-ms"
@@ -42,12 +45,14 @@ class TenantOptions:
     confirmation_alert: str | None = None
     cursor_end: CursorEnd = "null"
     send_count: bool = True
+    numeric_value: NumericValue = "unscaled"
 
     def __post_init__(self) -> None:
         _choice("year_format", self.year_format, YearFormat)
         _choice("date_order", self.date_order, DateOrder)
         _choice("filter_format", self.filter_format, FilterFormat)
         _choice("cursor_end", self.cursor_end, CursorEnd)
+        _choice("numeric_value", self.numeric_value, NumericValue)
         if isinstance(self.page_cap, bool) or not isinstance(self.page_cap, int):
             raise OptionsError(f"page_cap must be a positive integer, got {self.page_cap!r}")
         if self.page_cap < 1:

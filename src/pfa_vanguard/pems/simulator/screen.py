@@ -12,7 +12,7 @@ from typing import Any
 
 from pfa_vanguard.pems.simulator.formats import day_of
 from pfa_vanguard.pems.simulator.generator import CODES
-from pfa_vanguard.pems.simulator.options import YearFormat
+from pfa_vanguard.pems.simulator.options import TenantOptions, YearFormat
 from pfa_vanguard.pems.simulator.state import SimError, SimulatorState
 from pfa_vanguard.pems.simulator.typed import (
     TypedValueError,
@@ -62,7 +62,7 @@ def envelope(data: Mapping[str, Any]) -> dict[str, Any]:
             "ErrorAlert": None, "ConfirmationAlert": None}  # fmt: skip
 
 
-def _decode(name: str, kind: str, container: object, year_format: YearFormat) -> str:
+def _decode(name: str, kind: str, container: object, options: TenantOptions) -> str:
     """A received typed value as the canonical text the simulator stores."""
     expected = CONTAINER[kind]
     if not isinstance(container, Mapping) or set(container) != {expected}:
@@ -85,21 +85,21 @@ def _decode(name: str, kind: str, container: object, year_format: YearFormat) ->
         return ""
     try:
         if expected == "NUMERICDATA":
-            return read_number(value)
-        return read_datetime(value, year_format).date().isoformat()
+            return read_number(value, options.numeric_value)
+        return read_datetime(value, options.year_format).date().isoformat()
     except TypedValueError as exc:
         raise SimError(f"{name}: invalid {expected}: {exc}", "WSR-INVALID-TYPE") from None
 
 
-def _encode(kind: str, text: str, year_format: YearFormat) -> dict[str, Any]:
+def _encode(kind: str, text: str, options: TenantOptions) -> dict[str, Any]:
     """Stored text as the typed value the screen shows."""
     if kind == "bool":
         return {"TEXTDATA": "true" if text == "-1" else "false"}
     if kind == "number":
-        return {"NUMERICDATA": write_number(text) if text else None}
+        return {"NUMERICDATA": write_number(text, options.numeric_value) if text else None}
     if kind in ("date", "protected"):
         day = day_of(text)
-        return {"DATETIMEDATA": write_date(day, year_format) if day else None}
+        return {"DATETIMEDATA": write_date(day, options.year_format) if day else None}
     return {"TEXTDATA": text}
 
 
@@ -112,10 +112,10 @@ def _stamp(text: str, year_format: YearFormat) -> dict[str, Any] | None:
 
 def screen_record(state: SimulatorState, row: Mapping[str, str], action: str) -> dict[str, Any]:
     """A record as the screen service answers it (GET, or the echo of an UPDATE)."""
-    year_format = state.options.year_format
+    options = state.options
     pairs = [
         {"USERDEFINEDSCREENFIELDNAME": name,
-         "USERDEFINEDSCREENFIELDVALUE": _encode(kind, row.get(alias, ""), year_format)}
+         "USERDEFINEDSCREENFIELDVALUE": _encode(kind, row.get(alias, ""), options)}
         for name, (alias, kind) in SCREEN_FIELDS.items()
     ]  # fmt: skip
     return {
@@ -123,7 +123,7 @@ def screen_record(state: SimulatorState, row: Mapping[str, str], action: str) ->
             "USERDEFINEDSCREENNAME": state.screen_name,
             "USERDEFINEDSERVICEACTION": action,
             "recordid": int(row.get("recordid") or 0),
-            "DATEUPDATED": _stamp(row.get("pfs_lastmodified", ""), year_format),
+            "DATEUPDATED": _stamp(row.get("pfs_lastmodified", ""), options.year_format),
             "USERDEFINEDSCREENFIELDVALUELIST": {"USERDEFINEDSCREENFIELDVALUEPAIR": pairs},
         }
     }
@@ -153,7 +153,7 @@ def _received(state: SimulatorState, body: Mapping[str, Any]) -> dict[str, objec
 
 
 def _keys(state: SimulatorState, received: Mapping[str, object]) -> tuple[str, str]:
-    keys = [_decode(n, "key", received.get(n), state.options.year_format)
+    keys = [_decode(n, "key", received.get(n), state.options)
             if n in received else "" for n in ("PFS_ID", "PFS_A_ORG")]  # fmt: skip
     if not keys[0] or not keys[1]:
         raise SimError("PFS_ID and PFS_A_ORG (TEXTDATA) are required")
@@ -188,14 +188,13 @@ def answer_screen(state: SimulatorState, body: Mapping[str, Any]) -> dict[str, A
 def _update(state: SimulatorState, body: Mapping[str, Any], received: Mapping[str, object],
             pfa_id: str, org: str) -> dict[str, Any]:  # fmt: skip
     base = body.get("recordid")
-    if isinstance(base, str) and base.isdigit() and len(base) < 19:
+    if isinstance(base, str) and base.isascii() and base.isdigit() and len(base) < 19:
         base = int(base)
     if isinstance(base, bool) or not isinstance(base, int) or base < 0:
         raise SimError(f"recordid must be a non-negative integer, got {base!r}")
     with state.lock:
-        year_format = state.options.year_format
         sent = {
-            SCREEN_FIELDS[name][0]: _decode(name, SCREEN_FIELDS[name][1], container, year_format)
+            SCREEN_FIELDS[name][0]: _decode(name, SCREEN_FIELDS[name][1], container, state.options)
             for name, container in received.items()
         }
         row = _record(state, pfa_id, org)

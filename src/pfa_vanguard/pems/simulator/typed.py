@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from pfa_vanguard.pems.simulator.formats import plain_number
-from pfa_vanguard.pems.simulator.options import YearFormat
+from pfa_vanguard.pems.simulator.options import NumericValue, YearFormat
 
 DATETIME_PARTS = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "SUBSECOND", "TIMEZONE")
 NUMERIC_PARTS = ("VALUE", "NUMOFDEC", "SIGN", "CURRENCY", "DRCR")
@@ -26,7 +26,8 @@ class TypedValueError(ValueError):
 
 def _integer(obj: Mapping[str, Any], part: str, low: int, high: int) -> int:
     value = obj[part]
-    if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 20:
+    digits = isinstance(value, str) and value.isascii() and value.lstrip("-").isdigit()
+    if isinstance(value, str) and digits and len(value) < 20:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise TypedValueError(f"{part} must be an integer in [{low}, {high}], got {value!r}")
@@ -87,15 +88,14 @@ def write_date(day: date, year_format: YearFormat) -> dict[str, Any]:
     return write_datetime(datetime(day.year, day.month, day.day, tzinfo=UTC), year_format)
 
 
-def read_number(obj: object) -> str:
-    """A NUMERICDATA object (VALUE: the unscaled digits, NUMOFDEC: the scale) as stored text."""
+def read_number(obj: object, numeric_value: NumericValue = "unscaled") -> str:
+    """A NUMERICDATA object as stored text. VALUE holds the unscaled digits (NUMOFDEC their
+    scale) or, on a `plain` tenant, the number itself (NUMOFDEC only the decimals shown)."""
     if not isinstance(obj, Mapping):
         raise TypedValueError(f"NUMERICDATA must be an object, got {obj!r}")
     missing = [part for part in NUMERIC_PARTS if part not in obj]
     if missing:
         raise TypedValueError(f"NUMERICDATA lacks {', '.join(missing)}")
-    limit = 10**_MAX_DIGITS - 1
-    digits = _integer(obj, "VALUE", -limit, limit)
     scale = _integer(obj, "NUMOFDEC", 0, _MAX_DECIMALS)
     sign = obj["SIGN"]
     if sign not in ("+", "-"):
@@ -103,15 +103,35 @@ def read_number(obj: object) -> str:
     for part in ("CURRENCY", "DRCR"):
         if not isinstance(obj[part], str):
             raise TypedValueError(f"{part} must be a string, got {obj[part]!r}")
-    number = Decimal(abs(digits)).scaleb(-scale)
-    if sign == "-" or digits < 0:
-        number = -number
+    if numeric_value == "plain":
+        number = _plain_value(obj["VALUE"])
+    else:
+        limit = 10**_MAX_DIGITS - 1
+        number = Decimal(_integer(obj, "VALUE", -limit, limit)).scaleb(-scale)
+    negative = sign == "-" or number < 0
+    number = -abs(number) if negative else abs(number)
     return plain_number(number)
 
 
-def write_number(text: str) -> dict[str, Any] | None:
-    """Stored number text as NUMERICDATA (12500.00 -> VALUE 1250000, NUMOFDEC 2), None when
-    the stored text is not a number."""
+def _plain_value(raw: object) -> Decimal:
+    """VALUE of a `plain` tenant: a JSON number (or its text) within the field's digits."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise TypedValueError(f"VALUE must be a number, got {raw!r}")
+    text = str(raw).strip()
+    if not text.isascii():
+        raise TypedValueError(f"VALUE must be a number, got {raw!r}")
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        raise TypedValueError(f"VALUE must be a number, got {raw!r}") from None
+    if not number.is_finite() or abs(number) >= 10**_MAX_DIGITS:
+        raise TypedValueError(f"VALUE {raw!r} is out of range")
+    return number
+
+
+def write_number(text: str, numeric_value: NumericValue = "unscaled") -> dict[str, Any] | None:
+    """Stored number text as NUMERICDATA (12500.00 -> VALUE 1250000, NUMOFDEC 2; on a `plain`
+    tenant VALUE 12500), None when the stored text is not a number."""
     try:
         number = Decimal(text)
     except ArithmeticError:
@@ -121,5 +141,8 @@ def write_number(text: str) -> dict[str, Any] | None:
         return None
     scale = max(0, -exponent)
     unscaled = int("".join(map(str, digits)) or "0") * 10 ** max(0, exponent)
-    return {"VALUE": unscaled, "NUMOFDEC": scale, "SIGN": "-" if sign else "+",
+    value: int | float = unscaled
+    if numeric_value == "plain":
+        value = float(abs(number)) if scale else int(abs(number))
+    return {"VALUE": value, "NUMOFDEC": scale, "SIGN": "-" if sign else "+",
             "CURRENCY": "USD", "DRCR": "D", "qualifier": "OTHER"}  # fmt: skip

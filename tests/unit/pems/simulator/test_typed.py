@@ -95,3 +95,27 @@ def test_wrong_numbers_are_refused(change: dict[str, Any], message: str) -> None
         read_number(full | change)
     with pytest.raises(TypedValueError, match="lacks SIGN, CURRENCY, DRCR"):
         read_number({"VALUE": 1, "NUMOFDEC": 2})
+
+
+def test_a_plain_tenant_holds_the_number_itself_in_value() -> None:
+    written = write_number("12500.00", "plain")
+    assert written is not None
+    assert (written["VALUE"], written["NUMOFDEC"], written["SIGN"]) == (12500.0, 2, "+")
+    assert write_number("-3.5", "plain") == dict(written, VALUE=3.5, NUMOFDEC=1, SIGN="-")
+    full = {"VALUE": 12500, "NUMOFDEC": 2, "SIGN": "+", "CURRENCY": "USD", "DRCR": "D"}
+    assert read_number(full, "plain") == "12500.00"
+    assert read_number(full, "unscaled") == "125.00"
+    assert read_number(dict(full, VALUE=12500.5), "plain") == "12500.50"
+    assert read_number(dict(full, VALUE="7.25", SIGN="-"), "plain") == "-7.25"
+    for wrong in (True, None, "1e999", "١٢", 10**19, "NaN"):
+        with pytest.raises(TypedValueError, match="VALUE"):
+            read_number(dict(full, VALUE=wrong), "plain")
+
+
+@pytest.mark.parametrize("lookalike", ["١٢٥", "１２５", "12５"])
+def test_lookalike_digits_in_typed_parts_are_refused(lookalike: str) -> None:
+    full = {"VALUE": lookalike, "NUMOFDEC": 2, "SIGN": "+", "CURRENCY": "USD", "DRCR": "D"}
+    with pytest.raises(TypedValueError, match="VALUE must be an integer"):
+        read_number(full)
+    with pytest.raises(TypedValueError, match="NUMOFDEC must be an integer"):
+        read_number(dict(full, VALUE=1, NUMOFDEC="٢"))
