@@ -40,14 +40,15 @@ from pfa_vanguard.pems.records import PemsRecord
 from pfa_vanguard.pems.screen import ScreenRecord, screen_record
 from pfa_vanguard.pems.wire import (
     GridPage,
+    GridRecord,
     Row,
     ScreenAnswer,
     WireError,
+    decode_grid_page,
     error_alerts,
     grid_body,
     is_modified_by_another_user,
     is_record_missing,
-    parse_grid_page,
     parse_screen_answer,
     record_to_row,
     screen_get_body,
@@ -60,6 +61,7 @@ GRIDS = "/grids"
 SCREENS = "/userdefinedscreenservices"
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _PAIR = operator.itemgetter("FIELDNAME", "FIELDVALUE")
+_FIELD = operator.attrgetter("FIELDNAME", "FIELDVALUE")
 _GONE = "the record is no longer in PEMS"
 MAX_STALE_RECORDIDS = 3  # GET-then-UPDATE rounds lost to other writers before giving up
 
@@ -263,7 +265,11 @@ class PemsClient:
         try:
             for index, record in enumerate(page.records or ()):
                 try:
-                    records.append(map_pairs(map(_PAIR, record["DATAFIELD"]), mapping))
+                    if record.__class__ is GridRecord:
+                        pairs = map(_FIELD, record.DATAFIELD)
+                    else:
+                        pairs = map(_PAIR, record["DATAFIELD"])
+                    records.append(map_pairs(pairs, mapping))
                 except (TypeError, KeyError):  # malformed: check it field by field
                     records.append(map_row(record_to_row(record, index), mapping))
         except (RowError, WireError) as exc:
@@ -282,7 +288,7 @@ class PemsClient:
                 response = await self._post(GRIDS, body, "grid")
                 if response.status_code == 200:
                     try:
-                        return parse_grid_page(_json(response))
+                        return decode_grid_page(response.content)
                     except WireError as exc:
                         alerts = "; ".join(error_alerts(_json_or_none(response)))
                         detail = f"{place}: unparsable grid answer: {exc}"

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+import orjson
+
 from pfa_vanguard.pems.formats import format_filter_moment
 from pfa_vanguard.pems.mapping import FieldMapping, as_text
 
@@ -19,11 +22,42 @@ class WireError(ValueError):
     """An answer that does not have the documented shape."""
 
 
+class GridField(msgspec.Struct, gc=False):
+    """A DATAFIELD entry as the fast decoder keeps it: the alias and the value as sent (any
+    JSON value); the tenant's FIELDLABEL, DATATYPE and ISKEYFIELD are skipped unread."""
+
+    FIELDNAME: str
+    FIELDVALUE: Any = None
+
+
+class GridRecord(msgspec.Struct, gc=False):
+    """A DATARECORD entry as the fast decoder keeps it."""
+
+    DATAFIELD: list[GridField]
+
+
+class _GridData(msgspec.Struct, gc=False):
+    DATARECORD: list[GridRecord] | None = None
+    NEXTCURSORPOSITION: Any = None
+    CURRENTCURSORPOSITION: Any = None
+
+
+class _GridResult(msgspec.Struct, gc=False):
+    ResultData: _GridData
+
+
+class _GridEnvelope(msgspec.Struct, gc=False):
+    Result: _GridResult
+
+
+_GRID_DECODER = msgspec.json.Decoder(_GridEnvelope)
+
+
 @dataclass(frozen=True)
 class GridPage:
-    """One grid answer. `records` (the DATARECORD entries, not yet checked one by one) is None
-    when the page came back without DATARECORD; `next_cursor` is None when NEXTCURSORPOSITION
-    was absent, null or empty."""
+    """One grid answer. `records` (the DATARECORD entries, not yet checked one by one: JSON
+    objects, or `GridRecord`s from `decode_grid_page`) is None when the page came back without
+    DATARECORD; `next_cursor` is None when NEXTCURSORPOSITION was absent, null or empty."""
 
     records: list[Any] | None
     next_cursor: int | None
@@ -36,6 +70,9 @@ class GridPage:
 
 def record_to_row(record: object, index: int) -> Row:
     """One DATARECORD entry as a row; raises WireError naming the entry when malformed."""
+    if isinstance(record, GridRecord):
+        fields = [{"FIELDNAME": f.FIELDNAME, "FIELDVALUE": f.FIELDVALUE} for f in record.DATAFIELD]
+        return datafields_to_row(fields, f"DATARECORD[{index}]")
     if not isinstance(record, Mapping):
         raise WireError(f"DATARECORD[{index}] is not an object")
     return datafields_to_row(record.get("DATAFIELD"), f"DATARECORD[{index}]")
@@ -90,7 +127,7 @@ def _cursor(value: object, name: str) -> int | None:
         raise WireError(f"{name} {value!r} is not an integer")
     if isinstance(value, int):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and value.isascii():
         try:
             return int(value.strip())
         except ValueError:
@@ -140,6 +177,29 @@ def parse_grid_page(payload: object) -> GridPage:
     if not isinstance(records, list):
         raise WireError("DATARECORD is not a list")
     return GridPage(records, next_cursor, current)
+
+
+def decode_grid_page(content: bytes) -> GridPage:
+    """A grid answer straight from its bytes. The usual answer is decoded by a typed decoder
+    that keeps only each field's alias and value (the tenant repeats a label, a type and a key
+    flag in every field of every row); any other shape (a lone record unwrapped, an error
+    envelope, a malformed entry) goes through `parse_grid_page`, which says what is wrong.
+    Raises WireError when the answer is not JSON or not a grid answer."""
+    try:
+        data = _GRID_DECODER.decode(content).Result.ResultData
+    except msgspec.ValidationError:
+        try:
+            payload = orjson.loads(content)
+        except orjson.JSONDecodeError as exc:
+            raise WireError(f"the answer is not JSON ({exc})") from None
+        return parse_grid_page(payload)
+    except msgspec.DecodeError as exc:
+        raise WireError(f"the answer is not JSON ({exc})") from None
+    return GridPage(
+        data.DATARECORD,
+        _cursor(data.NEXTCURSORPOSITION, "NEXTCURSORPOSITION"),
+        _cursor(data.CURRENTCURSORPOSITION, "CURRENTCURSORPOSITION"),
+    )
 
 
 def _alert_messages(alerts: object) -> list[str]:

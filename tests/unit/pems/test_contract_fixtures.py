@@ -16,6 +16,7 @@ from pfa_vanguard.pems.formats import TenantFormats, datetimedata, numericdata
 from pfa_vanguard.pems.mapping import FieldMapping, load_mapping, map_pairs
 from pfa_vanguard.pems.screen import screen_record
 from pfa_vanguard.pems.wire import (
+    decode_grid_page,
     error_alerts,
     is_modified_by_another_user,
     is_record_missing,
@@ -85,6 +86,9 @@ def test_every_grid_answer_is_understood(name: str) -> None:
     mapping = tenant(document.get("options"))
     page = parse_grid_page(document["answer"])
     assert page.records, name
+    decoded = decode_grid_page(json.dumps(document["answer"]).encode())
+    assert decoded.rows() == page.rows(), name
+    assert (decoded.next_cursor, decoded.current_cursor) == (page.next_cursor, page.current_cursor)
     for row in page.rows():
         record = map_pairs(list(row.items()), mapping)
         assert record.problems == (), (name, record.problems)

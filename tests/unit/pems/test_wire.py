@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
+import orjson
 import pytest
 
 from pfa_vanguard.pems.formats import TenantFormats
 from pfa_vanguard.pems.mapping import load_mapping
 from pfa_vanguard.pems.wire import (
+    GridPage,
+    GridRecord,
     WireError,
+    decode_grid_page,
     error_alerts,
     grid_body,
     is_modified_by_another_user,
@@ -86,24 +91,34 @@ def test_date_filter_value_follows_the_configured_format(
     assert body["MULTIADDON_FILTERS"]["MADDON_FILTER"][1]["VALUE"] == value
 
 
+def _decoded(payload: object) -> GridPage:
+    return decode_grid_page(orjson.dumps(payload))
+
+
+# Every grid answer is read both ways: parsed from JSON values, and decoded from the bytes.
+PARSERS = pytest.mark.parametrize("parse", [parse_grid_page, _decoded], ids=["parse", "decode"])
+
+
+@PARSERS
 @pytest.mark.parametrize(
     ("sent", "expected"),
     [(10000, 10000), ("10000", 10000), (" 20000 ", 20000), (None, None), ("", None), (3.0, 3)],
 )
-def test_next_cursor_forms(sent: object, expected: int | None) -> None:
-    page = parse_grid_page(envelope({"NEXTCURSORPOSITION": sent, "DATARECORD": []}))
+def test_next_cursor_forms(
+    parse: Callable[[object], GridPage], sent: object, expected: int | None
+) -> None:
+    page = parse(envelope({"NEXTCURSORPOSITION": sent, "DATARECORD": []}))
     assert page.next_cursor == expected
 
 
-def test_page_without_datarecord_and_rows() -> None:
-    page = parse_grid_page(envelope({"CURRENTCURSORPOSITION": 0, "NEXTCURSORPOSITION": 5}))
+@PARSERS
+def test_page_without_datarecord_and_rows(parse: Callable[[object], GridPage]) -> None:
+    page = parse(envelope({"CURRENTCURSORPOSITION": 0, "NEXTCURSORPOSITION": 5}))
     assert page.records is None
     assert page.rows() == []
-    page = parse_grid_page(
-        envelope({"DATARECORD": [{"DATAFIELD": [field("pfs_id", "A"), field("n", 5)]}]})
-    )
+    page = parse(envelope({"DATARECORD": [{"DATAFIELD": [field("pfs_id", "A"), field("n", 5)]}]}))
     assert page.rows() == [{"pfs_id": "A", "n": "5"}]
-    lone = parse_grid_page(envelope({"DATARECORD": {"DATAFIELD": [field("pfs_id", "B")]}}))
+    lone = parse(envelope({"DATARECORD": {"DATAFIELD": [field("pfs_id", "B")]}}))
     assert lone.rows() == [{"pfs_id": "B"}]
 
 
@@ -116,11 +131,28 @@ def test_page_without_datarecord_and_rows() -> None:
         (envelope({"NEXTCURSORPOSITION": "next"}), "NEXTCURSORPOSITION 'next' is not an integer"),
         (envelope({"NEXTCURSORPOSITION": True}), "is not an integer"),
         (envelope({"DATARECORD": "rows"}), "DATARECORD is not a list"),
+        (envelope({"NEXTCURSORPOSITION": "١٢"}), "is not an integer"),
     ],
 )
-def test_malformed_pages_say_what_is_wrong(payload: object, message: str) -> None:
+@PARSERS
+def test_malformed_pages_say_what_is_wrong(
+    parse: Callable[[object], GridPage], payload: object, message: str
+) -> None:
     with pytest.raises(WireError, match=message):
-        parse_grid_page(payload)
+        parse(payload)
+
+
+def test_the_usual_answer_takes_the_typed_decoder_and_anything_else_is_checked() -> None:
+    fields = [dict(field("pfs_id", "A"), FIELDLABEL="PFA ID", DATATYPE="VARCHAR",
+                   ISKEYFIELD=True), field("n", {"odd": 1})]  # fmt: skip
+    page = _decoded(envelope({"DATARECORD": [{"DATAFIELD": fields}], "NEXTCURSORPOSITION": 2}))
+    assert page.records is not None
+    assert isinstance(page.records[0], GridRecord)
+    assert page.rows() == [{"pfs_id": "A", "n": '{"odd":1}'}]
+    assert page.next_cursor == 2
+    for wrong in (b"", b"<html>busy</html>", b'{"Result": {"ResultData": ', b"\xff"):
+        with pytest.raises(WireError, match="not JSON"):
+            decode_grid_page(wrong)
 
 
 @pytest.mark.parametrize(
@@ -131,8 +163,11 @@ def test_malformed_pages_say_what_is_wrong(payload: object, message: str) -> Non
         ({"DATAFIELD": [{"FIELDVALUE": "1"}]}, "has no FIELDNAME"),
     ],
 )
-def test_malformed_records_say_which(record: object, message: str) -> None:
-    page = parse_grid_page(envelope({"DATARECORD": [record]}))
+@PARSERS
+def test_malformed_records_say_which(
+    parse: Callable[[object], GridPage], record: object, message: str
+) -> None:
+    page = parse(envelope({"DATARECORD": [record]}))
     with pytest.raises(WireError, match=message):
         page.rows()
 
