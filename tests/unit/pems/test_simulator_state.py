@@ -226,3 +226,13 @@ def test_organizations_by_begins_or_all_and_descending_order(state: SimulatorSta
     ]  # fmt: skip
     descending["GRID"] = {**body["GRID"], "CURSOR_POSITION": 25}
     assert served(answer_grid(state, descending)) == [("PFA-000001", "RIO")]
+
+
+@pytest.mark.parametrize("lookalike", ["١٠", "１０", "1０"])
+def test_grid_refuses_lookalike_digits_in_a_cursor(state: SimulatorState, lookalike: str) -> None:
+    body = grid_body()
+    body["GRID"]["CURSOR_POSITION"] = lookalike
+    with pytest.raises(SimError, match="CURSOR_POSITION must be an integer"):
+        answer_grid(state, body)
+    body["GRID"]["CURSOR_POSITION"] = "10"
+    assert answer_grid(state, body)

@@ -20,7 +20,7 @@ KEY_ALIAS = "pfs_id"
 def _int(value: object, name: str, default: int) -> int:
     if value is None or value == "":
         return default
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise SimError(f"{name} must be an integer, got {value!r}")
