@@ -5,7 +5,7 @@ its lifespan opens the pool and the shared services on `app.state`:
 - `tokens` (TokenService), `login_limiter` (LoginLimiter), `hash_gate` (HashGate),
   `trusted_proxies` (the parsed `PFA_TRUSTED_PROXIES`),
 - `caches`: the mirror's encoded snapshots, drafted records and re-compressed chunks
-  (api/merged_read.py), shared by every request of this process,
+  (mirror/merged_read.py), shared by every request of this process,
 - whatever the `LIFESPANS` of `api/routes/__init__.py` add.
 """
 
@@ -24,14 +24,14 @@ from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
 from pfa_vanguard.api.errors import install_error_handlers
 from pfa_vanguard.api.limits import BodyLimitMiddleware, NulCharacterMiddleware
 from pfa_vanguard.api.login_guard import HashGate, parse_networks
-from pfa_vanguard.api.merged_read import BodyCache, Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
 from pfa_vanguard.api.openapi_doc import install_openapi, operation_id
-from pfa_vanguard.api.prewarm import prewarm_snapshots
 from pfa_vanguard.api.security_headers import SecurityHeadersMiddleware
 from pfa_vanguard.api.web import install_web_ui
 from pfa_vanguard.db.connection import make_pool, prepare_database
 from pfa_vanguard.drafts.overlay import OverlayCache
+from pfa_vanguard.mirror.merged_read import BodyCache, Caches, SegmentCache
+from pfa_vanguard.mirror.prewarm import prewarm_snapshots
 from pfa_vanguard.mirror.snapshots import SnapshotCache
 from pfa_vanguard.settings import Settings
 
@@ -74,7 +74,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
         )
         try:
             async with AsyncExitStack() as stack:
-                await stack.enter_async_context(prewarm_snapshots(app))
+                await stack.enter_async_context(prewarm_snapshots(pool, app.state.caches, url))
                 for extra in LIFESPANS:
                     await stack.enter_async_context(extra(app))
                 yield

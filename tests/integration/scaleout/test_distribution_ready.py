@@ -123,7 +123,7 @@ TRIGGERS: dict[tuple[str, str], str] = {
 
 # Named queries that legitimately touch several organizations (or all): (package/file, name).
 CROSS_ORG: dict[tuple[str, str], str] = {
-    ("api/queries.sql", "mirror_size_estimate"): "start-up sizing probe over all organizations,"
+    ("mirror/queries.sql", "mirror_size_estimate"): "start-up sizing probe over all organizations,"
     " capped by LIMIT; a multi-shard scan on Citus, once per process start",
     ("bench/queries.sql", "org_counts"): "benchmark set-up: the benchmark's organizations,"
     " named by code through the reference table (multi-shard on Citus)",

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
-from pfa_vanguard.api.merged_read import Caches
 from pfa_vanguard.api.read_replica import baseline_connection
 from pfa_vanguard.api.schemas import KpiResponse, TimelineBounds
 from pfa_vanguard.kpi import service
+from pfa_vanguard.mirror.merged_read import Caches
 
 router = APIRouter(prefix="/api", tags=["kpi"])
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import psycopg
 from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import WithJsonSchema
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import (
@@ -20,7 +20,6 @@ from pfa_vanguard.api.deps import (
     app_settings,
     check_org_access,
 )
-from pfa_vanguard.api.merged_read import Caches, ReadQuery, finish_read, plan_read
 from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import load
@@ -29,6 +28,13 @@ from pfa_vanguard.domain.drafts import merge
 from pfa_vanguard.drafts.service import list_drafts
 from pfa_vanguard.errors import NotFound
 from pfa_vanguard.mirror.filters import SORT_VALUES, RecordFilter, SortOrder
+from pfa_vanguard.mirror.merged_read import (
+    Caches,
+    ReadAnswer,
+    ReadQuery,
+    finish_read,
+    plan_read,
+)
 
 router = APIRouter(prefix="/api", tags=["records"])
 
@@ -110,9 +116,17 @@ async def read_records(
             )
         finally:
             await _restore_transactions(conn)
-    if isinstance(plan, Response):
-        return plan
-    return await finish_read(pool, caches, plan)
+    if isinstance(plan, ReadAnswer):
+        return _response(plan)
+    return _response(await finish_read(pool, caches, plan))
+
+
+def _response(answer: ReadAnswer) -> Response:
+    if answer.body is None:
+        return Response(status_code=304, headers=answer.headers)
+    if isinstance(answer.body, bytes):
+        return Response(answer.body, media_type="application/json", headers=answer.headers)
+    return StreamingResponse(answer.body, media_type="application/json", headers=answer.headers)
 
 
 async def _restore_transactions(conn: Conn) -> None:
