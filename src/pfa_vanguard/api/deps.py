@@ -22,18 +22,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.auth import TokenService
 from pfa_vanguard.db.errors import translate_errors
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, Pool, load
 from pfa_vanguard.errors import Forbidden, Unauthorized
 from pfa_vanguard.settings import Settings
-
-Conn = AsyncConnection[dict[str, Any]]
-Pool = AsyncConnectionPool[AsyncConnection[dict[str, Any]]]
 
 _bearer = HTTPBearer(auto_error=False, description="token from POST /api/auth/login")
 

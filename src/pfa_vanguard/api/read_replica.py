@@ -13,7 +13,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 
-from pfa_vanguard.api.deps import Conn, OrgContext
+from pfa_vanguard.api.deps import OrgContext
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.db.replica import ReadReplica
 
 

@@ -31,8 +31,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import orjson
-from psycopg import AsyncConnection
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.drafts import commit_store as store
 from pfa_vanguard.drafts.commit_batch import GroupRecorder
 from pfa_vanguard.drafts.commit_store import AuditEntry, DraftRow, Outcome, PemsRow
@@ -40,7 +40,6 @@ from pfa_vanguard.drafts.conflicts import field_conflicts
 from pfa_vanguard.errors import BadRequest, PfaError
 
 _log = logging.getLogger(__name__)
-Conn = AsyncConnection[dict[str, Any]]
 
 
 class WrittenRecord(Protocol):

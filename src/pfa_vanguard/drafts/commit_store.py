@@ -16,17 +16,12 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.errors import Conflict
 
-Conn = AsyncConnection[dict[str, Any]]
-
-
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.drafts", "commit_queries.sql")[name]
+_q = NamedQueries("pfa_vanguard.drafts", "commit_queries.sql")
 
 
 def lock_key(organization_id: int, user_id: int) -> int:

@@ -25,9 +25,9 @@ import orjson
 from psycopg import sql
 from psycopg.rows import tuple_row
 
+from pfa_vanguard.db.queries import Conn, Pool
 from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
 from pfa_vanguard.kpi.service import KpiCache
-from pfa_vanguard.mirror.changes import Conn
 from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
 from pfa_vanguard.mirror.deflate import (
     Segment,
@@ -37,7 +37,7 @@ from pfa_vanguard.mirror.deflate import (
 )
 from pfa_vanguard.mirror.filters import RecordFilter, SortOrder
 from pfa_vanguard.mirror.freshness import is_stale
-from pfa_vanguard.mirror.snapshots import OrgSnapshot, Pool, SnapshotCache
+from pfa_vanguard.mirror.snapshots import OrgSnapshot, SnapshotCache
 from pfa_vanguard.settings import Settings
 
 FORMAT = "1"  # bump when the body's shape changes: old ETags must not match

@@ -22,9 +22,8 @@ from contextlib import asynccontextmanager
 import psycopg
 from psycopg.rows import dict_row
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Pool, load
 from pfa_vanguard.mirror.merged_read import Caches
-from pfa_vanguard.mirror.snapshots import Pool
 
 _log = logging.getLogger(__name__)
 _RETRY_S = 5.0

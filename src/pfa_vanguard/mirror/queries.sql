@@ -32,9 +32,6 @@ SELECT id, data, pems_version, pems_modified_at, last_synced_at, change_seq
 FROM pfa_mirror
 WHERE organization_id = %(org_id)s AND id = ANY(%(ids)s);
 
--- name: last_synced
-SELECT mirror_version, last_synced_at FROM organizations WHERE id = %(org_id)s;
-
 -- name: org_version_by_code
 SELECT id, mirror_version FROM organizations WHERE code = %(code)s;
 

@@ -23,9 +23,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from pfa_vanguard.accounts.repository import Role
-from pfa_vanguard.api.deps import DbConn, EditorOrg, Pool, ViewerOrg, app_pool, app_settings
+from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_pool, app_settings
 from pfa_vanguard.api.schemas import FieldConflict, Wire
 from pfa_vanguard.db.errors import translate_errors
+from pfa_vanguard.db.queries import Pool
 from pfa_vanguard.drafts import commit_store
 from pfa_vanguard.drafts.commit import CommitRequest, RecordWriter, commit_drafts
 from pfa_vanguard.drafts.conflicts import Strategy, resolve

@@ -12,7 +12,6 @@ from starlette.responses import Response, StreamingResponse
 
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import (
-    Conn,
     DbConn,
     TokenUser,
     ViewerOrg,
@@ -22,7 +21,7 @@ from pfa_vanguard.api.deps import (
 )
 from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
 from pfa_vanguard.db.errors import translate_errors
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, load
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.drafts import merge
 from pfa_vanguard.drafts.service import list_drafts
