@@ -27,11 +27,12 @@ from pfa_vanguard.ai.executor import ScopedExecutor
 from pfa_vanguard.ai.providers import make_provider
 from pfa_vanguard.ai.service import MAX_QUESTION_LENGTH, AiService, AuditEntry
 from pfa_vanguard.api.deps import OrgContext, TokenUser, app_pool, check_org_access
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import Wire
 from pfa_vanguard.db.connection import make_pool
 from pfa_vanguard.db.errors import translate_errors
 
-router = APIRouter(prefix="/api/ai", tags=["ai"])
+router = APIRouter(prefix="/api/ai", tags=["ai"], responses=error_responses(429))
 
 
 class QueryBody(Wire):

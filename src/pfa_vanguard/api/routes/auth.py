@@ -11,6 +11,7 @@ from pfa_vanguard.accounts import repository as accounts
 from pfa_vanguard.accounts.passwords import dummy_hash, verify_password
 from pfa_vanguard.api.auth import LoginLimiter, TokenService
 from pfa_vanguard.api.deps import DbConn, User, app_pool, app_settings
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.login_guard import HashGate, client_address
 from pfa_vanguard.api.routes.orgs import org_summaries
 from pfa_vanguard.api.schemas import LoginRequest, MeResponse, TokenResponse
@@ -20,7 +21,7 @@ from pfa_vanguard.errors import Unauthorized
 router = APIRouter(prefix="/api", tags=["auth"])
 
 
-@router.post("/auth/login", response_model=TokenResponse)
+@router.post("/auth/login", response_model=TokenResponse, responses=error_responses(401, 429))
 async def login(body: LoginRequest, request: Request) -> TokenResponse:
     """A bearer token for valid credentials. Wrong password and unknown user answer alike
     (same message, same Argon2 work); repeated failures per user, per client address and per

@@ -1,7 +1,8 @@
 """Commit drafts to PEMS, resolve conflicts, and read the commit audit trail.
 
 - POST /api/pfa/{org}/commit (editor): `{"recordIds"?: [...]}` + optional `Idempotency-Key`
-  → 200 `{"committed", "failed", "versions", "commitId"}` or 409 with `conflicts`.
+  → 200 `{"committed", "failed", "versions", "commitId"}`, or 409 (the error body with
+  `conflicts` and the same keys) while drafts are in conflict with PEMS.
 - POST /api/pfa/{org}/conflicts/{id}/resolve (editor): keep_mine | use_theirs | merge.
 - GET /api/pfa/{org}/commits: the audit trail (the caller's own; an admin sees everyone's).
 
@@ -20,10 +21,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_pool, app_settings
+from pfa_vanguard.api.errors import error_body, error_responses
 from pfa_vanguard.api.schemas import FieldConflict, Wire
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import Pool
@@ -35,7 +37,7 @@ from pfa_vanguard.orgs.windows import refuse_inside_window
 
 _log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/pfa/{org}", tags=["commit"])
+router = APIRouter(prefix="/api/pfa/{org}", tags=["commit"], responses=error_responses(404))
 
 
 class PemsUnavailable(PfaError):
@@ -77,18 +79,6 @@ class CommitConflict(Wire):
     failed: list[CommitFailure] = Field(default_factory=list)
     versions: dict[str, int] = Field(default_factory=dict)
     commit_id: int | None = None
-
-
-class ErrorBody(BaseModel):
-    """The API's one error shape (more keys may follow, e.g. `fields`)."""
-
-    model_config = ConfigDict(extra="allow")
-    error: str
-    detail: str
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorBody} for code in codes}
 
 
 class ResolvedDraft(Wire):
@@ -168,10 +158,7 @@ async def _refresh_views(pool: Pool, refresher: commit_store.ViewRefresher) -> N
 @router.post(
     "/commit",
     response_model=CommitResult,
-    responses={
-        **_errors(400, 401, 403, 503),
-        409: {"model": CommitConflict, "description": "drafts in conflict with PEMS"},
-    },
+    responses={409: {"model": CommitConflict, "description": "drafts in conflict with PEMS"}},
 )
 async def commit(
     ctx: EditorOrg,
@@ -211,13 +198,18 @@ async def commit(
     if outcome.mirror_changed:
         background.add_task(_refresh_views, app_pool(request), request.app.state.view_refresher)
     headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
-    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=headers)
+    if not outcome.conflicts:
+        return JSONResponse(outcome.summary, headers=headers)
+    # (runs stored by earlier versions hold the error keys already: the same text)
+    summary = {k: v for k, v in outcome.summary.items() if k not in ("error", "detail")}
+    conflict = error_body("Conflict", outcome.conflict_detail(), **summary)
+    return JSONResponse(conflict, status_code=409, headers=headers)
 
 
 @router.post(
     "/conflicts/{record_id}/resolve",
     response_model=ResolveResult,
-    responses=_errors(400, 401, 403, 404, 409),
+    responses=error_responses(409),
 )
 async def resolve_conflict(
     ctx: EditorOrg,
@@ -240,7 +232,7 @@ async def resolve_conflict(
     return resolution.as_json()
 
 
-@router.get("/commits", response_model=CommitsPage, responses=_errors(401, 403))
+@router.get("/commits", response_model=CommitsPage)
 async def list_commits(
     ctx: ViewerOrg,
     conn: DbConn,

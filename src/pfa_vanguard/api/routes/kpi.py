@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.read_replica import baseline_connection
 from pfa_vanguard.api.schemas import KpiResponse, TimelineBounds
 from pfa_vanguard.kpi import service
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["kpi"])
 _Drafts = Annotated[bool, Query(description="apply the caller's drafts")]
 
 
-@router.get("/pfa/{org}/kpi", response_model=KpiResponse)
+@router.get("/pfa/{org}/kpi", response_model=KpiResponse, responses=error_responses(404))
 async def kpi(
     ctx: ViewerOrg, conn: DbConn, request: Request, drafts: _Drafts = False
 ) -> dict[str, Any]:
@@ -31,7 +32,9 @@ async def kpi(
     return {"org": ctx.code, **board}
 
 
-@router.get("/pfa/{org}/timeline-bounds", response_model=TimelineBounds)
+@router.get(
+    "/pfa/{org}/timeline-bounds", response_model=TimelineBounds, responses=error_responses(404)
+)
 async def timeline_bounds(
     ctx: ViewerOrg, conn: DbConn, request: Request, drafts: _Drafts = False
 ) -> TimelineBounds:

@@ -19,6 +19,7 @@ from pfa_vanguard.api.deps import (
     app_settings,
     check_org_access,
 )
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import Conn, load
@@ -137,7 +138,9 @@ async def _restore_transactions(conn: Conn) -> None:
         await conn.close()
 
 
-@router.get("/pfa/{org}/records/{record_id}", response_model=RecordDetail)
+@router.get(
+    "/pfa/{org}/records/{record_id}", response_model=RecordDetail, responses=error_responses(404)
+)
 async def record_detail(
     ctx: ViewerOrg,
     conn: DbConn,
