@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from pfa_vanguard.loadtest.driver import LoadError, run_load
-from pfa_vanguard.loadtest.environment import load_environment
+from pfa_vanguard.bench.load.driver import LoadError, run_load
+from pfa_vanguard.bench.load.environment import load_environment
 from pfa_vanguard.settings import Settings
 
 

@@ -38,7 +38,7 @@ PASSWORD = "load-password"  # noqa: S105 - throwaway accounts of a load run
 SEED = 42
 
 
-_q = NamedQueries("pfa_vanguard.loadtest")
+_q = NamedQueries("pfa_vanguard.bench.load")
 
 
 def user_names(count: int) -> list[str]:
