@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import compile_path
 
+from pfa_vanguard.api.state import request_state, started_state
 from pfa_vanguard.db.errors import is_unavailable
 from pfa_vanguard.errors import DatabaseUnavailable, PfaError
 
@@ -123,15 +124,16 @@ def _pool_exhausted(request: Request, exc: BaseException | None) -> bool:
     pool was in use (overload), rather than while the pool could not connect (outage)."""
     if not isinstance(exc, psycopg_pool.PoolTimeout):
         return False
-    pool = getattr(request.app.state, "pool", None)
-    if not isinstance(pool, psycopg_pool.AsyncConnectionPool):
+    state = started_state(request.app)
+    if state is None:
         return False
+    pool = state.pool
     stats = pool.get_stats()
     return stats.get("pool_size", 0) >= pool.max_size and stats.get("pool_available", 0) == 0
 
 
 def _busy(request: Request) -> Response:
-    pool = request.app.state.pool
+    pool = request_state(request).pool
     _log.warning("server busy: no database connection free within %.1f s", pool.timeout)
     detail = (
         f"the server is busy: all {pool.max_size} database connections of this process stayed"

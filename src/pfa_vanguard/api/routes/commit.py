@@ -6,9 +6,10 @@
 - POST /api/pfa/{org}/conflicts/{id}/resolve (editor): keep_mine | use_theirs | merge.
 - GET /api/pfa/{org}/commits: the audit trail (the caller's own; an admin sees everyone's).
 
-`commit_lifespan` puts the PEMS client (`app.state.pems_client`, from settings.pems_url) and the
-KPI view refresher (`app.state.view_refresher`) on the app. After a commit wrote through to the
-mirror, the KPI materialized views are refreshed in a background task after the response.
+`commit_lifespan` puts the PEMS client (`AppState.pems_client`, from settings.pems_url) in the
+app's state, beside its KPI view refresher (`AppState.view_refresher`). After a commit wrote
+through to the mirror, the KPI materialized views are refreshed in a background task after the
+response.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from pfa_vanguard.accounts.repository import Role
-from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_pool, app_settings
+from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_settings
 from pfa_vanguard.api.errors import error_body, error_responses
 from pfa_vanguard.api.schemas import FieldConflict, Wire
+from pfa_vanguard.api.state import app_state, request_state
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import Pool
 from pfa_vanguard.drafts import commit_store
-from pfa_vanguard.drafts.commit import CommitRequest, RecordWriter, commit_drafts
+from pfa_vanguard.drafts.commit import CommitRequest, commit_drafts
 from pfa_vanguard.drafts.conflicts import Strategy, resolve
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.orgs.windows import refuse_inside_window
@@ -129,22 +131,20 @@ class ResolveBody(Wire):
 @asynccontextmanager
 async def commit_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The PEMS client used by commits (none when settings.pems_url is unset, unless a caller
-    already put a writer on `app.state.pems_client`), and the KPI view refresher."""
-    app.state.view_refresher = commit_store.ViewRefresher()
-    if getattr(app.state, "pems_client", None) is not None or not app.state.settings.pems_url:
-        if not hasattr(app.state, "pems_client"):
-            app.state.pems_client = None
+    already put a writer in the app's state)."""
+    state = app_state(app)
+    if state.pems_client is not None or not state.settings.pems_url:
         yield
         return
     from pfa_vanguard.pems.client import PemsClient
     from pfa_vanguard.pems.config import PemsConfig
 
-    async with PemsClient(PemsConfig.from_settings(app.state.settings)) as client:
-        app.state.pems_client = client
+    async with PemsClient(PemsConfig.from_settings(state.settings)) as client:
+        state.pems_client = client
         try:
             yield
         finally:
-            app.state.pems_client = None
+            state.pems_client = None
 
 
 async def _refresh_views(pool: Pool, refresher: commit_store.ViewRefresher) -> None:
@@ -178,7 +178,8 @@ async def commit(
     A retry with the same Idempotency-Key returns the first answer and writes nothing again.
     Inside one of the organization's maintenance windows → 409 MaintenanceWindow with `until`.
     """
-    writer: RecordWriter | None = getattr(request.app.state, "pems_client", None)
+    state = request_state(request)
+    writer = state.pems_client
     if writer is None:
         raise PemsUnavailable("PEMS is not configured (set PFA_PEMS_URL): nothing can be committed")
     await refuse_inside_window(
@@ -196,7 +197,7 @@ async def commit(
         ),
     )
     if outcome.mirror_changed:
-        background.add_task(_refresh_views, app_pool(request), request.app.state.view_refresher)
+        background.add_task(_refresh_views, state.pool, state.view_refresher)
     headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
     if not outcome.conflicts:
         return JSONResponse(outcome.summary, headers=headers)

@@ -10,8 +10,8 @@ from pfa_vanguard.api.deps import DbConn, ViewerOrg
 from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.read_replica import baseline_connection
 from pfa_vanguard.api.schemas import KpiResponse, TimelineBounds
+from pfa_vanguard.api.state import request_state
 from pfa_vanguard.kpi import service
-from pfa_vanguard.mirror.merged_read import Caches
 
 router = APIRouter(prefix="/api", tags=["kpi"])
 
@@ -25,7 +25,7 @@ async def kpi(
     """KPI board: totals, by category, by source (plan/forecast/actual split rental/purchase,
     variance, variance %, overBudget). `current` is the committed baseline; with
     `drafts=true`, `pending` is the same board with the caller's drafts applied."""
-    caches: Caches = request.app.state.caches
+    caches = request_state(request).caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
     async with baseline_connection(request, ctx, conn) as baseline:
         board = await service.kpi(baseline, ctx.org_id, overlay, caches.kpi, ctx.user.id)
@@ -40,7 +40,7 @@ async def timeline_bounds(
 ) -> TimelineBounds:
     """Earliest forecast start and latest forecast end (with `drafts=true`: of the caller's
     merged records)."""
-    caches: Caches = request.app.state.caches
+    caches = request_state(request).caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
     async with baseline_connection(request, ctx, conn) as baseline:
         bounds = await service.timeline_bounds(baseline, ctx.org_id, overlay)

@@ -21,6 +21,7 @@ from pfa_vanguard.api.deps import (
 )
 from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
+from pfa_vanguard.api.state import request_state
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import Conn, load
 from pfa_vanguard.domain.costs import with_derived
@@ -29,7 +30,6 @@ from pfa_vanguard.drafts.service import list_drafts
 from pfa_vanguard.errors import NotFound
 from pfa_vanguard.mirror.filters import SORT_VALUES, RecordFilter, SortOrder
 from pfa_vanguard.mirror.merged_read import (
-    Caches,
     ReadAnswer,
     ReadQuery,
     finish_read,
@@ -97,7 +97,7 @@ async def read_records(
         limit=limit,
         cursor=cursor,
     )
-    caches: Caches = request.app.state.caches
+    caches = request_state(request).caches
     pool = app_pool(request)
     # The connection is held only for the database part: catching up a snapshot (seconds,
     # the first time) must not keep pooled connections from other requests.
