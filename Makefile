@@ -1,5 +1,7 @@
 # The two commands that matter: `make run` (the demo) and `make test` (the whole suite).
-# Both install what is missing first; nothing needs to be installed by hand.
+# Both install the project's own packages first (.venv, web/node_modules). The two system
+# packages the suite drives, Debian's Chromium and PostgreSQL 15, are installed only on request:
+# `make system-deps` (as root; CI's .ci/run does it on its clean machine).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +10,8 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := src/pfa_vanguard/web_dist/index.html
 WEB_SOURCES := $(shell find web -type f -not -path 'web/node_modules/*' -not -path 'web/dist/*' 2>/dev/null)
 
-.PHONY: install run test test-pg15 test-fast test-slow lint typecheck lock schema web web-test browser clean
+.PHONY: install run test test-pg15 test-fast test-slow coverage lint typecheck lock schema web \
+	web-test web-lint system-deps system-check browser clean
 
 install: $(STAMP) $(WEB_STAMP)
 
@@ -35,16 +38,37 @@ web: $(WEB_STAMP)
 web-test: $(WEB_STAMP)
 	@if [ -f web/package.json ]; then cd web && npm test; fi
 
-# The browser tests drive Debian's Chromium (never a downloaded browser): install it when missing.
-browser:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-	fi
+# ESLint over the UI's sources (`cd web && npm run format:check` is Prettier's view, not gating).
+web-lint: $(WEB_STAMP)
+	@if [ -f web/package.json ]; then cd web && npm run lint; fi
+
+# The system packages the suite drives: Debian's Chromium for the browser tests (never a
+# downloaded browser) and Debian's PostgreSQL 15 for `make test-pg15`. Installed with apt-get
+# when missing; only on request, and only as root (otherwise it says what to install).
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium postgresql-15:/usr/lib/postgresql/15/bin/initdb
+system-deps:
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+		[ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "system packages: all present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y $$missing; \
+	else echo "system packages missing:$$missing; run \`sudo make system-deps\`"; fi
+
+browser: system-deps
+
+# What `make test` needs of the system: a clear message when something is missing, no install.
+system-check:
+	@for entry in $(SYSTEM_PACKAGES); do \
+		[ -x "$${entry#*:}" ] || echo "note: $${entry%%:*} is missing ($${entry#*:}): its tests" \
+			"cannot run; \`make system-deps\` (as root) installs it"; \
+	done
 
 run: install
 	$(BIN)/pfa demo
 
-test: install lint typecheck web-test browser
+test: install lint typecheck web-test web-lint system-check
 	$(BIN)/pytest
 	$(MAKE) test-pg15
 
@@ -66,6 +90,10 @@ test-fast: install
 
 test-slow: install
 	$(BIN)/pytest -m slow || [ $$? -eq 5 ]
+
+# A coverage figure of the suite without the slow and browser tests: reported, not a gate.
+coverage: install
+	$(BIN)/pytest -m "not slow and not browser" --cov --cov-report=term --cov-report=html:htmlcov
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -51,21 +51,9 @@ def bin_dir(major: int) -> Path:
 
 
 def ensure_installed(major: int) -> Path | None:
-    """The server binaries of `major`; installed with apt when missing and running as root.
-    None when they are missing and cannot be installed."""
+    """The server binaries of `major`, or None when they are not installed (the tests never
+    install system packages: `make system-deps` does, on request)."""
     path = bin_dir(major)
-    if (path / "initdb").exists():
-        return path
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return None
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], check=False, env=env, capture_output=True)
-    subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", f"postgresql-{major}"],
-        check=False,
-        env=env,
-        capture_output=True,
-    )
     return path if (path / "initdb").exists() else None
 
 
@@ -78,12 +66,12 @@ def _as_postgres(*args: str) -> None:
 
 def start(major: int) -> DebianServer:
     """initdb and start a throwaway cluster; create the owner role. Raises NotInstalled when the
-    binaries are missing and cannot be installed."""
+    binaries are missing."""
     binaries = ensure_installed(major)
     if binaries is None:
         raise NotInstalled(
-            f"PostgreSQL {major} is not installed at {bin_dir(major)} and cannot be installed "
-            f"here (not root or no apt-get): `apt-get install postgresql-{major}`"
+            f"PostgreSQL {major} is not installed at {bin_dir(major)}: `make system-deps` (as "
+            f"root) or `apt-get install postgresql-{major}` installs it"
         )
     root = Path(tempfile.mkdtemp(prefix=f"pfa-pg{major}-"))
     if os.geteuid() == 0:

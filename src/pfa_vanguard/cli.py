@@ -17,11 +17,11 @@ from pfa_vanguard.accounts import commands as account_commands
 from pfa_vanguard.ai.commands import ask_command
 from pfa_vanguard.api import commands as api_commands
 from pfa_vanguard.bench.commands import bench_command
+from pfa_vanguard.bench.load.commands import loadtest_command
 from pfa_vanguard.db import embedded, migrate
 from pfa_vanguard.db.connection import database_url, prepare_database
 from pfa_vanguard.demo import demo_command
 from pfa_vanguard.errors import PfaError
-from pfa_vanguard.loadtest.commands import loadtest_command
 from pfa_vanguard.orgs.commands import orgs_app
 from pfa_vanguard.pems import commands as pems_commands
 from pfa_vanguard.pems.check import pems_check

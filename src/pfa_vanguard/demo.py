@@ -31,6 +31,7 @@ from rich.console import Console
 from pfa_vanguard.accounts import repository as accounts
 from pfa_vanguard.db import embedded
 from pfa_vanguard.db.connection import prepare_database
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.settings import Settings
 
@@ -177,7 +178,7 @@ def run_demo(settings: Settings, options: DemoOptions, console: Console) -> None
         console.print("demo stopped")
 
 
-async def ensure_demo_users(conn: AsyncConnection[dict[str, Any]], codes: Sequence[str]) -> None:
+async def ensure_demo_users(conn: Conn, codes: Sequence[str]) -> None:
     """The demo organizations and users with their roles. A user who exists keeps their
     password (hashing is deliberately slow, and a second run should start fast)."""
     orgs = {code: (await accounts.ensure_organization(conn, code))["id"] for code in codes}

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from pfa_vanguard.accounts import repository as accounts
 from pfa_vanguard.db.connection import prepare_database
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.settings import Settings
 
@@ -24,7 +25,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _in_transaction(work: Callable[[accounts.Conn], Awaitable[T]]) -> T:
+def _in_transaction(work: Callable[[Conn], Awaitable[T]]) -> T:
     url = prepare_database(Settings())
 
     async def run() -> T:

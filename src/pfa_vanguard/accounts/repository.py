@@ -6,13 +6,9 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from psycopg import AsyncConnection
-
 from pfa_vanguard.accounts.passwords import hash_password
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.errors import BadRequest, NotFound
-
-Conn = AsyncConnection[dict[str, Any]]
 
 
 class Role(StrEnum):
@@ -34,8 +30,7 @@ class Role(StrEnum):
         return order.index(self) >= order.index(needed)
 
 
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.accounts")[name]
+_q = NamedQueries("pfa_vanguard.accounts")
 
 
 async def ensure_organization(conn: Conn, code: str, name: str | None = None) -> dict[str, Any]:

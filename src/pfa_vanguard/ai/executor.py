@@ -46,12 +46,12 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from pfa_vanguard.ai.errors import AnswerTooLarge, QueryFailed, QueryTimeout
 from pfa_vanguard.db.errors import is_unavailable, translate_errors
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import NamedQueries, Pool
 from pfa_vanguard.errors import DatabaseUnavailable, PfaError
 from pfa_vanguard.settings import Settings
 
 AI_ROLE = "pfa_ai"
-AppPool = AsyncConnectionPool[AsyncConnection[dict[str, Any]]]
+AppPool = Pool
 AiPool = AsyncConnectionPool[AsyncConnection[Any]]
 
 _log = logging.getLogger(__name__)
@@ -126,8 +126,7 @@ def _over_a_limit(exc: psycopg.Error) -> bool:
     return state[:2] == "54" or (state[:2] == "53" and state != "53300")
 
 
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.ai")[name]
+_q = NamedQueries("pfa_vanguard.ai")
 
 
 def _one_select(query: str) -> bool:

@@ -30,7 +30,7 @@ from pfa_vanguard.ai.guard import guard
 from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
 from pfa_vanguard.ai.providers import Provider
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import NamedQueries
 from pfa_vanguard.errors import BadRequest, PfaError, TooManyRequests, UpstreamError
 
 _log = logging.getLogger(__name__)
@@ -41,8 +41,7 @@ _RATE_LOCK_NAMESPACE = (
 )
 
 
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.ai")[name]
+_q = NamedQueries("pfa_vanguard.ai")
 
 
 def json_value(value: Any) -> Any:

@@ -1,12 +1,8 @@
 """The application factory. Nothing happens at import time: `create_app` builds the app and
-its lifespan opens the pool and the shared services on `app.state`:
-
-- `settings`, `database_url`, `pool` (AsyncConnectionPool of dict-row connections),
-- `tokens` (TokenService), `login_limiter` (LoginLimiter), `hash_gate` (HashGate),
-  `trusted_proxies` (the parsed `PFA_TRUSTED_PROXIES`),
-- `caches`: the mirror's encoded snapshots, drafted records and re-compressed chunks
-  (api/merged_read.py), shared by every request of this process,
-- whatever the `LIFESPANS` of `api/routes/__init__.py` add.
+its lifespan opens the pool and the shared services, attached as one typed `AppState`
+(api/state.py: settings, pool, tokens, login limits, the mirror's caches of mirror/merged_read.py
+shared by every request of this process, and what the `LIFESPANS` of `api/routes/__init__.py`
+add).
 """
 
 from __future__ import annotations
@@ -24,14 +20,15 @@ from pfa_vanguard.api.auth import LoginLimiter, TokenService, load_secret_key
 from pfa_vanguard.api.errors import install_error_handlers
 from pfa_vanguard.api.limits import BodyLimitMiddleware, NulCharacterMiddleware
 from pfa_vanguard.api.login_guard import HashGate, parse_networks
-from pfa_vanguard.api.merged_read import BodyCache, Caches, SegmentCache
 from pfa_vanguard.api.observability import ObservabilityMiddleware, metrics_endpoint
 from pfa_vanguard.api.openapi_doc import install_openapi, operation_id
-from pfa_vanguard.api.prewarm import prewarm_snapshots
 from pfa_vanguard.api.security_headers import SecurityHeadersMiddleware
+from pfa_vanguard.api.state import AppState, attach_state
 from pfa_vanguard.api.web import install_web_ui
 from pfa_vanguard.db.connection import make_pool, prepare_database
 from pfa_vanguard.drafts.overlay import OverlayCache
+from pfa_vanguard.mirror.merged_read import BodyCache, Caches, SegmentCache
+from pfa_vanguard.mirror.prewarm import prewarm_snapshots
 from pfa_vanguard.mirror.snapshots import SnapshotCache
 from pfa_vanguard.settings import Settings
 
@@ -58,23 +55,26 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> FastAP
             timeout_s=settings.db_pool_timeout_s,
         )
         await pool.open(wait=False)
-        app.state.settings = settings
-        app.state.database_url = url
-        app.state.pool = pool
-        app.state.tokens = TokenService(load_secret_key(settings), settings.token_ttl_minutes)
-        app.state.login_limiter = LoginLimiter()
-        app.state.hash_gate = HashGate(settings.login_hash_concurrency, settings.login_hash_queue)
-        app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
         budget = settings.cache_mb * 1024 * 1024
-        app.state.caches = Caches(
-            snapshots=SnapshotCache(budget_bytes=budget * 7 // 10),
-            overlays=OverlayCache(),
-            segments=SegmentCache(budget_bytes=budget // 10),
-            bodies=BodyCache(budget_bytes=budget * 2 // 10),
+        state = AppState(
+            settings=settings,
+            database_url=url,
+            pool=pool,
+            tokens=TokenService(load_secret_key(settings), settings.token_ttl_minutes),
+            login_limiter=LoginLimiter(),
+            hash_gate=HashGate(settings.login_hash_concurrency, settings.login_hash_queue),
+            trusted_proxies=parse_networks(settings.trusted_proxies),
+            caches=Caches(
+                snapshots=SnapshotCache(budget_bytes=budget * 7 // 10),
+                overlays=OverlayCache(),
+                segments=SegmentCache(budget_bytes=budget // 10),
+                bodies=BodyCache(budget_bytes=budget * 2 // 10),
+            ),
         )
+        attach_state(app, state)
         try:
             async with AsyncExitStack() as stack:
-                await stack.enter_async_context(prewarm_snapshots(app))
+                await stack.enter_async_context(prewarm_snapshots(pool, state.caches, url))
                 for extra in LIFESPANS:
                     await stack.enter_async_context(extra(app))
                 yield

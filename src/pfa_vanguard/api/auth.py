@@ -21,7 +21,7 @@ from typing import Any
 import jwt
 from psycopg import AsyncConnection
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import NamedQueries
 from pfa_vanguard.errors import TooManyRequests, Unauthorized
 from pfa_vanguard.settings import MIN_SECRET_KEY_BYTES, Settings
 
@@ -29,9 +29,7 @@ _ALGORITHM = "HS256"
 _KEY_FILE = "secret_key"
 
 
-def _q(name: str) -> str:
-    query: str = load("pfa_vanguard.api")[name]
-    return query
+_q = NamedQueries("pfa_vanguard.api")
 
 
 def load_secret_key(settings: Settings) -> str:

@@ -22,18 +22,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from pfa_vanguard.accounts.repository import Role
-from pfa_vanguard.api.auth import TokenService
+from pfa_vanguard.api.state import request_state
 from pfa_vanguard.db.errors import translate_errors
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, Pool, load
 from pfa_vanguard.errors import Forbidden, Unauthorized
 from pfa_vanguard.settings import Settings
-
-Conn = AsyncConnection[dict[str, Any]]
-Pool = AsyncConnectionPool[AsyncConnection[dict[str, Any]]]
 
 _bearer = HTTPBearer(auto_error=False, description="token from POST /api/auth/login")
 
@@ -61,13 +56,11 @@ class OrgContext:
 
 
 def app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+    return request_state(request).settings
 
 
 def app_pool(request: Request) -> Pool:
-    pool: Pool = request.app.state.pool
-    return pool
+    return request_state(request).pool
 
 
 async def db_conn(request: Request) -> AsyncIterator[Conn]:
@@ -99,7 +92,7 @@ async def token_user(
     session is NOT checked here: only for routes that call `check_org_access`."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("missing bearer token: log in at POST /api/auth/login")
-    tokens: TokenService = request.app.state.tokens
+    tokens = request_state(request).tokens
     claims = tokens.verify(credentials.credentials)
     return CurrentUser(id=claims.user_id, username=claims.username, generation=claims.generation)
 

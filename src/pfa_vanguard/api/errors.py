@@ -1,11 +1,15 @@
 """One JSON error shape for every failure: `{"error": kind, "detail": message, ...extra}`.
 
-Handlers are registered by `install_error_handlers`; nothing else in the API formats errors.
+`ErrorBody` is that shape, for the OpenAPI document (`error_responses` declares a route's own
+error statuses with it); `error_body` builds it at run time. Handlers are registered by
+`install_error_handlers`; nothing else in the API formats errors.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,10 +18,13 @@ import psycopg
 import psycopg_pool
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 
-from pfa_vanguard.api.openapi_doc import declared_methods
+from pfa_vanguard.api.state import request_state, started_state
 from pfa_vanguard.db.errors import is_unavailable
 from pfa_vanguard.errors import DatabaseUnavailable, PfaError
 
@@ -39,13 +46,48 @@ _HTTP_KINDS = {
 }
 
 
+class ErrorBody(BaseModel):
+    """The API's one error shape; more keys may follow (`fields`, `retryAfter`, a commit's
+    `conflicts`...)."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str = Field(description="kind, e.g. ValidationError")
+    detail: str = Field(description="what was wrong and what is allowed")
+    fields: SkipJsonSchema[None] | dict[str, str] = Field(
+        default=None, description="ValidationError: each refused field and why"
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    400: "bad request",
+    401: "missing, expired or invalid token, or its session has ended (logout, new password)",
+    403: "not a member of the organization, or the role is too low",
+    404: "no such record or draft",
+    409: "in conflict with the current state (detail says what and how to settle it)",
+    413: "request body over 1 MB",
+    422: "invalid parameters or body (fields names each one)",
+    429: "too many requests: failed logins, or assistant requests per minute (Retry-After)",
+    503: "the database is unavailable, or the server is busy (ServerBusy, Retry-After)",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=` for the error statuses only it answers, with the one error body
+    (the statuses every route shares are added to the document by api/openapi_doc.py)."""
+    return {s: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[s]} for s in statuses}
+
+
+def error_body(kind: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """An `ErrorBody` as sent: `error`, `detail`, then the extra keys in their order."""
+    return {"error": kind, "detail": detail, **extra}
+
+
 def error_response(
     status: int, kind: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
 ) -> Response:
     """The one error body of the API, as a response."""
-    body = {"error": kind, "detail": detail, **extra}
     return Response(
-        orjson.dumps(body, default=str),
+        orjson.dumps(error_body(kind, detail, **extra), default=str),
         status_code=status,
         media_type="application/json",
         headers=headers,
@@ -82,15 +124,16 @@ def _pool_exhausted(request: Request, exc: BaseException | None) -> bool:
     pool was in use (overload), rather than while the pool could not connect (outage)."""
     if not isinstance(exc, psycopg_pool.PoolTimeout):
         return False
-    pool = getattr(request.app.state, "pool", None)
-    if not isinstance(pool, psycopg_pool.AsyncConnectionPool):
+    state = started_state(request.app)
+    if state is None:
         return False
+    pool = state.pool
     stats = pool.get_stats()
     return stats.get("pool_size", 0) >= pool.max_size and stats.get("pool_available", 0) == 0
 
 
 def _busy(request: Request) -> Response:
-    pool = request.app.state.pool
+    pool = request_state(request).pool
     _log.warning("server busy: no database connection free within %.1f s", pool.timeout)
     detail = (
         f"the server is busy: all {pool.max_size} database connections of this process stayed"
@@ -115,6 +158,25 @@ async def _pfa_error(request: Request, exc: Exception) -> Response:
     if exc.status_code >= 500:
         _log.warning("%s: %s", exc.kind, exc.detail)
     return error_response(exc.status_code, exc.kind, exc.detail, headers, **extra)
+
+
+_HTTP_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE"})
+_DECLARED: weakref.WeakKeyDictionary[FastAPI, list[tuple[re.Pattern[str], set[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def declared_methods(app: FastAPI, path: str) -> set[str]:
+    """The methods the app's OpenAPI document declares for `path`, over every route template
+    that matches it (empty: no such route). Compiled once per app, on first use."""
+    table = _DECLARED.get(app)
+    if table is None:
+        table = [
+            (compile_path(template)[0], {m.upper() for m in ops if m.upper() in _HTTP_METHODS})
+            for template, ops in app.openapi().get("paths", {}).items()
+        ]
+        _DECLARED[app] = table
+    return {m for pattern, methods in table if pattern.match(path) for m in methods}
 
 
 def method_not_allowed(request: Request, allowed: Iterable[str] = ()) -> Response:

@@ -39,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pfa_vanguard.settings import Settings
+from pfa_vanguard.api.state import request_state
 
 _log = logging.getLogger("pfa_vanguard.api.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -170,7 +170,7 @@ async def metrics_endpoint(request: Request) -> Response:
 
 
 def _metrics_token(request: Request) -> str | None:
-    settings: Settings = request.app.state.settings
+    settings = request_state(request).settings
     if settings.metrics_token is None or not settings.metrics_token.get_secret_value():
         return None
     return settings.metrics_token.get_secret_value()

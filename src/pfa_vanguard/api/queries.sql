@@ -27,20 +27,6 @@ JOIN organizations o ON o.id = m.organization_id
 WHERE m.user_id = %(user_id)s AND o.active
 ORDER BY o.code;
 
--- name: org_version_by_code
-SELECT id, mirror_version FROM organizations WHERE code = %(code)s;
-
--- name: active_org_versions
--- Organizations to encode at start-up, those with the most recent sync first.
-SELECT id, mirror_version FROM organizations
-WHERE active AND last_synced_at IS NOT NULL
-ORDER BY last_synced_at DESC, code;
-
--- name: mirror_size_estimate
--- Records in the mirror, counted up to a bound (a scan of at most bound + 1 rows): exact,
--- partitioned or not, analyzed or not (planner estimates are 0 before the first ANALYZE).
-SELECT count(*) AS records FROM (SELECT 1 FROM pfa_mirror LIMIT %(bound)s + 1) AS capped;
-
 -- name: login_failures_recent
 -- Failed logins within the window of one (username, client), of the username from any client,
 -- and of the client for any username; for each, when its oldest failure leaves the window.

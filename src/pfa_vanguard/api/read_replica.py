@@ -1,7 +1,8 @@
 """The API's use of a read replica (`PFA_DATABASE_REPLICA_URL`, see db/replica.py).
 
-`replica_lifespan` opens the replica's pool when one is configured, puts the `ReadReplica` on
-`app.state.replica` and hands its pool to the snapshot cache (the merged read's baseline).
+`replica_lifespan` opens the replica's pool when one is configured, puts the `ReadReplica` in
+the app's state (`AppState.replica`) and hands its pool to the snapshot cache (the merged
+read's baseline).
 `baseline_connection` gives a route the replica when it has caught up with the organization's
 mirror version, else the request's own (primary) connection.
 """
@@ -13,25 +14,28 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 
-from pfa_vanguard.api.deps import Conn, OrgContext
+from pfa_vanguard.api.deps import OrgContext
+from pfa_vanguard.api.state import app_state, request_state
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.db.replica import ReadReplica
 
 
 @asynccontextmanager
 async def replica_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    url = app.state.settings.database_replica_url
+    state = app_state(app)
+    url = state.settings.database_replica_url
     if not url:
-        app.state.replica = None
+        state.replica = None
         yield
         return
-    replica = ReadReplica.from_url(url, max_size=app.state.settings.db_pool_max)
+    replica = ReadReplica.from_url(url, max_size=state.settings.db_pool_max)
     await replica.open()
-    app.state.replica = replica
-    app.state.caches.snapshots.replica = replica.pool
+    state.replica = replica
+    state.caches.snapshots.replica = replica.pool
     try:
         yield
     finally:
-        app.state.caches.snapshots.replica = None
+        state.caches.snapshots.replica = None
         await replica.close()
 
 
@@ -39,7 +43,7 @@ async def replica_lifespan(app: FastAPI) -> AsyncIterator[None]:
 async def baseline_connection(request: Request, ctx: OrgContext, conn: Conn) -> AsyncIterator[Conn]:
     """For reading the organization's baseline (mirror, KPI views): the replica if it has
     replayed `ctx.mirror_version`, else `conn`. Never for drafts: they are read on `conn`."""
-    replica: ReadReplica | None = getattr(request.app.state, "replica", None)
+    replica = request_state(request).replica
     if replica is None:
         yield conn
         return

@@ -12,8 +12,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from pfa_vanguard.api.errors import error_response, method_not_allowed
-from pfa_vanguard.api.openapi_doc import declared_methods
+from pfa_vanguard.api.errors import declared_methods, error_response, method_not_allowed
 
 _IMMUTABLE = "public, max-age=31536000, immutable"
 _MAX_PATH = 1024

@@ -27,7 +27,7 @@ import psycopg
 from psycopg import sql
 
 from pfa_vanguard.db import embedded, migrate
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import NamedQueries
 from pfa_vanguard.settings import Settings
 
 _log = logging.getLogger(__name__)
@@ -36,8 +36,7 @@ BENCH_DATABASE = "pfa_bench"
 Progress = Callable[[str], None]
 
 
-def q(name: str) -> Any:
-    return load("pfa_vanguard.bench")[name]
+q = NamedQueries("pfa_vanguard.bench")
 
 
 def org_label(code: str, records: int, seed: int) -> str:

@@ -33,9 +33,8 @@ import httpx
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.sync.service import sync_org
-
-Conn = AsyncConnection[dict[str, Any]]
 
 
 async def _rows_written(conn: Conn) -> int:

@@ -22,19 +22,15 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import psycopg
 import psycopg_pool
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from pfa_vanguard.db.connection import make_pool
+from pfa_vanguard.db.queries import Conn, Pool
 
 _log = logging.getLogger(__name__)
 
-Conn = AsyncConnection[dict[str, Any]]
-Pool = AsyncConnectionPool[Conn]
 
 _VERSION = "SELECT mirror_version FROM organizations WHERE id = %(org_id)s"
 _QUIET_S = 30.0  # at most one warning per this many seconds while the replica is unreachable

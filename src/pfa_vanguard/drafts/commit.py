@@ -3,7 +3,7 @@
 Guarantees:
 - Scope: only the caller's drafts in this organization (or the listed records among them).
 - Conflicts first: against the mirror (PEMS holds another value than the draft started from in
-  a field the user changed, and not the user's value) → 409 and nothing is pushed. Fields only
+  a field the user changed, and not the user's value) → refused, and nothing is pushed. Fields only
   PEMS changed are rebased silently. Then at PEMS itself: the writer reads the record and
   compares the changed fields with the values the draft started from (what the user saw); a
   field changed in PEMS since becomes a conflict on that draft (PEMS's record is written through
@@ -17,7 +17,9 @@ Guarantees:
   with PEMS's current values before anything is resent).
 - Idempotency-Key: commits of one user in one organization are serialised by an advisory lock;
   a finished run's answer is stored under its key and replayed to a retry (nothing is pushed
-  again). A run refused before anything was pushed (409 against the mirror) releases its key.
+  again). A run refused before anything was pushed (conflicts in the mirror) releases its key.
+- The result is the commit's summary (`CommitOutcome`); the API route turns it into a response
+  (200, or 409 while records are in conflict).
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import orjson
-from psycopg import AsyncConnection
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.drafts import commit_store as store
 from pfa_vanguard.drafts.commit_batch import GroupRecorder
 from pfa_vanguard.drafts.commit_store import AuditEntry, DraftRow, Outcome, PemsRow
@@ -40,7 +42,6 @@ from pfa_vanguard.drafts.conflicts import field_conflicts
 from pfa_vanguard.errors import BadRequest, PfaError
 
 _log = logging.getLogger(__name__)
-Conn = AsyncConnection[dict[str, Any]]
 
 
 class WrittenRecord(Protocol):
@@ -90,10 +91,27 @@ class CommitRequest:
 
 @dataclass(frozen=True)
 class CommitOutcome:
-    status_code: int  # 200, or 409 when drafts are in conflict
-    body: dict[str, Any]
+    """What a commit did. `summary`: `committed` (record ids), `failed` (`recordId`, `reason`),
+    `versions` (PEMS's new version per committed record), `commitId`, and, when drafts are in
+    conflict with PEMS, `conflicts` first (`recordId`, `fields`). Stored under the
+    Idempotency-Key and replayed as it was."""
+
+    summary: dict[str, Any]
     mirror_changed: bool = False  # the KPI views need a refresh
     replayed: bool = False  # the stored answer of an earlier run with the same key
+
+    @property
+    def conflicts(self) -> list[dict[str, Any]]:
+        return list(self.summary.get("conflicts") or ())
+
+    def conflict_detail(self) -> str:
+        """What the conflicts are and what to do about them."""
+        ids = [c["recordId"] for c in self.conflicts]
+        shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+        return (
+            f"PEMS changed {len(ids)} record(s) you also changed since your draft began "
+            f"({shown}); resolve each (keep_mine, use_theirs or merge) and commit again"
+        )
 
 
 @dataclass
@@ -110,15 +128,11 @@ class _Tally:
             "commitId": run_id,
         }
 
-    def conflict_body(self, run_id: int) -> dict[str, Any]:
+    def summary(self, run_id: int) -> dict[str, Any]:
+        if not self.conflicts:
+            return self.body(run_id)
         ids = sorted(self.conflicts)
-        shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
         return {
-            "error": "Conflict",
-            "detail": (
-                f"PEMS changed {len(ids)} record(s) you also changed since your draft began "
-                f"({shown}); resolve each (keep_mine, use_theirs or merge) and commit again"
-            ),
             "conflicts": [{"recordId": r, "fields": self.conflicts[r]} for r in ids],
             **self.body(run_id),
         }
@@ -165,7 +179,7 @@ async def _commit_locked(
                         "(other recordIds); use a new key for a new commit"
                     )
                 if stored.status == "done" and stored.response is not None:
-                    return CommitOutcome(stored.http_status or 200, stored.response, replayed=True)
+                    return CommitOutcome(stored.response, replayed=True)
                 run_id = stored.id  # an earlier attempt died mid-way: finish its work
         if run_id is None:
             run_id = await store.start_run(
@@ -183,13 +197,13 @@ async def _commit_locked(
     refused = [outcome for d in drafts if (outcome := _classify(d, tally, to_push)) is not None]
     if tally.conflicts:
         # Nothing is pushed while the mirror already shows conflicts.
-        body = tally.conflict_body(run_id)
+        summary = tally.summary(run_id)
         async with conn.transaction():
             await store.record_outcomes(conn, run_id, org_id, user_id, refused)
             await store.finish_run(
-                conn, run_id, status="conflict", http_status=409, response=body, release_key=True
+                conn, run_id, status="conflict", response=summary, release_key=True
             )
-        return CommitOutcome(409, body)
+        return CommitOutcome(summary)
     if refused:
         await recorder.record(*refused)
 
@@ -204,13 +218,10 @@ async def _commit_locked(
     except BaseExceptionGroup as failed:
         raise failed.exceptions[0] from None
 
-    status_code = 409 if tally.conflicts else 200
-    body = tally.conflict_body(run_id) if tally.conflicts else tally.body(run_id)
+    summary = tally.summary(run_id)
     async with conn.transaction():
-        await store.finish_run(
-            conn, run_id, status="done", http_status=status_code, response=body, release_key=False
-        )
-    return CommitOutcome(status_code, body, mirror_changed=recorder.mirror_changed)
+        await store.finish_run(conn, run_id, status="done", response=summary, release_key=False)
+    return CommitOutcome(summary, mirror_changed=recorder.mirror_changed)
 
 
 @dataclass

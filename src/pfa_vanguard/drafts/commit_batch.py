@@ -7,13 +7,9 @@ outcome is committed, so a draft is never reported committed before the database
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-from psycopg import AsyncConnection
-
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.drafts.commit_store import Outcome, record_outcomes
-
-Conn = AsyncConnection[dict[str, Any]]
 
 
 class GroupRecorder:

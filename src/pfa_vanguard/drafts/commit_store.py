@@ -16,17 +16,12 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.errors import Conflict
 
-Conn = AsyncConnection[dict[str, Any]]
-
-
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.drafts", "commit_queries.sql")[name]
+_q = NamedQueries("pfa_vanguard.drafts", "commit_queries.sql")
 
 
 def lock_key(organization_id: int, user_id: int) -> int:
@@ -86,8 +81,7 @@ class StoredRun:
     id: int
     request_hash: str
     status: str
-    http_status: int | None
-    response: dict[str, Any] | None
+    response: dict[str, Any] | None  # the commit's summary (drafts/commit.py CommitOutcome)
 
 
 async def find_run(conn: Conn, organization_id: int, user_id: int, key: str) -> StoredRun | None:
@@ -98,9 +92,7 @@ async def find_run(conn: Conn, organization_id: int, user_id: int, key: str) -> 
     row = await cur.fetchone()
     if row is None:
         return None
-    return StoredRun(
-        int(row["id"]), row["request_hash"], row["status"], row["http_status"], row["response"]
-    )
+    return StoredRun(int(row["id"]), row["request_hash"], row["status"], row["response"])
 
 
 async def start_run(
@@ -125,10 +117,12 @@ async def finish_run(
     run_id: int,
     *,
     status: str,
-    http_status: int,
     response: dict[str, Any],
     release_key: bool,
 ) -> None:
+    # The column keeps the status the API answers this run with (409 while records are in
+    # conflict), for whoever reads the table.
+    http_status = 409 if response.get("conflicts") else 200
     await conn.execute(
         _q("finish_run"),
         {

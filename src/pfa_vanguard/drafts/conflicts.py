@@ -19,18 +19,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.domain.drafts import apply_changes
 from pfa_vanguard.errors import BadRequest, Conflict, NotFound
 
-Conn = AsyncConnection[dict[str, Any]]
-
-
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.drafts", "commit_queries.sql")[name]
+_q = NamedQueries("pfa_vanguard.drafts", "commit_queries.sql")
 
 
 def field_conflicts(

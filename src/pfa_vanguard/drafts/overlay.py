@@ -20,12 +20,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.drafts import repository as repo
 from pfa_vanguard.drafts.service import Draft, list_drafts
 from pfa_vanguard.kpi.board import Cell, CellKey, contribution
 from pfa_vanguard.mirror.encode import encode_record
 
-Conn = repo.Conn
 _Key = tuple[int, int, str, str, int | None]
 
 

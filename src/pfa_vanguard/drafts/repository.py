@@ -6,16 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from psycopg import AsyncConnection, AsyncCursor
+from psycopg import AsyncCursor
 from psycopg.types.json import Jsonb
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 
-Conn = AsyncConnection[dict[str, Any]]
-
-
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.drafts")[name]
+_q = NamedQueries("pfa_vanguard.drafts")
 
 
 async def fingerprints(conn: Conn, user_id: int, org_id: int) -> list[dict[str, Any]]:

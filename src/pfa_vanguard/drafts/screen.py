@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.drafts import repository as repo
 from pfa_vanguard.drafts.service import Draft
 from pfa_vanguard.mirror.changes import (
@@ -20,8 +21,6 @@ from pfa_vanguard.mirror.changes import (
     start_changes_since,
     start_org_schedule,
 )
-
-Conn = repo.Conn
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.domain.drafts import apply_changes, merge
 from pfa_vanguard.drafts import repository as repo
 from pfa_vanguard.drafts.conflicts import field_conflicts
 from pfa_vanguard.errors import Conflict, NotFound, ValidationFailed
 
-Conn = repo.Conn
 _INSERT_ATTEMPTS = 3
 
 

@@ -13,18 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from psycopg import AsyncConnection
-
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.domain.values import to_date
 from pfa_vanguard.drafts.overlay import Overlay
 from pfa_vanguard.kpi.board import Cell, CellKey, board, cells_from_rows
 
-Conn = AsyncConnection[dict[str, Any]]
-
-
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.kpi")[name]
+_q = NamedQueries("pfa_vanguard.kpi")
 
 
 async def baseline_cells(conn: Conn, org_id: int) -> dict[CellKey, Cell]:

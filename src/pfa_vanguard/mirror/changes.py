@@ -16,15 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from psycopg import AsyncConnection, AsyncCursor
+from psycopg import AsyncCursor
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 
-Conn = AsyncConnection[dict[str, Any]]
-
-
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.mirror", "changes.sql")[name]
+_q = NamedQueries("pfa_vanguard.mirror", "changes.sql")
 
 
 @dataclass(frozen=True)

@@ -32,5 +32,16 @@ SELECT id, data, pems_version, pems_modified_at, last_synced_at, change_seq
 FROM pfa_mirror
 WHERE organization_id = %(org_id)s AND id = ANY(%(ids)s);
 
--- name: last_synced
-SELECT mirror_version, last_synced_at FROM organizations WHERE id = %(org_id)s;
+-- name: org_version_by_code
+SELECT id, mirror_version FROM organizations WHERE code = %(code)s;
+
+-- name: active_org_versions
+-- Organizations to encode at start-up, those with the most recent sync first.
+SELECT id, mirror_version FROM organizations
+WHERE active AND last_synced_at IS NOT NULL
+ORDER BY last_synced_at DESC, code;
+
+-- name: mirror_size_estimate
+-- Records in the mirror, counted up to a bound (a scan of at most bound + 1 rows): exact,
+-- partitioned or not, analyzed or not (planner estimates are 0 before the first ANALYZE).
+SELECT count(*) AS records FROM (SELECT 1 FROM pfa_mirror LIMIT %(bound)s + 1) AS capped;

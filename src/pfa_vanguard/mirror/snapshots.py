@@ -29,23 +29,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import NamedQueries, Pool
 from pfa_vanguard.mirror.deflate import Segment, compress_segment
 from pfa_vanguard.mirror.encode import encode_baseline_row
 
 _log = logging.getLogger(__name__)
 
-Pool = AsyncConnectionPool[AsyncConnection[dict[str, Any]]]
 _SERIALS = itertools.count(1)
 _RECORD_OVERHEAD = 120  # bytes of dict/list bookkeeping per record, for the budget
 REBUILD_FRACTION = 0.3  # catch up incrementally below this share of changed records
 
 
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.mirror")[name]
+_q = NamedQueries("pfa_vanguard.mirror")
 
 
 @dataclass(frozen=True, slots=True)

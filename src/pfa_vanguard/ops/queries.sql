@@ -26,9 +26,6 @@ FROM rels
 GROUP BY 1
 ORDER BY 1
 
--- name: database_size
-SELECT pg_database_size(current_database()) AS bytes
-
 -- name: prune_sync_runs
 -- Finished runs older than the cutoff; each organization's latest finished run stays (the
 -- status shows it).

@@ -17,10 +17,10 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from pfa_vanguard.ops.storage import _q
+from pfa_vanguard.db.queries import NamedQueries
 from pfa_vanguard.settings import Settings
 
-Conn = AsyncConnection[Any]
+_q = NamedQueries("pfa_vanguard.ops")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class RetentionDays:
         )
 
 
-async def prune(conn: Conn, keep: RetentionDays, now: datetime) -> dict[str, int]:
+async def prune(conn: AsyncConnection[Any], keep: RetentionDays, now: datetime) -> dict[str, int]:
     """Delete what is older than its period at `now`; rows deleted per table."""
     plan = [
         ("sync_runs", "prune_sync_runs", keep.sync_runs),

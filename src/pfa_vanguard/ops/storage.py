@@ -7,19 +7,13 @@ Families: mirror, tombstones, drafts, summaries, sync_history, commit_audit, ai_
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from prometheus_client import Gauge
-from psycopg import AsyncConnection
 from psycopg.rows import tuple_row
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 
-Conn = AsyncConnection[Any]
-
-
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.ops")[name]
+_q = NamedQueries("pfa_vanguard.ops")
 
 
 @cache

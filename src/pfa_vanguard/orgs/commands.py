@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from psycopg import AsyncConnection
@@ -13,6 +13,7 @@ from psycopg.rows import dict_row
 from rich.console import Console
 from rich.table import Table
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.orgs import service
 from pfa_vanguard.settings import Settings
@@ -24,7 +25,6 @@ def _out() -> Console:
 
 
 T = TypeVar("T")
-Conn = AsyncConnection[dict[str, Any]]
 
 orgs_app = typer.Typer(help="Organizations: create and list.", no_args_is_help=True)
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from psycopg import AsyncConnection
-
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.errors import BadRequest, Conflict, NotFound
 from pfa_vanguard.sync.schedule import check_cron
 
-Conn = AsyncConnection[dict[str, Any]]
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,50}")
 
 
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.orgs")[name]
+_q = NamedQueries("pfa_vanguard.orgs")
 
 
 def check_code(code: str) -> str:

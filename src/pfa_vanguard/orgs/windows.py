@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.errors import BadRequest, Conflict, NotFound
-from pfa_vanguard.orgs.service import Conn, _q, organization_id
+from pfa_vanguard.orgs.service import _q, organization_id
 from pfa_vanguard.sync.schedule import check_cron, previous_fire
 
 MAX_MINUTES = 7 * 24 * 60

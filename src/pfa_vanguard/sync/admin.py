@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.errors import NotFound
 from pfa_vanguard.mirror.freshness import is_stale
 from pfa_vanguard.orgs.windows import list_windows, open_until
 from pfa_vanguard.sync import repository as repo
-from pfa_vanguard.sync.repository import Conn
 from pfa_vanguard.sync.schedule import OrgSchedule, check_cron, is_late, next_run_at
 
 _RUN_FIELDS = ("kind", "trigger", "status", "started_at", "finished_at", "duration_ms",

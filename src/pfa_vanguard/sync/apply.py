@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pfa_vanguard.sync.repository import Conn, q
+from pfa_vanguard.db.queries import Conn
+from pfa_vanguard.sync.repository import q
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from psycopg import AsyncConnection
+from pfa_vanguard.db.queries import Conn, NamedQueries
 
-from pfa_vanguard.db.queries import load
-
-Conn = AsyncConnection[dict[str, Any]]
 Kind = Literal["full", "incremental"]
 
 # First key of the two-key advisory lock space: "pfa-sync" folded into a positive int4 (the
@@ -23,8 +20,7 @@ Kind = Literal["full", "incremental"]
 LOCK_NAMESPACE = int.from_bytes(hashlib.sha256(b"pfa-sync").digest()[:4], "big") & 0x7FFFFFFF
 
 
-def q(name: str) -> Any:
-    return load("pfa_vanguard.sync")[name]
+q = NamedQueries("pfa_vanguard.sync")
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.errors import BadRequest, NotFound
 from pfa_vanguard.sync import repository as repo
-from pfa_vanguard.sync.repository import Conn
 from pfa_vanguard.sync.results import SyncAlreadyRunning
 
 REQUEST_CHANNEL = "pfa_sync_requested"

@@ -3,7 +3,8 @@
 Cron expressions (5 fields, croniter syntax) are evaluated in the schedule's time zone
 (PFA_SYNC_TIMEZONE, an IANA name; default UTC): "0 2 * * *" in Europe/Oslo fires at 02:00 local
 time, summer and winter. Times in and out are aware datetimes. Pure functions of an
-organization's state and an injected `now`: no clock is read here.
+organization's state, an injected `now` and the configured default schedule passed in: no clock
+and no settings are read here.
 
 - An organization that never ran is due at once; otherwise its next run is the first fire time
   of its schedule after the start of its last run (whatever the outcome), so a worker that was
@@ -151,8 +152,8 @@ def _schedule(org: OrgLike, default_schedule: str | None, timezone: str) -> OrgS
     if isinstance(org, OrgSchedule):
         return org
     if default_schedule is None and not org.get("sync_schedule"):
-        # A bare row and no default given: the configured one (PFA_SYNC_SCHEDULE).
-        from pfa_vanguard.settings import Settings
-
-        default_schedule = Settings().sync_schedule
+        raise ValueError(
+            f"organization {org.get('code')!r} has no schedule of its own: pass the configured"
+            " default (PFA_SYNC_SCHEDULE) as default_schedule"
+        )
     return OrgSchedule.from_row(org, default_schedule or "", timezone)

@@ -26,13 +26,14 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.errors import NotFound, PfaError
 from pfa_vanguard.sync import metrics
 from pfa_vanguard.sync import repository as repo
 from pfa_vanguard.sync.apply import ApplyCounts, apply_stage, refresh_views
 from pfa_vanguard.sync.clock import SYSTEM_CLOCK, Clock, worker_name
 from pfa_vanguard.sync.prefetch import prefetch
-from pfa_vanguard.sync.repository import Conn, Kind, Organization
+from pfa_vanguard.sync.repository import Kind, Organization
 from pfa_vanguard.sync.results import SyncAlreadyRunning, SyncProgress, SyncResult
 from pfa_vanguard.sync.source import RecordSource
 from pfa_vanguard.sync.stage import Stage, StageSummary

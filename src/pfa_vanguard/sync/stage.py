@@ -16,7 +16,8 @@ from typing import Any
 import orjson
 from psycopg import AsyncCopy
 
-from pfa_vanguard.sync.repository import Conn, q
+from pfa_vanguard.db.queries import Conn
+from pfa_vanguard.sync.repository import q
 from pfa_vanguard.sync.source import SourceRecord
 
 _log = logging.getLogger(__name__)

@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 
 from pfa_vanguard.ai.admission import AiAdmission
+from pfa_vanguard.ai.service import AiService
+from pfa_vanguard.api.state import app_state
 from tests.integration.api.conftest import Api, World, running_api
+
+
+def _ai(api: Api) -> AiService:
+    service = app_state(api.app).ai
+    assert service is not None
+    return service
 
 
 async def ask(api: Api, user: str, body: dict[str, Any]) -> Any:
@@ -110,7 +118,7 @@ async def test_the_assistant_is_rate_limited_per_user_across_processes(
     """PFA_AI_REQUESTS_PER_MINUTE counts a user's questions and instructions (refused ones
     too) in the audit table, as they start: a second API process on the same database sees
     the same count."""
-    api.app.state.settings.ai_requests_per_minute = 3
+    app_state(api.app).settings.ai_requests_per_minute = 3
     assert (await ask(api, "alice", {"org": "ALPHA", "question": "how many records"})).is_success
     refused = await ask(api, "alice", {"org": "ALPHA", "question": "how many unicorns"})
     assert refused.status_code == 400
@@ -135,8 +143,8 @@ async def test_the_assistant_is_rate_limited_per_user_across_processes(
 async def test_a_parallel_burst_is_counted_as_it_starts(api: Api, world: World) -> None:
     """The minute's budget is taken when a request starts: of 12 questions sent at once with
     a budget of 5, 5 are answered and 7 refused at once (429 with Retry-After)."""
-    api.app.state.settings.ai_requests_per_minute = 5
-    api.app.state.ai.admission = AiAdmission(total=4, per_user=50)  # only the budget counts
+    app_state(api.app).settings.ai_requests_per_minute = 5
+    _ai(api).admission = AiAdmission(total=4, per_user=50)  # only the budget counts
     body = {"org": "ALPHA", "question": "how many records"}
     await api.login("alice")
     answers = await asyncio.gather(*(ask(api, "alice", body) for _ in range(12)))
@@ -152,7 +160,7 @@ async def test_a_parallel_burst_is_counted_as_it_starts(api: Api, world: World) 
 async def test_one_user_runs_few_requests_at_a_time(api: Api, world: World) -> None:
     """Beyond PFA_AI_MAX_CONCURRENCY_PER_USER running requests, the next ones of that user are
     refused at once (429), not queued; another user is not affected."""
-    assert api.app.state.ai.admission.per_user == 2
+    assert _ai(api).admission.per_user == 2
     body = {"org": "ALPHA", "question": "the 3 earliest starting cranes"}
     await api.login("alice")
     await api.login("bob")

@@ -9,6 +9,7 @@ import httpx
 import psycopg
 
 from pfa_vanguard.api.auth import LoginLimiter, TokenService
+from pfa_vanguard.api.state import app_state
 from tests.integration.api.conftest import PASSWORD, Api, World, running_api
 
 
@@ -51,13 +52,13 @@ async def test_the_lockout_is_shared_by_every_api_process_and_ends_with_its_wind
     """Failures are counted in PostgreSQL: a second app on the same database (another process
     or machine) sees them; the lock is per (user, client); a success clears the count."""
     window = LoginLimiter(max_failures=3, window_s=3)
-    api.app.state.login_limiter = window
+    app_state(api.app).login_limiter = window
 
     async def login(client: httpx.AsyncClient, password: str) -> httpx.Response:
         return await client.post("/api/auth/login", json={"username": "bob", "password": password})
 
     async with running_api(api.settings, api.db_url) as other:
-        other.app.state.login_limiter = window
+        app_state(other.app).login_limiter = window
         assert (await login(api.client, "no")).status_code == 401
         assert (await login(api.client, PASSWORD)).status_code == 200  # clears the count
         for _ in range(3):
@@ -83,7 +84,7 @@ async def test_missing_forged_and_expired_tokens_are_401(api: Api, world: World)
     forged = TokenService("another-key-another-key-another-key!", 60).issue(1, "alice")
     resp = await api.client.get("/api/me", headers={"Authorization": f"Bearer {forged}"})
     assert resp.status_code == 401
-    tokens: TokenService = api.app.state.tokens
+    tokens: TokenService = app_state(api.app).tokens
     old = tokens.issue(1, "alice", now=datetime.now(UTC) - timedelta(days=2))
     resp = await api.client.get("/api/me", headers={"Authorization": f"Bearer {old}"})
     assert resp.status_code == 401

@@ -9,6 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from pfa_vanguard.api.auth import TokenService
+from pfa_vanguard.api.state import app_state
 from pfa_vanguard.db import embedded, migrate
 from pfa_vanguard.sync.metrics import observe
 from tests.integration.api.conftest import Api, World, api_settings, running_api, seed_world
@@ -60,7 +61,7 @@ async def test_health_is_503_while_the_database_is_stopped(
     try:
         async with running_api(api_settings(tmp_path, url), url) as api:
             assert (await api.client.get("/api/health")).status_code == 200
-            tokens: TokenService = api.app.state.tokens
+            tokens: TokenService = app_state(api.app).tokens
             headers = {"Authorization": f"Bearer {tokens.issue(1, 'alice')}"}
             embedded.stop(data_dir)
             down = await api.client.get("/api/health")
@@ -139,7 +140,7 @@ async def test_a_process_out_of_connections_answers_server_busy_then_recovers(
     settings = api_settings(tmp_path, db_url, db_pool_min=2, db_pool_max=2, db_pool_timeout_s=0.5)
     async with running_api(settings, db_url) as api:
         headers = await api.login("victor")
-        pool = api.app.state.pool
+        pool = app_state(api.app).pool
         held = [await pool.getconn(), await pool.getconn()]
         try:
             busy = await api.client.get("/api/pfa/ALPHA", headers=headers)

@@ -11,6 +11,7 @@ import pytest
 
 from pfa_vanguard.api.auth import LoginLimiter
 from pfa_vanguard.api.login_guard import HashGate
+from pfa_vanguard.api.state import app_state
 from pfa_vanguard.settings import Settings
 from tests.integration.api.conftest import PASSWORD, Api, World, api_settings, running_api
 
@@ -43,7 +44,7 @@ async def test_behind_a_trusted_proxy_each_client_has_its_own_count(
     another; the per-user count still stops guessing from many addresses."""
     settings = api_settings(tmp_path, db_url, trusted_proxies="127.0.0.0/8, 10.0.0.0/8")
     async with running_api(settings, db_url) as api:
-        api.app.state.login_limiter = LoginLimiter(max_failures=3, max_per_user=6)
+        app_state(api.app).login_limiter = LoginLimiter(max_failures=3, max_per_user=6)
         for _ in range(3):
             assert (await _login(api, "bob", "no", "203.0.113.9")).status_code == 401
         assert (await _login(api, "bob", PASSWORD, "203.0.113.9")).status_code == 429
@@ -58,7 +59,7 @@ async def test_behind_a_trusted_proxy_each_client_has_its_own_count(
 
 
 async def test_one_address_spraying_over_many_users_is_stopped(api: Api, world: World) -> None:
-    api.app.state.login_limiter = LoginLimiter(max_per_client=4)
+    app_state(api.app).login_limiter = LoginLimiter(max_per_client=4)
     for name in ("alice", "bob", "victor", "ada"):
         assert (await _login(api, name, "Summer2026!")).status_code == 401
     sprayed = await _login(api, "olivia", "Summer2026!")
@@ -69,8 +70,8 @@ async def test_one_address_spraying_over_many_users_is_stopped(api: Api, world: 
 async def test_password_hashing_beyond_the_bound_is_refused_at_once(api: Api, world: World) -> None:
     """At most `concurrency` checks hash at once and `queue` wait; the rest get 429 with
     Retry-After without costing a hash, and nobody else's login is blocked for long."""
-    api.app.state.hash_gate = HashGate(concurrency=1, queue=1)
-    api.app.state.login_limiter = LoginLimiter(max_per_client=1000)
+    app_state(api.app).hash_gate = HashGate(concurrency=1, queue=1)
+    app_state(api.app).login_limiter = LoginLimiter(max_per_client=1000)
     answers = await asyncio.gather(*(_login(api, f"nobody{n}", "x") for n in range(8)))
     statuses = sorted(a.status_code for a in answers)
     assert 429 in statuses, statuses

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
+from pfa_vanguard.api.state import app_state
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.values import to_date
 from tests.integration.api.conftest import Api, World, api_settings, running_api
@@ -254,7 +255,7 @@ async def test_a_sync_notification_catches_the_snapshot_up_in_the_background(
     api: Api, world: World
 ) -> None:
     await read(api, "victor")
-    caches = api.app.state.caches
+    caches = app_state(api.app).caches
     before = caches.snapshots.peek(world.orgs["ALPHA"])
     assert before is not None
     async with await api.db() as conn:
@@ -280,7 +281,7 @@ async def test_a_small_mirror_is_encoded_at_start_up(
     db_url: str, world: World, tmp_path: Path
 ) -> None:
     async with running_api(api_settings(tmp_path, db_url), db_url) as started:
-        snapshots = started.app.state.caches.snapshots
+        snapshots = app_state(started.app).caches.snapshots
         for _ in range(200):
             if all(snapshots.peek(org_id) is not None for org_id in world.orgs.values()):
                 break

@@ -13,6 +13,7 @@ import pytest
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
+from pfa_vanguard.api.state import app_state
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.kpi.board import board, cells_from_records
 from pfa_vanguard.pems import PemsClient, PemsConfig
@@ -57,7 +58,7 @@ async def setup(
 
 
 async def _sync(api: Api, pems: PemsClient, *, full: bool) -> None:
-    result = await sync_org(api.app.state.pool, pems, "RIO", full=full)
+    result = await sync_org(app_state(api.app).pool, pems, "RIO", full=full)
     assert result.status == "succeeded", result.error
 
 

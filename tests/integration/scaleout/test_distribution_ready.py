@@ -123,7 +123,7 @@ TRIGGERS: dict[tuple[str, str], str] = {
 
 # Named queries that legitimately touch several organizations (or all): (package/file, name).
 CROSS_ORG: dict[tuple[str, str], str] = {
-    ("api/queries.sql", "mirror_size_estimate"): "start-up sizing probe over all organizations,"
+    ("mirror/queries.sql", "mirror_size_estimate"): "start-up sizing probe over all organizations,"
     " capped by LIMIT; a multi-shard scan on Citus, once per process start",
     ("bench/queries.sql", "org_counts"): "benchmark set-up: the benchmark's organizations,"
     " named by code through the reference table (multi-shard on Citus)",
@@ -134,9 +134,9 @@ CROSS_ORG: dict[tuple[str, str], str] = {
     ("bench/queries.sql", "vacuum_mirror"): "benchmark maintenance, as above",
     ("bench/queries.sql", "forget_dropped_indexes"): "benchmark bookkeeping on the table's"
     " comment (coordinator metadata only)",
-    ("loadtest/queries.sql", "count_records"): "load-test set-up: the organization named by"
+    ("bench/load/queries.sql", "count_records"): "load-test set-up: the organization named by"
     " code through the reference table (correct on Citus, not a router query)",
-    ("loadtest/queries.sql", "discard_drafts"): "load-test clean-up of its users' drafts,"
+    ("bench/load/queries.sql", "discard_drafts"): "load-test clean-up of its users' drafts,"
     " organization named by code (as above)",
     ("ops/queries.sql", "prune_tombstones"): "retention: old tombstones of every organization,"
     " hourly by the worker (Citus runs the DELETE on every shard)",

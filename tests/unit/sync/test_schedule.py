@@ -133,3 +133,14 @@ def test_an_unknown_time_zone_is_refused_by_the_settings() -> None:
     assert Settings(sync_timezone="Europe/Oslo").sync_timezone == "Europe/Oslo"
     with pytest.raises(ValidationError, match="unknown time zone 'Mars/Olympus'"):
         Settings(sync_timezone="Mars/Olympus")
+
+
+def test_a_row_without_a_schedule_needs_the_default_passed_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pure: the configured default comes from the caller, never from the environment."""
+    monkeypatch.setenv("PFA_SYNC_SCHEDULE", "0 * * * *")
+    row = {"code": "RIO", "active": True, "sync_paused": False, "last_synced_at": T0}
+    with pytest.raises(ValueError, match="pass the configured default"):
+        is_late(row, T0 + timedelta(hours=3))
+    assert is_late(row, T0 + timedelta(hours=3), "0 * * * *")

@@ -1,6 +1,7 @@
 /**
- * Draft rules (docs/domain.md), word for word the messages of src/pfa_vanguard/domain/drafts.py, so
- * that the grid refuses a bad edit at once with the text the API would send back.
+ * Draft rules (docs/domain.md) with the messages of src/pfa_vanguard/domain/drafts.py, so that the
+ * grid refuses a bad edit at once with the text the API would send back. Both sides pass the cases
+ * of tests/fixtures/domain_rules.json (shared-cases.test.ts here, test_shared_cases.py there).
  */
 import { EDITABLE_FIELDS, FIELDS_BY_NAME, MAX_TEXT_LENGTH, WINDOWS } from "./fields";
 import { type Json, type Rec, fromDay, pyRepr, sameValue, toBool, toDay } from "./values";

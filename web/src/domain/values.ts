@@ -53,7 +53,7 @@ export function toBool(value: unknown): boolean {
   return TRUE.has(String(value).trim().toLowerCase());
 }
 
-/** Python's repr() of a JSON value, so that messages match the API's word for word. */
+/** Python's repr() of a JSON value, so that messages match the API's (tests/fixtures/domain_rules.json). */
 export function pyRepr(value: unknown): string {
   if (value === null || value === undefined) return "None";
   if (value === true) return "True";

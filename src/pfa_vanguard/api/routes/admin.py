@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from pfa_vanguard.api.deps import AdminOrg, Conn, DbConn, User, app_settings
+from pfa_vanguard.api.deps import AdminOrg, DbConn, User, app_settings
 from pfa_vanguard.api.schemas import OrgSyncStatus, RunRequested, ScheduleIn, SyncRun
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.errors import Forbidden
 from pfa_vanguard.sync import admin
 from pfa_vanguard.sync.requests import request_sync

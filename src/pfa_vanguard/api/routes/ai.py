@@ -8,7 +8,7 @@ against the user's budget of a minute on a connection of the request pool that i
 at once; the assistant's work itself runs on its own pools only. So no assistant load can
 take the connections other requests and `/api/health` need.
 
-`ai_lifespan` puts `app.state.ai` (an AiService with its own pools) on the app.
+`ai_lifespan` puts the AiService (with its own pools) in the app's state (`AppState.ai`).
 """
 
 from __future__ import annotations
@@ -27,11 +27,13 @@ from pfa_vanguard.ai.executor import ScopedExecutor
 from pfa_vanguard.ai.providers import make_provider
 from pfa_vanguard.ai.service import MAX_QUESTION_LENGTH, AiService, AuditEntry
 from pfa_vanguard.api.deps import OrgContext, TokenUser, app_pool, check_org_access
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import Wire
+from pfa_vanguard.api.state import app_state, request_state
 from pfa_vanguard.db.connection import make_pool
 from pfa_vanguard.db.errors import translate_errors
 
-router = APIRouter(prefix="/api/ai", tags=["ai"])
+router = APIRouter(prefix="/api/ai", tags=["ai"], responses=error_responses(429))
 
 
 class QueryBody(Wire):
@@ -79,11 +81,12 @@ class DraftProposal(Wire):
 
 @asynccontextmanager
 async def ai_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = app.state.settings
+    state = app_state(app)
+    settings = state.settings
     slots = settings.ai_max_concurrency
     # the assistant's application connections: one per admitted request at most
     pool = make_pool(
-        app.state.database_url,
+        state.database_url,
         min_size=1,
         max_size=slots,
         name="pfa-ai-app",
@@ -92,16 +95,26 @@ async def ai_lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     await pool.open(wait=False)
     try:
-        executor = ScopedExecutor.from_settings(settings, pool, app.state.database_url)
+        executor = ScopedExecutor.from_settings(settings, pool, state.database_url)
         await executor.open()
         try:
             admission = AiAdmission(total=slots, per_user=settings.ai_max_concurrency_per_user)
-            app.state.ai = AiService(pool, executor, make_provider(settings), admission=admission)
-            yield
+            state.ai = AiService(pool, executor, make_provider(settings), admission=admission)
+            try:
+                yield
+            finally:
+                state.ai = None
         finally:
             await executor.close()
     finally:
         await pool.close()
+
+
+def _service(request: Request) -> AiService:
+    service = request_state(request).ai
+    if service is None:
+        raise RuntimeError("the assistant's lifespan has not run")
+    return service
 
 
 async def _start(
@@ -110,8 +123,8 @@ async def _start(
     """Check the caller's session and role in `org` and count the request (its audit row) on
     a request connection held only for that (the token's user is taken without a database
     read: `User` would hold a request connection for the whole answer)."""
-    service: AiService = request.app.state.ai
-    per_minute = request.app.state.settings.ai_requests_per_minute
+    service = _service(request)
+    per_minute = request_state(request).settings.ai_requests_per_minute
     async with translate_errors(), app_pool(request).connection() as conn:
         ctx = await check_org_access(conn, user, org, role)
         entry = AuditEntry(ctx.org_id, user.id, kind, service.provider.name, text[:4000])
@@ -123,7 +136,7 @@ async def _start(
 @router.post("/query", response_model=AiAnswer)
 async def query(body: QueryBody, user: TokenUser, request: Request) -> dict[str, Any]:
     """Answer a question over the caller's merged records of `org` (viewer or more)."""
-    service: AiService = request.app.state.ai
+    service = _service(request)
     async with service.admission.admit(user.id):
         ctx, entry = await _start(request, user, body.org, Role.VIEWER, "query", body.question)
         answer = await service.ask(
@@ -135,7 +148,7 @@ async def query(body: QueryBody, user: TokenUser, request: Request) -> dict[str,
 @router.post("/draft", response_model=DraftProposal)
 async def draft(body: DraftBody, user: TokenUser, request: Request) -> dict[str, Any]:
     """Propose draft changes for an instruction (editor or more). Nothing is saved."""
-    service: AiService = request.app.state.ai
+    service = _service(request)
     async with service.admission.admit(user.id):
         ctx, entry = await _start(request, user, body.org, Role.EDITOR, "draft", body.instruction)
         return await propose_draft(

@@ -9,25 +9,26 @@ from fastapi import APIRouter, Request, Response
 
 from pfa_vanguard.accounts import repository as accounts
 from pfa_vanguard.accounts.passwords import dummy_hash, verify_password
-from pfa_vanguard.api.auth import LoginLimiter, TokenService
 from pfa_vanguard.api.deps import DbConn, User, app_pool, app_settings
-from pfa_vanguard.api.login_guard import HashGate, client_address
+from pfa_vanguard.api.errors import error_responses
+from pfa_vanguard.api.login_guard import client_address
 from pfa_vanguard.api.routes.orgs import org_summaries
 from pfa_vanguard.api.schemas import LoginRequest, MeResponse, TokenResponse
+from pfa_vanguard.api.state import request_state
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.errors import Unauthorized
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
 
-@router.post("/auth/login", response_model=TokenResponse)
+@router.post("/auth/login", response_model=TokenResponse, responses=error_responses(401, 429))
 async def login(body: LoginRequest, request: Request) -> TokenResponse:
     """A bearer token for valid credentials. Wrong password and unknown user answer alike
     (same message, same Argon2 work); repeated failures per user, per client address and per
     both get 429, and so do logins beyond what this process may hash at once."""
-    limiter: LoginLimiter = request.app.state.login_limiter
-    gate: HashGate = request.app.state.hash_gate
-    client = client_address(request, request.app.state.trusted_proxies)
+    state = request_state(request)
+    limiter, gate = state.login_limiter, state.hash_gate
+    client = client_address(request, state.trusted_proxies)
     async with translate_errors(), app_pool(request).connection() as conn:
         failures = await limiter.check(conn, body.username, client)
         user = await accounts.get_user(conn, body.username)
@@ -43,7 +44,7 @@ async def login(body: LoginRequest, request: Request) -> TokenResponse:
     if failures:
         async with translate_errors(), app_pool(request).connection() as conn:
             await limiter.succeeded(conn, body.username, client)
-    tokens: TokenService = request.app.state.tokens
+    tokens = request_state(request).tokens
     token = tokens.issue(
         int(user["id"]), str(user["username"]), generation=int(user["session_generation"])
     )

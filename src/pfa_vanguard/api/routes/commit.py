@@ -1,13 +1,15 @@
 """Commit drafts to PEMS, resolve conflicts, and read the commit audit trail.
 
 - POST /api/pfa/{org}/commit (editor): `{"recordIds"?: [...]}` + optional `Idempotency-Key`
-  → 200 `{"committed", "failed", "versions", "commitId"}` or 409 with `conflicts`.
+  → 200 `{"committed", "failed", "versions", "commitId"}`, or 409 (the error body with
+  `conflicts` and the same keys) while drafts are in conflict with PEMS.
 - POST /api/pfa/{org}/conflicts/{id}/resolve (editor): keep_mine | use_theirs | merge.
 - GET /api/pfa/{org}/commits: the audit trail (the caller's own; an admin sees everyone's).
 
-`commit_lifespan` puts the PEMS client (`app.state.pems_client`, from settings.pems_url) and the
-KPI view refresher (`app.state.view_refresher`) on the app. After a commit wrote through to the
-mirror, the KPI materialized views are refreshed in a background task after the response.
+`commit_lifespan` puts the PEMS client (`AppState.pems_client`, from settings.pems_url) in the
+app's state, beside its KPI view refresher (`AppState.view_refresher`). After a commit wrote
+through to the mirror, the KPI materialized views are refreshed in a background task after the
+response.
 """
 
 from __future__ import annotations
@@ -20,21 +22,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from pfa_vanguard.accounts.repository import Role
-from pfa_vanguard.api.deps import DbConn, EditorOrg, Pool, ViewerOrg, app_pool, app_settings
+from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_settings
+from pfa_vanguard.api.errors import error_body, error_responses
 from pfa_vanguard.api.schemas import FieldConflict, Wire
+from pfa_vanguard.api.state import app_state, request_state
 from pfa_vanguard.db.errors import translate_errors
+from pfa_vanguard.db.queries import Pool
 from pfa_vanguard.drafts import commit_store
-from pfa_vanguard.drafts.commit import CommitRequest, RecordWriter, commit_drafts
+from pfa_vanguard.drafts.commit import CommitRequest, commit_drafts
 from pfa_vanguard.drafts.conflicts import Strategy, resolve
 from pfa_vanguard.errors import PfaError
 from pfa_vanguard.orgs.windows import refuse_inside_window
 
 _log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/pfa/{org}", tags=["commit"])
+router = APIRouter(prefix="/api/pfa/{org}", tags=["commit"], responses=error_responses(404))
 
 
 class PemsUnavailable(PfaError):
@@ -76,18 +81,6 @@ class CommitConflict(Wire):
     failed: list[CommitFailure] = Field(default_factory=list)
     versions: dict[str, int] = Field(default_factory=dict)
     commit_id: int | None = None
-
-
-class ErrorBody(BaseModel):
-    """The API's one error shape (more keys may follow, e.g. `fields`)."""
-
-    model_config = ConfigDict(extra="allow")
-    error: str
-    detail: str
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorBody} for code in codes}
 
 
 class ResolvedDraft(Wire):
@@ -138,22 +131,20 @@ class ResolveBody(Wire):
 @asynccontextmanager
 async def commit_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The PEMS client used by commits (none when settings.pems_url is unset, unless a caller
-    already put a writer on `app.state.pems_client`), and the KPI view refresher."""
-    app.state.view_refresher = commit_store.ViewRefresher()
-    if getattr(app.state, "pems_client", None) is not None or not app.state.settings.pems_url:
-        if not hasattr(app.state, "pems_client"):
-            app.state.pems_client = None
+    already put a writer in the app's state)."""
+    state = app_state(app)
+    if state.pems_client is not None or not state.settings.pems_url:
         yield
         return
     from pfa_vanguard.pems.client import PemsClient
     from pfa_vanguard.pems.config import PemsConfig
 
-    async with PemsClient(PemsConfig.from_settings(app.state.settings)) as client:
-        app.state.pems_client = client
+    async with PemsClient(PemsConfig.from_settings(state.settings)) as client:
+        state.pems_client = client
         try:
             yield
         finally:
-            app.state.pems_client = None
+            state.pems_client = None
 
 
 async def _refresh_views(pool: Pool, refresher: commit_store.ViewRefresher) -> None:
@@ -167,10 +158,7 @@ async def _refresh_views(pool: Pool, refresher: commit_store.ViewRefresher) -> N
 @router.post(
     "/commit",
     response_model=CommitResult,
-    responses={
-        **_errors(400, 401, 403, 503),
-        409: {"model": CommitConflict, "description": "drafts in conflict with PEMS"},
-    },
+    responses={409: {"model": CommitConflict, "description": "drafts in conflict with PEMS"}},
 )
 async def commit(
     ctx: EditorOrg,
@@ -190,7 +178,8 @@ async def commit(
     A retry with the same Idempotency-Key returns the first answer and writes nothing again.
     Inside one of the organization's maintenance windows → 409 MaintenanceWindow with `until`.
     """
-    writer: RecordWriter | None = getattr(request.app.state, "pems_client", None)
+    state = request_state(request)
+    writer = state.pems_client
     if writer is None:
         raise PemsUnavailable("PEMS is not configured (set PFA_PEMS_URL): nothing can be committed")
     await refuse_inside_window(
@@ -208,15 +197,20 @@ async def commit(
         ),
     )
     if outcome.mirror_changed:
-        background.add_task(_refresh_views, app_pool(request), request.app.state.view_refresher)
+        background.add_task(_refresh_views, state.pool, state.view_refresher)
     headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
-    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=headers)
+    if not outcome.conflicts:
+        return JSONResponse(outcome.summary, headers=headers)
+    # (runs stored by earlier versions hold the error keys already: the same text)
+    summary = {k: v for k, v in outcome.summary.items() if k not in ("error", "detail")}
+    conflict = error_body("Conflict", outcome.conflict_detail(), **summary)
+    return JSONResponse(conflict, status_code=409, headers=headers)
 
 
 @router.post(
     "/conflicts/{record_id}/resolve",
     response_model=ResolveResult,
-    responses=_errors(400, 401, 403, 404, 409),
+    responses=error_responses(409),
 )
 async def resolve_conflict(
     ctx: EditorOrg,
@@ -239,7 +233,7 @@ async def resolve_conflict(
     return resolution.as_json()
 
 
-@router.get("/commits", response_model=CommitsPage, responses=_errors(401, 403))
+@router.get("/commits", response_model=CommitsPage)
 async def list_commits(
     ctx: ViewerOrg,
     conn: DbConn,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Request
 
 from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_settings
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import DiscardResponse, DraftIn, DraftOut, SaveDraftsResponse
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.drafts import date_range_errors
@@ -35,7 +36,7 @@ def draft_out(draft: service.Draft) -> DraftOut:
     )
 
 
-@router.get("/pfa/{org}/drafts", response_model=list[DraftOut])
+@router.get("/pfa/{org}/drafts", response_model=list[DraftOut], responses=error_responses(404))
 async def list_drafts(ctx: ViewerOrg, conn: DbConn) -> list[DraftOut]:
     """The caller's drafts in this organization (orphaned ones included), by record id."""
     return [draft_out(d) for d in await service.list_drafts(conn, ctx.user.id, ctx.org_id)]
@@ -66,7 +67,7 @@ def _check_date_ranges(items: list[DraftIn], settings: Settings) -> None:
     raise exc
 
 
-@router.post("/pfa/{org}/draft", response_model=SaveDraftsResponse)
+@router.post("/pfa/{org}/draft", response_model=SaveDraftsResponse, responses=error_responses(404))
 async def save_drafts(
     ctx: EditorOrg,
     conn: DbConn,
@@ -94,7 +95,11 @@ async def save_drafts(
     return SaveDraftsResponse(saved=[draft_out(d) for d in result.drafts], removed=result.removed)
 
 
-@router.delete("/pfa/{org}/drafts/{record_id}", response_model=DiscardResponse)
+@router.delete(
+    "/pfa/{org}/drafts/{record_id}",
+    response_model=DiscardResponse,
+    responses=error_responses(404),
+)
 async def delete_draft(
     ctx: EditorOrg, conn: DbConn, record_id: Annotated[str, Path(max_length=200)]
 ) -> DiscardResponse:
@@ -103,7 +108,7 @@ async def delete_draft(
     return DiscardResponse(discarded=[record_id], count=1)
 
 
-@router.post("/pfa/{org}/discard", response_model=DiscardResponse)
+@router.post("/pfa/{org}/discard", response_model=DiscardResponse, responses=error_responses(404))
 async def discard(ctx: EditorOrg, conn: DbConn) -> DiscardResponse:
     """Drop all the caller's drafts in this organization (never another's, never elsewhere)."""
     gone = await service.discard_drafts(conn, ctx.user.id, ctx.org_id)

@@ -23,6 +23,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_settings
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import OrgChanges, RunRequested
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.drafts.screen import screen_delta
@@ -68,7 +69,10 @@ def _body(head: dict[str, Any], entries: list[bytes], tail: dict[str, Any]) -> R
 @router.get(
     "/pfa/{org}/changes",
     response_class=Response,
-    responses={200: {"model": OrgChanges, "description": "what changed since `since`"}},
+    responses={
+        200: {"model": OrgChanges, "description": "what changed since `since`"},
+        **error_responses(404),
+    },
 )
 async def read_changes(
     ctx: ViewerOrg,
@@ -104,7 +108,12 @@ async def read_changes(
     return _body(head, entries, {**tail, **_freshness(screen.schedule, default_schedule, zone)})
 
 
-@router.post("/pfa/{org}/refresh", response_model=RunRequested, status_code=202)
+@router.post(
+    "/pfa/{org}/refresh",
+    response_model=RunRequested,
+    status_code=202,
+    responses=error_responses(404),
+)
 async def refresh(ctx: EditorOrg, conn: DbConn) -> RunRequested:
     """Ask for a sync of the organization now (editor or admin): the same request as an
     admin's run now, answered with its run id; a request already waiting is shared, and 409

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.responses import Response
 
-from pfa_vanguard.api.auth import TokenService
 from pfa_vanguard.api.deps import CurrentUser, app_pool, app_settings, check_session
 from pfa_vanguard.api.schemas import HealthOrg, HealthResponse
+from pfa_vanguard.api.state import request_state
 from pfa_vanguard.db.errors import is_unavailable
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.sync.schedule import is_late
@@ -36,7 +36,7 @@ def _caller(
     """The token's user (signature and expiry checked; 401 when a token is sent but bad)."""
     if credentials is None:
         return None
-    tokens: TokenService = request.app.state.tokens
+    tokens = request_state(request).tokens
     claims = tokens.verify(credentials.credentials)
     return CurrentUser(id=claims.user_id, username=claims.username, generation=claims.generation)
 

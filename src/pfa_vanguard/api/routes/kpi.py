@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
-from pfa_vanguard.api.merged_read import Caches
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.read_replica import baseline_connection
 from pfa_vanguard.api.schemas import KpiResponse, TimelineBounds
+from pfa_vanguard.api.state import request_state
 from pfa_vanguard.kpi import service
 
 router = APIRouter(prefix="/api", tags=["kpi"])
@@ -17,27 +18,29 @@ router = APIRouter(prefix="/api", tags=["kpi"])
 _Drafts = Annotated[bool, Query(description="apply the caller's drafts")]
 
 
-@router.get("/pfa/{org}/kpi", response_model=KpiResponse)
+@router.get("/pfa/{org}/kpi", response_model=KpiResponse, responses=error_responses(404))
 async def kpi(
     ctx: ViewerOrg, conn: DbConn, request: Request, drafts: _Drafts = False
 ) -> dict[str, Any]:
     """KPI board: totals, by category, by source (plan/forecast/actual split rental/purchase,
     variance, variance %, overBudget). `current` is the committed baseline; with
     `drafts=true`, `pending` is the same board with the caller's drafts applied."""
-    caches: Caches = request.app.state.caches
+    caches = request_state(request).caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
     async with baseline_connection(request, ctx, conn) as baseline:
         board = await service.kpi(baseline, ctx.org_id, overlay, caches.kpi, ctx.user.id)
     return {"org": ctx.code, **board}
 
 
-@router.get("/pfa/{org}/timeline-bounds", response_model=TimelineBounds)
+@router.get(
+    "/pfa/{org}/timeline-bounds", response_model=TimelineBounds, responses=error_responses(404)
+)
 async def timeline_bounds(
     ctx: ViewerOrg, conn: DbConn, request: Request, drafts: _Drafts = False
 ) -> TimelineBounds:
     """Earliest forecast start and latest forecast end (with `drafts=true`: of the caller's
     merged records)."""
-    caches: Caches = request.app.state.caches
+    caches = request_state(request).caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
     async with baseline_connection(request, ctx, conn) as baseline:
         bounds = await service.timeline_bounds(baseline, ctx.org_id, overlay)

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 
 from pfa_vanguard.accounts import repository as accounts
-from pfa_vanguard.api.deps import Conn, DbConn, User, app_settings
+from pfa_vanguard.api.deps import DbConn, User, app_settings
 from pfa_vanguard.api.schemas import OrgSummary
+from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.mirror.freshness import is_stale
 from pfa_vanguard.settings import Settings
 

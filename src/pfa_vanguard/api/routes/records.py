@@ -8,11 +8,10 @@ from typing import Annotated, Any
 import psycopg
 from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import WithJsonSchema
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import (
-    Conn,
     DbConn,
     TokenUser,
     ViewerOrg,
@@ -20,15 +19,22 @@ from pfa_vanguard.api.deps import (
     app_settings,
     check_org_access,
 )
-from pfa_vanguard.api.merged_read import Caches, ReadQuery, finish_read, plan_read
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
+from pfa_vanguard.api.state import request_state
 from pfa_vanguard.db.errors import translate_errors
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Conn, load
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.drafts import merge
 from pfa_vanguard.drafts.service import list_drafts
 from pfa_vanguard.errors import NotFound
 from pfa_vanguard.mirror.filters import SORT_VALUES, RecordFilter, SortOrder
+from pfa_vanguard.mirror.merged_read import (
+    ReadAnswer,
+    ReadQuery,
+    finish_read,
+    plan_read,
+)
 
 router = APIRouter(prefix="/api", tags=["records"])
 
@@ -91,7 +97,7 @@ async def read_records(
         limit=limit,
         cursor=cursor,
     )
-    caches: Caches = request.app.state.caches
+    caches = request_state(request).caches
     pool = app_pool(request)
     # The connection is held only for the database part: catching up a snapshot (seconds,
     # the first time) must not keep pooled connections from other requests.
@@ -110,9 +116,17 @@ async def read_records(
             )
         finally:
             await _restore_transactions(conn)
-    if isinstance(plan, Response):
-        return plan
-    return await finish_read(pool, caches, plan)
+    if isinstance(plan, ReadAnswer):
+        return _response(plan)
+    return _response(await finish_read(pool, caches, plan))
+
+
+def _response(answer: ReadAnswer) -> Response:
+    if answer.body is None:
+        return Response(status_code=304, headers=answer.headers)
+    if isinstance(answer.body, bytes):
+        return Response(answer.body, media_type="application/json", headers=answer.headers)
+    return StreamingResponse(answer.body, media_type="application/json", headers=answer.headers)
 
 
 async def _restore_transactions(conn: Conn) -> None:
@@ -124,7 +138,9 @@ async def _restore_transactions(conn: Conn) -> None:
         await conn.close()
 
 
-@router.get("/pfa/{org}/records/{record_id}", response_model=RecordDetail)
+@router.get(
+    "/pfa/{org}/records/{record_id}", response_model=RecordDetail, responses=error_responses(404)
+)
 async def record_detail(
     ctx: ViewerOrg,
     conn: DbConn,

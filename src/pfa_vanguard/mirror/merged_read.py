@@ -1,4 +1,5 @@
-"""GET /api/pfa/{org}: the baseline snapshot with the caller's drafts spliced in.
+"""The merged read (GET /api/pfa/{org}): the baseline snapshot with the caller's drafts
+spliced in. The route only turns the `ReadAnswer` into an HTTP response.
 
 Per request the database is asked only for the organization's version, the caller's draft
 fingerprints and (with filters) the matching ids; records come from the snapshot's encoded
@@ -15,17 +16,16 @@ import functools
 import hashlib
 import heapq
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from psycopg import sql
 from psycopg.rows import tuple_row
-from starlette.responses import Response, StreamingResponse
 
-from pfa_vanguard.api.deps import Conn, OrgContext, Pool
+from pfa_vanguard.db.queries import Conn, Pool
 from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
 from pfa_vanguard.kpi.service import KpiCache
 from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
@@ -42,6 +42,35 @@ from pfa_vanguard.settings import Settings
 
 FORMAT = "1"  # bump when the body's shape changes: old ETags must not match
 _SEP = compress_segment(b",")
+
+
+class _Reader(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+class ReadScope(Protocol):
+    """Whose read of which organization (the API's checked `OrgContext`)."""
+
+    @property
+    def org_id(self) -> int: ...
+    @property
+    def user(self) -> _Reader: ...
+    @property
+    def mirror_version(self) -> int: ...
+    @property
+    def last_synced_at(self) -> datetime | None: ...
+    @property
+    def schedule(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class ReadAnswer:
+    """A finished read: a JSON body (whole, or chunks to stream) with its headers, or, when
+    `body` is None, "not modified" (the caller's ETag matched)."""
+
+    headers: dict[str, str]
+    body: bytes | Iterator[bytes] | None
 
 
 @dataclass(frozen=True)
@@ -150,7 +179,7 @@ _PREFIX = b'{"records":['
 class ReadPlan:
     """What the database said for one read; the rest is done without a connection."""
 
-    ctx: OrgContext
+    ctx: ReadScope
     query: ReadQuery
     tag: str
     deflate: bool
@@ -166,14 +195,14 @@ async def plan_read(
     conn: Conn,
     caches: Caches,
     settings: Settings,
-    ctx: OrgContext,
+    ctx: ReadScope,
     query: ReadQuery,
     *,
     accept_encoding: str | None,
     if_none_match: str | None,
-) -> ReadPlan | Response:
+) -> ReadPlan | ReadAnswer:
     """The database part of a merged read: the caller's drafts, the ETag (→ 304, or a cached
-    body), and the filtered baseline ids. Returns a finished response when there is one."""
+    body), and the filtered baseline ids. Returns the finished answer when there is one."""
     synced = ctx.last_synced_at
     stale = is_stale(
         ctx.schedule, settings.sync_schedule, datetime.now(UTC), settings.sync_timezone
@@ -189,13 +218,13 @@ async def plan_read(
         "Vary": "Accept-Encoding, Authorization",
     }
     if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
-        return Response(status_code=304, headers=headers)
+        return ReadAnswer(headers, None)
     deflate = accepts_deflate(accept_encoding)
     if deflate:
         headers["Content-Encoding"] = "deflate"
     cached = caches.bodies.get((tag, deflate))
     if cached is not None:
-        return Response(cached, media_type="application/json", headers=headers)
+        return ReadAnswer(headers, cached)
     rows: list[dict[str, Any]] | None = None
     ids: list[str] | None = None
     if not query.whole_org:
@@ -206,8 +235,8 @@ async def plan_read(
     return ReadPlan(ctx, query, tag, deflate, headers, overlay, synced, stale, rows, ids)
 
 
-async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> Response:
-    """The response of a planned read, from the organization's snapshot (caught up first)."""
+async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> ReadAnswer:
+    """The answer of a planned read, from the organization's snapshot (caught up first)."""
     snapshot = await caches.snapshots.get(pool, plan.ctx.org_id, plan.ctx.mirror_version)
     overlay, query, headers = plan.overlay, plan.query, plan.headers
     if query.whole_org:
@@ -215,7 +244,7 @@ async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> Response:
             return _whole_org_stream(snapshot, overlay, plan.synced, plan.stale, headers)
         body = _whole_org_deflated(snapshot, overlay, caches.segments, plan.synced, plan.stale)
         caches.bodies.put((plan.tag, plan.deflate), body)
-        return Response(body, media_type="application/json", headers=headers)
+        return ReadAnswer(headers, body)
     items = _selected(snapshot, overlay, query, plan.rows, plan.ids)
     start = 0
     if query.cursor:
@@ -237,7 +266,7 @@ async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> Response:
     if plan.deflate:  # off the event loop, on every core: other requests go on meanwhile
         body = await zlib_compress_parallel(body, 1)
     caches.bodies.put((plan.tag, plan.deflate), body)
-    return Response(body, media_type="application/json", headers=headers)
+    return ReadAnswer(headers, body)
 
 
 Item = tuple[tuple[Any, ...], str, Any, bytes]  # (sort key, id, sort value, encoded record)
@@ -362,7 +391,7 @@ def _whole_org_stream(
     synced: datetime | None,
     stale: bool,
     headers: dict[str, str],
-) -> Response:
+) -> ReadAnswer:
     """Every record in id order, uncompressed, streamed chunk by chunk."""
     patches, extra = _patches(snapshot, overlay)
     suffix = _suffix(len(snapshot) + extra, None, synced, stale, bool(overlay))
@@ -376,7 +405,7 @@ def _whole_org_stream(
             yield b",".join(_chunk_entries(snapshot, overlay, index, patches.get(index, ())))
         yield suffix
 
-    return StreamingResponse(stream(), media_type="application/json", headers=headers)
+    return ReadAnswer(headers, stream())
 
 
 def _whole_org_deflated(

@@ -20,38 +20,36 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import psycopg
-from fastapi import FastAPI
 from psycopg.rows import dict_row
 
-from pfa_vanguard.api.merged_read import Caches
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import Pool, load
+from pfa_vanguard.mirror.merged_read import Caches
 
 _log = logging.getLogger(__name__)
 _RETRY_S = 5.0
 WARM_AT_START_RECORDS = 100_000  # fewer are warmed (the demo: 3 x 20K); a real tenant is not
 
 
-async def _refresh(app: FastAPI, code: str) -> None:
-    caches: Caches = app.state.caches
-    async with app.state.pool.connection() as conn:
-        cur = await conn.execute(load("pfa_vanguard.api")["org_version_by_code"], {"code": code})
+async def _refresh(pool: Pool, caches: Caches, code: str) -> None:
+    async with pool.connection() as conn:
+        cur = await conn.execute(load("pfa_vanguard.mirror")["org_version_by_code"], {"code": code})
         row = await cur.fetchone()
         await conn.rollback()
     if row is None or caches.snapshots.peek(int(row["id"])) is None:
         return
-    await caches.snapshots.get(app.state.pool, int(row["id"]), int(row["mirror_version"]))
+    await caches.snapshots.get(pool, int(row["id"]), int(row["mirror_version"]))
 
 
-async def _listen(app: FastAPI) -> None:
+async def _listen(pool: Pool, caches: Caches, database_url: str) -> None:
     while True:
         try:
             async with await psycopg.AsyncConnection.connect(
-                app.state.database_url, autocommit=True, row_factory=dict_row
+                database_url, autocommit=True, row_factory=dict_row
             ) as conn:
                 await conn.execute("LISTEN pfa_mirror_changed")
                 async for notice in conn.notifies():
                     try:
-                        await _refresh(app, notice.payload)
+                        await _refresh(pool, caches, notice.payload)
                     except Exception:  # a failed head start is not an error of the API
                         _log.warning("snapshot refresh of %s failed", notice.payload, exc_info=True)
         except psycopg.Error as exc:
@@ -59,16 +57,15 @@ async def _listen(app: FastAPI) -> None:
         await asyncio.sleep(_RETRY_S)
 
 
-async def _warm_all(app: FastAPI) -> None:
-    caches: Caches = app.state.caches
+async def _warm_all(pool: Pool, caches: Caches) -> None:
     try:
-        async with app.state.pool.connection() as conn:
+        async with pool.connection() as conn:
             cur = await conn.execute(
-                load("pfa_vanguard.api")["mirror_size_estimate"],
+                load("pfa_vanguard.mirror")["mirror_size_estimate"],
                 {"bound": WARM_AT_START_RECORDS},
             )
             size = await cur.fetchone()
-            cur = await conn.execute(load("pfa_vanguard.api")["active_org_versions"])
+            cur = await conn.execute(load("pfa_vanguard.mirror")["active_org_versions"])
             orgs = await cur.fetchall()
             await conn.rollback()
         if size is None or int(size["records"]) >= WARM_AT_START_RECORDS:
@@ -76,17 +73,17 @@ async def _warm_all(app: FastAPI) -> None:
         for org in orgs:
             if caches.snapshots.used_bytes() > caches.snapshots.budget_bytes * 0.8:
                 break
-            await caches.snapshots.get(app.state.pool, int(org["id"]), int(org["mirror_version"]))
+            await caches.snapshots.get(pool, int(org["id"]), int(org["mirror_version"]))
     except Exception:  # a failed head start is not an error of the API
         _log.warning("warming the snapshots at start-up failed", exc_info=True)
 
 
 @asynccontextmanager
-async def prewarm_snapshots(app: FastAPI) -> AsyncIterator[None]:
+async def prewarm_snapshots(pool: Pool, caches: Caches, database_url: str) -> AsyncIterator[None]:
     """Lifespan: warm the snapshots, then keep them caught up while the app runs."""
     tasks = [
-        asyncio.create_task(_warm_all(app), name="pfa-snapshot-warm"),
-        asyncio.create_task(_listen(app), name="pfa-snapshot-listen"),
+        asyncio.create_task(_warm_all(pool, caches), name="pfa-snapshot-warm"),
+        asyncio.create_task(_listen(pool, caches, database_url), name="pfa-snapshot-listen"),
     ]
     try:
         yield

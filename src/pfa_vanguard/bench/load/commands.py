@@ -15,9 +15,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from pfa_vanguard.bench.load.driver import POLL_S, run_load
+from pfa_vanguard.bench.load.environment import load_environment
 from pfa_vanguard.db import embedded
-from pfa_vanguard.loadtest.driver import POLL_S, run_load
-from pfa_vanguard.loadtest.environment import load_environment
 from pfa_vanguard.settings import Settings
 
 console = Console()

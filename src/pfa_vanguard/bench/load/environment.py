@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psycopg
@@ -28,7 +27,7 @@ from psycopg.rows import dict_row
 from pfa_vanguard.accounts.passwords import hash_password
 from pfa_vanguard.db import migrate
 from pfa_vanguard.db.connection import database_url
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import NamedQueries
 from pfa_vanguard.pems.client import PemsClient
 from pfa_vanguard.pems.config import PemsConfig
 from pfa_vanguard.pems.simulator import start_simulator
@@ -39,8 +38,7 @@ PASSWORD = "load-password"  # noqa: S105 - throwaway accounts of a load run
 SEED = 42
 
 
-def _q(name: str) -> Any:
-    return load("pfa_vanguard.loadtest")[name]
+_q = NamedQueries("pfa_vanguard.bench.load")
 
 
 def user_names(count: int) -> list[str]:

@@ -10,20 +10,24 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from pfa_vanguard.loadtest.driver import LoadError, run_load
-from pfa_vanguard.loadtest.environment import load_environment
+from pfa_vanguard.bench.load.driver import LoadError, run_load
+from pfa_vanguard.bench.load.environment import load_environment
 from pfa_vanguard.settings import Settings
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(600)
-def test_fifty_users_for_fifteen_seconds_get_no_error(db_url: str, tmp_path: Path) -> None:
-    settings = Settings(
+def _settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
         _env_file=None,
         database_url=db_url,
         data_dir=tmp_path,
         secret_key=SecretStr("load-test-secret-key-long-enough-for-hs256"),
     )
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_fifty_users_for_fifteen_seconds_get_no_error(db_url: str, tmp_path: Path) -> None:
+    settings = _settings(db_url, tmp_path)
     with load_environment(settings, tmp_path, org="LOAD", records=2_000, users=50) as env:
         report = asyncio.run(
             run_load(env.api_url, env.org, env.users, 15.0, think_s=0.5, poll_s=3.0)
@@ -47,12 +51,7 @@ async def test_the_driver_refuses_anything_but_loopback() -> None:
 def test_an_ai_burst_beside_the_load_is_refused_not_failed(db_url: str, tmp_path: Path) -> None:
     """`pfa loadtest --ai-burst`: one more user asks 20 questions at a time all along; it gets
     answers and 429s, and every other user's request is still served."""
-    settings = Settings(
-        _env_file=None,
-        database_url=db_url,
-        data_dir=tmp_path,
-        secret_key=SecretStr("load-test-secret-key-long-enough-for-hs256"),
-    )
+    settings = _settings(db_url, tmp_path)
     with load_environment(settings, tmp_path, org="LOAD", records=1_000, users=11) as env:
         report = asyncio.run(
             run_load(env.api_url, env.org, env.users, 10.0, think_s=0.5, ai_burst=20)
