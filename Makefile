@@ -1,7 +1,8 @@
 # The two commands that matter: `make run` (the demo) and `make test` (the whole suite).
 # Both install the project's own packages first (.venv, web/node_modules). The two system
-# packages the suite drives, Debian's Chromium and PostgreSQL 15, are installed only on request:
-# `make system-deps` (as root; CI's .ci/run does it on its clean machine).
+# packages the suite drives, Debian's Chromium and PostgreSQL 15, come from `make system-deps`,
+# which `make test` runs first: as root it installs what is missing, otherwise it says what to
+# install (it never runs apt-get as another user, and never when nothing is missing).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ WEB_STAMP := src/pfa_vanguard/web_dist/index.html
 WEB_SOURCES := $(shell find web -type f -not -path 'web/node_modules/*' -not -path 'web/dist/*' 2>/dev/null)
 
 .PHONY: install run test test-pg15 test-fast test-slow coverage lint typecheck lock schema web \
-	web-test web-lint system-deps system-check browser clean
+	web-test web-lint system-deps browser clean
 
 install: $(STAMP) $(WEB_STAMP)
 
@@ -58,17 +59,10 @@ system-deps:
 
 browser: system-deps
 
-# What `make test` needs of the system: a clear message when something is missing, no install.
-system-check:
-	@for entry in $(SYSTEM_PACKAGES); do \
-		[ -x "$${entry#*:}" ] || echo "note: $${entry%%:*} is missing ($${entry#*:}): its tests" \
-			"cannot run; \`make system-deps\` (as root) installs it"; \
-	done
-
 run: install
 	$(BIN)/pfa demo
 
-test: install lint typecheck web-test web-lint system-check
+test: install lint typecheck web-test web-lint system-deps
 	$(BIN)/pytest
 	$(MAKE) test-pg15
 
