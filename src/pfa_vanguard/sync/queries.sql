@@ -144,7 +144,7 @@ WHERE m.id IS NULL
 -- newer version than the one fetched is left alone (the fetch raced the commit); the next sync
 -- settles it.
 UPDATE pfa_mirror m
-SET data = c.data, pems_version = c.pems_version, pems_modified_at = c.pems_modified_at,
+SET doc = c.data, pems_version = c.pems_version, pems_modified_at = c.pems_modified_at,
     last_synced_at = now(), change_seq = nextval('pfa_mirror_change_seq')
 FROM pfa_sync_changed c
 WHERE m.organization_id = %(org_id)s AND m.id = c.id AND NOT c.is_new
@@ -159,7 +159,7 @@ WHERE m.organization_id = %(org_id)s AND m.id = c.id AND NOT c.is_new
 
 -- name: insert_new
 INSERT INTO pfa_mirror
-    (organization_id, id, data, pems_version, pems_modified_at, last_synced_at, change_seq)
+    (organization_id, id, doc, pems_version, pems_modified_at, last_synced_at, change_seq)
 SELECT %(org_id)s, id, data, pems_version, pems_modified_at, now(),
        nextval('pfa_mirror_change_seq')
 FROM pfa_sync_changed WHERE is_new ORDER BY id;

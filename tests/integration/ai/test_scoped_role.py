@@ -27,7 +27,7 @@ def snapshot(url: str) -> dict[str, Any]:
     with psycopg.connect(url) as conn:
         return {
             "mirror": conn.execute(
-                "SELECT count(*), sum(hashtext(data::text)) FROM pfa_mirror"
+                "SELECT count(*), sum(hashtext(m.data::text)) FROM pfa_mirror m"
             ).fetchone(),
             "drafts": conn.execute(
                 "SELECT count(*), sum(hashtext(changes::text)) FROM pfa_modification"
@@ -117,7 +117,7 @@ async def test_tampering_with_settings_does_not_change_the_scope(
 WRITES = [
     "INSERT INTO pfa_modification (user_id, organization_id, record_id, changes, base_version)"
     " VALUES (1, 1, 'PFA-000001', '{\"dor\": \"BEO\"}', 1)",
-    "UPDATE pfa_mirror SET data = '{}'",
+    "UPDATE pfa_mirror SET doc = '{}'",
     "DELETE FROM pfa_mirror",
     "DELETE FROM pfa_modification",
     "WITH gone AS (DELETE FROM pfa_mirror RETURNING 1) SELECT count(*) FROM gone",
@@ -277,3 +277,4 @@ def test_the_role_reads_only_the_view_and_row_level_secured_tables(world: World)
     assert writable == []
     assert memberships == [("pfa_scoped",)]
     assert role == (False, False, False, False, False)
+
