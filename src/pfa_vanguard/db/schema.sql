@@ -46,6 +46,47 @@ CREATE FUNCTION public.data(m public.pfa_mirror) RETURNS jsonb
         ELSE m.doc
     END
 $$;
+CREATE TABLE public.pfa_mirror_archive (
+    organization_id bigint NOT NULL,
+    id text NOT NULL,
+    doc jsonb NOT NULL,
+    compact boolean NOT NULL,
+    pems_version bigint NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone NOT NULL,
+    archived_at timestamp with time zone DEFAULT now() NOT NULL,
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric
+);
+CREATE FUNCTION public.data(a public.pfa_mirror_archive) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN a.compact
+        THEN a.doc || pfa_mirror_fields(
+            a.id, a.category, a.forecast_category, a.source, a.dor, a.area_silo,
+            a.original_start, a.original_end, a.forecast_start, a.forecast_end,
+            a.actual_start, a.actual_end, a.monthly_rate, a.purchase_price,
+            a.is_actualized, a.is_discontinued, a.is_funds_transferable)
+        ELSE a.doc
+    END
+$$;
 CREATE FUNCTION public.pfa_ai_allowed_functions() RETURNS SETOF regprocedure
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog'
@@ -1529,6 +1570,8 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_kpi_totals
     ADD CONSTRAINT pfa_kpi_totals_pkey PRIMARY KEY (organization_id, category, source);
+ALTER TABLE ONLY public.pfa_mirror_archive
+    ADD CONSTRAINT pfa_mirror_archive_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_mirror_p00
@@ -1939,6 +1982,8 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
 ALTER TABLE ONLY public.pfa_kpi_totals
     ADD CONSTRAINT pfa_kpi_totals_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE ONLY public.pfa_mirror_archive
+    ADD CONSTRAINT pfa_mirror_archive_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_mirror_removed
@@ -1956,6 +2001,8 @@ ALTER TABLE ONLY public.pfa_session_scope
 ALTER TABLE ONLY public.sync_runs
     ADD CONSTRAINT sync_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE public.pfa_mirror ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.pfa_mirror_archive ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pfa_mirror_archive_scoped ON public.pfa_mirror_archive FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));
 CREATE POLICY pfa_mirror_scoped ON public.pfa_mirror FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));
 ALTER TABLE public.pfa_modification ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pfa_modification_scoped ON public.pfa_modification FOR SELECT TO pfa_scoped USING (((organization_id = public.pfa_scope_org()) AND (user_id = public.pfa_scope_user())));

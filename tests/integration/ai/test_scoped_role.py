@@ -271,6 +271,7 @@ def test_the_role_reads_only_the_view_and_row_level_secured_tables(world: World)
     assert readable == {
         "pfa_ai_records": False,  # the view: security_invoker, so the tables' RLS applies
         "pfa_mirror": True,
+        "pfa_mirror_archive": True,  # the archive of long-ended records, scoped as the mirror
         "pfa_modification": True,
         "sync_runs": True,
     }
@@ -278,3 +279,39 @@ def test_the_role_reads_only_the_view_and_row_level_secured_tables(world: World)
     assert memberships == [("pfa_scoped",)]
     assert role == (False, False, False, False, False)
 
+
+async def test_the_archive_is_scoped_like_the_mirror_and_left_out_of_the_view(
+    executor: ScopedExecutor, world: World
+) -> None:
+    from datetime import date
+
+    from psycopg import AsyncConnection
+
+    from pfa_vanguard.mirror.archive import archive_organization
+
+    async with await AsyncConnection.connect(world.url) as conn:
+        moved = {
+            org: await archive_organization(conn, org, code, date(2025, 9, 1))
+            for org, code in ((world.rio, "RIO"), (world.holng, "HOLNG"))
+        }
+        await conn.commit()
+    assert all(n > 100 for n in moved.values())
+    for org in (world.rio, world.holng):
+        assert await run(
+            executor,
+            world,
+            "SELECT organization_id, count(*) FROM pfa_mirror_archive GROUP BY 1",
+            org,
+        ) == [(org, moved[org])]
+        # nothing of another organization, whatever the query asks for
+        other = world.holng if org == world.rio else world.rio
+        assert await run(
+            executor,
+            world,
+            f"SELECT count(*) FROM pfa_mirror_archive WHERE organization_id = {other}",
+            org,
+        ) == [(0,)]
+    # the assistant's view reads the mirror only: archived records are left out
+    assert await run(executor, world, "SELECT count(*) FROM pfa_ai_records", world.holng) == [
+        (1500 - moved[world.holng],)
+    ]

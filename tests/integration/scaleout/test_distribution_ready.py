@@ -82,6 +82,7 @@ TABLES: dict[str, str] = {
     # figures live on one node
     "pfa_mirror": DISTRIBUTED,
     "pfa_mirror_removed": DISTRIBUTED,
+    "pfa_mirror_archive": DISTRIBUTED,  # long-ended records moved out of the mirror (0071)
     "pfa_modification": DISTRIBUTED,
     "pfa_kpi_totals": DISTRIBUTED,
     "pfa_org_bounds": DISTRIBUTED,
