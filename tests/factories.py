@@ -49,7 +49,7 @@ async def insert_records(
 ) -> None:
     async with conn.cursor() as cur:
         await cur.executemany(
-            "INSERT INTO pfa_mirror (organization_id, id, data, pems_version) "
+            "INSERT INTO pfa_mirror (organization_id, id, doc, pems_version) "
             "VALUES (%s, %s, %s::jsonb, %s)",
             [(org_id, r["pfaId"], orjson.dumps(r).decode(), version) for r in records],
         )

@@ -105,6 +105,40 @@ def db_prune() -> None:
     console.print(", ".join(f"{table}: {n} deleted" for table, n in deleted.items()) or "nothing")
 
 
+@db_app.command("archive")
+def db_archive(
+    years: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=100,
+            help="ended more than this many years ago; default PFA_ARCHIVE_AFTER_YEARS",
+        ),
+    ] = None,
+) -> None:
+    """Move records whose forecast and actual windows ended long ago from the mirror to the
+    archive (the worker does this hourly; docs/operations.md "Archiving")."""
+    from datetime import UTC, datetime
+
+    from pfa_vanguard.mirror.archive import archive_all
+
+    settings = Settings()
+    url = prepare_database(settings)
+    after = years if years is not None else settings.archive_after_years
+    if after <= 0:
+        console.print("archiving is off (PFA_ARCHIVE_AFTER_YEARS=0): nothing moved")
+        return
+
+    async def run() -> dict[str, int]:
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            return await archive_all(conn, after, datetime.now(UTC))
+
+    moved = asyncio.run(run())
+    console.print(
+        ", ".join(f"{code}: {n} archived" for code, n in moved.items()) or "no organization"
+    )
+
+
 @db_app.command("url")
 def db_url() -> None:
     """Print the database URL in use (starting the embedded server if needed)."""

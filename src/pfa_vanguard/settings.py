@@ -87,6 +87,13 @@ class Settings(BaseSettings):
     retain_tombstones_days: int = Field(default=90, ge=0, description="0 keeps forever")
     retain_commit_audit_days: int = Field(default=730, ge=0, description="0 keeps forever")
     retain_ai_audit_days: int = Field(default=365, ge=0, description="0 keeps forever")
+    archive_after_years: int = Field(
+        default=2,
+        ge=0,
+        le=100,
+        description="Records whose forecast and actual windows ended more than this many years"
+        " ago leave the mirror for the archive (worker, hourly; `pfa db archive`); 0 never",
+    )
 
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = 12 * 60

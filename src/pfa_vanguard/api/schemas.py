@@ -62,6 +62,9 @@ class MergedRecord(Wire):
     data: dict[str, Any] = Field(description="the merged record with derived fields")
     has_draft: bool
     state: Literal["pristine", "draft", "conflict", "orphaned"]
+    archived: bool | None = Field(
+        default=None, description="true for an archived record (read with archived=true only)"
+    )
 
 
 class MergedRecords(Wire):

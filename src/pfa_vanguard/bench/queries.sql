@@ -40,7 +40,7 @@ SET last_synced_at = NULL, last_full_sync_at = NULL, sync_watermark = NULL,
 WHERE id = %(org_id)s;
 
 -- name: copy_mirror
-COPY pfa_mirror (organization_id, id, data, pems_version, pems_modified_at) FROM STDIN;
+COPY pfa_mirror (organization_id, id, doc, pems_version, pems_modified_at) FROM STDIN;
 
 -- name: mark_org_loaded
 -- A bulk-loaded organization looks freshly (fully) synced.
@@ -84,8 +84,8 @@ DELETE FROM pfa_modification WHERE user_id = ANY(%(user_ids)s) AND organization_
 -- name: pick_records
 -- Deterministic spread of `count` records of the organization (every n-th by id).
 SELECT id, data, pems_version
-FROM (SELECT id, data, pems_version, row_number() OVER (ORDER BY id) AS n
-      FROM pfa_mirror
+FROM (SELECT id, m.data, pems_version, row_number() OVER (ORDER BY id) AS n
+      FROM pfa_mirror m
       WHERE organization_id = %(org_id)s) numbered
 WHERE (n - 1) %% %(step)s = %(offset)s
 ORDER BY id

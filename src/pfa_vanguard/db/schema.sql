@@ -1,3 +1,92 @@
+CREATE SEQUENCE public.pfa_mirror_change_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+CREATE TABLE public.pfa_mirror (
+    organization_id bigint NOT NULL,
+    id text NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    pems_version bigint NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone DEFAULT now() NOT NULL,
+    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) NOT NULL,
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false NOT NULL
+)
+PARTITION BY HASH (organization_id);
+CREATE FUNCTION public.data(m public.pfa_mirror) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN m.compact
+        THEN m.doc || pfa_mirror_fields(
+            m.id, m.category, m.forecast_category, m.source, m.dor, m.area_silo,
+            m.original_start, m.original_end, m.forecast_start, m.forecast_end,
+            m.actual_start, m.actual_end, m.monthly_rate, m.purchase_price,
+            m.is_actualized, m.is_discontinued, m.is_funds_transferable)
+        ELSE m.doc
+    END
+$$;
+CREATE TABLE public.pfa_mirror_archive (
+    organization_id bigint NOT NULL,
+    id text NOT NULL,
+    doc jsonb NOT NULL,
+    compact boolean NOT NULL,
+    pems_version bigint NOT NULL,
+    pems_modified_at timestamp with time zone,
+    last_synced_at timestamp with time zone NOT NULL,
+    archived_at timestamp with time zone DEFAULT now() NOT NULL,
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric
+);
+CREATE FUNCTION public.data(a public.pfa_mirror_archive) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN a.compact
+        THEN a.doc || pfa_mirror_fields(
+            a.id, a.category, a.forecast_category, a.source, a.dor, a.area_silo,
+            a.original_start, a.original_end, a.forecast_start, a.forecast_end,
+            a.actual_start, a.actual_end, a.monthly_rate, a.purchase_price,
+            a.is_actualized, a.is_discontinued, a.is_funds_transferable)
+        ELSE a.doc
+    END
+$$;
 CREATE FUNCTION public.pfa_ai_allowed_functions() RETURNS SETOF regprocedure
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog'
@@ -61,6 +150,74 @@ BEGIN
     RETURN true;
 END
 $$;
+CREATE FUNCTION public.pfa_mirror_compact() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+        DECLARE
+            whole jsonb := NEW.doc;
+            rest jsonb;
+        BEGIN
+            IF TG_OP = 'INSERT' AND NEW.compact THEN
+                RETURN NEW;  -- already compact, typed columns given (a restore)
+            ELSIF TG_OP = 'UPDATE' AND NEW.doc IS NOT DISTINCT FROM OLD.doc THEN
+                RETURN NEW;
+            END IF;
+            NEW.category := whole ->> 'category';
+            NEW.forecast_category := whole ->> 'forecastCategory';
+            NEW.source := whole ->> 'source';
+            NEW.dor := whole ->> 'dor';
+            NEW.area_silo := whole ->> 'areaSilo';
+            NEW.original_start := public.pfa_to_date(whole -> 'originalStart');
+            NEW.original_end := public.pfa_to_date(whole -> 'originalEnd');
+            NEW.forecast_start := public.pfa_to_date(whole -> 'forecastStart');
+            NEW.forecast_end := public.pfa_to_date(whole -> 'forecastEnd');
+            NEW.actual_start := public.pfa_to_date(whole -> 'actualStart');
+            NEW.actual_end := public.pfa_to_date(whole -> 'actualEnd');
+            NEW.monthly_rate := public.pfa_to_numeric(whole -> 'monthlyRate');
+            NEW.purchase_price := public.pfa_to_numeric(whole -> 'purchasePrice');
+            NEW.is_actualized := public.pfa_to_bool(whole -> 'isActualized');
+            NEW.is_discontinued := public.pfa_to_bool(whole -> 'isDiscontinued');
+            NEW.is_funds_transferable := public.pfa_to_bool(whole -> 'isFundsTransferable');
+            NEW.plan_cost := public.pfa_window_cost(NEW.source, NEW.original_start,
+                NEW.original_end, NEW.monthly_rate, NEW.purchase_price);
+            NEW.forecast_cost := public.pfa_window_cost(NEW.source, NEW.forecast_start,
+                NEW.forecast_end, NEW.monthly_rate, NEW.purchase_price);
+            NEW.actual_cost := public.pfa_window_cost(NEW.source, NEW.actual_start,
+                NEW.actual_end, NEW.monthly_rate, NEW.purchase_price);
+            rest := whole - public.pfa_mirror_field_keys();
+            NEW.compact := rest || public.pfa_mirror_fields(
+                NEW.id, NEW.category, NEW.forecast_category, NEW.source, NEW.dor,
+                NEW.area_silo, NEW.original_start, NEW.original_end, NEW.forecast_start,
+                NEW.forecast_end, NEW.actual_start, NEW.actual_end, NEW.monthly_rate,
+                NEW.purchase_price, NEW.is_actualized, NEW.is_discontinued,
+                NEW.is_funds_transferable) = whole;
+            IF NEW.compact THEN
+                NEW.doc := rest;
+            END IF;
+            RETURN NEW;
+        END;
+        $$;
+CREATE FUNCTION public.pfa_mirror_field_keys() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+            SELECT ARRAY['pfaId', 'category', 'forecastCategory', 'source', 'dor', 'areaSilo',
+                         'originalStart', 'originalEnd', 'forecastStart', 'forecastEnd',
+                         'actualStart', 'actualEnd', 'monthlyRate', 'purchasePrice',
+                         'isActualized', 'isDiscontinued', 'isFundsTransferable']
+        $$;
+CREATE FUNCTION public.pfa_mirror_fields(pfa_id text, category text, forecast_category text, source text, dor text, area_silo text, original_start date, original_end date, forecast_start date, forecast_end date, actual_start date, actual_end date, monthly_rate numeric, purchase_price numeric, is_actualized boolean, is_discontinued boolean, is_funds_transferable boolean) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+            SELECT jsonb_build_object(
+                'pfaId', pfa_id, 'category', category, 'forecastCategory', forecast_category,
+                'source', source, 'dor', dor, 'areaSilo', area_silo,
+                'originalStart', original_start, 'originalEnd', original_end,
+                'forecastStart', forecast_start, 'forecastEnd', forecast_end,
+                'actualStart', actual_start, 'actualEnd', actual_end,
+                'monthlyRate', monthly_rate, 'purchasePrice', purchase_price,
+                'isActualized', is_actualized, 'isDiscontinued', is_discontinued,
+                'isFundsTransferable', is_funds_transferable)
+        $$;
 CREATE FUNCTION public.pfa_mirror_order_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -394,41 +551,6 @@ ALTER TABLE public.pfa_ai_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
-CREATE SEQUENCE public.pfa_mirror_change_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-CREATE TABLE public.pfa_mirror (
-    organization_id bigint NOT NULL,
-    id text NOT NULL,
-    data jsonb NOT NULL,
-    pems_version bigint NOT NULL,
-    pems_modified_at timestamp with time zone,
-    last_synced_at timestamp with time zone DEFAULT now() NOT NULL,
-    change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
-)
-PARTITION BY HASH (organization_id);
 CREATE TABLE public.pfa_modification (
     id bigint NOT NULL,
     user_id bigint NOT NULL,
@@ -447,11 +569,11 @@ CREATE TABLE public.pfa_modification (
 PARTITION BY HASH (organization_id);
 CREATE VIEW public.pfa_ai_records WITH (security_invoker='true') AS
  SELECT mir.id AS pfa_id,
-    (mir.data ->> 'description'::text) AS description,
+    (mir.doc ->> 'description'::text) AS description,
     mir.area_silo,
     mir.category,
     mir.forecast_category,
-    (mir.data ->> 'class'::text) AS equipment_class,
+    (mir.doc ->> 'class'::text) AS equipment_class,
     mir.source,
     mir.dor,
     mir.is_actualized,
@@ -459,10 +581,10 @@ CREATE VIEW public.pfa_ai_records WITH (security_invoker='true') AS
     mir.is_funds_transferable,
     mir.monthly_rate,
     mir.purchase_price,
-    (mir.data ->> 'manufacturer'::text) AS manufacturer,
-    (mir.data ->> 'model'::text) AS model,
-    (mir.data ->> 'contract'::text) AS contract,
-    (mir.data ->> 'equipment'::text) AS equipment,
+    (mir.doc ->> 'manufacturer'::text) AS manufacturer,
+    (mir.doc ->> 'model'::text) AS model,
+    (mir.doc ->> 'contract'::text) AS contract,
+    (mir.doc ->> 'equipment'::text) AS equipment,
     mir.original_start,
     mir.original_end,
     mir.forecast_start,
@@ -484,7 +606,7 @@ UNION ALL
  SELECT mir.id AS pfa_id,
         CASE
             WHEN (m.changes ? 'description'::text) THEN (m.changes ->> 'description'::text)
-            ELSE (mir.data ->> 'description'::text)
+            ELSE (mir.doc ->> 'description'::text)
         END AS description,
         CASE
             WHEN (m.changes ? 'areaSilo'::text) THEN (m.changes ->> 'areaSilo'::text)
@@ -500,7 +622,7 @@ UNION ALL
         END AS forecast_category,
         CASE
             WHEN (m.changes ? 'class'::text) THEN (m.changes ->> 'class'::text)
-            ELSE (mir.data ->> 'class'::text)
+            ELSE (mir.doc ->> 'class'::text)
         END AS equipment_class,
     s.source,
         CASE
@@ -523,19 +645,19 @@ UNION ALL
     t.purchase_price,
         CASE
             WHEN (m.changes ? 'manufacturer'::text) THEN (m.changes ->> 'manufacturer'::text)
-            ELSE (mir.data ->> 'manufacturer'::text)
+            ELSE (mir.doc ->> 'manufacturer'::text)
         END AS manufacturer,
         CASE
             WHEN (m.changes ? 'model'::text) THEN (m.changes ->> 'model'::text)
-            ELSE (mir.data ->> 'model'::text)
+            ELSE (mir.doc ->> 'model'::text)
         END AS model,
         CASE
             WHEN (m.changes ? 'contract'::text) THEN (m.changes ->> 'contract'::text)
-            ELSE (mir.data ->> 'contract'::text)
+            ELSE (mir.doc ->> 'contract'::text)
         END AS contract,
         CASE
             WHEN (m.changes ? 'equipment'::text) THEN (m.changes ->> 'equipment'::text)
-            ELSE (mir.data ->> 'equipment'::text)
+            ELSE (mir.doc ->> 'equipment'::text)
         END AS equipment,
     t.original_start,
     t.original_end,
@@ -616,450 +738,466 @@ CREATE MATERIALIZED VIEW public.pfa_kpi_summary AS
 CREATE TABLE public.pfa_mirror_p00 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p01 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p02 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p03 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p04 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p05 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p06 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p07 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p08 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p09 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p10 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p11 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p12 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p13 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p14 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_p15 (
     organization_id bigint CONSTRAINT pfa_mirror_organization_id_not_null NOT NULL,
     id text CONSTRAINT pfa_mirror_id_not_null NOT NULL,
-    data jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
+    doc jsonb CONSTRAINT pfa_mirror_data_not_null NOT NULL,
     pems_version bigint CONSTRAINT pfa_mirror_pems_version_not_null NOT NULL,
     pems_modified_at timestamp with time zone,
     last_synced_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_mirror_last_synced_at_not_null NOT NULL,
     change_seq bigint DEFAULT nextval('public.pfa_mirror_change_seq'::regclass) CONSTRAINT pfa_mirror_change_seq_not_null NOT NULL,
-    category text GENERATED ALWAYS AS ((data ->> 'category'::text)) STORED,
-    forecast_category text GENERATED ALWAYS AS ((data ->> 'forecastCategory'::text)) STORED,
-    source text GENERATED ALWAYS AS ((data ->> 'source'::text)) STORED,
-    dor text GENERATED ALWAYS AS ((data ->> 'dor'::text)) STORED,
-    area_silo text GENERATED ALWAYS AS ((data ->> 'areaSilo'::text)) STORED,
-    original_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalStart'::text))) STORED,
-    original_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'originalEnd'::text))) STORED,
-    forecast_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastStart'::text))) STORED,
-    forecast_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'forecastEnd'::text))) STORED,
-    actual_start date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualStart'::text))) STORED,
-    actual_end date GENERATED ALWAYS AS (public.pfa_to_date((data -> 'actualEnd'::text))) STORED,
-    monthly_rate numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'monthlyRate'::text))) STORED,
-    purchase_price numeric GENERATED ALWAYS AS (public.pfa_to_numeric((data -> 'purchasePrice'::text))) STORED,
-    is_actualized boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isActualized'::text))) STORED,
-    is_discontinued boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isDiscontinued'::text))) STORED,
-    is_funds_transferable boolean GENERATED ALWAYS AS (public.pfa_to_bool((data -> 'isFundsTransferable'::text))) STORED,
-    plan_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'originalStart'::text, 'originalEnd'::text)) STORED,
-    forecast_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'forecastStart'::text, 'forecastEnd'::text)) STORED,
-    actual_cost numeric GENERATED ALWAYS AS (public.pfa_record_window_cost(data, 'actualStart'::text, 'actualEnd'::text)) STORED
+    category text,
+    forecast_category text,
+    source text,
+    dor text,
+    area_silo text,
+    original_start date,
+    original_end date,
+    forecast_start date,
+    forecast_end date,
+    actual_start date,
+    actual_end date,
+    monthly_rate numeric,
+    purchase_price numeric,
+    is_actualized boolean,
+    is_discontinued boolean,
+    is_funds_transferable boolean,
+    plan_cost numeric,
+    forecast_cost numeric,
+    actual_cost numeric,
+    compact boolean DEFAULT false CONSTRAINT pfa_mirror_compact_not_null NOT NULL
 );
 CREATE TABLE public.pfa_mirror_removed (
     organization_id bigint NOT NULL,
@@ -1432,6 +1570,8 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_kpi_totals
     ADD CONSTRAINT pfa_kpi_totals_pkey PRIMARY KEY (organization_id, category, source);
+ALTER TABLE ONLY public.pfa_mirror_archive
+    ADD CONSTRAINT pfa_mirror_archive_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_mirror_p00
@@ -1812,6 +1952,8 @@ ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH
 ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p15_organization_id_record_id_idx;
 ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p15_pkey;
 ALTER INDEX public.pfa_modification_user_id_organization_id_record_id_key ATTACH PARTITION public.pfa_modification_p15_user_id_organization_id_record_id_key;
+CREATE TRIGGER pfa_mirror_compact BEFORE INSERT OR UPDATE OF doc ON public.pfa_mirror FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_compact();
+ALTER TABLE public.pfa_mirror ENABLE ALWAYS TRIGGER pfa_mirror_compact;
 CREATE TRIGGER pfa_mirror_order_change BEFORE INSERT OR UPDATE ON public.pfa_mirror FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_order_change();
 CREATE TRIGGER pfa_mirror_removed_order_change BEFORE INSERT ON public.pfa_mirror_removed FOR EACH ROW EXECUTE FUNCTION public.pfa_mirror_order_change();
 CREATE TRIGGER pfa_mirror_summaries_delete AFTER DELETE ON public.pfa_mirror REFERENCING OLD TABLE AS pfa_mirror_gone FOR EACH STATEMENT EXECUTE FUNCTION public.pfa_mirror_summaries();
@@ -1840,6 +1982,8 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
 ALTER TABLE ONLY public.pfa_kpi_totals
     ADD CONSTRAINT pfa_kpi_totals_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE ONLY public.pfa_mirror_archive
+    ADD CONSTRAINT pfa_mirror_archive_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE public.pfa_mirror
     ADD CONSTRAINT pfa_mirror_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_mirror_removed
@@ -1857,6 +2001,8 @@ ALTER TABLE ONLY public.pfa_session_scope
 ALTER TABLE ONLY public.sync_runs
     ADD CONSTRAINT sync_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE public.pfa_mirror ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.pfa_mirror_archive ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pfa_mirror_archive_scoped ON public.pfa_mirror_archive FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));
 CREATE POLICY pfa_mirror_scoped ON public.pfa_mirror FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));
 ALTER TABLE public.pfa_modification ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pfa_modification_scoped ON public.pfa_modification FOR SELECT TO pfa_scoped USING (((organization_id = public.pfa_scope_org()) AND (user_id = public.pfa_scope_user())));

@@ -80,7 +80,7 @@ WITH v AS (
     FOR UPDATE OF m
 ), written AS (
     UPDATE pfa_mirror m
-    SET data = old.data || v.data, pems_version = v.version,
+    SET doc = old.data || v.data, pems_version = v.version,
         pems_modified_at = coalesce(v.modified_at, m.pems_modified_at), last_synced_at = now()
     FROM old JOIN v ON v.id = old.id
     WHERE m.organization_id = %(organization_id)s AND m.id = old.id

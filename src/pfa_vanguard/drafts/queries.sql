@@ -44,8 +44,8 @@ ORDER BY d.record_id;
 -- drafts/screen.py). Driven by the changed rows (an index range scan), not by the drafts: a
 -- user with hundreds of drafts and a poll that found 50 changes costs 50 lookups, not hundreds.
 WITH changed AS MATERIALIZED (
-    SELECT id, data, pems_version, change_seq
-    FROM pfa_mirror
+    SELECT id, m.data, pems_version, change_seq
+    FROM pfa_mirror m
     WHERE organization_id = %(org_id)s AND change_seq > %(since)s
     ORDER BY change_seq
     LIMIT %(limit)s + 1

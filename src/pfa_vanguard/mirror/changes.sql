@@ -15,13 +15,13 @@ SELECT greatest(
 -- from the highest number returned misses nothing. Rows come as the snapshots read them
 -- (mirror/queries.sql rows_since): JSON text and the derived fields from the generated columns.
 SELECT * FROM (
-    SELECT id, data::text AS data_text, change_seq, false AS removed,
+    SELECT id, m.data::text AS data_text, change_seq, false AS removed,
            plan_cost::float8 AS plan_cost,
            forecast_cost::float8 AS forecast_cost,
            actual_cost::float8 AS actual_cost,
            (original_start IS NOT NULL AND original_end IS NOT NULL) AS has_plan,
            (actual_start IS NOT NULL AND actual_end IS NOT NULL) AS has_actuals
-    FROM pfa_mirror
+    FROM pfa_mirror m
     WHERE organization_id = %(org_id)s AND change_seq > %(since)s
     UNION ALL
     SELECT id, NULL, change_seq, true, NULL, NULL, NULL, NULL, NULL

@@ -30,8 +30,20 @@ TEXT_FIELDS = (
     "model",
     "contract",
 )
+# Where each searched field lives in a mirror row: its typed column, or the JSON of what no
+# typed column holds (`doc`, migration 0070).
+_TEXT_COLUMNS = {
+    "category": "category",
+    "forecastCategory": "forecast_category",
+    "areaSilo": "area_silo",
+}
 _TEXT_SQL = sql.SQL("concat_ws(' ', id, {})").format(
-    sql.SQL(", ").join(sql.SQL("data ->> {}").format(sql.Literal(f)) for f in TEXT_FIELDS[1:])
+    sql.SQL(", ").join(
+        sql.Identifier(_TEXT_COLUMNS[f])
+        if f in _TEXT_COLUMNS
+        else sql.SQL("doc ->> {}").format(sql.Literal(f))
+        for f in TEXT_FIELDS[1:]
+    )
 )
 
 

@@ -28,6 +28,8 @@ from psycopg.rows import tuple_row
 from pfa_vanguard.db.queries import Conn, Pool
 from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
 from pfa_vanguard.kpi.service import KpiCache
+from pfa_vanguard.mirror.archive import Item as ArchivedItem
+from pfa_vanguard.mirror.archive import archived_items, with_archived
 from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
 from pfa_vanguard.mirror.deflate import (
     Segment,
@@ -79,15 +81,21 @@ class ReadQuery:
     sort: SortOrder
     limit: int | None = None
     cursor: str | None = None
+    archived: bool = False  # archived records too (mirror/archive.py)
 
     @property
     def whole_org(self) -> bool:
         return (
-            self.filter.is_empty and self.sort == SortOrder() and not self.limit and not self.cursor
+            self.filter.is_empty
+            and self.sort == SortOrder()
+            and not self.limit
+            and not self.cursor
+            and not self.archived
         )
 
     def canonical(self) -> str:
-        return f"{self.filter.canonical()}|{self.sort}|{self.limit}|{self.cursor}"
+        text = f"{self.filter.canonical()}|{self.sort}|{self.limit}|{self.cursor}"
+        return text + "|archived" if self.archived else text
 
 
 class SegmentCache:
@@ -189,6 +197,7 @@ class ReadPlan:
     stale: bool
     rows: list[dict[str, Any]] | None  # baseline ids (+ sort values) the filters select
     ids: list[str] | None = None  # or, sorted by id: just the ids, already in order
+    archived: list[ArchivedItem] | None = None  # with ?archived=true
 
 
 async def plan_read(
@@ -232,7 +241,12 @@ async def plan_read(
             ids = await _baseline_ids(conn, query, ctx.org_id)
         else:
             rows = await _baseline_rows(conn, query, ctx.org_id)
-    return ReadPlan(ctx, query, tag, deflate, headers, overlay, synced, stale, rows, ids)
+    archived = None
+    if query.archived:
+        archived = await archived_items(conn, ctx.org_id, query.filter, query.sort)
+    return ReadPlan(
+        ctx, query, tag, deflate, headers, overlay, synced, stale, rows, ids, archived=archived
+    )
 
 
 async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> ReadAnswer:
@@ -246,6 +260,8 @@ async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> ReadAnswer:
         caches.bodies.put((plan.tag, plan.deflate), body)
         return ReadAnswer(headers, body)
     items = _selected(snapshot, overlay, query, plan.rows, plan.ids)
+    if plan.archived:
+        items = with_archived(items, plan.archived)
     start = 0
     if query.cursor:
         after = decode_cursor(query.sort, query.cursor)

@@ -8,13 +8,13 @@ FROM organizations WHERE id = %(org_id)s;
 -- Every mirrored row of the organization written after change number `since` (0: all), with
 -- the derived fields the API serves, computed by the generated columns (same rules as
 -- domain/costs.py). The record comes as JSON text: it is spliced, never parsed.
-SELECT id, data::text AS data_text, change_seq,
+SELECT id, m.data::text AS data_text, change_seq,
        plan_cost::float8 AS plan_cost,
        forecast_cost::float8 AS forecast_cost,
        actual_cost::float8 AS actual_cost,
        (original_start IS NOT NULL AND original_end IS NOT NULL) AS has_plan,
        (actual_start IS NOT NULL AND actual_end IS NOT NULL) AS has_actuals
-FROM pfa_mirror
+FROM pfa_mirror m
 WHERE organization_id = %(org_id)s AND change_seq > %(since)s;
 
 -- name: removed_since
@@ -28,8 +28,8 @@ SELECT count(*) AS n FROM pfa_mirror WHERE organization_id = %(org_id)s;
 
 -- name: baseline_rows
 -- Full mirrored rows of some records (drafted ones: their merged view is built in Python).
-SELECT id, data, pems_version, pems_modified_at, last_synced_at, change_seq
-FROM pfa_mirror
+SELECT id, m.data, pems_version, pems_modified_at, last_synced_at, change_seq
+FROM pfa_mirror m
 WHERE organization_id = %(org_id)s AND id = ANY(%(ids)s);
 
 -- name: org_version_by_code

@@ -1,5 +1,6 @@
-"""The worker's housekeeping between syncs: storage figures every minute, retention hourly.
-A failure is logged and retried at the next turn; it never stops the scheduler."""
+"""The worker's housekeeping between syncs: storage figures every minute, retention and
+archiving (mirror/archive.py) hourly. A failure is logged and retried at the next turn; it
+never stops the scheduler."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from pfa_vanguard.mirror.archive import archive_all
 from pfa_vanguard.ops.retention import RetentionDays, prune
 from pfa_vanguard.ops.storage import export_storage
 from pfa_vanguard.sync.clock import SYSTEM_CLOCK, Clock
@@ -26,8 +28,10 @@ class Housekeeping:
         clock: Clock = SYSTEM_CLOCK,
         storage_every: timedelta = timedelta(minutes=1),
         prune_every: timedelta = timedelta(hours=1),
+        archive_after_years: int = 0,
     ) -> None:
         self.keep = keep
+        self.archive_after_years = archive_after_years
         self.budget_bytes = budget_bytes
         self.clock = clock
         self.storage_every = storage_every
@@ -43,9 +47,12 @@ class Housekeeping:
                 async with pool.connection() as conn:
                     deleted = await prune(conn, self.keep, now)
                     await conn.commit()
+                    archived = await archive_all(conn, self.archive_after_years, now)
                 self._pruned = now
                 if any(deleted.values()):
                     _log.info("retention: deleted %s", deleted)
+                if any(archived.values()):
+                    _log.info("archiving: moved %s", archived)
             if self._measured is None or now - self._measured >= self.storage_every:
                 async with pool.connection() as conn:
                     await export_storage(conn, self.budget_bytes)

@@ -13,6 +13,7 @@ WITH rels AS (
 SELECT CASE
            WHEN root = 'pfa_mirror' THEN 'mirror'
            WHEN root = 'pfa_mirror_removed' THEN 'tombstones'
+           WHEN root = 'pfa_mirror_archive' THEN 'archive'
            WHEN root = 'pfa_modification' THEN 'drafts'
            WHEN root IN ('pfa_kpi_summary', 'pfa_timeline_bounds', 'pfa_kpi_totals',
                          'pfa_org_bounds') THEN 'summaries'

@@ -38,12 +38,15 @@ async def apply_stage(
     Preconditions: inside a transaction; the session holds the organization's sync lock and
     has a filled, analyzed staging table with `distinct` distinct ids. On a full sync, mirror
     rows absent from the stage are deleted and their drafts orphaned (never deleted). Drafts
-    whose fields PEMS changed become conflicts. `started_at` is when the sync began (database
-    time): a row a commit wrote through after it with a newer version than the fetched one is
-    kept.
+    whose fields PEMS changed become conflicts. Archived records PEMS sends unchanged are left
+    alone; those it changed come back to the mirror (mirror/archive.py). `started_at` is when
+    the sync began (database time): a row a commit wrote through after it with a newer version
+    than the fetched one is kept.
     """
     params = {"org_id": org_id, "started_at": started_at}
     await conn.execute(q("lock_organization"), params)
+    await conn.execute(q("skip_archived_unchanged"), params)
+    await conn.execute(q("unarchive_changed"), params)
     await conn.execute(q("create_changed"))
     cur = await conn.execute(q("fill_changed"), params)
     differing = max(cur.rowcount, 0)

@@ -127,6 +127,23 @@ CREATE TEMP TABLE pfa_sync_changed (
     is_new            boolean NOT NULL
 ) ON COMMIT DROP;
 
+-- name: skip_archived_unchanged
+-- Archived records (mirror/archive.py) PEMS sends as they were archived are not news: they
+-- leave the stage, so they are neither inserted again nor counted as changed.
+DELETE FROM pfa_sync_stage s
+USING pfa_mirror_archive a
+WHERE a.organization_id = %(org_id)s AND a.id = s.id
+  AND a.pems_version = s.pems_version
+  AND a.pems_modified_at IS NOT DISTINCT FROM s.pems_modified_at
+  AND a.data = s.data;
+
+-- name: unarchive_changed
+-- Archived records PEMS changed since (the ones still staged) leave the archive: the apply
+-- inserts their new version in the mirror, as a record that came back.
+DELETE FROM pfa_mirror_archive a
+USING pfa_sync_stage s
+WHERE a.organization_id = %(org_id)s AND a.id = s.id;
+
 -- name: fill_changed
 -- The staged records that differ from the mirror (or are new). Precondition: the stage holds
 -- each id once (dedupe_stage). jsonb equality ignores key order and number formatting.
@@ -144,7 +161,7 @@ WHERE m.id IS NULL
 -- newer version than the one fetched is left alone (the fetch raced the commit); the next sync
 -- settles it.
 UPDATE pfa_mirror m
-SET data = c.data, pems_version = c.pems_version, pems_modified_at = c.pems_modified_at,
+SET doc = c.data, pems_version = c.pems_version, pems_modified_at = c.pems_modified_at,
     last_synced_at = now(), change_seq = nextval('pfa_mirror_change_seq')
 FROM pfa_sync_changed c
 WHERE m.organization_id = %(org_id)s AND m.id = c.id AND NOT c.is_new
@@ -159,7 +176,7 @@ WHERE m.organization_id = %(org_id)s AND m.id = c.id AND NOT c.is_new
 
 -- name: insert_new
 INSERT INTO pfa_mirror
-    (organization_id, id, data, pems_version, pems_modified_at, last_synced_at, change_seq)
+    (organization_id, id, doc, pems_version, pems_modified_at, last_synced_at, change_seq)
 SELECT %(org_id)s, id, data, pems_version, pems_modified_at, now(),
        nextval('pfa_mirror_change_seq')
 FROM pfa_sync_changed WHERE is_new ORDER BY id;

@@ -284,6 +284,7 @@ async def run_worker(
                     RetentionDays.from_settings(settings),
                     settings.database_budget_bytes,
                     clock=clock,
+                    archive_after_years=settings.archive_after_years,
                 ),
             )
             _log.info(

@@ -149,7 +149,9 @@ async def test_the_prompt_carries_no_data(
     sent = str(fake.requests)
     with psycopg.connect(world.url) as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM pfa_mirror LIMIT 50")]
-        areas = [r[0] for r in conn.execute("SELECT DISTINCT data->>'equipment' FROM pfa_mirror")]
+        areas = [
+            r[0] for r in conn.execute("SELECT DISTINCT m.data->>'equipment' FROM pfa_mirror m")
+        ]
     assert not any(value in sent for value in ids + areas)
 
 

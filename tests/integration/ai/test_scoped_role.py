@@ -27,7 +27,7 @@ def snapshot(url: str) -> dict[str, Any]:
     with psycopg.connect(url) as conn:
         return {
             "mirror": conn.execute(
-                "SELECT count(*), sum(hashtext(data::text)) FROM pfa_mirror"
+                "SELECT count(*), sum(hashtext(m.data::text)) FROM pfa_mirror m"
             ).fetchone(),
             "drafts": conn.execute(
                 "SELECT count(*), sum(hashtext(changes::text)) FROM pfa_modification"
@@ -117,7 +117,7 @@ async def test_tampering_with_settings_does_not_change_the_scope(
 WRITES = [
     "INSERT INTO pfa_modification (user_id, organization_id, record_id, changes, base_version)"
     " VALUES (1, 1, 'PFA-000001', '{\"dor\": \"BEO\"}', 1)",
-    "UPDATE pfa_mirror SET data = '{}'",
+    "UPDATE pfa_mirror SET doc = '{}'",
     "DELETE FROM pfa_mirror",
     "DELETE FROM pfa_modification",
     "WITH gone AS (DELETE FROM pfa_mirror RETURNING 1) SELECT count(*) FROM gone",
@@ -271,9 +271,47 @@ def test_the_role_reads_only_the_view_and_row_level_secured_tables(world: World)
     assert readable == {
         "pfa_ai_records": False,  # the view: security_invoker, so the tables' RLS applies
         "pfa_mirror": True,
+        "pfa_mirror_archive": True,  # the archive of long-ended records, scoped as the mirror
         "pfa_modification": True,
         "sync_runs": True,
     }
     assert writable == []
     assert memberships == [("pfa_scoped",)]
     assert role == (False, False, False, False, False)
+
+
+async def test_the_archive_is_scoped_like_the_mirror_and_left_out_of_the_view(
+    executor: ScopedExecutor, world: World
+) -> None:
+    from datetime import date
+
+    from psycopg import AsyncConnection
+
+    from pfa_vanguard.mirror.archive import archive_organization
+
+    async with await AsyncConnection.connect(world.url) as conn:
+        moved = {
+            org: await archive_organization(conn, org, code, date(2025, 9, 1))
+            for org, code in ((world.rio, "RIO"), (world.holng, "HOLNG"))
+        }
+        await conn.commit()
+    assert all(n > 100 for n in moved.values())
+    for org in (world.rio, world.holng):
+        assert await run(
+            executor,
+            world,
+            "SELECT organization_id, count(*) FROM pfa_mirror_archive GROUP BY 1",
+            org,
+        ) == [(org, moved[org])]
+        # nothing of another organization, whatever the query asks for
+        other = world.holng if org == world.rio else world.rio
+        assert await run(
+            executor,
+            world,
+            f"SELECT count(*) FROM pfa_mirror_archive WHERE organization_id = {other}",
+            org,
+        ) == [(0,)]
+    # the assistant's view reads the mirror only: archived records are left out
+    assert await run(executor, world, "SELECT count(*) FROM pfa_ai_records", world.holng) == [
+        (1500 - moved[world.holng],)
+    ]

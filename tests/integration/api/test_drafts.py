@@ -239,7 +239,7 @@ async def test_record_detail_shows_conflicts_and_orphans(api: Api, world: World)
     conn = await api.db()
     async with conn:  # PEMS changed equipment (a sync brought version 2)
         await conn.execute(
-            "UPDATE pfa_mirror SET data = data || %s::jsonb, pems_version = 2 "
+            "UPDATE pfa_mirror m SET doc = m.data || %s::jsonb, pems_version = 2 "
             "WHERE organization_id = %s AND id = 'PFA-000010'",
             [orjson.dumps({"equipment": "THEIRS"}).decode(), world.orgs["ALPHA"]],
         )

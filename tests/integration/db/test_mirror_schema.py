@@ -48,7 +48,7 @@ async def test_malformed_values_become_null_and_never_fail_the_insert(conn: Conn
     await insert_records(conn, org, [record])
     cur = await conn.execute(
         "SELECT forecast_start, forecast_end, monthly_rate, purchase_price, original_start,"
-        " is_actualized, forecast_cost, data->>'monthlyRate' AS raw FROM pfa_mirror"
+        " is_actualized, forecast_cost, m.data->>'monthlyRate' AS raw FROM pfa_mirror m"
     )
     row = await cur.fetchone()
     assert row == {

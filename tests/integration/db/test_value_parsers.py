@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 import pfa_vanguard.db as db_migrations
 from pfa_vanguard.domain.values import to_date, to_number
-from tests.factories import insert_records, make_org, make_record
+from tests.factories import make_org, make_record
+from tests.integration.db.history import migrate_through
 
 DATES: list[Any] = [
     "2030-01-01",
@@ -73,13 +75,18 @@ async def test_sql_and_python_parse_dates_and_numbers_alike(
         assert python is None or isinstance(python, Decimal)
 
 
-async def test_the_migration_recomputes_values_the_old_parsers_stored(
-    conn: AsyncConnection[dict[str, Any]],
-) -> None:
+async def test_the_migration_recomputes_values_the_old_parsers_stored(empty_db: str) -> None:
     """A record stored while year 9999 and 10^15 still parsed keeps no absurd value once the
     migration ran, and the organization's forecast bounds follow."""
-    if conn.info.server_version < 160000:
-        pytest.skip("the old date parser called pg_input_is_valid, which PostgreSQL 15 lacks")
+    migrate_through(empty_db, "0050")  # the mirror as it was when the migration shipped
+    conn = await AsyncConnection.connect(empty_db, row_factory=dict_row, autocommit=True)
+    async with conn:
+        if conn.info.server_version < 160000:
+            pytest.skip("the old date parser called pg_input_is_valid, which PostgreSQL 15 lacks")
+        await _old_parsers_then_0051(conn)
+
+
+async def _old_parsers_then_0051(conn: AsyncConnection[dict[str, Any]]) -> None:
     migrations = Path(db_migrations.__file__).with_name("migrations")
     old = (migrations / "0001_core.sql").read_text()
     old_date = old[
@@ -92,8 +99,13 @@ async def test_the_migration_recomputes_values_the_old_parsers_stored(
         await conn.execute(body.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
     org = await make_org(conn, "OLD")
     record = make_record(random.Random(3), "OLD", 1)
-    await insert_records(
-        conn, org, [{**record, "forecastEnd": "9999-12-31", "purchasePrice": 10**15}]
+    await conn.execute(
+        "INSERT INTO pfa_mirror (organization_id, id, data, pems_version) VALUES (%s, %s, %s, 1)",
+        [
+            org,
+            record["pfaId"],
+            Jsonb({**record, "forecastEnd": "9999-12-31", "purchasePrice": 10**15}),
+        ],
     )
     cur = await conn.execute(
         "SELECT m.forecast_end, m.purchase_price, b.max_end FROM pfa_mirror m"

@@ -41,7 +41,7 @@ async def _setup(conn: Conn) -> tuple[int, int, dict[str, Any]]:
     # ... then PEMS moved forecastEnd and forecastStart (version 12)
     theirs = {**record, "forecastEnd": "2025-09-30", "forecastStart": "2025-04-01"}
     await conn.execute(
-        "UPDATE pfa_mirror SET data = %s, pems_version = 12 WHERE id = %s",
+        "UPDATE pfa_mirror SET doc = %s, pems_version = 12 WHERE id = %s",
         [Jsonb(theirs), record["pfaId"]],
     )
     await conn.commit()

@@ -66,7 +66,7 @@ async def test_the_overlay_is_reused_until_something_it_depends_on_changes(conn:
     assert second.fingerprint != first.fingerprint
 
     await conn.execute(  # the mirror changes (every writer raises mirror_version)
-        'UPDATE pfa_mirror SET data = data || \'{"forecastStart": "2024-01-01"}\''
+        'UPDATE pfa_mirror m SET doc = m.data || \'{"forecastStart": "2024-01-01"}\''
         " WHERE organization_id = %s AND id = 'PFA-000002'",
         [org],
     )

@@ -177,3 +177,68 @@ async def test_a_snapshot_older_than_a_pruned_tombstone_is_rebuilt(
     await conn.commit()
     snapshot = await cache.get(pool, org, 1)
     assert len(snapshot) == 4
+
+
+async def archivable(conn: Conn, org: int, cutoff: str) -> int:
+    cur = await conn.execute(
+        "SELECT count(*) AS n FROM pfa_mirror WHERE organization_id = %s AND forecast_end < %s"
+        " AND (actual_end < %s OR (actual_start IS NULL AND actual_end IS NULL))",
+        [org, cutoff, cutoff],
+    )
+    row = await cur.fetchone()
+    await conn.commit()
+    assert row is not None
+    return int(row["n"])
+
+
+async def archived(conn: Conn) -> int:
+    cur = await conn.execute("SELECT count(*) AS n FROM pfa_mirror_archive")
+    row = await cur.fetchone()
+    await conn.commit()
+    assert row is not None
+    return int(row["n"])
+
+
+async def test_the_worker_archives_hourly_when_configured(
+    conn: Conn, pool: AsyncConnectionPool[Any]
+) -> None:
+    org = await make_org(conn, "RIO")
+    rng = random.Random(5)
+    await insert_records(conn, org, [make_record(rng, "RIO", n) for n in range(1, 201)])
+    await conn.commit()
+    clock = Clock(datetime(2027, 6, 1, tzinfo=UTC))  # 2 years: ended before 2025-06-01
+    due = await archivable(conn, org, "2025-06-01")
+    assert 0 < due < 200
+    off = Housekeeping(KEEP, clock=clock)  # archiving off by default
+    await off.run_due(pool)
+    assert await archived(conn) == 0
+    on = Housekeeping(KEEP, clock=clock, archive_after_years=2)
+    await on.run_due(pool)
+    assert await archived(conn) == due
+    await on.run_due(pool)  # within the hour: not again (and nothing left to move anyway)
+    assert await archived(conn) == due
+
+
+def test_db_archive_command(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def seed() -> int:
+        async with await AsyncConnection.connect(db_url, row_factory=dict_row) as conn:
+            org = await make_org(conn, "RIO")
+            rng = random.Random(5)
+            await insert_records(conn, org, [make_record(rng, "RIO", n) for n in range(1, 101)])
+            await conn.commit()
+            return await archivable(conn, org, "2025-06-01")
+
+    due = asyncio.run(seed())
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("PFA_DATABASE_URL", db_url)
+    monkeypatch.setenv("PFA_ARCHIVE_AFTER_YEARS", "0")
+    result = CliRunner().invoke(app, ["db", "archive"])
+    assert result.exit_code == 0, result.output
+    assert "archiving is off" in result.output
+    # the records here all ended in 2025-2026: a year is short enough to archive some of them
+    result = CliRunner().invoke(app, ["db", "archive", "--years", "1"])
+    assert result.exit_code == 0, result.output
+    assert "RIO: " in result.output
+    moved = int(result.output.split("RIO: ")[1].split()[0])
+    assert moved > 0
+    assert due <= moved <= 100

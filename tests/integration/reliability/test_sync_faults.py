@@ -50,7 +50,7 @@ def pems_rows(sim: RunningSimulator) -> dict[str, tuple[int, dict[str, Any]]]:
 
 def mirror_rows(url: str) -> dict[str, tuple[int, dict[str, Any]]]:
     with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT id, pems_version, data FROM pfa_mirror").fetchall()
+        rows = conn.execute("SELECT id, pems_version, m.data FROM pfa_mirror m").fetchall()
     return {r[0]: (r[1], r[2]) for r in rows}
 
 

@@ -92,7 +92,7 @@ def test_a_worker_killed_mid_sync_leaves_no_half_applied_sync(
     statuses = {r["id"]: r["status"] for r in runs(db_url, "RIO")}
     assert statuses[killed_run] == "abandoned"
     with psycopg.connect(db_url) as conn:
-        rows = conn.execute("SELECT id, pems_version, data FROM pfa_mirror").fetchall()
+        rows = conn.execute("SELECT id, pems_version, m.data FROM pfa_mirror m").fetchall()
     pems = {r.pfa_id: (r.version, r.data) for r in map(map_row, sim.state.records("RIO"))}
     assert {r[0]: (r[1], r[2]) for r in rows} == pems
     assert changed  # the next run brought PEMS's changes in

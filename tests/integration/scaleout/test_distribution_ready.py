@@ -36,6 +36,10 @@ What Citus would not take as it is (kept as lists below, so something new fails;
   range of it, so change numbers drawn on workers are not ordered across a shard move (a
   moved organization could get smaller numbers than its readers have seen). On Citus draw them
   on the coordinator (the statements' own nextval) -- or derive them per organization;
+- the row trigger filling the mirror's typed columns and compacting its JSON (0070) reads
+  nothing but the row written, so it is safe on the shards (citus.enable_unsafe_triggers);
+  without it, the writers would have to send the typed columns and the compacted JSON
+  themselves;
 - the TRUNCATE trigger empties both summary tables for all organizations (never used by the
   application);
 - the materialized views pfa_kpi_summary and pfa_timeline_bounds over pfa_kpi_totals /
@@ -78,6 +82,7 @@ TABLES: dict[str, str] = {
     # figures live on one node
     "pfa_mirror": DISTRIBUTED,
     "pfa_mirror_removed": DISTRIBUTED,
+    "pfa_mirror_archive": DISTRIBUTED,  # long-ended records moved out of the mirror (0071)
     "pfa_modification": DISTRIBUTED,
     "pfa_kpi_totals": DISTRIBUTED,
     "pfa_org_bounds": DISTRIBUTED,
@@ -119,6 +124,7 @@ TRIGGERS: dict[tuple[str, str], str] = {
     ("pfa_mirror", "pfa_mirror_summaries_update"): "statement, transition tables: same",
     ("pfa_mirror", "pfa_mirror_summaries_delete"): "statement, transition table: same",
     ("pfa_mirror", "pfa_mirror_summaries_truncate"): "statement, TRUNCATE: same",
+    ("pfa_mirror", "pfa_mirror_compact"): "row, BEFORE, reads only its own row: runs on shards",
 }
 
 # Named queries that legitimately touch several organizations (or all): (package/file, name).

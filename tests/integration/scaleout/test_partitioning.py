@@ -174,7 +174,7 @@ async def test_queries_read_one_partition(conn: Conn, mode: str) -> None:
     await conn.execute(_q("pfa_vanguard.sync", "create_changed").replace("ON COMMIT DROP", ""))
     await conn.execute(
         "INSERT INTO pfa_sync_stage (id, data, pems_version)"
-        " SELECT id, data, pems_version FROM pfa_mirror WHERE organization_id = %s",
+        " SELECT id, m.data, pems_version FROM pfa_mirror m WHERE organization_id = %s",
         [ids["GAMMA"]],
     )
     await conn.execute(

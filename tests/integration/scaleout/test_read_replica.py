@@ -174,7 +174,8 @@ async def test_baseline_from_the_replica_drafts_and_writes_on_the_primary(
         # application never creates, which tells apart where a read was served from
         on_primary(
             primary_url,
-            "UPDATE pfa_mirror SET data = data || %s::jsonb WHERE organization_id = %s AND id = %s",
+            "UPDATE pfa_mirror m SET doc = m.data || %s::jsonb"
+            " WHERE organization_id = %s AND id = %s",
             ['{"equipment": "ONLY-ON-PRIMARY", "forecastEnd": "2031-12-31"}', alpha, x],
         )
         on_primary(primary_url, "REFRESH MATERIALIZED VIEW pfa_kpi_summary")

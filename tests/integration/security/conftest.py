@@ -34,7 +34,7 @@ async def plant_canaries(db_url: str, world: World) -> None:
     async with await AsyncConnection.connect(db_url, row_factory=dict_row) as conn:
         for code, canary in (("ALPHA", ALPHA_CANARY), ("BETA", BETA_CANARY)):
             await conn.execute(
-                "UPDATE pfa_mirror SET data = data || %s::jsonb"
+                "UPDATE pfa_mirror m SET doc = m.data || %s::jsonb"
                 " WHERE organization_id = %s AND id = %s",
                 [orjson.dumps({"contract": canary}).decode(), world.orgs[code], RECORD],
             )

@@ -35,7 +35,7 @@ async def database_state(api: Api) -> dict[str, Any]:
     async with await api.db() as conn:
         out: dict[str, Any] = {}
         for name, query in {
-            "mirror": "SELECT count(*) AS n, sum(hashtext(data::text)) AS h FROM pfa_mirror",
+            "mirror": "SELECT count(*) AS n, sum(hashtext(m.data::text)) AS h FROM pfa_mirror m",
             "drafts": "SELECT count(*) AS n, sum(hashtext(changes::text)) AS h"
             " FROM pfa_modification",
             "users": "SELECT count(*) AS n, sum(hashtext(password_hash)) AS h FROM users",

@@ -91,7 +91,7 @@ def test_a_worker_killed_mid_sync_leaves_the_mirror_and_the_next_run_cleans_up(
     assert runner.invoke(app, ["sync", "RIO"]).exit_code == 0
     httpx.post(f"{sim.control_url}/_sim/mutate", json={"org": "RIO", "count": 40})
     with psycopg.connect(db_url) as conn:
-        before = conn.execute("SELECT id, data FROM pfa_mirror ORDER BY id").fetchall()
+        before = conn.execute("SELECT id, m.data FROM pfa_mirror m ORDER BY id").fetchall()
     # Slow pages, so that the sync is still fetching when it is killed.
     httpx.post(f"{sim.control_url}/_sim/faults", json={"latencyMs": 2000}).raise_for_status()
     env = {**os.environ, "PFA_DATABASE_URL": db_url, "PFA_PEMS_URL": sim.url}
@@ -120,7 +120,7 @@ def test_a_worker_killed_mid_sync_leaves_the_mirror_and_the_next_run_cleans_up(
     httpx.post(f"{sim.control_url}/_sim/faults", json={}).raise_for_status()
 
     with psycopg.connect(db_url) as conn:
-        assert conn.execute("SELECT id, data FROM pfa_mirror ORDER BY id").fetchall() == before
+        assert conn.execute("SELECT id, m.data FROM pfa_mirror m ORDER BY id").fetchall() == before
 
     async def next_run() -> str:
         async with (

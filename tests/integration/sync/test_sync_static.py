@@ -30,7 +30,7 @@ Conn = AsyncConnection[dict[str, Any]]
 
 async def mirror(conn: Conn, org_id: int) -> dict[str, dict[str, Any]]:
     cur = await conn.execute(
-        "SELECT id, data, pems_version, pems_modified_at, change_seq FROM pfa_mirror"
+        "SELECT id, m.data, pems_version, pems_modified_at, change_seq FROM pfa_mirror m"
         " WHERE organization_id = %s",
         [org_id],
     )
@@ -314,7 +314,7 @@ async def test_views_refresh_after_a_changing_sync_only(conn: Conn, source: Stat
     assert await view_count() == await true_count()
     # A row the views don't know about yet: a no-op sync must not refresh them...
     await one(
-        conn, "UPDATE pfa_mirror SET data = data || '{\"isDiscontinued\": true}'"
+        conn, "UPDATE pfa_mirror m SET doc = m.data || '{\"isDiscontinued\": true}'"
         " WHERE (organization_id, id) = (SELECT organization_id, min(id) FROM pfa_mirror"
         " WHERE organization_id = %s AND NOT is_discontinued AND NOT is_funds_transferable"
         " AND pems_modified_at < %s GROUP BY 1) RETURNING id",
@@ -452,7 +452,7 @@ async def test_a_commit_written_through_during_the_sync_is_not_overwritten(
                 yield page
                 # A commit lands in PEMS (version 3) and writes through to the mirror.
                 await writer.execute(
-                    'UPDATE pfa_mirror SET pems_version = 3, data = data || \'{"dor": "X"}\','
+                    'UPDATE pfa_mirror m SET pems_version = 3, doc = m.data || \'{"dor": "X"}\','
                     " last_synced_at = now() WHERE organization_id = %s AND id = %s",
                     [org_id, target.pfa_id],
                 )

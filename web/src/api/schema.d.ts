@@ -984,6 +984,11 @@ export interface components {
         /** MergedRecord */
         MergedRecord: {
             /**
+             * Archived
+             * @description true for an archived record (read with archived=true only)
+             */
+            archived?: boolean | null;
+            /**
              * Data
              * @description the merged record with derived fields
              */
@@ -2340,6 +2345,8 @@ export interface operations {
                 limit?: number | null;
                 /** @description nextCursor of the page before */
                 cursor?: string | null;
+                /** @description also the archived records (long ended; marked archived: true) */
+                archived?: boolean;
             };
             header?: never;
             path: {

@@ -75,6 +75,10 @@ async def read_records(
     cursor: Annotated[
         str | None, Query(max_length=2000, description="nextCursor of the page before")
     ] = None,
+    archived: Annotated[
+        bool,
+        Query(description="also the archived records (long ended; marked archived: true)"),
+    ] = False,
     accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
@@ -96,6 +100,7 @@ async def read_records(
         sort=SortOrder.parse(sort),
         limit=limit,
         cursor=cursor,
+        archived=archived,
     )
     caches = request_state(request).caches
     pool = app_pool(request)
