@@ -46,6 +46,9 @@ VIEW_COLUMNS: tuple[Column, ...] = (
     Column("actual_cost", "numeric", "cost of the actual window"),
     Column("variance", "numeric", "forecast_cost - plan_cost; > 0 is over plan"),
     Column("has_draft", "boolean", "the user changed this record (an uncommitted draft)"),
+    Column("last_changed", "date", "day PEMS last changed the record"),
+    Column("draft_changed", "date", "day the user last edited their draft (NULL: no draft)"),
+    Column("pems_forecast_cost", "numeric", "forecast cost in PEMS, before the user's draft"),
 )
 
 _RULES = """\
