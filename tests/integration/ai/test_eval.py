@@ -25,6 +25,7 @@ from pfa_vanguard.ai.eval import (
     evaluate,
     load_questions,
     parse_questions,
+    shipped,
     tally,
 )
 from pfa_vanguard.ai.executor import AppPool, ScopedExecutor, ai_database_url
@@ -162,6 +163,19 @@ async def test_offline_accuracy_on_the_shipped_set(demo: Demo, demo_service: AiS
     print(summary(outcomes))
     assert totals.counts["wrong"] == 0, summary(outcomes)
     assert 100 * totals.accuracy >= claimed("shipped set"), summary(outcomes)
+
+
+async def test_offline_accuracy_on_the_held_out_paraphrases(
+    demo: Demo, demo_service: AiService
+) -> None:
+    questions = parse_questions(shipped("heldout.sql"))
+    outcomes = await evaluate(
+        demo_service, questions, org_id=demo.rio, user_id=demo.alice, today=DEMO_TODAY
+    )
+    totals = tally(outcomes)["all"]
+    print(summary(outcomes))
+    assert totals.counts["wrong"] == 0, summary(outcomes)
+    assert 100 * totals.accuracy >= claimed("held-out paraphrases"), summary(outcomes)
 
 
 async def test_a_wrong_answer_is_told_apart_from_a_refusal(
