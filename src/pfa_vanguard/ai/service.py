@@ -30,6 +30,7 @@ from pfa_vanguard.ai.guard import guard
 from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
 from pfa_vanguard.ai.providers import Provider
+from pfa_vanguard.ai.vocabulary import match_names, names_prompt
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.errors import BadRequest, PfaError, TooManyRequests, UpstreamError
 
@@ -187,10 +188,12 @@ class AiService:
             cur = await conn.execute(_q("vocabulary"), {"org_id": org_id})
             names = await cur.fetchone() or {}
         vocabulary = Vocabulary(
-            categories=tuple(sorted(names.get("categories") or ())),
-            forecast_categories=tuple(sorted(names.get("forecast_categories") or ())),
-            areas=tuple(sorted(names.get("areas") or ())),
-        )
+            **{
+                field: tuple(sorted(names.get(field) or ()))
+                for field in ("categories", "forecast_categories", "areas", "dors", "sources",
+                              "classes", "equipment")
+            }
+        )  # fmt: skip
         self._vocabularies[org_id] = (version, vocabulary)
         return vocabulary
 
@@ -201,11 +204,13 @@ class AiService:
             raise BadRequest("the question is empty; ask e.g. 'how many cranes are over plan'")
         if len(question) > MAX_QUESTION_LENGTH:
             raise BadRequest(f"the question is too long: at most {MAX_QUESTION_LENGTH} characters")
-        # names of the organization: for the offline translator only, never sent to a model
-        uses_names = getattr(self.provider, "uses_vocabulary", False)
-        vocabulary = await self.vocabulary(org_id) if uses_names else Vocabulary()
-        prompt = build_prompt(self.today())
-        return await self.provider.generate_sql(question, prompt=prompt, vocabulary=vocabulary)
+        vocabulary = await self.vocabulary(org_id)
+        if getattr(self.provider, "uses_vocabulary", False):  # in-process: all the names
+            prompt = build_prompt(self.today())
+            return await self.provider.generate_sql(question, prompt=prompt, vocabulary=vocabulary)
+        # a model gets the names this question matched, and no other value of the organization
+        prompt = build_prompt(self.today()) + names_prompt(match_names(question, vocabulary))
+        return await self.provider.generate_sql(question, prompt=prompt, vocabulary=Vocabulary())
 
     async def run_guarded(
         self, sql: str, *, org_id: int, user_id: int, entry: AuditEntry | None = None

@@ -192,8 +192,9 @@ def _value(spec: Spec, column: str, value: str, negated: bool) -> None:
 
 
 def take_values(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
-    """Record ids, source, dor, areas and categories (names from the organization's
-    vocabulary)."""
+    """Record ids, source, dor, areas, categories, classes and tags (names from the
+    organization's vocabulary)."""
+    take_classes_and_tags(text, spec, vocabulary)
     for m in text.take(rf"{_NEGATION}\b(?:records?\s+)?(?P<id>pfa-\d+)\b"):
         _value(spec, "pfa_id", m["id"].upper(), bool(m["neg"]))
     for m in text.take(rf"{_NEGATION}\b(?:rentals?|rented|hired)\b"):
@@ -236,6 +237,21 @@ def take_values(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
         for m in text.take(rf"{prefix}{_NEGATION}\b(?:{plural})\b"):
             forecast = bool(m["fc"]) or name not in vocabulary.categories
             _value(spec, "forecast_category" if forecast else "category", name, bool(m["neg"]))
+
+
+def take_classes_and_tags(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
+    """Equipment classes ("CRN-TWR") and asset tags ("CRN-12345") of the organization."""
+    for name in sorted(vocabulary.classes, key=len, reverse=True):
+        if normalise(name):
+            for m in text.take(rf"{_NEGATION}\b{name_pattern(name)}(?![a-z0-9])"):
+                _value(spec, "equipment_class", name, bool(m["neg"]))
+    if vocabulary.equipment:
+        tags = {normalise(t): t for t in vocabulary.equipment}
+        for m in text.take(rf"{_NEGATION}\b(?P<tag>[a-z]{{2,5}}-\d{{3,8}})\b"):
+            if m["tag"] in tags:
+                _value(spec, "equipment", tags[m["tag"]], bool(m["neg"]))
+            else:
+                text.text += f" {m['tag']} "  # not a tag of this organization: not understood
 
 
 def _area_named(short: str, areas: tuple[str, ...]) -> str:

@@ -21,6 +21,10 @@ class Vocabulary:
     categories: tuple[str, ...] = ()
     forecast_categories: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
+    dors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()  # asset tags
 
 
 @dataclass(frozen=True)
