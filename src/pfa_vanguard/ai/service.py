@@ -26,6 +26,7 @@ from pfa_vanguard.ai.errors import (
     SqlRefused,
 )
 from pfa_vanguard.ai.executor import AppPool, QueryResult, ScopedExecutor
+from pfa_vanguard.ai.explain import explain, is_empty, warnings_for
 from pfa_vanguard.ai.guard import guard
 from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
@@ -72,10 +73,14 @@ class Answer:
     truncated: bool
     duration_ms: float
     provider: str
+    explanation: str = ""  # what was counted or summed, over which records, in plain words
+    warnings: tuple[str, ...] = ()  # e.g. an empty answer explained by a name matching nothing
 
     def to_json(self) -> dict[str, Any]:
         """The shape of POST /api/ai/query (docs/ai.md)."""
         return {
+            "explanation": self.explanation,
+            "warnings": list(self.warnings),
             "sql": self.sql,
             "columns": self.columns,
             "rows": [[json_value(v) for v in row] for row in self.rows],
@@ -199,6 +204,10 @@ class AiService:
 
     async def generate(self, question: str, org_id: int) -> str:
         """The provider's SQL for `question` (not yet guarded)."""
+        return (await self._generate(question, org_id))[0]
+
+    async def _generate(self, question: str, org_id: int) -> tuple[str, Vocabulary]:
+        """The provider's SQL for `question` (not yet guarded), and the organization's names."""
         question = question.strip()
         if not question:
             raise BadRequest("the question is empty; ask e.g. 'how many cranes are over plan'")
@@ -207,10 +216,12 @@ class AiService:
         vocabulary = await self.vocabulary(org_id)
         if getattr(self.provider, "uses_vocabulary", False):  # in-process: all the names
             prompt = build_prompt(self.today())
-            return await self.provider.generate_sql(question, prompt=prompt, vocabulary=vocabulary)
+            sql = await self.provider.generate_sql(question, prompt=prompt, vocabulary=vocabulary)
+            return sql, vocabulary
         # a model gets the names this question matched, and no other value of the organization
         prompt = build_prompt(self.today()) + names_prompt(match_names(question, vocabulary))
-        return await self.provider.generate_sql(question, prompt=prompt, vocabulary=Vocabulary())
+        sql = await self.provider.generate_sql(question, prompt=prompt, vocabulary=Vocabulary())
+        return sql, vocabulary
 
     async def run_guarded(
         self, sql: str, *, org_id: int, user_id: int, entry: AuditEntry | None = None
@@ -234,7 +245,7 @@ class AiService:
         if entry is None:
             entry = AuditEntry(org_id, user_id, "query", self.provider.name, question[:4000])
         try:
-            raw = await self.generate(question, org_id)
+            raw, vocabulary = await self._generate(question, org_id)
             entry.sql = raw
             sql, result = await self.run_guarded(raw, org_id=org_id, user_id=user_id, entry=entry)
             entry.outcome, entry.row_count, entry.truncated = (
@@ -242,7 +253,11 @@ class AiService:
                 result.row_count,
                 result.truncated,
             )
+            explanation = explain(raw, vocabulary)
+            empty = is_empty(result.columns, result.rows)
             return Answer(
+                explanation=explanation.text,
+                warnings=tuple(warnings_for(explanation, empty)),
                 sql=sql,
                 columns=result.columns,
                 rows=result.rows,

@@ -62,6 +62,12 @@ SCRIPT: dict[str, tuple[tuple[str, ...], str, str]] = {
         " AND source = 'rented' AND area_silo = 'Tank Farm'",
     ),
 }
+SCRIPT["how many lite towers in area four"] = (
+    ("category = 'Light Tower'",),
+    "SELECT count(*) AS n FROM pfa_ai_records WHERE category = 'Light Tower'",
+    "SELECT count(*) AS n FROM pfa_ai_records"
+    " WHERE category = 'light tower' AND area_silo = 'Area 4'",
+)
 QUESTIONS = """
 -- [count] how many light towers are in A04
 -- expect: scalar
@@ -192,6 +198,27 @@ async def test_without_the_literals_the_same_model_is_wrong(
         service, parse_questions(QUESTIONS), org_id=demo.rio, user_id=demo.alice, today=DEMO_TODAY
     )
     assert [o.verdict for o in outcomes] == ["wrong"] * 4
+
+
+async def test_an_empty_answer_from_a_name_that_matched_nothing_is_flagged(
+    model: tuple[str, Scripted], demo: Demo, pool: AppPool, executor: ScopedExecutor
+) -> None:
+    """Words that name nothing of the organization ("lite towers", "area four") reach the
+    model without literals; its guess runs, is empty, and the user is told why."""
+    url, _ = model
+    service = _service(url, pool, executor)
+    answer = await service.ask(
+        org_id=demo.rio, user_id=demo.alice, question="how many lite towers in area four"
+    )
+    assert answer.rows == [(0,)]
+    assert answer.explanation.startswith(
+        "Counted the records where category is 'light tower' and area is 'Area 4'"
+    )
+    warnings = " ".join(answer.warnings)
+    assert "no area of this organization is called 'Area 4'; the closest is 'A04 Tank Farm'" in (
+        warnings
+    )
+    assert "no category of this organization is called 'light tower'; the closest is " in (warnings)
 
 
 async def test_no_row_and_no_other_name_reaches_the_model(

@@ -563,6 +563,12 @@ export interface components {
              * @description execution of the SQL
              */
             durationMs: number;
+            /**
+             * Explanation
+             * @description what was counted or summed, over which records, in plain words
+             * @default
+             */
+            explanation: string;
             /** Provider */
             provider: string;
             /** Rowcount */
@@ -579,6 +585,11 @@ export interface components {
              * @description more rows existed than the row cap
              */
             truncated: boolean;
+            /**
+             * Warnings
+             * @description e.g. an empty answer caused by a name matching nothing
+             */
+            warnings?: string[];
         };
         /** AuditChange */
         AuditChange: {

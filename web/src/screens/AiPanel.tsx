@@ -96,6 +96,16 @@ function AskQuestion({ store }: { store: OrgStore }) {
             {fmtCount(answer.rowCount)} row{answer.rowCount === 1 ? "" : "s"}
             {answer.truncated ? " (truncated)" : ""} · {answer.durationMs.toFixed(0)} ms · {answer.provider}
           </p>
+          {answer.explanation && (
+            <p className="ai-explanation" data-testid="ai-explanation">
+              {answer.explanation}
+            </p>
+          )}
+          {(answer.warnings ?? []).map((w) => (
+            <p key={w} role="status" className="ai-warning" data-testid="ai-warning">
+              {w}
+            </p>
+          ))}
           <div className="table-scroll">
             <table className="compact" data-testid="ai-table">
               <caption className="sr-only">Answer</caption>

@@ -52,6 +52,12 @@ class AiAnswer(Wire):
     truncated: bool = Field(description="more rows existed than the row cap")
     duration_ms: float = Field(description="execution of the SQL")
     provider: str
+    explanation: str = Field(
+        default="", description="what was counted or summed, over which records, in plain words"
+    )
+    warnings: list[str] = Field(
+        default_factory=list, description="e.g. an empty answer caused by a name matching nothing"
+    )
 
 
 class ProposedChange(Wire):
