@@ -25,6 +25,10 @@ CAPABILITIES = (
     "generators'; 'top 5', 'cheapest', 'longest', 'earliest'."
 )
 # Questions offered when one is not understood: (words that make it close, the question).
+WHAT_IF = (
+    r"^(?:what if|suppose|imagine|what would happen if)\b"
+    r"|\b(?:what|how much) would\b.*\b(?:save|cost)\b"
+)
 _WHEN = r"\b(?:when|date|day|week|month|quarter|year|start|end|begin|finish|soon|next|last)"
 CLOSE_QUESTIONS: tuple[tuple[str, str], ...] = (
     (_WHEN, "how many rentals end next month"),
@@ -46,6 +50,13 @@ LISTING_COLUMNS = (
 def parse(question: str, vocabulary: Vocabulary, today: date, *, suggest: bool = True) -> Spec:
     """The meaning of `question`, or NotUnderstood naming the words that were not understood
     (and, with `suggest`, offering close questions that are)."""
+    if re.search(WHAT_IF, phrases.normalise(question)):
+        raise NotUnderstood(
+            "This is a what-if: ask for it as a change ('Ask for a change' in the AI tab, POST "
+            "/api/ai/draft), e.g. 'what if I end all light towers in A04 two weeks early': you "
+            "get the records it would change and its cost impact, and nothing changes until you "
+            "apply it (and undo it if you wish)."
+        )
     text = Text(question)
     spec = Spec()
     phrases.take_groups(text, spec)
