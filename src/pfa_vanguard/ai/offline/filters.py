@@ -245,9 +245,10 @@ def take_classes_and_tags(text: Text, spec: Spec, vocabulary: Vocabulary) -> Non
         if normalise(name):
             for m in text.take(rf"{_NEGATION}\b{name_pattern(name)}(?![a-z0-9])"):
                 _value(spec, "equipment_class", name, bool(m["neg"]))
-    if vocabulary.equipment:
-        tags = {normalise(t): t for t in vocabulary.equipment}
-        for m in text.take(rf"{_NEGATION}\b(?P<tag>[a-z]{{2,5}}-\d{{3,8}})\b"):
+    found = text.take(rf"{_NEGATION}\b(?P<tag>[a-z]{{2,5}}-\d{{3,8}})\b")
+    if found:
+        tags = {t.lower(): t for t in vocabulary.equipment}
+        for m in found:
             if m["tag"] in tags:
                 _value(spec, "equipment", tags[m["tag"]], bool(m["neg"]))
             else:
