@@ -31,6 +31,7 @@ from pfa_vanguard.ai.guard import guard
 from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
 from pfa_vanguard.ai.providers import Provider
+from pfa_vanguard.ai.records import MAX_RECORD_IDS, AnswerRecords, NoRecords, records_sql
 from pfa_vanguard.ai.vocabulary import match_names, names_prompt
 from pfa_vanguard.db.queries import load
 from pfa_vanguard.errors import BadRequest, PfaError, TooManyRequests, UpstreamError
@@ -75,6 +76,8 @@ class Answer:
     provider: str
     explanation: str = ""  # what was counted or summed, over which records, in plain words
     warnings: tuple[str, ...] = ()  # e.g. an empty answer explained by a name matching nothing
+    # the ids of the records it is over
+    records: AnswerRecords = field(default_factory=lambda: AnswerRecords(None))
 
     def to_json(self) -> dict[str, Any]:
         """The shape of POST /api/ai/query (docs/ai.md)."""
@@ -88,6 +91,7 @@ class Answer:
             "truncated": self.truncated,
             "durationMs": self.duration_ms,
             "provider": self.provider,
+            **self.records.to_json(),
         }
 
 
@@ -146,6 +150,7 @@ class AiService:
         self.today = today
         self.admission = admission or AiAdmission()
         self._vocabularies: dict[int, tuple[int, Vocabulary]] = {}
+        self.max_record_ids = MAX_RECORD_IDS  # ids of an answer's records listed at most
 
     @staticmethod
     async def start(conn: AsyncConnection[Any], entry: AuditEntry, per_minute: int) -> None:
@@ -233,10 +238,42 @@ class AiService:
         result = await self.executor.run(guarded.sql, org_id=org_id, user_id=user_id)
         return guarded.sql, result
 
+    async def answer_records(self, sql: str, *, org_id: int, user_id: int) -> AnswerRecords:
+        """The ids of the records the answer of `sql` is over (ai/records.py): derived from
+        the SQL's structure, guarded and run in the caller's scope like the answer itself."""
+        try:
+            derived = records_sql(sql, cap=self.max_record_ids)
+        except NoRecords as exc:
+            return AnswerRecords(None, note=f"These rows cannot be shown in the grid: {exc}.")
+        try:
+            guarded = guard(derived, row_cap=self.max_record_ids)
+            result = await self.executor.run(
+                guarded.sql, org_id=org_id, user_id=user_id, max_rows=self.max_record_ids
+            )
+        except PfaError as exc:
+            _log.warning("could not list the records of an answer: %s (%s)", exc.detail, sql)
+            return AnswerRecords(None, note="The answer's records could not be listed.")
+        ids = tuple(str(row[0]) for row in result.rows if row[0] is not None)
+        if result.truncated:
+            return AnswerRecords(
+                ids,
+                more=True,
+                note=f"The answer is over more than {self.max_record_ids:,} records; "
+                f"the grid can show the first {self.max_record_ids:,}.",
+            )
+        return AnswerRecords(ids)
+
     async def ask(
-        self, *, org_id: int, user_id: int, question: str, entry: AuditEntry | None = None
+        self,
+        *,
+        org_id: int,
+        user_id: int,
+        question: str,
+        entry: AuditEntry | None = None,
+        records: bool = False,
     ) -> Answer:
-        """Answer `question` over the caller's merged records of organization `org_id`.
+        """Answer `question` over the caller's merged records of organization `org_id`
+        (with `records`: and list the ids of the records the answer is over).
 
         Raises NotUnderstood, SqlRefused, QueryTimeout, QueryFailed, AnswerTooLarge,
         UpstreamError or BadRequest; the question, the SQL and the outcome are audited either
@@ -255,7 +292,13 @@ class AiService:
             )
             explanation = explain(raw, vocabulary)
             empty = is_empty(result.columns, result.rows)
+            over = (
+                await self.answer_records(raw, org_id=org_id, user_id=user_id)
+                if records
+                else AnswerRecords(None)
+            )
             return Answer(
+                records=over,
                 explanation=explanation.text,
                 warnings=tuple(warnings_for(explanation, empty)),
                 sql=sql,

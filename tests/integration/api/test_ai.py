@@ -24,7 +24,7 @@ async def test_viewer_asks_and_gets_the_contract_shape(api: Api, world: World) -
     body = resp.json()
     assert set(body) == {
         "sql", "columns", "rows", "rowCount", "truncated", "durationMs", "provider",
-        "explanation", "warnings",
+        "explanation", "warnings", "recordIds", "recordIdsMore", "recordsNote",
     }  # fmt: skip
     assert body["explanation"].startswith("Counted all the records")
     assert body["warnings"] == []

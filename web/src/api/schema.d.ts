@@ -571,6 +571,23 @@ export interface components {
             explanation: string;
             /** Provider */
             provider: string;
+            /**
+             * Recordids
+             * @description ids of the records the answer counted, summed or listed (at most 5,000), read from the SQL's structure; null when its rows are not a plain set of records
+             */
+            recordIds?: string[] | null;
+            /**
+             * Recordidsmore
+             * @description the answer is over more records than `recordIds` holds
+             * @default false
+             */
+            recordIdsMore: boolean;
+            /**
+             * Recordsnote
+             * @description why there are no record ids, or that there are more
+             * @default
+             */
+            recordsNote: string;
             /** Rowcount */
             rowCount: number;
             /** Rows */
