@@ -7,9 +7,11 @@ same organization and user, read-only.
 
 - A listing (no aggregate, no GROUP BY): the listed records, with the answer's own ORDER BY
   and LIMIT (the top 5 are those 5).
-- An aggregate without GROUP BY, HAVING or LIMIT: every record its WHERE keeps.
-- Grouped (GROUP BY, SELECT DISTINCT, HAVING, LIMIT): the records its WHERE keeps whose group
-  is one of the groups the answer returned (the top 3 categories: their records only).
+- An aggregate, GROUP BY or SELECT DISTINCT without HAVING or LIMIT, every row shown: every
+  record its WHERE keeps (each is in one of the groups shown).
+- Grouped with HAVING or LIMIT, or with more groups than the answer showed: the records its
+  WHERE keeps whose group is one of the groups the answer returned (the top 3 categories:
+  their records only).
 
 Anything else (UNION, WITH, a join, a subquery in FROM, ROLLUP, DISTINCT ON) has no plain set
 of records: `records_sql` says why, and the answer offers no "show in the grid".
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pglast import ast, parse_sql
-from pglast.enums import SetOperation
+from pglast.enums import LimitOption, SetOperation
 from pglast.stream import RawStream
 
 from pfa_vanguard.ai.guard import ALLOWED_RELATIONS, FUNCTION_GROUPS
@@ -104,8 +106,14 @@ def _group_keys(stmt: ast.SelectStmt) -> list[Any]:
     return keys
 
 
-def records_sql(sql: str, *, cap: int = MAX_RECORD_IDS) -> str:
-    """SQL listing (up to `cap + 1`) ids of the records `sql` is over; raises NoRecords."""
+def records_sql(
+    sql: str, *, cap: int = MAX_RECORD_IDS, group_cap: int | None = None, truncated: bool = False
+) -> str:
+    """SQL listing (up to `cap + 1`) ids of the records `sql` is over; raises NoRecords.
+
+    `group_cap`: the answer's row cap (its groups past it were not shown); `truncated`: the
+    answer had more rows than that, so not every group was shown.
+    """
     try:
         statements = parse_sql(sql.strip().rstrip(";"))
     except Exception:
@@ -145,9 +153,14 @@ def records_sql(sql: str, *, cap: int = MAX_RECORD_IDS) -> str:
     if aggregated and distinct:
         raise NoRecords("it both aggregates and keeps distinct rows")
     keys = [t.val for t in stmt.targetList] if distinct else _group_keys(stmt)
-    if not keys and stmt.havingClause is None and not limited:  # totals over the WHERE
+    if stmt.havingClause is None and not limited and not truncated:
+        # every group is in the answer: every record the WHERE keeps is in one of them
         return f"SELECT {record_id} AS {_ID} FROM {records} ORDER BY 1 LIMIT {cap + 1}"  # noqa: S608
-    # grouped: the records of the groups the answer returned
+    # grouped: the records of the groups the answer returned (at most as many as it showed)
+    own = getattr(getattr(stmt.limitCount, "val", None), "ival", None)
+    if group_cap is not None and (not isinstance(own, int) or own > group_cap):
+        stmt.limitCount = ast.A_Const(isnull=False, val=ast.Integer(ival=group_cap))
+        stmt.limitOption = LimitOption.LIMIT_OPTION_COUNT
     stmt.targetList = (
         *(stmt.targetList or ()),
         *(ast.ResTarget(name=f"{_KEY}{i}", val=k) for i, k in enumerate(keys, 1)),

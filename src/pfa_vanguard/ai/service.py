@@ -238,11 +238,18 @@ class AiService:
         result = await self.executor.run(guarded.sql, org_id=org_id, user_id=user_id)
         return guarded.sql, result
 
-    async def answer_records(self, sql: str, *, org_id: int, user_id: int) -> AnswerRecords:
+    async def answer_records(
+        self, sql: str, *, org_id: int, user_id: int, truncated: bool = False
+    ) -> AnswerRecords:
         """The ids of the records the answer of `sql` is over (ai/records.py): derived from
         the SQL's structure, guarded and run in the caller's scope like the answer itself."""
         try:
-            derived = records_sql(sql, cap=self.max_record_ids)
+            derived = records_sql(
+                sql,
+                cap=self.max_record_ids,
+                group_cap=self.executor.max_rows,
+                truncated=truncated,
+            )
         except NoRecords as exc:
             return AnswerRecords(None, note=f"These rows cannot be shown in the grid: {exc}.")
         try:
@@ -293,7 +300,9 @@ class AiService:
             explanation = explain(raw, vocabulary)
             empty = is_empty(result.columns, result.rows)
             over = (
-                await self.answer_records(raw, org_id=org_id, user_id=user_id)
+                await self.answer_records(
+                    raw, org_id=org_id, user_id=user_id, truncated=result.truncated
+                )
                 if records
                 else AnswerRecords(None)
             )

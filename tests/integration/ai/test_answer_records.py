@@ -71,3 +71,21 @@ async def test_sql_without_a_plain_set_of_records_has_none(
     )
     assert records.ids is None
     assert "combines several queries" in records.note
+
+
+async def test_top_groups_are_their_records_only(world: World, service: AiService) -> None:
+    answer = await service.ask(
+        org_id=world.rio,
+        user_id=world.alice,
+        question="top 2 categories by plan cost",
+        records=True,
+    )
+    top = [row[0] for row in answer.rows]
+    assert len(top) == 2
+    expected = base_ids(
+        world,
+        "SELECT id FROM pfa_mirror WHERE organization_id = %s AND data->>'category' = ANY(%s)",
+        world.rio,
+        top,
+    )
+    assert answer.records.ids == tuple(expected)
