@@ -15,6 +15,7 @@ from rich.console import Console
 
 from pfa_vanguard.accounts import commands as account_commands
 from pfa_vanguard.ai.commands import ask_command
+from pfa_vanguard.ai.eval.commands import eval_command
 from pfa_vanguard.api import commands as api_commands
 from pfa_vanguard.bench.commands import bench_command
 from pfa_vanguard.bench.load.commands import loadtest_command
@@ -52,6 +53,9 @@ app.command("bench")(bench_command)
 app.command("serve")(api_commands.serve_command)
 app.command("openapi")(api_commands.openapi_command)
 app.command("ask")(ask_command)
+ai_app = typer.Typer(help="The assistant: its evaluation.", no_args_is_help=True)
+ai_app.command("eval")(eval_command)
+app.add_typer(ai_app, name="ai")
 app.command("loadtest")(loadtest_command)
 
 console = Console()

@@ -265,6 +265,9 @@ def test_ai_question_shows_table_and_sql(login_as: LoginAs, screenshots: Path) -
     answer = page.get_by_test_id("ai-answer")
     expect(answer.get_by_test_id("ai-table").locator("tbody tr").first).to_be_visible()
     expect(answer.get_by_test_id("ai-sql")).to_contain_text(re.compile("select", re.IGNORECASE))
+    expect(answer.get_by_test_id("ai-explanation")).to_contain_text(
+        "Counted all the records, for each category"
+    )
     page.screenshot(path=str(screenshots / "ai.png"))
 
 

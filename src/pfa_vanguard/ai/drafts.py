@@ -99,10 +99,26 @@ def _take_action(text: Text, vocabulary: Vocabulary) -> DraftAction:
         action.values["isDiscontinued"] = True
     for m in text.take(r"\b(?:as\s+)?(?P<neg>not\s+|non\s+)?(?:funds\s+)?transferable\b"):
         action.values["isFundsTransferable"] = not m["neg"]
+    # what-if wording: "what if I end ... two weeks early", "what would ... save"
+    text.take(
+        r"\b(?:what\s+(?:if|would\s+happen\s+if)|suppose|imagine|if)(?:\s+(?:i|we))?\b"
+        r"|\b(?:what|how\s+much)\s+would\b|\bwould\s+(?:it\s+|that\s+|this\s+)?"
+        r"(?:save|cost|change)(?:\s+(?:us|me))?\b|\bsave(?:\s+(?:us|me))?\b"
+    )
+    edges = [
+        m["edge"]
+        for m in text.take(
+            r"(?<!actual )(?<!forecast )(?<!plan )"
+            r"\b(?P<edge>end(?:ed|ing)?|finish(?:ed|ing)?|stop(?:ped|ping)?|releas(?:e|ed|ing)"
+            r"|return(?:ed|ing)?|off\s+hir(?:e|ed|ing)|demobili[sz](?:e|ed|ing)"
+            r"|start(?:ed|ing)?|begin(?:ning)?|mobili[sz](?:e|ed|ing))\b"
+            r"(?=.*\b(?:days?|weeks?|months?)\b)"
+        )
+    ]
     number = r"\d+|" + "|".join(_NUMBERS)
     amounts = text.take(
         rf"\b(?:by\s+)?(?P<n>{number})\s+(?P<unit>days?|weeks?|months?)"
-        r"(?:\s+(?P<dir>later|earlier|sooner|out|back|forward))?\b"
+        r"(?:\s+(?P<dir>later|earlier|sooner|early|late|out|back|forward))?\b"
     )
     verbs = text.take(
         r"\b(?P<verb>push(?:\s+(?:out|back))?|move|shift|delay|postpone|slip|pull(?:\s+in)?"
@@ -113,15 +129,17 @@ def _take_action(text: Text, vocabulary: Vocabulary) -> DraftAction:
         r"|forecast\s+ends?(?:\s+dates?)?|actual\s+ends?(?:\s+dates?)?"
         r"|forecast(?:s|ed)?(?:\s+(?:dates|windows?))?|start\s+dates?|end\s+dates?|starts|ends)\b"
     )
-    directions = [m["dir"] for m in text.take(r"\b(?P<dir>later|earlier|sooner|forward)\b")]
+    directions = [
+        m["dir"] for m in text.take(r"\b(?P<dir>later|earlier|sooner|early|late|forward)\b")
+    ]
     verb = verbs[0]["verb"] if verbs else ""
     if amounts:
         m = amounts[0]
         n = int(m["n"]) if m["n"].isdigit() else _NUMBERS[m["n"]]
         direction = m["dir"] or (directions[0] if directions else "")
-        if direction in ("later", "out", "back"):
+        if direction in ("later", "late", "out", "back"):
             sign = 1
-        elif direction in ("earlier", "sooner", "forward"):
+        elif direction in ("earlier", "early", "sooner", "forward"):
             sign = -1
         elif verb.startswith(("push", "delay", "postpone", "slip", "extend", "prolong")):
             sign = 1
@@ -130,6 +148,9 @@ def _take_action(text: Text, vocabulary: Vocabulary) -> DraftAction:
         else:
             raise NotUnderstood("say whether the dates move later or earlier. " + ACTIONS_HELP)
         names = " ".join(f["f"] for f in fields)
+        if not names and edges:  # "end them two weeks early": the forecast end moves
+            starts = ("start", "begin", "mobili")
+            names = " ".join("start" if e.startswith(starts) else "end" for e in edges)
         if "actual" in names:
             targets = ["actualEnd"]
         elif ("start" in names) != ("end" in names):
@@ -229,6 +250,8 @@ class Proposal:
             f"{self.action.describe()} on {len(self.changes)} record(s); forecast cost "
             f"{self.forecast_before:,.2f} -> {self.forecast_after:,.2f} ({delta:+,.2f})."
         )
+        if delta < 0:
+            summary += f" It would save {-delta:,.2f} of forecast cost."
         if self.skipped:
             summary += f" {len(self.skipped)} record(s) skipped: the change is not valid for them."
         summary += " Nothing is saved until you post these changes as drafts."

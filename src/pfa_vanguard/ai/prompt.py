@@ -18,8 +18,8 @@ VIEW = "pfa_ai_records"
 VIEW_COLUMNS: tuple[Column, ...] = (
     Column("pfa_id", "text", "record key"),
     Column("description", "text", "line description"),
-    Column("area_silo", "text", "work area, e.g. 'Area 4'"),
-    Column("category", "text", "equipment category (plan), e.g. 'Crane'"),
+    Column("area_silo", "text", "work area: code and name"),
+    Column("category", "text", "equipment category (plan)"),
     Column("forecast_category", "text", "category the forecast uses"),
     Column("equipment_class", "text", "equipment class"),
     Column("source", "text", "'Rental' or 'Purchase'"),
@@ -46,6 +46,9 @@ VIEW_COLUMNS: tuple[Column, ...] = (
     Column("actual_cost", "numeric", "cost of the actual window"),
     Column("variance", "numeric", "forecast_cost - plan_cost; > 0 is over plan"),
     Column("has_draft", "boolean", "the user changed this record (an uncommitted draft)"),
+    Column("last_changed", "date", "day PEMS last changed the record"),
+    Column("draft_changed", "date", "day the user last edited their draft (NULL: no draft)"),
+    Column("pems_forecast_cost", "numeric", "forecast cost in PEMS, before the user's draft"),
 )
 
 _RULES = """\
@@ -54,6 +57,14 @@ purchase cost = purchase_price whatever the length; an incomplete window costs 0
 leave out records that are discontinued or funds-transferable. Variance % = variance /
 plan_cost * 100 (0 when plan_cost is 0). "Over plan" / "over budget" means variance > 0.
 Rows are already limited to the user's organization and show the user's drafts applied."""
+
+_FORMATS = """\
+Value formats: area_silo is a code and a name ('B02 North Yard'); category and
+forecast_category are singular names ('Crane', 'Light Tower'); equipment_class is a tag and a
+code ('GEN-500'); equipment is an asset tag ('GEN-01234'); text compares exactly (case too).
+Dates are DATE: compare with DATE 'YYYY-MM-DD'; a duration in days is forecast_end -
+forecast_start. Costs are plain numbers in the project currency. Weeks start on Monday.
+Use for names only the literals listed under "Names in this question"."""
 
 _ANSWER = """\
 Answer with ONE PostgreSQL SELECT over {view} only, in a ```sql block, nothing else.
@@ -64,24 +75,26 @@ Today is {today}."""
 
 EXAMPLES: tuple[tuple[str, str], ...] = (
     (
-        "total forecast cost of rental cranes in Area 4 starting after June 2025",
+        "total forecast cost of rental cranes in B02 starting after June 2025\n"
+        "(Names: category = 'Crane', area_silo = 'B02 North Yard')",
         "SELECT sum(forecast_cost) AS total_forecast_cost FROM pfa_ai_records\n"
-        "WHERE category = 'Crane' AND source = 'Rental' AND area_silo = 'Area 4'\n"
+        "WHERE category = 'Crane' AND source = 'Rental' AND area_silo = 'B02 North Yard'\n"
         "  AND forecast_start > DATE '2025-06-30'",
     ),
     (
-        "which generators are over plan",
+        "which generators are over plan (Names: category = 'Generator')",
         "SELECT pfa_id, description, plan_cost, forecast_cost, variance FROM pfa_ai_records\n"
         "WHERE category = 'Generator' AND variance > 0 ORDER BY variance DESC",
     ),
     (
-        "forecast cost by area",
-        "SELECT area_silo, sum(forecast_cost) AS forecast_cost FROM pfa_ai_records\n"
-        "GROUP BY area_silo ORDER BY area_silo",
+        "average rental duration by area",
+        "SELECT area_silo, round(avg(forecast_end - forecast_start), 2) AS average_days\n"
+        "FROM pfa_ai_records WHERE source = 'Rental' GROUP BY area_silo ORDER BY area_silo",
     ),
     (
-        "how many records did I change",
-        "SELECT count(*) AS records FROM pfa_ai_records WHERE has_draft",
+        "what is the cost impact of my drafts",
+        "SELECT sum(forecast_cost - pems_forecast_cost) AS cost_impact FROM pfa_ai_records\n"
+        "WHERE has_draft",
     ),
 )
 
@@ -93,7 +106,8 @@ def build_prompt(today: date) -> str:
     return (
         "You write PostgreSQL for project managers asking about their equipment budget "
         "(PFA = Plan-Forecast-Actual records; one row per equipment requirement).\n"
-        f"View {VIEW}:\n{columns}\n{_RULES}\n{_ANSWER.format(view=VIEW, today=today)}\n"
+        f"View {VIEW}:\n{columns}\n{_RULES}\n{_FORMATS}\n"
+        f"{_ANSWER.format(view=VIEW, today=today)}\n"
         f"Examples:\n{examples}\n"
     )
 

@@ -32,15 +32,23 @@ DELETE FROM pfa_session_scope WHERE set_at < now() - interval '1 hour';
 SELECT mirror_version FROM organizations WHERE id = %(org_id)s;
 
 -- name: vocabulary
--- Distinct names of the organization (metadata for the offline translator, never sent to a
--- model): categories, forecast categories, areas.
+-- Distinct names of the organization, matched against questions on the application's side
+-- (ai/vocabulary.py): only the values a question names are ever given to a model.
 SELECT ARRAY(SELECT DISTINCT category FROM pfa_mirror
              WHERE organization_id = %(org_id)s AND category IS NOT NULL) AS categories,
        ARRAY(SELECT DISTINCT forecast_category FROM pfa_mirror
              WHERE organization_id = %(org_id)s AND forecast_category IS NOT NULL)
            AS forecast_categories,
        ARRAY(SELECT DISTINCT area_silo FROM pfa_mirror
-             WHERE organization_id = %(org_id)s AND area_silo IS NOT NULL) AS areas;
+             WHERE organization_id = %(org_id)s AND area_silo IS NOT NULL) AS areas,
+       ARRAY(SELECT DISTINCT dor FROM pfa_mirror
+             WHERE organization_id = %(org_id)s AND dor <> '') AS dors,
+       ARRAY(SELECT DISTINCT source FROM pfa_mirror
+             WHERE organization_id = %(org_id)s AND source <> '') AS sources,
+       ARRAY(SELECT DISTINCT doc ->> 'class' FROM pfa_mirror
+             WHERE organization_id = %(org_id)s AND doc ->> 'class' <> '') AS classes,
+       ARRAY(SELECT DISTINCT doc ->> 'equipment' FROM pfa_mirror
+             WHERE organization_id = %(org_id)s AND doc ->> 'equipment' <> '') AS equipment;
 
 -- name: insert_audit
 INSERT INTO pfa_ai_audit (organization_id, user_id, kind, provider, question, sql, outcome,

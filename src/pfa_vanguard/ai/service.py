@@ -26,10 +26,13 @@ from pfa_vanguard.ai.errors import (
     SqlRefused,
 )
 from pfa_vanguard.ai.executor import AppPool, QueryResult, ScopedExecutor
+from pfa_vanguard.ai.explain import explain, is_empty, warnings_for
 from pfa_vanguard.ai.guard import guard
 from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
 from pfa_vanguard.ai.providers import Provider
+from pfa_vanguard.ai.records import MAX_RECORD_IDS, AnswerRecords, NoRecords, records_sql
+from pfa_vanguard.ai.vocabulary import match_names, names_prompt
 from pfa_vanguard.db.queries import NamedQueries
 from pfa_vanguard.errors import BadRequest, PfaError, TooManyRequests, UpstreamError
 
@@ -70,10 +73,16 @@ class Answer:
     truncated: bool
     duration_ms: float
     provider: str
+    explanation: str = ""  # what was counted or summed, over which records, in plain words
+    warnings: tuple[str, ...] = ()  # e.g. an empty answer explained by a name matching nothing
+    # the ids of the records it is over
+    records: AnswerRecords = field(default_factory=lambda: AnswerRecords(None))
 
     def to_json(self) -> dict[str, Any]:
         """The shape of POST /api/ai/query (docs/ai.md)."""
         return {
+            "explanation": self.explanation,
+            "warnings": list(self.warnings),
             "sql": self.sql,
             "columns": self.columns,
             "rows": [[json_value(v) for v in row] for row in self.rows],
@@ -81,6 +90,7 @@ class Answer:
             "truncated": self.truncated,
             "durationMs": self.duration_ms,
             "provider": self.provider,
+            **self.records.to_json(),
         }
 
 
@@ -139,6 +149,7 @@ class AiService:
         self.today = today
         self.admission = admission or AiAdmission()
         self._vocabularies: dict[int, tuple[int, Vocabulary]] = {}
+        self.max_record_ids = MAX_RECORD_IDS  # ids of an answer's records listed at most
 
     @staticmethod
     async def start(conn: AsyncConnection[Any], entry: AuditEntry, per_minute: int) -> None:
@@ -186,25 +197,35 @@ class AiService:
             cur = await conn.execute(_q("vocabulary"), {"org_id": org_id})
             names = await cur.fetchone() or {}
         vocabulary = Vocabulary(
-            categories=tuple(sorted(names.get("categories") or ())),
-            forecast_categories=tuple(sorted(names.get("forecast_categories") or ())),
-            areas=tuple(sorted(names.get("areas") or ())),
-        )
+            **{
+                field: tuple(sorted(names.get(field) or ()))
+                for field in ("categories", "forecast_categories", "areas", "dors", "sources",
+                              "classes", "equipment")
+            }
+        )  # fmt: skip
         self._vocabularies[org_id] = (version, vocabulary)
         return vocabulary
 
     async def generate(self, question: str, org_id: int) -> str:
         """The provider's SQL for `question` (not yet guarded)."""
+        return (await self._generate(question, org_id))[0]
+
+    async def _generate(self, question: str, org_id: int) -> tuple[str, Vocabulary]:
+        """The provider's SQL for `question` (not yet guarded), and the organization's names."""
         question = question.strip()
         if not question:
             raise BadRequest("the question is empty; ask e.g. 'how many cranes are over plan'")
         if len(question) > MAX_QUESTION_LENGTH:
             raise BadRequest(f"the question is too long: at most {MAX_QUESTION_LENGTH} characters")
-        # names of the organization: for the offline translator only, never sent to a model
-        uses_names = getattr(self.provider, "uses_vocabulary", False)
-        vocabulary = await self.vocabulary(org_id) if uses_names else Vocabulary()
-        prompt = build_prompt(self.today())
-        return await self.provider.generate_sql(question, prompt=prompt, vocabulary=vocabulary)
+        vocabulary = await self.vocabulary(org_id)
+        if getattr(self.provider, "uses_vocabulary", False):  # in-process: all the names
+            prompt = build_prompt(self.today())
+            sql = await self.provider.generate_sql(question, prompt=prompt, vocabulary=vocabulary)
+            return sql, vocabulary
+        # a model gets the names this question matched, and no other value of the organization
+        prompt = build_prompt(self.today()) + names_prompt(match_names(question, vocabulary))
+        sql = await self.provider.generate_sql(question, prompt=prompt, vocabulary=Vocabulary())
+        return sql, vocabulary
 
     async def run_guarded(
         self, sql: str, *, org_id: int, user_id: int, entry: AuditEntry | None = None
@@ -216,10 +237,49 @@ class AiService:
         result = await self.executor.run(guarded.sql, org_id=org_id, user_id=user_id)
         return guarded.sql, result
 
+    async def answer_records(
+        self, sql: str, *, org_id: int, user_id: int, truncated: bool = False
+    ) -> AnswerRecords:
+        """The ids of the records the answer of `sql` is over (ai/records.py): derived from
+        the SQL's structure, guarded and run in the caller's scope like the answer itself."""
+        try:
+            derived = records_sql(
+                sql,
+                cap=self.max_record_ids,
+                group_cap=self.executor.max_rows,
+                truncated=truncated,
+            )
+        except NoRecords as exc:
+            return AnswerRecords(None, note=f"These rows cannot be shown in the grid: {exc}.")
+        try:
+            guarded = guard(derived, row_cap=self.max_record_ids)
+            result = await self.executor.run(
+                guarded.sql, org_id=org_id, user_id=user_id, max_rows=self.max_record_ids
+            )
+        except PfaError as exc:
+            _log.warning("could not list the records of an answer: %s (%s)", exc.detail, sql)
+            return AnswerRecords(None, note="The answer's records could not be listed.")
+        ids = tuple(str(row[0]) for row in result.rows if row[0] is not None)
+        if result.truncated:
+            return AnswerRecords(
+                ids,
+                more=True,
+                note=f"The answer is over more than {self.max_record_ids:,} records; "
+                f"the grid can show the first {self.max_record_ids:,}.",
+            )
+        return AnswerRecords(ids)
+
     async def ask(
-        self, *, org_id: int, user_id: int, question: str, entry: AuditEntry | None = None
+        self,
+        *,
+        org_id: int,
+        user_id: int,
+        question: str,
+        entry: AuditEntry | None = None,
+        records: bool = False,
     ) -> Answer:
-        """Answer `question` over the caller's merged records of organization `org_id`.
+        """Answer `question` over the caller's merged records of organization `org_id`
+        (with `records`: and list the ids of the records the answer is over).
 
         Raises NotUnderstood, SqlRefused, QueryTimeout, QueryFailed, AnswerTooLarge,
         UpstreamError or BadRequest; the question, the SQL and the outcome are audited either
@@ -228,7 +288,7 @@ class AiService:
         if entry is None:
             entry = AuditEntry(org_id, user_id, "query", self.provider.name, question[:4000])
         try:
-            raw = await self.generate(question, org_id)
+            raw, vocabulary = await self._generate(question, org_id)
             entry.sql = raw
             sql, result = await self.run_guarded(raw, org_id=org_id, user_id=user_id, entry=entry)
             entry.outcome, entry.row_count, entry.truncated = (
@@ -236,7 +296,19 @@ class AiService:
                 result.row_count,
                 result.truncated,
             )
+            explanation = explain(raw, vocabulary)
+            empty = is_empty(result.columns, result.rows)
+            over = (
+                await self.answer_records(
+                    raw, org_id=org_id, user_id=user_id, truncated=result.truncated
+                )
+                if records
+                else AnswerRecords(None)
+            )
             return Answer(
+                records=over,
+                explanation=explanation.text,
+                warnings=tuple(warnings_for(explanation, empty)),
                 sql=sql,
                 columns=result.columns,
                 rows=result.rows,

@@ -597,7 +597,10 @@ CREATE VIEW public.pfa_ai_records WITH (security_invoker='true') AS
     mir.forecast_cost,
     mir.actual_cost,
     (mir.forecast_cost - mir.plan_cost) AS variance,
-    false AS has_draft
+    false AS has_draft,
+    (mir.pems_modified_at)::date AS last_changed,
+    NULL::date AS draft_changed,
+    mir.forecast_cost AS pems_forecast_cost
    FROM public.pfa_mirror mir
   WHERE ((mir.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)) AND (NOT (EXISTS ( SELECT 1
            FROM public.pfa_modification m
@@ -671,7 +674,10 @@ UNION ALL
     c.forecast_cost,
     c.actual_cost,
     (c.forecast_cost - c.plan_cost) AS variance,
-    true AS has_draft
+    true AS has_draft,
+    (mir.pems_modified_at)::date AS last_changed,
+    (m.modified_at)::date AS draft_changed,
+    mir.forecast_cost AS pems_forecast_cost
    FROM ((((public.pfa_modification m
      JOIN public.pfa_mirror mir ON (((mir.organization_id = m.organization_id) AND (mir.id = m.record_id))))
      CROSS JOIN LATERAL ( SELECT

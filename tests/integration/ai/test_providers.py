@@ -31,6 +31,7 @@ from pfa_vanguard.ai.providers import (
     make_provider,
 )
 from pfa_vanguard.ai.service import AiService
+from pfa_vanguard.ai.vocabulary import NameMatch, names_prompt
 from pfa_vanguard.errors import BadRequest, UpstreamError
 from pfa_vanguard.settings import Settings
 from tests.integration.ai.conftest import TODAY, World
@@ -134,7 +135,16 @@ async def test_openai_compatible_question_to_answer(
     (request,) = fake.requests
     assert request["model"] == "fake-model"
     assert request["messages"] == [
-        {"role": "system", "content": build_prompt(TODAY)},
+        {
+            "role": "system",
+            "content": build_prompt(TODAY)
+            + names_prompt(
+                [
+                    NameMatch("category", "Crane", "cranes"),
+                    NameMatch("forecast_category", "Crane", "cranes"),
+                ]
+            ),
+        },
         {"role": "user", "content": "how many cranes?"},
     ]
     assert fake.headers[0]["authorization"] == "Bearer sk-test"

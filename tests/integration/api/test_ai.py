@@ -32,7 +32,10 @@ async def test_viewer_asks_and_gets_the_contract_shape(api: Api, world: World) -
     body = resp.json()
     assert set(body) == {
         "sql", "columns", "rows", "rowCount", "truncated", "durationMs", "provider",
+        "explanation", "warnings", "recordIds", "recordIdsMore", "recordsNote",
     }  # fmt: skip
+    assert body["explanation"].startswith("Counted all the records")
+    assert body["warnings"] == []
     assert body["rows"] == [[len(world.records["ALPHA"])]]
     assert body["columns"] == ["records"]
     assert (body["rowCount"], body["truncated"], body["provider"]) == (1, False, "offline")

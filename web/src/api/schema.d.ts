@@ -563,8 +563,31 @@ export interface components {
              * @description execution of the SQL
              */
             durationMs: number;
+            /**
+             * Explanation
+             * @description what was counted or summed, over which records, in plain words
+             * @default
+             */
+            explanation: string;
             /** Provider */
             provider: string;
+            /**
+             * Recordids
+             * @description ids of the records the answer counted, summed or listed (at most 5,000), read from the SQL's structure; null when its rows are not a plain set of records
+             */
+            recordIds?: string[] | null;
+            /**
+             * Recordidsmore
+             * @description the answer is over more records than `recordIds` holds
+             * @default false
+             */
+            recordIdsMore: boolean;
+            /**
+             * Recordsnote
+             * @description why there are no record ids, or that there are more
+             * @default
+             */
+            recordsNote: string;
             /** Rowcount */
             rowCount: number;
             /** Rows */
@@ -579,6 +602,11 @@ export interface components {
              * @description more rows existed than the row cap
              */
             truncated: boolean;
+            /**
+             * Warnings
+             * @description e.g. an empty answer caused by a name matching nothing
+             */
+            warnings?: string[];
         };
         /** AuditChange */
         AuditChange: {

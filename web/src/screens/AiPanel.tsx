@@ -2,7 +2,7 @@
  * AI assistant: ask a question (answer table + the SQL that produced it); ask for a change
  * (proposed drafts reviewed here, applied to the sandbox as one undoable step, or rejected).
  */
-import { type FormEvent, useState } from "react";
+import { type FormEvent, Suspense, lazy, useState } from "react";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { AiProposal, AiQueryResult } from "../api/types";
@@ -10,6 +10,10 @@ import { FIELDS_BY_NAME } from "../domain/fields";
 import { fmtCount, fmtMoney, fmtSigned, fmtValue } from "../format";
 import type { OrgStore } from "../state/orgStore";
 import { EditRefused } from "../state/sandbox";
+import { chartOf, recordsLabel } from "./aiAnswer";
+
+// The charts library is fetched only when an answer has a chart.
+const AiAnswerChart = lazy(() => import("./AiAnswerChart"));
 
 const EXAMPLES = [
   "How many records per category?",
@@ -18,16 +22,23 @@ const EXAMPLES = [
   "How many records did I change?",
 ];
 
-export function AiPanel({ store, onNotice }: { store: OrgStore; onNotice: (msg: string | null) => void }) {
+interface PanelProps {
+  store: OrgStore;
+  onNotice: (msg: string | null) => void;
+  /** Open the grid filtered to exactly these records (an answer's). */
+  onShowRecords?: (ids: string[]) => void;
+}
+
+export function AiPanel({ store, onNotice, onShowRecords }: PanelProps) {
   return (
     <div className="ai-panel">
-      <AskQuestion store={store} />
+      <AskQuestion store={store} onShowRecords={onShowRecords} />
       {store.canEdit && <ProposeChanges store={store} onNotice={onNotice} />}
     </div>
   );
 }
 
-function AskQuestion({ store }: { store: OrgStore }) {
+function AskQuestion({ store, onShowRecords }: { store: OrgStore; onShowRecords?: (ids: string[]) => void }) {
   const [question, setQuestion] = useState("");
   const [answer, setAnswer] = useState<AiQueryResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -96,6 +107,17 @@ function AskQuestion({ store }: { store: OrgStore }) {
             {fmtCount(answer.rowCount)} row{answer.rowCount === 1 ? "" : "s"}
             {answer.truncated ? " (truncated)" : ""} · {answer.durationMs.toFixed(0)} ms · {answer.provider}
           </p>
+          {answer.explanation && (
+            <p className="ai-explanation" data-testid="ai-explanation">
+              {answer.explanation}
+            </p>
+          )}
+          {(answer.warnings ?? []).map((w) => (
+            <p key={w} role="status" className="ai-warning" data-testid="ai-warning">
+              {w}
+            </p>
+          ))}
+          <AnswerRecords answer={answer} onShowRecords={onShowRecords} />
           <div className="table-scroll">
             <table className="compact" data-testid="ai-table">
               <caption className="sr-only">Answer</caption>
@@ -121,6 +143,7 @@ function AskQuestion({ store }: { store: OrgStore }) {
               </tbody>
             </table>
           </div>
+          <AnswerChart answer={answer} />
           <details open>
             <summary>SQL</summary>
             <pre className="sql" data-testid="ai-sql">
@@ -130,6 +153,43 @@ function AskQuestion({ store }: { store: OrgStore }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** "Show these records in the grid" when the answer is over a set of records; else why not. */
+function AnswerRecords({ answer, onShowRecords }: { answer: AiQueryResult; onShowRecords?: (ids: string[]) => void }) {
+  const ids = answer.recordIds ?? null;
+  if (ids === null || ids.length === 0 || !onShowRecords) {
+    return answer.recordsNote ? (
+      <p className="muted" data-testid="ai-records-note">
+        {answer.recordsNote}
+      </p>
+    ) : null;
+  }
+  return (
+    <div className="ai-records">
+      <button type="button" onClick={() => onShowRecords(ids)} data-testid="ai-show-records">
+        Show {answer.recordIdsMore ? "the first " : "these "}
+        {recordsLabel(ids.length)} in the grid
+      </button>
+      {answer.recordsNote && (
+        <span className="muted" data-testid="ai-records-note">
+          {" "}
+          {answer.recordsNote}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A bar chart under a grouped answer (the table above stays: it holds the figures). */
+function AnswerChart({ answer }: { answer: AiQueryResult }) {
+  const chart = chartOf(answer.columns, answer.rows);
+  if (!chart) return null;
+  return (
+    <Suspense fallback={<p aria-busy="true">Loading the chart…</p>}>
+      <AiAnswerChart chart={chart} />
+    </Suspense>
   );
 }
 

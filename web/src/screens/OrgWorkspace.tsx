@@ -13,6 +13,8 @@ import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import { AiPanel } from "./AiPanel";
+import { AiRecordsChip } from "./AiRecordsChip";
+import { answerFilters } from "./aiAnswer";
 import { GridScreen } from "./GridScreen";
 import { TimelineScreen } from "./Timeline";
 
@@ -132,6 +134,9 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
         ))}
       </nav>
       <section className="view">
+        {view === "grid" && filters.ids && (
+          <AiRecordsChip ids={filters.ids} onClear={() => setFilters({ ...filters, ids: undefined })} />
+        )}
         {view === "grid" && (
           <GridScreen
             store={store}
@@ -149,7 +154,16 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
           </Suspense>
         )}
         {view === "timeline" && <TimelineScreen store={store} filters={filters} setFilters={setFilters} onNotice={setNotice} />}
-        {view === "ai" && <AiPanel store={store} onNotice={setNotice} />}
+        {view === "ai" && (
+          <AiPanel
+            store={store}
+            onNotice={setNotice}
+            onShowRecords={(ids) => {
+              setFilters(answerFilters(ids));
+              navigate({ name: "org", code: org.code, view: "grid" });
+            }}
+          />
+        )}
       </section>
       {dialog === "commit" && (
         <CommitDialog

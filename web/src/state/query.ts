@@ -10,6 +10,8 @@ export interface Filters {
   to: string;
   q: string;
   draftsOnly: boolean;
+  /** Only these record ids (an AI answer's records), when set. */
+  ids?: ReadonlySet<string>;
 }
 
 export const EMPTY_FILTERS: Filters = {
@@ -92,6 +94,7 @@ export function select(
 ): string[] {
   const out: string[] = [];
   for (const id of ids) {
+    if (filters.ids && !filters.ids.has(id)) continue;
     const data = view(id);
     if (data && matches(data, filters, hasDraft(id))) out.push(id);
   }
@@ -134,6 +137,7 @@ export function narrows(previous: Filters, next: Filters): boolean {
     previous.dor === next.dor &&
     previous.from === next.from &&
     previous.to === next.to &&
-    previous.draftsOnly === next.draftsOnly
+    previous.draftsOnly === next.draftsOnly &&
+    previous.ids === next.ids
   );
 }

@@ -24,10 +24,11 @@ _DRAFTED = (
     r"|i(?:'ve| have)?\s+(?:changed|modified|edited|drafted|touched)"
     r"|my (?:drafts?|changes|edits|drafted records)"
     r"|(?:with|having|has|have) (?:a |my |any )?drafts?"
-    r"|drafted|in draft|(?:changed|modified|edited) by me)\b"
+    r"|drafted|in draft|(?:changed|modified|edited) by me|drafts)\b"
 )
 _NOT_DRAFTED = (
-    r"\b(?:not (?:changed|modified|edited|drafted)|without (?:a |any )?drafts?|undrafted"
+    r"\b(?:not (?:been )?(?:changed|modified|edited|drafted)(?: by me)?"
+    r"|without (?:a |any )?drafts?|undrafted"
     r"|pristine|unchanged)\b"
 )
 FLAGS: tuple[tuple[str, str], ...] = (
@@ -113,15 +114,34 @@ def _window(kind: str | None) -> str:
     return "forecast"
 
 
+_CHANGED = r"(?:changed|modified|updated|edited|touched)"
+
+
 def take_dates(text: Text, spec: Spec, today: date) -> None:
     kind = r"(?:(?P<kind>plan(?:ned)?|original|forecast(?:ed)?|actual(?:ly)?)\s+(?:to\s+)?)?"
     edge = r"(?P<edge>start(?:s|ing|ed)?|begin(?:s|ning)?|end(?:s|ing|ed)?|finish(?:es|ing|ed)?)"
     op = r"(?P<op>on or after|on or before|after|before|since|from|until|till|by|in|during|on)"
+    # "changed since last week", "modified in the last 30 days": PEMS's last change
+    for m in text.take(
+        rf"\b(?:(?:has|have|had|was|were)\s+(?:been\s+)?)?{_CHANGED}(?:\s+in\s+pems)?\s+"
+        rf"(?:{op}\s+)?(?P<period>{PERIOD})\b"
+    ):
+        period = parse_period(m["period"], today)
+        spec.conditions.append(_edge_condition("last_changed", m["op"] or "in", period))
+    between = rf"between\s+(?P<a>{PERIOD})\s+and\s+(?P<b>{PERIOD})"
+    for m in text.take(rf"\b{kind}{edge}(?:\s+dates?)?\s+(?:is\s+)?{between}\b"):
+        first, last = parse_period(m["a"], today), parse_period(m["b"], today)
+        column = f"{_window(m['kind'])}_{_side(m['edge'])}"
+        spec.conditions.append(_edge_condition(column, "in", Period(first.first, last.last)))
     for m in text.take(rf"\b{kind}{edge}(?:\s+dates?)?\s+(?:is\s+)?{op}\s+(?P<period>{PERIOD})\b"):
         period = parse_period(m["period"], today)
-        side = "end" if m["edge"].startswith(("end", "finish")) else "start"
-        column = f"{_window(m['kind'])}_{side}"
+        column = f"{_window(m['kind'])}_{_side(m['edge'])}"
         spec.conditions.append(_edge_condition(column, m["op"], period))
+    # "rentals ending next month", "cranes that start this quarter": within the period
+    for m in text.take(rf"\b{kind}{edge}(?:\s+dates?)?\s+(?P<period>{PERIOD})\b"):
+        period = parse_period(m["period"], today)
+        column = f"{_window(m['kind'])}_{_side(m['edge'])}"
+        spec.conditions.append(_edge_condition(column, "in", period))
     for m in text.take(rf"\bbetween\s+(?P<a>{PERIOD})\s+and\s+(?P<b>{PERIOD})\b"):
         first, last = parse_period(m["a"], today), parse_period(m["b"], today)
         spec.conditions.append(_overlap("forecast", Period(first.first, last.last)))
@@ -131,6 +151,10 @@ def take_dates(text: Text, spec: Spec, today: date) -> None:
     )
     for m in text.take(rf"\b{kind}{during}(?P<period>{PERIOD})\b"):
         spec.conditions.append(_overlap(_window(m["kind"]), parse_period(m["period"], today)))
+
+
+def _side(edge: str) -> str:
+    return "end" if edge.startswith(("end", "finish")) else "start"
 
 
 def _edge_condition(column: str, op: str, period: Period) -> str:
@@ -168,17 +192,21 @@ def _value(spec: Spec, column: str, value: str, negated: bool) -> None:
 
 
 def take_values(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
-    """Record ids, source, dor, areas and categories (names from the organization's
-    vocabulary)."""
+    """Record ids, source, dor, areas, categories, classes and tags (names from the
+    organization's vocabulary)."""
+    take_classes_and_tags(text, spec, vocabulary)
     for m in text.take(rf"{_NEGATION}\b(?:records?\s+)?(?P<id>pfa-\d+)\b"):
         _value(spec, "pfa_id", m["id"].upper(), bool(m["neg"]))
     for m in text.take(rf"{_NEGATION}\b(?:rentals?|rented|hired)\b"):
         _value(spec, "source", "Rental", bool(m["neg"]))
     for m in text.take(rf"{_NEGATION}\b(?:purchases?|purchased|bought|owned)\b"):
         _value(spec, "source", "Purchase", bool(m["neg"]))
-    for m in text.take(rf"{_NEGATION}\b(?:dor\s+(?:is\s+)?)?(?:beo|enterprise overhead)\b"):
+    paid = r"(?:dor\s+(?:is\s+)?|(?:paid|funded|charged)\s+(?:by|to)\s+(?:the\s+)?)"
+    for m in text.take(rf"{_NEGATION}\b{paid}?(?:beo|enterprise overhead)\b"):
         _value(spec, "dor", "BEO", bool(m["neg"]))
     project = r"dor\s+(?:is\s+)?project|paid by (?:the\s+)?project|project (?:paid|funded)"
+    if spec.compare:  # "BEO vs project"
+        project += r"|project"
     for m in text.take(rf"{_NEGATION}\b(?:{project})\b"):
         _value(spec, "dor", "PROJECT", bool(m["neg"]))
     for area in sorted(vocabulary.areas, key=len, reverse=True):
@@ -186,9 +214,14 @@ def take_values(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
             continue
         words = normalise(area).split()
         spelled = name_pattern(area)
-        if len(words) > 1 and any(c.isdigit() for c in words[0]):  # "A04 Tank Farm": "tank farm"
-            spelled = f"(?:{spelled}|{name_pattern(' '.join(words[1:]))})"
-        pattern = rf"{_NEGATION}\b(?:(?:areas?|silos?)\s+)?{spelled}(?![a-z0-9])"
+        if len(words) > 1 and any(c.isdigit() for c in words[0]):
+            # "A04 Tank Farm": "tank farm", "a04", "a4"
+            code = re.escape(words[0])
+            short = re.sub(r"(?<=[a-z])0+(?=\d)", "", words[0])
+            spelled = f"(?:{spelled}|{name_pattern(' '.join(words[1:]))}|{code}|{short})"
+        pattern = (
+            rf"{_NEGATION}\b(?:(?:areas?|silos?)\s+)?{spelled}(?![a-z0-9])(?:\s+(?:area|silo)\b)?"
+        )
         for m in text.take(pattern):
             _value(spec, "area_silo", area, bool(m["neg"]))
     for m in text.take(rf"{_NEGATION}\bareas?\s+(?P<v>[a-z0-9]+(?:\s*(?:and|or)\s*[a-z0-9]+)*)\b"):
@@ -199,11 +232,27 @@ def take_values(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
         if not normalise(name):
             continue
         base = name_pattern(name)
-        plural = rf"{base[:-1]}ies" if base.endswith("y") else rf"{base}(?:s|es)?"
+        plural = rf"{base[:-1]}ies" if base.endswith("y") else rf"{base}(?:s|es|ing)?"
         prefix = r"(?P<fc>\bforecast categor(?:y|ies)\s+(?:is\s+|of\s+)?)?"
         for m in text.take(rf"{prefix}{_NEGATION}\b(?:{plural})\b"):
             forecast = bool(m["fc"]) or name not in vocabulary.categories
             _value(spec, "forecast_category" if forecast else "category", name, bool(m["neg"]))
+
+
+def take_classes_and_tags(text: Text, spec: Spec, vocabulary: Vocabulary) -> None:
+    """Equipment classes ("CRN-TWR") and asset tags ("CRN-12345") of the organization."""
+    for name in sorted(vocabulary.classes, key=len, reverse=True):
+        if normalise(name):
+            for m in text.take(rf"{_NEGATION}\b{name_pattern(name)}(?![a-z0-9])"):
+                _value(spec, "equipment_class", name, bool(m["neg"]))
+    found = text.take(rf"{_NEGATION}\b(?P<tag>[a-z]{{2,5}}-\d{{3,8}})\b")
+    if found:
+        tags = {t.lower(): t for t in vocabulary.equipment}
+        for m in found:
+            if m["tag"] in tags:
+                _value(spec, "equipment", tags[m["tag"]], bool(m["neg"]))
+            else:
+                text.text += f" {m['tag']} "  # not a tag of this organization: not understood
 
 
 def _area_named(short: str, areas: tuple[str, ...]) -> str:

@@ -21,6 +21,10 @@ class Vocabulary:
     categories: tuple[str, ...] = ()
     forecast_categories: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
+    dors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()  # asset tags
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Spec:
     limit: int | None = None
     values: dict[str, dict[bool, list[str]]] = field(default_factory=dict)  # col -> neg -> values
     listing: bool = False  # "list ..." / "show ...": rows were asked for
+    compare: bool = False  # "A vs B", "compare A and B": group by what is compared
 
 
 def quote(value: str) -> str:
@@ -51,7 +56,7 @@ _FILLER = """a an the of in on at for to with and or are is was were be been bei
     which who whose where when how show list display give get find tell please all any every
     some records record lines line items item rows row pfa pfas equipment requirements
     requirement entries entry ones one much many currently current now right still so far
-    whole overall whats what's there's only also just as by from than per each"""
+    whole overall whats what's there's only also just as by from than per each yet"""
 STOPWORDS = frozenset(_FILLER.split())
 
 NUMBER_WORDS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
@@ -188,7 +193,50 @@ def _measures_of(agg: str | None, kinds: list[str], noun: str) -> list[Measure]:
     return [Measure(f"{fn}({c})", f"{prefix}_{c}", explicit) for c in dict.fromkeys(columns)]
 
 
+DURATION = "forecast_end - forecast_start"
+IMPACT = "forecast_cost - pems_forecast_cost"
+_AVG_WORDS = r"(?:average|avg|mean)"
+
+
+def take_special_measures(text: Text, spec: Spec) -> None:
+    """Durations ("average rental duration", "how long ... on average"), the cost impact of
+    drafts ("cost impact", "how much do my changes add to the forecast"), cost before and
+    after drafts, and "plan versus forecast"."""
+    for m in text.take(
+        rf"\b{_AVG_WORDS}\s+(?:(?P<rental>rental|hire)\s+)?(?:duration|length)s?\b"
+        r"|\bhow long\b(?P<rest>.*?)\bon average\b"
+        rf"|\bon average\b(?P<rest2>.*?)\bhow long\b"
+    ):
+        spec.measures.append(Measure(f"round(avg({DURATION}), 2)", "average_days"))
+        if m["rental"]:
+            spec.values.setdefault("source", {}).setdefault(False, []).append("Rental")
+        for rest in ("rest", "rest2"):
+            if m[rest] is not None:  # give the words between back to the other recognizers
+                start, end = m.span(rest)
+                text.text = text.text[:start] + m[rest] + text.text[end:]
+        text.take(r"\b(?:do|does|did|is|are|a)?\s*(?:last|lasts|run|runs|take|takes)\b")
+    impact = (
+        r"\bcost\s+(?:impact|effect|change)s?\b|\b(?:impact|effect)s?\s+on\s+(?:the\s+)?"
+        r"(?:forecast\s+)?costs?\b|\b(?:add|adds|added)\s+to\s+(?:the\s+)?forecast(?:\s+cost)?\b"
+        r"|\b(?:change|changes)\s+(?:the\s+)?forecast(?:\s+cost)?\b"
+        r"|\bdo\s+to\s+(?:the\s+)?(?:forecast\s+)?costs?\b"
+    )
+    if text.take(impact):
+        spec.measures.append(Measure(f"sum({IMPACT})", "cost_impact", explicit=False))
+        text.take(r"\bhow much\b")
+    if text.take(r"\bbefore\s+and\s+after\b"):
+        spec.measures.append(Measure("sum(pems_forecast_cost)", "forecast_cost_before_drafts"))
+    versus = r"(?:vs|versus|against|compared\s+(?:to|with)|and)"
+    for m in text.take(
+        rf"\b(?P<a>{_KIND})\s+{versus}\s+(?P<b>{_KIND})\b(?!\s+(?:costs?|spend|amounts?))"
+    ):
+        for kind in (m["a"], m["b"]):
+            column = cost_column(kind)
+            spec.measures.append(Measure(f"sum({column})", f"total_{column}"))
+
+
 def take_measures(text: Text, spec: Spec) -> None:
+    take_special_measures(text, spec)
     for m in text.take(r"\bhow much (?:is|are|was) (?P<kind>planned|budgeted|forecast)\b"):
         spec.measures.append(Measure(f"sum({cost_column(m['kind'])})", "total", True))
     agg = r"(?P<agg>total|sum of|sum|overall|combined|average|avg|mean|maximum|max|minimum|min)"
@@ -202,6 +250,9 @@ def take_measures(text: Text, spec: Spec) -> None:
         spec.measures.insert(0, COUNT)
     if text.take(r"\b(?:how much|total|sum)\b") and not spec.measures:
         spec.measures.append(Measure("sum(forecast_cost)", "total_forecast_cost"))
+    # "cranes vs generators forecast": the forecast cost
+    if not spec.measures and text.take(r"\b(?:the\s+)?forecast\b(?!\s+categor)"):
+        spec.measures.append(Measure("sum(forecast_cost)", "total_forecast_cost"))
 
 
 # -- ranking and limits ---------------------------------------------------------------------
@@ -213,6 +264,10 @@ _RANK_WORDS = (
 
 
 def take_ranking(text: Text, spec: Spec) -> None:
+    for m in text.take(
+        r"\b(?:the\s+)?(?:top\s+)?(?P<n>\d+\s+)?(?:the\s+)?(?P<dir>longest|shortest)\b"
+    ):
+        spec.rank, spec.limit = (DURATION, m["dir"] == "longest"), int(m["n"] or 10)
     for m in text.take(
         r"\b(?P<n>\d+\s+)?(?:the\s+)?(?P<dir>earliest|latest|soonest)"
         r"(?:\s+(?P<edge>start(?:ing|s)?|end(?:ing|s)?|finish(?:ing|es)?))?\b"
@@ -230,6 +285,21 @@ def take_ranking(text: Text, spec: Spec) -> None:
         spec.rank, spec.limit = ("", True), int(m["n"])
     for m in text.take(r"\b(?:limit(?: to)?|first|only)\s+(?P<n>\d+)\b"):
         spec.limit = int(m["n"])
+
+
+def take_over_plan_ranking(text: Text, spec: Spec) -> None:
+    """ "the 5 most over budget generators" (before "over budget" is read as a filter)."""
+    for m in text.take(
+        r"\b(?:the\s+)?(?:top\s+)?(?P<n>\d+\s+)?(?:the\s+)?most\s+over\s+(?:the\s+)?"
+        r"(?:budget|plan)\b"
+    ):
+        spec.rank, spec.limit = ("variance", True), int(m["n"] or 10)
+
+
+def take_compare(text: Text, spec: Spec) -> None:
+    """ "A vs B", "compare A and B": the answer is grouped by what is compared."""
+    if text.take(r"\b(?:vs|versus|compared?(?:\s+(?:to|with))?|against)\b"):
+        spec.compare = True
 
 
 def take_listing(text: Text, spec: Spec) -> None:

@@ -54,6 +54,23 @@ class AiAnswer(Wire):
     truncated: bool = Field(description="more rows existed than the row cap")
     duration_ms: float = Field(description="execution of the SQL")
     provider: str
+    explanation: str = Field(
+        default="", description="what was counted or summed, over which records, in plain words"
+    )
+    warnings: list[str] = Field(
+        default_factory=list, description="e.g. an empty answer caused by a name matching nothing"
+    )
+    record_ids: list[str] | None = Field(
+        default=None,
+        description="ids of the records the answer counted, summed or listed (at most 5,000), "
+        "read from the SQL's structure; null when its rows are not a plain set of records",
+    )
+    record_ids_more: bool = Field(
+        default=False, description="the answer is over more records than `recordIds` holds"
+    )
+    records_note: str = Field(
+        default="", description="why there are no record ids, or that there are more"
+    )
 
 
 class ProposedChange(Wire):
@@ -140,7 +157,7 @@ async def query(body: QueryBody, user: TokenUser, request: Request) -> dict[str,
     async with service.admission.admit(user.id):
         ctx, entry = await _start(request, user, body.org, Role.VIEWER, "query", body.question)
         answer = await service.ask(
-            org_id=ctx.org_id, user_id=user.id, question=body.question, entry=entry
+            org_id=ctx.org_id, user_id=user.id, question=body.question, entry=entry, records=True
         )
     return answer.to_json()
 
