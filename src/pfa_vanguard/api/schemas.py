@@ -181,11 +181,36 @@ class KpiBoard(BaseModel):
     bySource: list[SourceFigures]
 
 
+class ImpactFigures(BaseModel):
+    recordCount: int
+    plan: WindowCost
+    forecast: WindowCost
+    actual: WindowCost
+    variance: float
+
+
+class ExclusionCounts(BaseModel):
+    discontinued: int
+    fundsTransferable: int = Field(description="funds-transferable and not discontinued")
+    text: str = Field(description="the note shown next to the figures")
+
+
+class KpiExclusions(BaseModel):
+    current: ExclusionCounts
+    pending: ExclusionCounts | None
+
+
 class KpiResponse(BaseModel):
     org: str
     current: KpiBoard = Field(description="the committed baseline")
     pending: KpiBoard | None = Field(description="with the caller's drafts (drafts=true)")
     draftCount: int
+    impact: ImpactFigures | None = Field(
+        description="the impact of the caller's drafts: pending minus current totals"
+    )
+    exclusions: KpiExclusions = Field(description="records the figures leave out")
+    rule: str = Field(description="which records the figures count")
+    currency: str = Field(description="ISO 4217 code of every amount")
 
 
 class SyncRun(Wire):

@@ -18,3 +18,13 @@ SELECT forecast_end AS value FROM pfa_mirror
 WHERE organization_id = %(org_id)s AND forecast_end IS NOT NULL AND NOT (id = ANY (%(ids)s))
 ORDER BY forecast_end DESC
 LIMIT 1;
+
+-- name: exclusions
+-- Records the figures leave out (kpi/figures.py): discontinued first, then funds-transferable.
+SELECT count(*) FILTER (WHERE is_discontinued) AS discontinued,
+       count(*) FILTER (WHERE NOT is_discontinued) AS funds_transferable
+FROM pfa_mirror
+WHERE organization_id = %(org_id)s AND (is_discontinued OR is_funds_transferable);
+
+-- name: currency
+SELECT currency FROM organizations WHERE id = %(org_id)s;

@@ -1,6 +1,6 @@
 /** One function per API route the UI uses (docs/api.md, generated types from web/openapi.json). */
 import type { Changes } from "../domain/validation";
-import { request } from "./client";
+import { download, request } from "./client";
 import type {
   AiProposal,
   AiQueryResult,
@@ -95,6 +95,13 @@ export const resolveConflict = (
 export async function kpi(code: string, withDrafts = true): Promise<KpiBoard> {
   return kpiBoard(await request<KpiResponse>(`${org(code)}/kpi`, { query: { drafts: withDrafts } }));
 }
+
+/** The grid's current view (filters, sort; the caller's drafts applied) as a CSV or .xlsx file. */
+export const exportView = (code: string, query: Record<string, string | boolean | undefined>, format: "csv" | "xlsx") =>
+  download(`${org(code)}/export.${format}`, query, `${code}-view.${format}`);
+
+/** The KPI board (with the caller's drafts) as an .xlsx workbook. */
+export const exportKpi = (code: string) => download(`${org(code)}/kpi.xlsx`, { drafts: true }, `${code}-kpi.xlsx`);
 
 export const timelineBounds = (code: string, withDrafts = true) =>
   request<TimelineBounds>(`${org(code)}/timeline-bounds`, { query: { drafts: withDrafts } });

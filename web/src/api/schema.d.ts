@@ -465,6 +465,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pfa/{org}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Csv
+         * @description The current view (the grid's filters and sort, the caller's drafts applied) as CSV:
+         *     the organization, currency and filter on top, a totals row at the end (counted as the KPI
+         *     board counts, saying what it leaves out).
+         */
+        get: operations["exportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Xlsx
+         * @description The current view as an .xlsx workbook: typed numbers and dates, the filter written
+         *     above the header, a totals row.
+         */
+        get: operations["exportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pfa/{org}/kpi": {
         parameters: {
             query?: never;
@@ -479,6 +522,26 @@ export interface paths {
          *     `drafts=true`, `pending` is the same board with the caller's drafts applied.
          */
         get: operations["getKpi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/kpi.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Kpi
+         * @description The KPI board as an .xlsx workbook (the same figures as GET /kpi).
+         */
+        get: operations["exportKpi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -887,6 +950,21 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ExclusionCounts */
+        ExclusionCounts: {
+            /** Discontinued */
+            discontinued: number;
+            /**
+             * Fundstransferable
+             * @description funds-transferable and not discontinued
+             */
+            fundsTransferable: number;
+            /**
+             * Text
+             * @description the note shown next to the figures
+             */
+            text: string;
+        };
         /** FieldConflict */
         FieldConflict: {
             /** Base */
@@ -945,6 +1023,16 @@ export interface components {
              */
             status: string;
         };
+        /** ImpactFigures */
+        ImpactFigures: {
+            actual: components["schemas"]["WindowCost"];
+            forecast: components["schemas"]["WindowCost"];
+            plan: components["schemas"]["WindowCost"];
+            /** Recordcount */
+            recordCount: number;
+            /** Variance */
+            variance: number;
+        };
         /** KpiBoard */
         KpiBoard: {
             /** Bycategory */
@@ -953,16 +1041,35 @@ export interface components {
             bySource: components["schemas"]["SourceFigures"][];
             totals: components["schemas"]["Figures"];
         };
+        /** KpiExclusions */
+        KpiExclusions: {
+            current: components["schemas"]["ExclusionCounts"];
+            pending: components["schemas"]["ExclusionCounts"] | null;
+        };
         /** KpiResponse */
         KpiResponse: {
+            /**
+             * Currency
+             * @description ISO 4217 code of every amount
+             */
+            currency: string;
             /** @description the committed baseline */
             current: components["schemas"]["KpiBoard"];
             /** Draftcount */
             draftCount: number;
+            /** @description records the figures leave out */
+            exclusions: components["schemas"]["KpiExclusions"];
+            /** @description the impact of the caller's drafts: pending minus current totals */
+            impact: components["schemas"]["ImpactFigures"] | null;
             /** Org */
             org: string;
             /** @description with the caller's drafts (drafts=true) */
             pending: components["schemas"]["KpiBoard"] | null;
+            /**
+             * Rule
+             * @description which records the figures count
+             */
+            rule: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -3097,6 +3204,186 @@ export interface operations {
             };
         };
     };
+    exportCsv: {
+        parameters: {
+            query?: {
+                category?: string[] | null;
+                forecastCategory?: string[] | null;
+                source?: string[] | null;
+                area?: string[] | null;
+                dor?: string[] | null;
+                /** @description forecast window ends on or after */
+                from?: string | null;
+                /** @description forecast window starts on or before */
+                to?: string | null;
+                /** @description text search */
+                q?: string | null;
+                hasDraft?: boolean | null;
+                /** @description field, -field for descending */
+                sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportXlsx: {
+        parameters: {
+            query?: {
+                category?: string[] | null;
+                forecastCategory?: string[] | null;
+                source?: string[] | null;
+                area?: string[] | null;
+                dor?: string[] | null;
+                /** @description forecast window ends on or after */
+                from?: string | null;
+                /** @description forecast window starts on or before */
+                to?: string | null;
+                /** @description text search */
+                q?: string | null;
+                hasDraft?: boolean | null;
+                /** @description field, -field for descending */
+                sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getKpi: {
         parameters: {
             query?: {
@@ -3120,6 +3407,84 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["KpiResponse"];
                 };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportKpi: {
+        parameters: {
+            query?: {
+                /** @description add a sheet with the caller's drafts */
+                drafts?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description bad request */
             400: {

@@ -50,4 +50,12 @@ export interface KpiBoard {
   byCategory: KpiGroup[];
   bySource: KpiGroup[];
   draftCount: number;
+  /** The impact of the caller's drafts (pending − current totals), computed by the API. */
+  impact: S["ImpactFigures"] | null;
+  /** Records the figures leave out, committed and with the caller's drafts, with their note. */
+  exclusions: S["KpiExclusions"];
+  /** Which records the figures count, in words. */
+  rule: string;
+  /** ISO 4217 code of every amount of the organization. */
+  currency: string;
 }

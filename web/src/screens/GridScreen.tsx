@@ -1,5 +1,6 @@
 /** The grid screen: filters (client-side over the loaded organization, or on the server), the grid. */
 import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { ExportButtons } from "../components/ExportButtons";
 import { FilterBar } from "../components/FilterBar";
 import { fmtCount } from "../format";
 import { Grid } from "../grid/Grid";
@@ -118,6 +119,7 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
           <span className="marker marker-orphaned">✕</span> orphaned <span className="changed-swatch" /> changed cell{" "}
           {store.canEdit && <span className="pencil">✎ editable</span>}
         </span>
+        <ExportButtons code={store.code} filters={filters} sort={sort} />
         <span className="muted keys">Arrows move · Enter edits · Esc cancels · Delete resets a field · Ctrl+Z / Ctrl+Y</span>
       </div>
       <Grid

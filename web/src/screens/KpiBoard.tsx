@@ -8,6 +8,7 @@ import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { KpiBoard, KpiFigures, KpiGroup } from "../api/types";
 import { fmtMoney, fmtPct, fmtSigned } from "../format";
+import { FiguresNote } from "../components/FiguresNote";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 
@@ -98,6 +99,7 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
   useVersion(store);
   const [kpi, setKpi] = useState<KpiBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
   const version = store.serverDraftsVersion;
 
   useEffect(() => {
@@ -123,12 +125,24 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
     variance: Math.round(g.pending.variance),
   }));
   const hasDrafts = store.sandbox.draftCount > 0;
+  const exportKpi = () => api.exportKpi(store.code).then(() => setExportError(null), (e) => setExportError(describeError(e)));
 
   return (
     <div className="kpi-board" data-testid="kpi-board">
-      <p className="muted">
-        Discontinued and funds-transferable records are left out. {hasDrafts ? "Figures after → include your drafts (pending)." : "You have no drafts: current = pending."}
-      </p>
+      <div className="kpi-actions no-print">
+        <button type="button" onClick={() => void exportKpi()} data-testid="kpi-export-xlsx">
+          Export Excel
+        </button>
+        <button type="button" onClick={() => window.print()} data-testid="kpi-print">
+          Print / PDF
+        </button>
+      </div>
+      <FiguresNote kpi={kpi} hasDrafts={hasDrafts} />
+      {exportError && (
+        <p role="alert" className="error-text">
+          {exportError}
+        </p>
+      )}
       <div className="kpi-cards">
         <Card title="Plan" cur={current} pen={pending} field="plan" testId="kpi-plan" />
         <Card title="Forecast" cur={current} pen={pending} field="forecast" testId="kpi-forecast" />
