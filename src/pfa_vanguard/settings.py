@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     retain_tombstones_days: int = Field(default=90, ge=0, description="0 keeps forever")
     retain_commit_audit_days: int = Field(default=730, ge=0, description="0 keeps forever")
     retain_ai_audit_days: int = Field(default=365, ge=0, description="0 keeps forever")
+    retain_history_days: int = Field(default=365, ge=0, description="0 keeps forever")
 
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = 12 * 60

@@ -37,8 +37,8 @@ export type Route =
   | { name: "org"; code: string; view: OrgView }
   | { name: "home" };
 
-export type OrgView = "grid" | "kpi" | "timeline" | "ai";
-const VIEWS: OrgView[] = ["grid", "kpi", "timeline", "ai"];
+export type OrgView = "grid" | "kpi" | "timeline" | "ai" | "changes";
+const VIEWS: OrgView[] = ["grid", "kpi", "timeline", "ai", "changes"];
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean);

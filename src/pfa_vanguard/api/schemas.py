@@ -213,6 +213,25 @@ class KpiResponse(BaseModel):
     currency: str = Field(description="ISO 4217 code of every amount")
 
 
+class HistoryChange(Wire):
+    id: int
+    record_id: str
+    field: str
+    old: Any = Field(description="the value before (null: absent)")
+    new: Any = Field(description="the value after (null: absent)")
+    source: Literal["sync", "commit"]
+    detected_at: datetime = Field(description="when a sync found it, or the commit made it")
+    run_id: int | None = Field(description="the sync run or the commit run")
+    user: str | None = Field(description="who committed (None for syncs)")
+    pems_answer: str | None = Field(description="commits: PEMS's outcome and message")
+
+
+class HistoryPage(Wire):
+    org: str
+    changes: list[HistoryChange]
+    next_cursor: str | None = Field(description="pass as cursor for the next page; None: last")
+
+
 class SyncRun(Wire):
     id: int
     org: str

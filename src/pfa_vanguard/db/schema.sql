@@ -596,6 +596,29 @@ UNION ALL
             public.pfa_window_cost(s.source, t.forecast_start, t.forecast_end, t.monthly_rate, t.purchase_price) AS forecast_cost,
             public.pfa_window_cost(s.source, t.actual_start, t.actual_end, t.monthly_rate, t.purchase_price) AS actual_cost) c)
   WHERE ((m.user_id = ( SELECT public.pfa_scope_user() AS pfa_scope_user)) AND (m.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)) AND (mir.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)));
+CREATE TABLE public.pfa_history (
+    organization_id bigint NOT NULL,
+    id bigint NOT NULL,
+    record_id text NOT NULL,
+    field text NOT NULL,
+    old_value jsonb,
+    new_value jsonb,
+    source text NOT NULL,
+    detected_at timestamp with time zone DEFAULT now() NOT NULL,
+    run_id bigint,
+    user_id bigint,
+    username text,
+    pems_answer text,
+    CONSTRAINT pfa_history_source_check CHECK ((source = ANY (ARRAY['sync'::text, 'commit'::text])))
+);
+ALTER TABLE public.pfa_history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.pfa_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE TABLE public.pfa_kpi_totals (
     organization_id bigint NOT NULL,
     category text NOT NULL,
@@ -1432,6 +1455,8 @@ ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.pfa_history
+    ADD CONSTRAINT pfa_history_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_kpi_totals
     ADD CONSTRAINT pfa_kpi_totals_pkey PRIMARY KEY (organization_id, category, source);
 ALTER TABLE ONLY public.pfa_mirror
@@ -1562,6 +1587,8 @@ CREATE INDEX maintenance_windows_organization_idx ON public.maintenance_windows 
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
 CREATE INDEX pfa_ai_audit_user_created_idx ON public.pfa_ai_audit USING btree (user_id, created_at DESC);
+CREATE INDEX pfa_history_recent_idx ON public.pfa_history USING btree (organization_id, detected_at DESC, id DESC);
+CREATE INDEX pfa_history_record_idx ON public.pfa_history USING btree (organization_id, record_id, id DESC);
 CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);
 CREATE INDEX pfa_mirror_area_idx ON ONLY public.pfa_mirror USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_category_idx ON ONLY public.pfa_mirror USING btree (organization_id, category);
@@ -1873,6 +1900,8 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
+ALTER TABLE ONLY public.pfa_history
+    ADD CONSTRAINT pfa_history_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.pfa_kpi_totals
     ADD CONSTRAINT pfa_kpi_totals_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE public.pfa_mirror
@@ -1891,6 +1920,8 @@ ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.sync_runs
     ADD CONSTRAINT sync_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE public.pfa_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pfa_history_scoped ON public.pfa_history FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));
 ALTER TABLE public.pfa_mirror ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pfa_mirror_scoped ON public.pfa_mirror FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));
 ALTER TABLE public.pfa_modification ENABLE ROW LEVEL SECURITY;

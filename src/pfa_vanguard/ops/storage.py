@@ -1,7 +1,8 @@
 """Database storage per table family, for monitoring: `pfa_database_bytes{family}` and, when
 PFA_DATABASE_BUDGET_BYTES is set, `pfa_database_budget_bytes` (the alert rule compares them).
 
-Families: mirror, tombstones, drafts, summaries, sync_history, commit_audit, ai_audit, other.
+Families: mirror, tombstones, drafts, summaries, sync_history, commit_audit, ai_audit,
+record_history, other.
 """
 
 from __future__ import annotations

@@ -83,6 +83,7 @@ POLICY: dict[tuple[str, str], Call] = {
     ("GET", "/api/pfa/{org}/export.csv"): _call(Access.VIEWER, f"{ORG}/export.csv", 200),
     ("GET", "/api/pfa/{org}/export.xlsx"): _call(Access.VIEWER, f"{ORG}/export.xlsx", 200),
     ("GET", "/api/pfa/{org}/kpi.xlsx"): _call(Access.VIEWER, f"{ORG}/kpi.xlsx", 200),
+    ("GET", "/api/pfa/{org}/history"): _call(Access.VIEWER, f"{ORG}/history", 200),
     ("GET", "/api/pfa/{org}/changes"): _call(Access.VIEWER, f"{ORG}/changes", 200, since="0"),
     ("POST", "/api/pfa/{org}/refresh"): _call(Access.EDITOR, f"{ORG}/refresh", 202, 409),
     ("POST", "/api/pfa/{org}/draft"): _call(

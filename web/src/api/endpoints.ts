@@ -6,6 +6,7 @@ import type {
   AiQueryResult,
   CommitResult,
   DraftInfo,
+  HistoryPage,
   OrgChanges,
   KpiBoard,
   KpiResponse,
@@ -95,6 +96,20 @@ export const resolveConflict = (
 export async function kpi(code: string, withDrafts = true): Promise<KpiBoard> {
   return kpiBoard(await request<KpiResponse>(`${org(code)}/kpi`, { query: { drafts: withDrafts } }));
 }
+
+export interface HistoryFilter {
+  since?: string;
+  user?: string;
+  source?: "sync" | "commit";
+  field?: string;
+  pfa_id?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Field-level changes of the organization's records (syncs found, commits made), newest first. */
+export const history = (code: string, filter: HistoryFilter) =>
+  request<HistoryPage>(`${org(code)}/history`, { query: { ...filter } });
 
 /** The grid's current view (filters, sort; the caller's drafts applied) as a CSV or .xlsx file. */
 export const exportView = (code: string, query: Record<string, string | boolean | undefined>, format: "csv" | "xlsx") =>

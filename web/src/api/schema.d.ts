@@ -508,6 +508,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pfa/{org}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History
+         * @description Changes of the organization's records, newest first, one page at a time: field, old
+         *     and new value, source, when found (syncs) or made (commits), who and PEMS's answer
+         *     (commits). Kept for PFA_RETAIN_HISTORY_DAYS.
+         */
+        get: operations["history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pfa/{org}/kpi": {
         parameters: {
             query?: never;
@@ -1022,6 +1044,63 @@ export interface components {
              * @description ok | degraded (a sync is later than twice its interval)
              */
             status: string;
+        };
+        /** HistoryChange */
+        HistoryChange: {
+            /**
+             * Detectedat
+             * Format: date-time
+             * @description when a sync found it, or the commit made it
+             */
+            detectedAt: string;
+            /** Field */
+            field: string;
+            /** Id */
+            id: number;
+            /**
+             * New
+             * @description the value after (null: absent)
+             */
+            new: unknown;
+            /**
+             * Old
+             * @description the value before (null: absent)
+             */
+            old: unknown;
+            /**
+             * Pemsanswer
+             * @description commits: PEMS's outcome and message
+             */
+            pemsAnswer: string | null;
+            /** Recordid */
+            recordId: string;
+            /**
+             * Runid
+             * @description the sync run or the commit run
+             */
+            runId: number | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "sync" | "commit";
+            /**
+             * User
+             * @description who committed (None for syncs)
+             */
+            user: string | null;
+        };
+        /** HistoryPage */
+        HistoryPage: {
+            /** Changes */
+            changes: components["schemas"]["HistoryChange"][];
+            /**
+             * Nextcursor
+             * @description pass as cursor for the next page; None: last
+             */
+            nextCursor: string | null;
+            /** Org */
+            org: string;
         };
         /** ImpactFigures */
         ImpactFigures: {
@@ -3327,6 +3406,99 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    history: {
+        parameters: {
+            query?: {
+                /** @description changes found or made at or after (ISO 8601, with zone) */
+                since?: string | null;
+                /** @description ... and before */
+                until?: string | null;
+                /** @description who committed (syncs have no user) */
+                user?: string | null;
+                /** @description sync: PEMS's own changes a sync found; commit: the team's commits */
+                source?: ("sync" | "commit") | null;
+                /** @description one field, e.g. forecastEnd */
+                field?: string | null;
+                /** @description one record */
+                pfa_id?: string | null;
+                limit?: number;
+                /** @description nextCursor of the page before */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
             };
             /** @description bad request */
             400: {

@@ -33,6 +33,8 @@ export type AiQueryResult = S["AiAnswer"];
 export type AiProposal = Omit<S["DraftProposal"], "changes"> & {
   changes: { recordId: string; changes: Changes; base: Changes }[];
 };
+export type HistoryPage = S["HistoryPage"];
+export type HistoryChange = S["HistoryChange"];
 export type SyncRun = S["SyncRun"];
 export type SyncStatus = S["OrgSyncStatus"];
 export type RunRequested = S["RunRequested"];

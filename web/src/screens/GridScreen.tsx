@@ -2,6 +2,7 @@
 import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { ExportButtons } from "../components/ExportButtons";
 import { FilterBar } from "../components/FilterBar";
+import { HistoryPanel } from "../components/HistoryPanel";
 import { fmtCount } from "../format";
 import { Grid } from "../grid/Grid";
 import { columnsFor } from "../grid/columns";
@@ -63,6 +64,14 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
   const ids = useSelection(store, filters, sort);
   const vocabulary = useVocabulary(store);
   const [serverSide, setServerSide] = useState(false);
+  // The record last clicked or focused in the grid (read from the row's data-record-id), whose
+  // history the History button opens.
+  const [picked, setPicked] = useState<string | null>(null);
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
+  const pick = (target: EventTarget) => {
+    const id = target instanceof Element ? target.closest<HTMLElement>("[data-record-id]")?.dataset.recordId : undefined;
+    if (id) setPicked(id);
+  };
   const columns = useMemo(
     () => columnsFor(store.rows.slice(0, 200).map((r) => r.data)),
     [store, store.rowsVersion],
@@ -120,8 +129,18 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
           {store.canEdit && <span className="pencil">✎ editable</span>}
         </span>
         <ExportButtons code={store.code} filters={filters} sort={sort} />
+        <button
+          type="button"
+          disabled={!picked}
+          onClick={() => picked && setHistoryOf(picked)}
+          data-testid="history-open"
+          title="Every change of the selected record: PEMS's (found by syncs) and commits"
+        >
+          {picked ? `History of ${picked}` : "History (select a record)"}
+        </button>
         <span className="muted keys">Arrows move · Enter edits · Esc cancels · Delete resets a field · Ctrl+Z / Ctrl+Y</span>
       </div>
+      <div className="grid-pick" onClickCapture={(e) => pick(e.target)} onKeyUpCapture={() => pick(document.querySelector(".g-cell.active") ?? document.body)}>
       <Grid
         store={store}
         ids={ids}
@@ -131,6 +150,8 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
         onOpenConflict={onOpenConflict}
         suggestions={{ forecastCategory: vocabulary.category }}
       />
+      </div>
+      {historyOf && <HistoryPanel code={store.code} recordId={historyOf} onClose={() => setHistoryOf(null)} />}
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import { AiPanel } from "./AiPanel";
+import { ChangesScreen } from "./ChangesScreen";
 import { GridScreen } from "./GridScreen";
 import { TimelineScreen } from "./Timeline";
 
@@ -30,6 +31,7 @@ const TABS: { view: OrgView; label: string }[] = [
   { view: "kpi", label: "KPIs" },
   { view: "timeline", label: "Timeline" },
   { view: "ai", label: "AI assistant" },
+  { view: "changes", label: "Changes" },
 ];
 
 function isTyping(target: EventTarget | null): boolean {
@@ -150,6 +152,7 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
         )}
         {view === "timeline" && <TimelineScreen store={store} filters={filters} setFilters={setFilters} onNotice={setNotice} />}
         {view === "ai" && <AiPanel store={store} onNotice={setNotice} />}
+        {view === "changes" && <ChangesScreen code={org.code} />}
       </section>
       {dialog === "commit" && (
         <CommitDialog
