@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from pfa_vanguard.domain.costs import record_costs
+from pfa_vanguard.domain.costs import RecordCosts, record_costs
 from pfa_vanguard.kpi.figures import counts_in_figures
 
 _ZERO = Decimal(0)
@@ -46,11 +46,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def contribution(record: Mapping[str, Any]) -> tuple[CellKey, Cell] | None:
-    """What one record adds to the board (None when the KPI rules leave it out)."""
+def contribution(
+    record: Mapping[str, Any], costs: RecordCosts | None = None
+) -> tuple[CellKey, Cell] | None:
+    """What one record adds to the board (None when the KPI rules leave it out). `costs`: the
+    record's costs when already known (the mirror's generated columns hold the same numbers)."""
     if not counts_in_figures(record):
         return None
-    costs = record_costs(record)
+    costs = costs or record_costs(record)
     key = (_text(record.get("category")), _text(record.get("source")))
     return key, Cell(1, costs.plan, costs.forecast, costs.actual)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,7 @@ import xlsxwriter
 from pfa_vanguard.domain.fields import FIELDS, FieldType
 from pfa_vanguard.domain.values import to_bool, to_date, to_number
 from pfa_vanguard.mirror.filters import RecordFilter, SortOrder
-from pfa_vanguard.reports.view import View
+from pfa_vanguard.reports.view import View, ViewRecord
 
 # (header, key, type): every PEMS field, then the derived costs and the variance.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -62,22 +62,50 @@ def describe_filter(where: RecordFilter, order: SortOrder) -> str:
     return f"Filter: {text}. Sorted by {sort}."
 
 
-def _value(record: Mapping[str, Any], record_id: str, has_draft: bool, key: str, kind: str) -> Any:
-    if key == "@id":
-        return record_id
-    if key == "@draft":
-        return has_draft
-    if key == "@variance":
-        return round(float(record["forecastCost"]) - float(record["planCost"]), 2)
-    raw = record.get(key)
-    if kind == FieldType.NUMBER.value or kind == "money":
-        number = to_number(raw)
-        return float(number) if number is not None else None
-    if kind == FieldType.DATE.value:
-        return to_date(raw)
-    if kind == FieldType.BOOL.value:
-        return to_bool(raw) if raw is not None else None
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    number = to_number(raw)
+    return float(number) if number is not None else None
+
+
+def _date(raw: Any) -> date | None:
+    if isinstance(raw, str) and len(raw) == 10:
+        try:
+            return date.fromisoformat(raw)  # the stored form; anything else is parsed below
+        except ValueError:
+            pass
+    return to_date(raw)
+
+
+def _bool(raw: Any) -> bool | None:
+    return to_bool(raw) if raw is not None else None
+
+
+def _text(raw: Any) -> str | None:
     return raw if raw is None or isinstance(raw, str) else str(raw)
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "money": _number, FieldType.NUMBER.value: _number, FieldType.DATE.value: _date,
+    FieldType.BOOL.value: _bool, FieldType.TEXT.value: _text,
+}  # fmt: skip
+
+
+def _values(item: ViewRecord) -> list[Any]:
+    """The record's cells in COLUMNS order, typed."""
+    data = item.data
+    out: list[Any] = []
+    for _, key, kind in COLUMNS:
+        if key == "@id":
+            out.append(item.record_id)
+        elif key == "@draft":
+            out.append(item.has_draft)
+        elif key == "@variance":
+            out.append(float(item.costs.forecast - item.costs.plan))
+        else:
+            out.append(_CONVERT[kind](data.get(key)))
+    return out
 
 
 def _totals_row(totals: Mapping[str, Any]) -> list[Any]:
@@ -122,14 +150,26 @@ def csv_stream(view: View, org: str, currency: str) -> Iterator[bytes]:
     writer.writerow([f"# {describe_filter(view.filter, view.sort)}"])
     writer.writerow([header for header, _, _ in COLUMNS])
     for n, item in enumerate(view, 1):
-        writer.writerow(
-            _csv_text(_value(item.data, item.record_id, item.has_draft, key, kind))
-            for _, key, kind in COLUMNS
-        )
+        writer.writerow([_csv_text(v) for v in _values(item)])
         if n % 2000 == 0:
             yield flush()
     writer.writerow(_csv_text(v) for v in _totals_row(view.totals()))
     yield flush()
+
+
+_EPOCH = date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year quirk behind it)
+
+
+def _cell_writer(sheet: Any, kind: str, money: Any, number: Any, day: Any) -> Callable[..., Any]:
+    if kind == "money":
+        return lambda r, c, v: sheet.write_number(r, c, v, money)
+    if kind == FieldType.NUMBER.value:
+        return lambda r, c, v: sheet.write_number(r, c, v, number)
+    if kind == FieldType.DATE.value:
+        return lambda r, c, v: sheet.write_number(r, c, (v - _EPOCH).days, day)
+    if kind == FieldType.BOOL.value:
+        return lambda r, c, v: sheet.write_boolean(r, c, v)
+    return lambda r, c, v: sheet.write_string(r, c, v)
 
 
 def _chunks(path: str) -> Iterator[bytes]:
@@ -154,22 +194,13 @@ def xlsx_file(view: View, org: str, currency: str) -> Iterator[bytes]:
         for col, (header, _, _) in enumerate(COLUMNS):
             sheet.write_string(3, col, header, bold)
         sheet.freeze_panes(4, 1)
+        # one writer per column, chosen once (dates as Excel serial numbers, formatted as dates)
+        writers = [_cell_writer(sheet, kind, money, number, day) for _, _, kind in COLUMNS]
         row = 4
         for item in view:
-            for col, (_, key, kind) in enumerate(COLUMNS):
-                value = _value(item.data, item.record_id, item.has_draft, key, kind)
-                if value is None:
-                    continue
-                if kind == "money":
-                    sheet.write_number(row, col, value, money)
-                elif kind == FieldType.NUMBER.value:
-                    sheet.write_number(row, col, value, number)
-                elif kind == FieldType.DATE.value:
-                    sheet.write_datetime(row, col, value, day)
-                elif kind == FieldType.BOOL.value:
-                    sheet.write_boolean(row, col, value)
-                else:
-                    sheet.write_string(row, col, value)
+            for col, value in enumerate(_values(item)):
+                if value is not None:
+                    writers[col](row, col, value)
             row += 1
         for col, value in enumerate(_totals_row(view.totals())):
             if isinstance(value, float):

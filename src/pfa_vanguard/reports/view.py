@@ -7,25 +7,44 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+import orjson
 from psycopg import AsyncConnection, sql
 
 from pfa_vanguard.db.queries import load
-from pfa_vanguard.domain.costs import with_derived
+from pfa_vanguard.domain.costs import RecordCosts, record_costs
 from pfa_vanguard.drafts.overlay import Overlay
-from pfa_vanguard.kpi.board import board, cells_from_records
+from pfa_vanguard.kpi.board import Cell, CellKey, board, contribution
 from pfa_vanguard.kpi.figures import exclusion_counts, exclusion_text
 from pfa_vanguard.mirror.filters import RecordFilter, SortOrder
 
 Conn = AsyncConnection[dict[str, Any]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ViewRecord:
     record_id: str
     data: dict[str, Any]  # merged, with the derived costs
     has_draft: bool
+    costs: RecordCosts
+
+
+_COST_SORTS = {"planCost": "plan", "forecastCost": "forecast", "actualCost": "actual"}
+
+
+def _sort_value(order: SortOrder, data: dict[str, Any], costs: RecordCosts) -> Any:
+    """The record's value in `order` (a cost from the costs already known: the same number)."""
+    window = _COST_SORTS.get(order.field or "")
+    return getattr(costs, window) if window else order.python_value(data)
+
+
+def _derived(data: dict[str, Any], costs: RecordCosts) -> dict[str, Any]:
+    data["hasPlan"], data["hasActuals"] = costs.has_plan, costs.has_actuals
+    data["planCost"], data["forecastCost"] = float(costs.plan), float(costs.forecast)
+    data["actualCost"] = float(costs.actual)
+    return data
 
 
 @dataclass(frozen=True)
@@ -40,10 +59,15 @@ class View:
     def totals(self) -> dict[str, Any]:
         """The view's totals: the KPI board's totals figures of these records (the one rule
         of kpi/figures.py), with what they leave out."""
-        raw = [r.data for r in self.records]
-        excluded = exclusion_counts(raw)
+        cells: dict[CellKey, Cell] = {}
+        for record in self.records:
+            found = contribution(record.data, record.costs)
+            if found:
+                key, cell = found
+                cells[key] = cells.get(key, Cell()) + cell
+        excluded = exclusion_counts(r.data for r in self.records)
         return {
-            **board(cells_from_records(raw))["totals"],
+            **board(cells)["totals"],
             "exclusions": {**excluded, "text": exclusion_text(excluded)},
         }
 
@@ -63,14 +87,19 @@ async def read_view(
             async for row in cur:
                 if row["id"] in drafted:
                     continue
-                data = with_derived(row["data"])
-                record = ViewRecord(row["id"], data, False)
-                items.append((order.key(row["id"], order.python_value(data)), record))
+                costs = RecordCosts(
+                    Decimal(row["plan_cost"] or 0), Decimal(row["forecast_cost"] or 0),
+                    Decimal(row["actual_cost"] or 0), row["has_plan"], row["has_actuals"],
+                )  # fmt: skip
+                data = _derived(orjson.loads(row["data"]), costs)
+                record = ViewRecord(row["id"], data, False, costs)
+                items.append((order.key(row["id"], _sort_value(order, data, costs)), record))
     for entry in drafted.values():
         if entry.orphaned or not where.matches(entry.record_id, entry.merged, True):
             continue
-        data = with_derived(entry.merged)
-        record = ViewRecord(entry.record_id, data, True)
-        items.append((order.key(entry.record_id, order.python_value(data)), record))
+        costs = record_costs(entry.merged)
+        data = _derived(dict(entry.merged), costs)
+        record = ViewRecord(entry.record_id, data, True, costs)
+        items.append((order.key(entry.record_id, _sort_value(order, data, costs)), record))
     items.sort(key=lambda item: item[0])
     return View([record for _, record in items], where, order)
