@@ -200,6 +200,13 @@ class KpiExclusions(BaseModel):
     pending: ExclusionCounts | None
 
 
+class ViewTotals(Figures):
+    org: str
+    currency: str
+    records: int = Field(description="records in the view (recordCount: those the totals count)")
+    exclusions: ExclusionCounts
+
+
 class KpiResponse(BaseModel):
     org: str
     current: KpiBoard = Field(description="the committed baseline")

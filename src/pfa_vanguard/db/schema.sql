@@ -1357,6 +1357,26 @@ CREATE MATERIALIZED VIEW public.pfa_timeline_bounds AS
     max_end
    FROM public.pfa_org_bounds
   WITH NO DATA;
+CREATE TABLE public.saved_views (
+    id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    name text NOT NULL,
+    query text NOT NULL,
+    shared boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT saved_views_name_check CHECK (((length(name) >= 1) AND (length(name) <= 80))),
+    CONSTRAINT saved_views_query_check CHECK ((length(query) <= 2000))
+);
+ALTER TABLE public.saved_views ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.saved_views_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE TABLE public.schema_migrations (
     version text NOT NULL,
     name text NOT NULL,
@@ -1567,6 +1587,10 @@ ALTER TABLE ONLY public.pfa_org_bounds
     ADD CONSTRAINT pfa_org_bounds_pkey PRIMARY KEY (organization_id);
 ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_pkey PRIMARY KEY (backend_pid, backend_start);
+ALTER TABLE ONLY public.saved_views
+    ADD CONSTRAINT saved_views_organization_id_user_id_name_key UNIQUE (organization_id, user_id, name);
+ALTER TABLE ONLY public.saved_views
+    ADD CONSTRAINT saved_views_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 ALTER TABLE ONLY public.sync_runs
@@ -1711,6 +1735,7 @@ CREATE INDEX pfa_modification_p13_organization_id_record_id_idx ON public.pfa_mo
 CREATE INDEX pfa_modification_p14_organization_id_record_id_idx ON public.pfa_modification_p14 USING btree (organization_id, record_id);
 CREATE INDEX pfa_modification_p15_organization_id_record_id_idx ON public.pfa_modification_p15 USING btree (organization_id, record_id);
 CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING btree (organization_id);
+CREATE INDEX saved_views_shared_idx ON public.saved_views USING btree (organization_id) WHERE shared;
 CREATE UNIQUE INDEX sync_runs_one_pending_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'pending'::text);
 CREATE UNIQUE INDEX sync_runs_one_running_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'running'::text);
 CREATE INDEX sync_runs_org_started_idx ON public.sync_runs USING btree (organization_id, started_at DESC);
@@ -1918,6 +1943,10 @@ ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.saved_views
+    ADD CONSTRAINT saved_views_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.saved_views
+    ADD CONSTRAINT saved_views_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.sync_runs
     ADD CONSTRAINT sync_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE public.pfa_history ENABLE ROW LEVEL SECURITY;

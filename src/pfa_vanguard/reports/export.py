@@ -52,7 +52,8 @@ def describe_filter(where: RecordFilter, order: SortOrder) -> str:
     if where.date_from or where.date_to:
         low = where.date_from.isoformat() if where.date_from else "any time"
         high = where.date_to.isoformat() if where.date_to else "any time"
-        parts.append(f"forecast window overlaps {low} .. {high}")
+        verb = {"overlaps": "overlaps", "starts": "starts in", "ends": "ends in"}[where.date_mode]
+        parts.append(f"forecast window {verb} {low} .. {high}")
     if where.q:
         parts.append(f"text contains {where.q!r}")
     if where.has_draft is not None:

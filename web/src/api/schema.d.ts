@@ -635,6 +635,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pfa/{org}/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * View Totals
+         * @description The totals of the current view (the grid's filters, the caller's drafts applied):
+         *     the KPI board's totals figures over its records, what they leave out, the currency.
+         */
+        get: operations["viewTotals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Views
+         * @description The caller's views, then those other members shared.
+         */
+        get: operations["listViews"];
+        put?: never;
+        /**
+         * Save View
+         * @description Save the view under its name (replacing the caller's view of that name).
+         */
+        post: operations["saveView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/views/{view_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete View
+         * @description Delete one of the caller's own views (404 for anyone else's).
+         */
+        delete: operations["deleteView"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1446,6 +1511,42 @@ export interface components {
              */
             saved: components["schemas"]["DraftOut"][];
         };
+        /** SaveView */
+        SaveView: {
+            /** Name */
+            name: string;
+            /**
+             * Query
+             * @description the grid's query string: filters and sort
+             */
+            query: string;
+            /**
+             * Shared
+             * @description visible to every member of the organization
+             * @default false
+             */
+            shared: boolean;
+        };
+        /** SavedView */
+        SavedView: {
+            /** Id */
+            id: number;
+            /** Mine */
+            mine: boolean;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /** Query */
+            query: string;
+            /** Shared */
+            shared: boolean;
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
+        };
         /** ScheduleIn */
         ScheduleIn: {
             /**
@@ -1553,6 +1654,36 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** ViewTotals */
+        ViewTotals: {
+            actual: components["schemas"]["WindowCost"];
+            /** Currency */
+            currency: string;
+            exclusions: components["schemas"]["ExclusionCounts"];
+            forecast: components["schemas"]["WindowCost"];
+            /** Org */
+            org: string;
+            /** Overbudget */
+            overBudget: boolean;
+            plan: components["schemas"]["WindowCost"];
+            /** Recordcount */
+            recordCount: number;
+            /**
+             * Records
+             * @description records in the view (recordCount: those the totals count)
+             */
+            records: number;
+            /**
+             * Variance
+             * @description forecast - plan
+             */
+            variance: number;
+            /**
+             * Variancepct
+             * @description variance / plan x 100 (0 when plan is 0)
+             */
+            variancePct: number;
         };
         /** WindowCost */
         WindowCost: {
@@ -2516,6 +2647,8 @@ export interface operations {
                 from?: string | null;
                 /** @description forecast window starts on or before */
                 to?: string | null;
+                /** @description what from/to select: overlaps (the forecast window meets the range), starts (it starts within), ends (it ends within) */
+                dateMode?: "overlaps" | "starts" | "ends";
                 /** @description text search */
                 q?: string | null;
                 hasDraft?: boolean | null;
@@ -3295,6 +3428,8 @@ export interface operations {
                 from?: string | null;
                 /** @description forecast window starts on or before */
                 to?: string | null;
+                /** @description what from/to select: overlaps (the forecast window meets the range), starts (it starts within), ends (it ends within) */
+                dateMode?: "overlaps" | "starts" | "ends";
                 /** @description text search */
                 q?: string | null;
                 hasDraft?: boolean | null;
@@ -3385,6 +3520,8 @@ export interface operations {
                 from?: string | null;
                 /** @description forecast window starts on or before */
                 to?: string | null;
+                /** @description what from/to select: overlaps (the forecast window meets the range), starts (it starts within), ends (it ends within) */
+                dateMode?: "overlaps" | "starts" | "ends";
                 /** @description text search */
                 q?: string | null;
                 hasDraft?: boolean | null;
@@ -3892,6 +4029,343 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TimelineBounds"];
                 };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    viewTotals: {
+        parameters: {
+            query?: {
+                category?: string[] | null;
+                forecastCategory?: string[] | null;
+                source?: string[] | null;
+                area?: string[] | null;
+                dor?: string[] | null;
+                /** @description forecast window ends on or after */
+                from?: string | null;
+                /** @description forecast window starts on or before */
+                to?: string | null;
+                /** @description what from/to select: overlaps (the forecast window meets the range), starts (it starts within), ends (it ends within) */
+                dateMode?: "overlaps" | "starts" | "ends";
+                /** @description text search */
+                q?: string | null;
+                hasDraft?: boolean | null;
+                /** @description field, -field for descending */
+                sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewTotals"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"][];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    saveView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveView"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: number;
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description bad request */
             400: {

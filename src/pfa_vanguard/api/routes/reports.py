@@ -13,8 +13,9 @@ from starlette.responses import StreamingResponse
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
 from pfa_vanguard.api.merged_read import Caches
 from pfa_vanguard.api.read_replica import baseline_connection
+from pfa_vanguard.api.schemas import ViewTotals
 from pfa_vanguard.kpi import service as kpi_service
-from pfa_vanguard.mirror.filters import SORT_VALUES, RecordFilter, SortOrder
+from pfa_vanguard.mirror.filters import SORT_VALUES, DateMode, RecordFilter, SortOrder
 from pfa_vanguard.reports.export import csv_stream, kpi_xlsx, xlsx_file
 from pfa_vanguard.reports.view import View, read_view
 
@@ -41,6 +42,14 @@ async def current_view(
     date_to: Annotated[
         date | None, Query(alias="to", description="forecast window starts on or before")
     ] = None,
+    date_mode: Annotated[
+        DateMode,
+        Query(
+            alias="dateMode",
+            description="what from/to select: overlaps (the forecast window meets the range),"
+            " starts (it starts within), ends (it ends within)",
+        ),
+    ] = "overlaps",
     q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
     has_draft: Annotated[bool | None, Query(alias="hasDraft")] = None,
     sort: Annotated[_Sort | None, Query(description="field, -field for descending")] = None,
@@ -53,6 +62,7 @@ async def current_view(
         dor=tuple(dor or ()),
         date_from=date_from,
         date_to=date_to,
+        date_mode=date_mode,
         q=q or None,
         has_draft=has_draft,
     )
@@ -100,6 +110,14 @@ async def export_xlsx(
         media_type=XLSX,
         headers=_attachment(f"{ctx.code}-view.xlsx"),
     )
+
+
+@router.get("/pfa/{org}/totals", response_model=ViewTotals)
+async def view_totals(ctx: ViewerOrg, conn: DbConn, view: CurrentView) -> dict[str, Any]:
+    """The totals of the current view (the grid's filters, the caller's drafts applied):
+    the KPI board's totals figures over its records, what they leave out, the currency."""
+    currency = await kpi_service.currency(conn, ctx.org_id)
+    return {"org": ctx.code, "currency": currency, "records": len(view.records), **view.totals()}
 
 
 @router.get("/pfa/{org}/kpi.xlsx", responses=_FILE_DOC, response_class=StreamingResponse)
