@@ -41,7 +41,7 @@ export type OrgView = "grid" | "kpi" | "timeline" | "ai" | "changes";
 const VIEWS: OrgView[] = ["grid", "kpi", "timeline", "ai", "changes"];
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean);
+  const parts = (hash.replace(/^#\/?/, "").split("?")[0] ?? "").split("/").filter(Boolean);
   if (parts[0] === "login") return { name: "login" };
   if (parts[0] === "admin") return { name: "admin" };
   if (parts[0] === "org" && parts[1]) {

@@ -7,6 +7,8 @@ import type {
   CommitResult,
   DraftInfo,
   HistoryPage,
+  SavedView,
+  ViewTotals,
   OrgChanges,
   KpiBoard,
   KpiResponse,
@@ -43,6 +45,7 @@ export interface RecordFilters {
   area?: string;
   dor?: string;
   from?: string;
+  dateMode?: string;
   to?: string;
   q?: string;
   hasDraft?: boolean;
@@ -110,6 +113,16 @@ export interface HistoryFilter {
 /** Field-level changes of the organization's records (syncs found, commits made), newest first. */
 export const history = (code: string, filter: HistoryFilter) =>
   request<HistoryPage>(`${org(code)}/history`, { query: { ...filter } });
+
+/** The totals of the view a query string selects (the read's parameters). */
+export const viewTotals = (code: string, query: string) =>
+  request<ViewTotals>(`${org(code)}/totals${query ? `?${query}` : ""}`);
+
+export const listViews = (code: string) => request<SavedView[]>(`${org(code)}/views`);
+export const saveView = (code: string, name: string, query: string, shared: boolean) =>
+  request<SavedView>(`${org(code)}/views`, { body: { name, query, shared } });
+export const deleteView = (code: string, id: number) =>
+  request<void>(`${org(code)}/views/${id}`, { method: "DELETE" });
 
 /** The grid's current view (filters, sort; the caller's drafts applied) as a CSV or .xlsx file. */
 export const exportView = (code: string, query: Record<string, string | boolean | undefined>, format: "csv" | "xlsx") =>

@@ -35,6 +35,8 @@ export type AiProposal = Omit<S["DraftProposal"], "changes"> & {
 };
 export type HistoryPage = S["HistoryPage"];
 export type HistoryChange = S["HistoryChange"];
+export type ViewTotals = S["ViewTotals"];
+export type SavedView = S["SavedView"];
 export type SyncRun = S["SyncRun"];
 export type SyncStatus = S["OrgSyncStatus"];
 export type RunRequested = S["RunRequested"];

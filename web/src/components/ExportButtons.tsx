@@ -20,6 +20,7 @@ export function viewQuery(filters: Filters, sort: Sort | null): Record<string, s
     dor: filters.dor || undefined,
     from: filters.from || undefined,
     to: filters.to || undefined,
+    dateMode: filters.from || filters.to ? filters.dateMode : undefined,
     q: filters.q || undefined,
     hasDraft: filters.draftsOnly || undefined,
     sort: sort && SORTABLE.has(sort.field) ? `${sort.dir === "desc" ? "-" : ""}${sort.field}` : undefined,

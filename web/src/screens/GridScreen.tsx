@@ -3,12 +3,15 @@ import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { ExportButtons } from "../components/ExportButtons";
 import { FilterBar } from "../components/FilterBar";
 import { HistoryPanel } from "../components/HistoryPanel";
+import { SavedViews } from "../components/SavedViews";
+import { ViewTotals } from "../components/ViewTotals";
 import { fmtCount } from "../format";
 import { Grid } from "../grid/Grid";
 import { columnsFor } from "../grid/columns";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 import { type Filters, type Sort, distinct, narrows, select } from "../state/query";
+import { toQuery } from "../state/urlView";
 
 interface Props {
   store: OrgStore;
@@ -18,6 +21,8 @@ interface Props {
   setSort: (s: Sort | null) => void;
   onOpenConflict: (id: string) => void;
   onNotice: (msg: string | null) => void;
+  /** Open a saved view (its query string). */
+  onApplyView?: (query: string) => void;
 }
 
 export function useSelection(store: OrgStore, filters: Filters, sort: Sort | null): string[] {
@@ -59,7 +64,7 @@ export function useVocabulary(store: OrgStore) {
   }, [store, rowsVersion]);
 }
 
-export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict }: Props) {
+export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict, onApplyView }: Props) {
   useVersion(store);
   const ids = useSelection(store, filters, sort);
   const vocabulary = useVocabulary(store);
@@ -87,6 +92,7 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
             dor: f.dor || undefined,
             from: f.from || undefined,
             to: f.to || undefined,
+            dateMode: f.from || f.to ? f.dateMode : undefined,
             q: f.q || undefined,
             hasDraft: f.draftsOnly || undefined,
           }
@@ -117,6 +123,8 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
           </label>
         }
       />
+      <SavedViews code={store.code} query={toQuery(filters, sort)} onApply={(q) => onApplyView?.(q)} />
+      <ViewTotals code={store.code} query={toQuery(filters, null)} version={store.rowsVersion + store.serverDraftsVersion} />
       <div className="grid-meta">
         <span data-testid="row-count">
           {ids.length === store.rows.length

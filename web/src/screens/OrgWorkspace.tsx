@@ -6,10 +6,11 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ConflictDialog } from "../components/ConflictDialog";
 import { FreshnessBar } from "../components/FreshnessBar";
 import { SandboxBar } from "../components/SandboxBar";
-import { type OrgView, type Route, useVersion } from "../hooks";
+import { type OrgView, type Route, routeHash, useVersion } from "../hooks";
 import { Autosaver } from "../state/autosave";
 import { OrgStore } from "../state/orgStore";
-import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
+import { type Filters, type Sort } from "../state/query";
+import { fromQuery, hashQuery, toQuery } from "../state/urlView";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import { AiPanel } from "./AiPanel";
@@ -43,8 +44,15 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   const store = useMemo(() => new OrgStore(org.code, org.role), [org.code, org.role]);
   const saver = useMemo(() => new Autosaver(store), [store]);
   useVersion(store);
-  const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
-  const [sort, setSort] = useState<Sort | null>(null);
+  // The view (filters, sort) starts from the address and is kept in it: reloads and links keep it.
+  const [initial] = useState(() => fromQuery(hashQuery(window.location.hash)));
+  const [filters, setFilters] = useState<Filters>(initial.filters);
+  const [sort, setSort] = useState<Sort | null>(initial.sort);
+  useEffect(() => {
+    const query = toQuery(filters, sort);
+    const hash = `${routeHash({ name: "org", code: org.code, view })}${query ? `?${query}` : ""}`;
+    if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
+  }, [filters, sort, view, org.code]);
   const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
   const [conflicts, setConflicts] = useState<RecordConflict[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -141,6 +149,11 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
             setFilters={setFilters}
             sort={sort}
             setSort={setSort}
+            onApplyView={(query) => {
+              const next = fromQuery(query);
+              setFilters(next.filters);
+              setSort(next.sort);
+            }}
             onOpenConflict={openConflictsFor}
             onNotice={setNotice}
           />
