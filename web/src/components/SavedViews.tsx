@@ -58,7 +58,7 @@ export function SavedViews({ code, query, onApply }: { code: string; query: stri
       </label>
       <input value={name} onChange={(e) => setName(e.target.value)} placeholder="name this view" maxLength={80} aria-label="View name" data-testid="saved-view-name" />
       <label className="check">
-        <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} /> share with the organization
+        <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} /> share with everyone here
       </label>
       <button type="button" disabled={!name.trim()} onClick={() => void save()} data-testid="saved-view-save">
         Save view
