@@ -200,6 +200,33 @@ class KpiExclusions(BaseModel):
     pending: ExclusionCounts | None
 
 
+class MonthSeries(BaseModel):
+    plan: list[float]
+    forecast: list[float]
+    actual: list[float]
+    planCumulative: list[float]
+    forecastCumulative: list[float]
+    actualCumulative: list[float]
+
+
+class GroupSeries(MonthSeries):
+    key: str
+
+
+class Profile(BaseModel):
+    months: list[str] = Field(description="YYYY-MM, every month from the first to the last")
+    total: MonthSeries
+    groups: list[GroupSeries]
+
+
+class SpendProfile(BaseModel):
+    org: str
+    by: str | None
+    currency: str
+    current: Profile = Field(description="the committed baseline")
+    pending: Profile | None = Field(description="with the caller's drafts (drafts=true)")
+
+
 class ViewTotals(Figures):
     org: str
     currency: str

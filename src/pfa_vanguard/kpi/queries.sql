@@ -28,3 +28,11 @@ WHERE organization_id = %(org_id)s AND (is_discontinued OR is_funds_transferable
 
 -- name: currency
 SELECT currency FROM organizations WHERE id = %(org_id)s;
+
+-- name: profile_rows
+-- What the spend profile needs of each record the figures count ({rule}: kpi/figures.py),
+-- grouped by {key}.
+SELECT id, {key}, source, original_start, original_end, forecast_start, forecast_end,
+       actual_start, actual_end, monthly_rate, purchase_price
+FROM pfa_mirror
+WHERE organization_id = %(org_id)s AND {rule};

@@ -85,6 +85,9 @@ POLICY: dict[tuple[str, str], Call] = {
     ("GET", "/api/pfa/{org}/kpi.xlsx"): _call(Access.VIEWER, f"{ORG}/kpi.xlsx", 200),
     ("GET", "/api/pfa/{org}/history"): _call(Access.VIEWER, f"{ORG}/history", 200),
     ("GET", "/api/pfa/{org}/totals"): _call(Access.VIEWER, f"{ORG}/totals", 200),
+    ("GET", "/api/pfa/{org}/kpi/months"): _call(
+        Access.VIEWER, f"{ORG}/kpi/months", 200, drafts="true", by="category"
+    ),
     ("GET", "/api/pfa/{org}/views"): _call(Access.VIEWER, f"{ORG}/views", 200),
     ("POST", "/api/pfa/{org}/views"): _call(
         Access.VIEWER, f"{ORG}/views", 200, body={"name": "cranes", "query": "category=Crane"}

@@ -8,6 +8,7 @@ import type {
   DraftInfo,
   HistoryPage,
   SavedView,
+  SpendProfile,
   ViewTotals,
   OrgChanges,
   KpiBoard,
@@ -113,6 +114,10 @@ export interface HistoryFilter {
 /** Field-level changes of the organization's records (syncs found, commits made), newest first. */
 export const history = (code: string, filter: HistoryFilter) =>
   request<HistoryPage>(`${org(code)}/history`, { query: { ...filter } });
+
+/** Plan / forecast / actual by month (the spend profile), optionally by a group, with drafts. */
+export const kpiMonths = (code: string, withDrafts: boolean, by?: string) =>
+  request<SpendProfile>(`${org(code)}/kpi/months`, { query: { drafts: withDrafts, by } });
 
 /** The totals of the view a query string selects (the read's parameters). */
 export const viewTotals = (code: string, query: string) =>

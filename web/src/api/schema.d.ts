@@ -572,6 +572,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pfa/{org}/kpi/months": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kpi Months
+         * @description The spend profile: plan, forecast and actual cost by month (each record's cost spread
+         *     over the months its window runs; a purchase in its first month), monthly and cumulative,
+         *     counted like the KPI board (its months add up to the board's totals); with `drafts=true`
+         *     also with the caller's drafts.
+         */
+        get: operations["kpiMonths"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pfa/{org}/records/{record_id}": {
         parameters: {
             query?: never;
@@ -1081,6 +1104,23 @@ export interface components {
              */
             variancePct: number;
         };
+        /** GroupSeries */
+        GroupSeries: {
+            /** Actual */
+            actual: number[];
+            /** Actualcumulative */
+            actualCumulative: number[];
+            /** Forecast */
+            forecast: number[];
+            /** Forecastcumulative */
+            forecastCumulative: number[];
+            /** Key */
+            key: string;
+            /** Plan */
+            plan: number[];
+            /** Plancumulative */
+            planCumulative: number[];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1274,6 +1314,21 @@ export interface components {
              */
             total: number;
         };
+        /** MonthSeries */
+        MonthSeries: {
+            /** Actual */
+            actual: number[];
+            /** Actualcumulative */
+            actualCumulative: number[];
+            /** Forecast */
+            forecast: number[];
+            /** Forecastcumulative */
+            forecastCumulative: number[];
+            /** Plan */
+            plan: number[];
+            /** Plancumulative */
+            planCumulative: number[];
+        };
         /**
          * OrgChanges
          * @description GET /api/pfa/{org}/changes: what changed since `since`, and the mark to ask from next.
@@ -1373,6 +1428,17 @@ export interface components {
              * @description the IANA time zone of every schedule (PFA_SYNC_TIMEZONE)
              */
             timezone: string;
+        };
+        /** Profile */
+        Profile: {
+            /** Groups */
+            groups: components["schemas"]["GroupSeries"][];
+            /**
+             * Months
+             * @description YYYY-MM, every month from the first to the last
+             */
+            months: string[];
+            total: components["schemas"]["MonthSeries"];
         };
         /** ProposedChange */
         ProposedChange: {
@@ -1576,6 +1642,19 @@ export interface components {
              * @description variance / plan x 100 (0 when plan is 0)
              */
             variancePct: number;
+        };
+        /** SpendProfile */
+        SpendProfile: {
+            /** By */
+            by: string | null;
+            /** Currency */
+            currency: string;
+            /** @description the committed baseline */
+            current: components["schemas"]["Profile"];
+            /** Org */
+            org: string;
+            /** @description with the caller's drafts (drafts=true) */
+            pending: components["schemas"]["Profile"] | null;
         };
         /** SyncRun */
         SyncRun: {
@@ -3794,6 +3873,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    kpiMonths: {
+        parameters: {
+            query?: {
+                /** @description apply the caller's drafts */
+                drafts?: boolean;
+                /** @description one series per category, area, source or DOR */
+                by?: ("category" | "areaSilo" | "source" | "dor") | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendProfile"];
+                };
             };
             /** @description bad request */
             400: {

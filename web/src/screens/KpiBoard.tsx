@@ -9,6 +9,7 @@ import * as api from "../api/endpoints";
 import type { KpiBoard, KpiFigures, KpiGroup } from "../api/types";
 import { fmtMoney, fmtPct, fmtSigned } from "../format";
 import { FiguresNote } from "../components/FiguresNote";
+import { SpendProfile } from "../components/SpendProfile";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 
@@ -182,6 +183,7 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
           </ResponsiveContainer>
         </figure>
       </div>
+      <SpendProfile code={store.code} version={version} />
       <GroupTable title="By category" groups={kpi.byCategory} keyLabel="Category" />
       <GroupTable title="By source" groups={kpi.bySource} keyLabel="Source" />
     </div>
