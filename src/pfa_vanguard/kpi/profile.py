@@ -94,7 +94,8 @@ def _row_of(record: Mapping[str, Any], by: GroupBy | None) -> _Row:
 Profile = dict[str, dict[date, list[Decimal]]]  # group -> month -> [plan, forecast, actual]
 
 
-def add_rows(profile: Profile, rows: Iterable[_Row]) -> None:
+def add_rows(profile: Profile, rows: Iterable[_Row], sign: int = 1) -> None:
+    """Add (sign -1: take out) each row's months to its group."""
     for row in rows:
         months = profile.setdefault(row.key, {})
         for index in range(3):
@@ -102,7 +103,7 @@ def add_rows(profile: Profile, rows: Iterable[_Row]) -> None:
             if index == 2 and (start is None or end is None):
                 continue
             for month, amount in spread(row.source, start, end, row.rate, row.price):
-                months.setdefault(month, [Decimal(0)] * 3)[index] += amount
+                months.setdefault(month, [Decimal(0)] * 3)[index] += amount * sign
 
 
 def shape(profile: Profile) -> dict[str, Any]:
@@ -144,35 +145,33 @@ def shape(profile: Profile) -> dict[str, Any]:
 _COLUMNS = {"category": "category", "areaSilo": "area_silo", "source": "source", "dor": "dor"}
 
 
-async def baseline_profile(
-    conn: Conn, org_id: int, by: GroupBy | None, skip: Iterable[str] = ()
-) -> Profile:
-    """The profile of the organization's mirror records the figures count, but `skip`."""
+async def _baseline_rows(
+    conn: Conn, org_id: int, by: GroupBy | None, ids: list[str] | None = None
+) -> list[_Row]:
+    """The mirror records the figures count (only `ids`, when given)."""
     key = sql.Identifier(_COLUMNS[by]) if by else sql.SQL("''")
+    only = sql.SQL(" AND id = ANY(%(ids)s)") if ids is not None else sql.SQL("")
     statement = sql.SQL(load("pfa_vanguard.kpi")["profile_rows"]).format(
-        key=key, rule=sql.SQL(INCLUSION_SQL)
+        key=key, rule=sql.SQL(INCLUSION_SQL), only=only
     )
-    skipped = set(skip)
-    profile: Profile = {}
     async with conn.cursor(row_factory=tuple_row) as cur:
-        await cur.execute(statement, {"org_id": org_id})
-        rows = [
-            _Row(r[1] or "", r[2], tuple(r[3:9]), r[9], r[10])
-            for r in await cur.fetchall()
-            if r[0] not in skipped
-        ]
-    add_rows(profile, rows)
-    return profile
+        await cur.execute(statement, {"org_id": org_id, "ids": ids})
+        return [_Row(r[1] or "", r[2], tuple(r[3:9]), r[9], r[10]) for r in await cur.fetchall()]
 
 
 async def spend_profile(
     conn: Conn, org_id: int, overlay: Overlay | None, by: GroupBy | None
 ) -> dict[str, Any]:
-    """{"current": profile, "pending": profile with the caller's drafts | None}."""
-    current = await baseline_profile(conn, org_id, by)
+    """{"current": profile, "pending": profile with the caller's drafts | None}. The pending
+    profile is a delta: the drafted records' baseline months out, their merged months in (one
+    small read, not a second scan of the organization)."""
+    current: Profile = {}
+    add_rows(current, await _baseline_rows(conn, org_id, by))
     pending = None
     if overlay:
-        pending = await baseline_profile(conn, org_id, by, skip=overlay.records)
+        pending = {key: {m: list(v) for m, v in months.items()} for key, months in current.items()}
+        drafted = await _baseline_rows(conn, org_id, by, list(overlay.records))
+        add_rows(pending, drafted, -1)
         add_rows(
             pending,
             (
@@ -181,4 +180,7 @@ async def spend_profile(
                 if not r.orphaned and counts_in_figures(r.merged)
             ),
         )
+        for months in pending.values():  # months a draft moved every cost out of
+            for month in [m for m, v in months.items() if not any(v)]:
+                del months[month]
     return {"current": shape(current), "pending": shape(pending) if pending is not None else None}

@@ -31,8 +31,8 @@ SELECT currency FROM organizations WHERE id = %(org_id)s;
 
 -- name: profile_rows
 -- What the spend profile needs of each record the figures count ({rule}: kpi/figures.py),
--- grouped by {key}.
+-- grouped by {key} ({only}: the drafted records alone, for a delta).
 SELECT id, {key}, source, original_start, original_end, forecast_start, forecast_end,
        actual_start, actual_end, monthly_rate, purchase_price
 FROM pfa_mirror
-WHERE organization_id = %(org_id)s AND {rule};
+WHERE organization_id = %(org_id)s AND {rule}{only};
