@@ -129,3 +129,16 @@ def test_the_kpi_board_prints_alone(stack: LiveStack, login_as: LoginAs) -> None
         page.emulate_media(media="screen")
         page.get_by_test_id("kpi-export-xlsx").click()
     assert download.value.suggested_filename == "RIO-kpi.xlsx"
+
+
+def test_a_kpi_row_drills_down_to_its_records_in_the_grid(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("admin")
+    page.get_by_role("link", name="KPIs").click()
+    drill = page.get_by_test_id("kpi-drill").first
+    category = drill.inner_text()
+    drill.click()
+    expect(page).to_have_url(re.compile(r"/grid\?category="))
+    expect(page.get_by_label("Filter by Category")).to_have_value(category)
+    expect(page.get_by_test_id("row-count")).to_contain_text(" of ")

@@ -62,7 +62,13 @@ function Card({ title, cur, pen, field, testId }: { title: string; cur: KpiFigur
   );
 }
 
-function GroupTable({ title, groups, keyLabel }: { title: string; groups: KpiGroup[]; keyLabel: string }) {
+/** The grid filtered to a group's records (the drill-down from a row of a table). */
+function drillHref(code: string, param: string | undefined, key: string): string | undefined {
+  if (!param || !key) return undefined;
+  return `#/org/${encodeURIComponent(code)}/grid?${new URLSearchParams({ [param]: key }).toString()}`;
+}
+
+function GroupTable({ title, groups, keyLabel, code, param }: { title: string; groups: KpiGroup[]; keyLabel: string; code?: string; param?: string }) {
   return (
     <table className="compact kpi-table">
       <caption>{title}</caption>
@@ -79,7 +85,15 @@ function GroupTable({ title, groups, keyLabel }: { title: string; groups: KpiGro
       <tbody>
         {groups.map((g) => (
           <tr key={g.key} className={g.pending.variance > 0 ? "row-over" : undefined}>
-            <th scope="row">{g.key}</th>
+            <th scope="row">
+              {code && drillHref(code, param, g.key) ? (
+                <a href={drillHref(code, param, g.key)} title={`Show the ${g.key} records in the grid`} data-testid="kpi-drill">
+                  {g.key}
+                </a>
+              ) : (
+                g.key
+              )}
+            </th>
             <td className="num">{fmtMoney(g.pending.plan.total)}</td>
             <td className="num">
               <CurrentPending current={g.current.forecast.total} pending={g.pending.forecast.total} />
@@ -184,8 +198,8 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
         </figure>
       </div>
       <SpendProfile code={store.code} version={version} />
-      <GroupTable title="By category" groups={kpi.byCategory} keyLabel="Category" />
-      <GroupTable title="By source" groups={kpi.bySource} keyLabel="Source" />
+      <GroupTable title="By category" groups={kpi.byCategory} keyLabel="Category" code={store.code} param="category" />
+      <GroupTable title="By source" groups={kpi.bySource} keyLabel="Source" code={store.code} param="source" />
     </div>
   );
 }

@@ -48,6 +48,20 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   const [initial] = useState(() => fromQuery(hashQuery(window.location.hash)));
   const [filters, setFilters] = useState<Filters>(initial.filters);
   const [sort, setSort] = useState<Sort | null>(initial.sort);
+  // A link into the workspace with a view in it (a drill-down, a pasted link) applies that view.
+  useEffect(() => {
+    // The event's own URL: the address may already have been rewritten by the render the
+    // route's listener started.
+    const apply = (event: HashChangeEvent) => {
+      const query = hashQuery(new URL(event.newURL).hash);
+      if (!query) return;
+      const next = fromQuery(query);
+      setFilters(next.filters);
+      setSort(next.sort);
+    };
+    window.addEventListener("hashchange", apply);
+    return () => window.removeEventListener("hashchange", apply);
+  }, []);
   useEffect(() => {
     const query = toQuery(filters, sort);
     const hash = `${routeHash({ name: "org", code: org.code, view })}${query ? `?${query}` : ""}`;
