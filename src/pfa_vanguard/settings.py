@@ -94,6 +94,7 @@ class Settings(BaseSettings):
         description="Records whose forecast and actual windows ended more than this many years"
         " ago leave the mirror for the archive (worker, hourly; `pfa db archive`); 0 never",
     )
+    retain_history_days: int = Field(default=365, ge=0, description="0 keeps forever")
 
     secret_key: SecretStr | None = None
     token_ttl_minutes: int = 12 * 60

@@ -37,11 +37,11 @@ export type Route =
   | { name: "org"; code: string; view: OrgView }
   | { name: "home" };
 
-export type OrgView = "grid" | "kpi" | "timeline" | "ai";
-const VIEWS: OrgView[] = ["grid", "kpi", "timeline", "ai"];
+export type OrgView = "grid" | "kpi" | "timeline" | "ai" | "changes";
+const VIEWS: OrgView[] = ["grid", "kpi", "timeline", "ai", "changes"];
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean);
+  const parts = (hash.replace(/^#\/?/, "").split("?")[0] ?? "").split("/").filter(Boolean);
   if (parts[0] === "login") return { name: "login" };
   if (parts[0] === "admin") return { name: "admin" };
   if (parts[0] === "org" && parts[1]) {

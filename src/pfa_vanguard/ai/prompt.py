@@ -53,7 +53,7 @@ VIEW_COLUMNS: tuple[Column, ...] = (
 
 _RULES = """\
 Cost rules: rental cost of a window = whole days from start to end / 30.44 * monthly_rate;
-purchase cost = purchase_price whatever the length; an incomplete window costs 0. KPI totals
+purchase cost = purchase_price whatever the length; an incomplete window costs 0. Cost totals
 leave out records that are discontinued or funds-transferable. Variance % = variance /
 plan_cost * 100 (0 when plan_cost is 0). "Over plan" / "over budget" means variance > 0.
 Rows are already limited to the user's organization and show the user's drafts applied."""

@@ -184,11 +184,89 @@ class KpiBoard(BaseModel):
     bySource: list[SourceFigures]
 
 
+class ImpactFigures(BaseModel):
+    recordCount: int
+    plan: WindowCost
+    forecast: WindowCost
+    actual: WindowCost
+    variance: float
+
+
+class ExclusionCounts(BaseModel):
+    discontinued: int
+    fundsTransferable: int = Field(description="funds-transferable and not discontinued")
+    text: str = Field(description="the note shown next to the figures")
+
+
+class KpiExclusions(BaseModel):
+    current: ExclusionCounts
+    pending: ExclusionCounts | None
+
+
+class MonthSeries(BaseModel):
+    plan: list[float]
+    forecast: list[float]
+    actual: list[float]
+    planCumulative: list[float]
+    forecastCumulative: list[float]
+    actualCumulative: list[float]
+
+
+class GroupSeries(MonthSeries):
+    key: str
+
+
+class Profile(BaseModel):
+    months: list[str] = Field(description="YYYY-MM, every month from the first to the last")
+    total: MonthSeries
+    groups: list[GroupSeries]
+
+
+class SpendProfile(BaseModel):
+    org: str
+    by: str | None
+    currency: str
+    current: Profile = Field(description="the committed baseline")
+    pending: Profile | None = Field(description="with the caller's drafts (drafts=true)")
+
+
+class ViewTotals(Figures):
+    org: str
+    currency: str
+    records: int = Field(description="records in the view (recordCount: those the totals count)")
+    exclusions: ExclusionCounts
+
+
 class KpiResponse(BaseModel):
     org: str
     current: KpiBoard = Field(description="the committed baseline")
     pending: KpiBoard | None = Field(description="with the caller's drafts (drafts=true)")
     draftCount: int
+    impact: ImpactFigures | None = Field(
+        description="the impact of the caller's drafts: pending minus current totals"
+    )
+    exclusions: KpiExclusions = Field(description="records the figures leave out")
+    rule: str = Field(description="which records the figures count")
+    currency: str = Field(description="ISO 4217 code of every amount")
+
+
+class HistoryChange(Wire):
+    id: int
+    record_id: str
+    field: str
+    old: Any = Field(description="the value before (null: absent)")
+    new: Any = Field(description="the value after (null: absent)")
+    source: Literal["sync", "commit"]
+    detected_at: datetime = Field(description="when a sync found it, or the commit made it")
+    run_id: int | None = Field(description="the sync run or the commit run")
+    user: str | None = Field(description="who committed (None for syncs)")
+    pems_answer: str | None = Field(description="commits: PEMS's outcome and message")
+
+
+class HistoryPage(Wire):
+    org: str
+    changes: list[HistoryChange]
+    next_cursor: str | None = Field(description="pass as cursor for the next page; None: last")
 
 
 class SyncRun(Wire):

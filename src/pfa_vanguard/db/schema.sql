@@ -516,7 +516,9 @@ CREATE TABLE public.organizations (
     sync_watermark timestamp with time zone,
     mirror_version bigint DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT organizations_code_check CHECK ((code ~ '^[A-Za-z0-9_.-]{1,50}$'::text))
+    currency text DEFAULT 'USD'::text NOT NULL,
+    CONSTRAINT organizations_code_check CHECK ((code ~ '^[A-Za-z0-9_.-]{1,50}$'::text)),
+    CONSTRAINT organizations_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text))
 );
 ALTER TABLE public.organizations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.organizations_id_seq
@@ -722,6 +724,29 @@ UNION ALL
             public.pfa_window_cost(s.source, t.forecast_start, t.forecast_end, t.monthly_rate, t.purchase_price) AS forecast_cost,
             public.pfa_window_cost(s.source, t.actual_start, t.actual_end, t.monthly_rate, t.purchase_price) AS actual_cost) c)
   WHERE ((m.user_id = ( SELECT public.pfa_scope_user() AS pfa_scope_user)) AND (m.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)) AND (mir.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)));
+CREATE TABLE public.pfa_history (
+    organization_id bigint NOT NULL,
+    id bigint NOT NULL,
+    record_id text NOT NULL,
+    field text NOT NULL,
+    old_value jsonb,
+    new_value jsonb,
+    source text NOT NULL,
+    detected_at timestamp with time zone DEFAULT now() NOT NULL,
+    run_id bigint,
+    user_id bigint,
+    username text,
+    pems_answer text,
+    CONSTRAINT pfa_history_source_check CHECK ((source = ANY (ARRAY['sync'::text, 'commit'::text])))
+);
+ALTER TABLE public.pfa_history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.pfa_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE TABLE public.pfa_kpi_totals (
     organization_id bigint NOT NULL,
     category text NOT NULL,
@@ -1476,6 +1501,26 @@ CREATE MATERIALIZED VIEW public.pfa_timeline_bounds AS
     max_end
    FROM public.pfa_org_bounds
   WITH NO DATA;
+CREATE TABLE public.saved_views (
+    id bigint NOT NULL,
+    organization_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    name text NOT NULL,
+    query text NOT NULL,
+    shared boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT saved_views_name_check CHECK (((length(name) >= 1) AND (length(name) <= 80))),
+    CONSTRAINT saved_views_query_check CHECK ((length(query) <= 2000))
+);
+ALTER TABLE public.saved_views ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.saved_views_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 CREATE TABLE public.schema_migrations (
     version text NOT NULL,
     name text NOT NULL,
@@ -1574,6 +1619,8 @@ ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.pfa_history
+    ADD CONSTRAINT pfa_history_pkey PRIMARY KEY (organization_id, id);
 ALTER TABLE ONLY public.pfa_kpi_totals
     ADD CONSTRAINT pfa_kpi_totals_pkey PRIMARY KEY (organization_id, category, source);
 ALTER TABLE ONLY public.pfa_mirror_archive
@@ -1686,6 +1733,10 @@ ALTER TABLE ONLY public.pfa_org_bounds
     ADD CONSTRAINT pfa_org_bounds_pkey PRIMARY KEY (organization_id);
 ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_pkey PRIMARY KEY (backend_pid, backend_start);
+ALTER TABLE ONLY public.saved_views
+    ADD CONSTRAINT saved_views_organization_id_user_id_name_key UNIQUE (organization_id, user_id, name);
+ALTER TABLE ONLY public.saved_views
+    ADD CONSTRAINT saved_views_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 ALTER TABLE ONLY public.sync_runs
@@ -1706,10 +1757,13 @@ CREATE INDEX maintenance_windows_organization_idx ON public.maintenance_windows 
 CREATE INDEX memberships_organization_idx ON public.memberships USING btree (organization_id);
 CREATE INDEX pfa_ai_audit_org_created_idx ON public.pfa_ai_audit USING btree (organization_id, created_at DESC);
 CREATE INDEX pfa_ai_audit_user_created_idx ON public.pfa_ai_audit USING btree (user_id, created_at DESC);
+CREATE INDEX pfa_history_recent_idx ON public.pfa_history USING btree (organization_id, detected_at DESC, id DESC);
+CREATE INDEX pfa_history_record_idx ON public.pfa_history USING btree (organization_id, record_id, id DESC);
 CREATE UNIQUE INDEX pfa_kpi_summary_key ON public.pfa_kpi_summary USING btree (organization_id, category, source);
 CREATE INDEX pfa_mirror_area_idx ON ONLY public.pfa_mirror USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_category_idx ON ONLY public.pfa_mirror USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_change_idx ON ONLY public.pfa_mirror USING btree (organization_id, change_seq);
+CREATE INDEX pfa_mirror_excluded_idx ON ONLY public.pfa_mirror USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_forecast_end_idx ON ONLY public.pfa_mirror USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_forecast_start_idx ON ONLY public.pfa_mirror USING btree (organization_id, forecast_start);
 CREATE INDEX pfa_mirror_p00_organization_id_area_silo_idx ON public.pfa_mirror_p00 USING btree (organization_id, area_silo);
@@ -1717,81 +1771,97 @@ CREATE INDEX pfa_mirror_p00_organization_id_category_idx ON public.pfa_mirror_p0
 CREATE INDEX pfa_mirror_p00_organization_id_change_seq_idx ON public.pfa_mirror_p00 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p00_organization_id_forecast_end_idx ON public.pfa_mirror_p00 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p00_organization_id_forecast_start_idx ON public.pfa_mirror_p00 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p00_organization_id_is_discontinued_idx ON public.pfa_mirror_p00 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p01_organization_id_area_silo_idx ON public.pfa_mirror_p01 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p01_organization_id_category_idx ON public.pfa_mirror_p01 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p01_organization_id_change_seq_idx ON public.pfa_mirror_p01 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p01_organization_id_forecast_end_idx ON public.pfa_mirror_p01 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p01_organization_id_forecast_start_idx ON public.pfa_mirror_p01 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p01_organization_id_is_discontinued_idx ON public.pfa_mirror_p01 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p02_organization_id_area_silo_idx ON public.pfa_mirror_p02 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p02_organization_id_category_idx ON public.pfa_mirror_p02 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p02_organization_id_change_seq_idx ON public.pfa_mirror_p02 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p02_organization_id_forecast_end_idx ON public.pfa_mirror_p02 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p02_organization_id_forecast_start_idx ON public.pfa_mirror_p02 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p02_organization_id_is_discontinued_idx ON public.pfa_mirror_p02 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p03_organization_id_area_silo_idx ON public.pfa_mirror_p03 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p03_organization_id_category_idx ON public.pfa_mirror_p03 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p03_organization_id_change_seq_idx ON public.pfa_mirror_p03 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p03_organization_id_forecast_end_idx ON public.pfa_mirror_p03 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p03_organization_id_forecast_start_idx ON public.pfa_mirror_p03 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p03_organization_id_is_discontinued_idx ON public.pfa_mirror_p03 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p04_organization_id_area_silo_idx ON public.pfa_mirror_p04 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p04_organization_id_category_idx ON public.pfa_mirror_p04 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p04_organization_id_change_seq_idx ON public.pfa_mirror_p04 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p04_organization_id_forecast_end_idx ON public.pfa_mirror_p04 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p04_organization_id_forecast_start_idx ON public.pfa_mirror_p04 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p04_organization_id_is_discontinued_idx ON public.pfa_mirror_p04 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p05_organization_id_area_silo_idx ON public.pfa_mirror_p05 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p05_organization_id_category_idx ON public.pfa_mirror_p05 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p05_organization_id_change_seq_idx ON public.pfa_mirror_p05 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p05_organization_id_forecast_end_idx ON public.pfa_mirror_p05 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p05_organization_id_forecast_start_idx ON public.pfa_mirror_p05 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p05_organization_id_is_discontinued_idx ON public.pfa_mirror_p05 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p06_organization_id_area_silo_idx ON public.pfa_mirror_p06 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p06_organization_id_category_idx ON public.pfa_mirror_p06 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p06_organization_id_change_seq_idx ON public.pfa_mirror_p06 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p06_organization_id_forecast_end_idx ON public.pfa_mirror_p06 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p06_organization_id_forecast_start_idx ON public.pfa_mirror_p06 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p06_organization_id_is_discontinued_idx ON public.pfa_mirror_p06 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p07_organization_id_area_silo_idx ON public.pfa_mirror_p07 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p07_organization_id_category_idx ON public.pfa_mirror_p07 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p07_organization_id_change_seq_idx ON public.pfa_mirror_p07 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p07_organization_id_forecast_end_idx ON public.pfa_mirror_p07 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p07_organization_id_forecast_start_idx ON public.pfa_mirror_p07 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p07_organization_id_is_discontinued_idx ON public.pfa_mirror_p07 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p08_organization_id_area_silo_idx ON public.pfa_mirror_p08 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p08_organization_id_category_idx ON public.pfa_mirror_p08 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p08_organization_id_change_seq_idx ON public.pfa_mirror_p08 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p08_organization_id_forecast_end_idx ON public.pfa_mirror_p08 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p08_organization_id_forecast_start_idx ON public.pfa_mirror_p08 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p08_organization_id_is_discontinued_idx ON public.pfa_mirror_p08 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p09_organization_id_area_silo_idx ON public.pfa_mirror_p09 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p09_organization_id_category_idx ON public.pfa_mirror_p09 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p09_organization_id_change_seq_idx ON public.pfa_mirror_p09 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p09_organization_id_forecast_end_idx ON public.pfa_mirror_p09 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p09_organization_id_forecast_start_idx ON public.pfa_mirror_p09 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p09_organization_id_is_discontinued_idx ON public.pfa_mirror_p09 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p10_organization_id_area_silo_idx ON public.pfa_mirror_p10 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p10_organization_id_category_idx ON public.pfa_mirror_p10 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p10_organization_id_change_seq_idx ON public.pfa_mirror_p10 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p10_organization_id_forecast_end_idx ON public.pfa_mirror_p10 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p10_organization_id_forecast_start_idx ON public.pfa_mirror_p10 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p10_organization_id_is_discontinued_idx ON public.pfa_mirror_p10 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p11_organization_id_area_silo_idx ON public.pfa_mirror_p11 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p11_organization_id_category_idx ON public.pfa_mirror_p11 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p11_organization_id_change_seq_idx ON public.pfa_mirror_p11 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p11_organization_id_forecast_end_idx ON public.pfa_mirror_p11 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p11_organization_id_forecast_start_idx ON public.pfa_mirror_p11 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p11_organization_id_is_discontinued_idx ON public.pfa_mirror_p11 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p12_organization_id_area_silo_idx ON public.pfa_mirror_p12 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p12_organization_id_category_idx ON public.pfa_mirror_p12 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p12_organization_id_change_seq_idx ON public.pfa_mirror_p12 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p12_organization_id_forecast_end_idx ON public.pfa_mirror_p12 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p12_organization_id_forecast_start_idx ON public.pfa_mirror_p12 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p12_organization_id_is_discontinued_idx ON public.pfa_mirror_p12 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p13_organization_id_area_silo_idx ON public.pfa_mirror_p13 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p13_organization_id_category_idx ON public.pfa_mirror_p13 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p13_organization_id_change_seq_idx ON public.pfa_mirror_p13 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p13_organization_id_forecast_end_idx ON public.pfa_mirror_p13 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p13_organization_id_forecast_start_idx ON public.pfa_mirror_p13 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p13_organization_id_is_discontinued_idx ON public.pfa_mirror_p13 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p14_organization_id_area_silo_idx ON public.pfa_mirror_p14 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p14_organization_id_category_idx ON public.pfa_mirror_p14 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p14_organization_id_change_seq_idx ON public.pfa_mirror_p14 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p14_organization_id_forecast_end_idx ON public.pfa_mirror_p14 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p14_organization_id_forecast_start_idx ON public.pfa_mirror_p14 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p14_organization_id_is_discontinued_idx ON public.pfa_mirror_p14 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_p15_organization_id_area_silo_idx ON public.pfa_mirror_p15 USING btree (organization_id, area_silo);
 CREATE INDEX pfa_mirror_p15_organization_id_category_idx ON public.pfa_mirror_p15 USING btree (organization_id, category);
 CREATE INDEX pfa_mirror_p15_organization_id_change_seq_idx ON public.pfa_mirror_p15 USING btree (organization_id, change_seq);
 CREATE INDEX pfa_mirror_p15_organization_id_forecast_end_idx ON public.pfa_mirror_p15 USING btree (organization_id, forecast_end);
 CREATE INDEX pfa_mirror_p15_organization_id_forecast_start_idx ON public.pfa_mirror_p15 USING btree (organization_id, forecast_start);
+CREATE INDEX pfa_mirror_p15_organization_id_is_discontinued_idx ON public.pfa_mirror_p15 USING btree (organization_id, is_discontinued) WHERE (is_discontinued OR is_funds_transferable);
 CREATE INDEX pfa_mirror_removed_change_idx ON public.pfa_mirror_removed USING btree (organization_id, change_seq);
 CREATE INDEX pfa_modification_record_idx ON ONLY public.pfa_modification USING btree (organization_id, record_id);
 CREATE INDEX pfa_modification_p00_organization_id_record_id_idx ON public.pfa_modification_p00 USING btree (organization_id, record_id);
@@ -1811,6 +1881,7 @@ CREATE INDEX pfa_modification_p13_organization_id_record_id_idx ON public.pfa_mo
 CREATE INDEX pfa_modification_p14_organization_id_record_id_idx ON public.pfa_modification_p14 USING btree (organization_id, record_id);
 CREATE INDEX pfa_modification_p15_organization_id_record_id_idx ON public.pfa_modification_p15 USING btree (organization_id, record_id);
 CREATE UNIQUE INDEX pfa_timeline_bounds_key ON public.pfa_timeline_bounds USING btree (organization_id);
+CREATE INDEX saved_views_shared_idx ON public.saved_views USING btree (organization_id) WHERE shared;
 CREATE UNIQUE INDEX sync_runs_one_pending_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'pending'::text);
 CREATE UNIQUE INDEX sync_runs_one_running_idx ON public.sync_runs USING btree (organization_id) WHERE (status = 'running'::text);
 CREATE INDEX sync_runs_org_started_idx ON public.sync_runs USING btree (organization_id, started_at DESC);
@@ -1819,96 +1890,112 @@ ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p0
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p00_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p00_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p01_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p01_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p02_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p02_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p03_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p03_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p04_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p04_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p05_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p05_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p06_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p06_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p07_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p07_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p08_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p08_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p09_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p09_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p10_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p10_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p11_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p11_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p12_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p12_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p13_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p13_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p14_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p14_pkey;
 ALTER INDEX public.pfa_mirror_area_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_area_silo_idx;
 ALTER INDEX public.pfa_mirror_category_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_category_idx;
 ALTER INDEX public.pfa_mirror_change_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_change_seq_idx;
 ALTER INDEX public.pfa_mirror_forecast_end_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_forecast_end_idx;
 ALTER INDEX public.pfa_mirror_forecast_start_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_forecast_start_idx;
+ALTER INDEX public.pfa_mirror_excluded_idx ATTACH PARTITION public.pfa_mirror_p15_organization_id_is_discontinued_idx;
 ALTER INDEX public.pfa_mirror_pkey ATTACH PARTITION public.pfa_mirror_p15_pkey;
 ALTER INDEX public.pfa_modification_record_idx ATTACH PARTITION public.pfa_modification_p00_organization_id_record_id_idx;
 ALTER INDEX public.pfa_modification_pkey ATTACH PARTITION public.pfa_modification_p00_pkey;
@@ -1986,6 +2073,8 @@ ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_ai_audit
     ADD CONSTRAINT pfa_ai_audit_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
+ALTER TABLE ONLY public.pfa_history
+    ADD CONSTRAINT pfa_history_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.pfa_kpi_totals
     ADD CONSTRAINT pfa_kpi_totals_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.pfa_mirror_archive
@@ -2004,8 +2093,14 @@ ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.pfa_session_scope
     ADD CONSTRAINT pfa_session_scope_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.saved_views
+    ADD CONSTRAINT saved_views_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.saved_views
+    ADD CONSTRAINT saved_views_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.sync_runs
     ADD CONSTRAINT sync_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
+ALTER TABLE public.pfa_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pfa_history_scoped ON public.pfa_history FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));
 ALTER TABLE public.pfa_mirror ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.pfa_mirror_archive ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pfa_mirror_archive_scoped ON public.pfa_mirror_archive FOR SELECT TO pfa_scoped USING ((organization_id = public.pfa_scope_org()));

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pfa_vanguard.domain.fields import WINDOWS
-from pfa_vanguard.domain.values import to_bool, to_date, to_number
+from pfa_vanguard.domain.values import to_date, to_number
 
 DAYS_PER_MONTH = Decimal("30.44")
 _CENT = Decimal("0.01")
@@ -83,10 +83,3 @@ def with_derived(record: Mapping[str, Any]) -> dict[str, Any]:
         "forecastCost": float(costs.forecast),
         "actualCost": float(costs.actual),
     }
-
-
-def counts_in_kpi(record: Mapping[str, Any]) -> bool:
-    """KPI rule: discontinued or funds-transferable records are left out."""
-    return not to_bool(record.get("isDiscontinued")) and not to_bool(
-        record.get("isFundsTransferable")
-    )

@@ -166,6 +166,19 @@ FROM jsonb_to_recordset(%(rows)s::jsonb)
 CROSS JOIN users u
 WHERE u.id = %(user_id)s;
 
+-- name: history_of_commits
+-- The record history of the same outcomes: one row per field (before -> after as PEMS held it
+-- and as the draft sets it), who, and PEMS's answer. Rows: as insert_audit_many.
+INSERT INTO pfa_history (organization_id, record_id, field, old_value, new_value, source, run_id,
+                         user_id, username, pems_answer)
+SELECT %(organization_id)s, v.record_id, f.key, f.value -> 'before', f.value -> 'after', 'commit',
+       %(run_id)s, u.id, u.username, v.outcome || coalesce(': ' || v.message, '')
+FROM jsonb_to_recordset(%(rows)s::jsonb) AS v(record_id text, outcome text, changes jsonb,
+                                              message text)
+CROSS JOIN LATERAL jsonb_each(v.changes) AS f(key, value)
+CROSS JOIN users u
+WHERE u.id = %(user_id)s;
+
 -- name: list_audit
 SELECT a.id, a.run_id, a.username, a.record_id, a.outcome, a.changes, a.base_version,
        a.new_version, a.pems_message, a.created_at

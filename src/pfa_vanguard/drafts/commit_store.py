@@ -220,6 +220,7 @@ async def record_outcomes(
             await conn.execute(_q("settle_many"), {**params, "rows": Jsonb(settle), "ids": ids})
         if audits:
             await conn.execute(_q("insert_audit_many"), {**params, "rows": Jsonb(audits)})
+            await conn.execute(_q("history_of_commits"), {**params, "rows": Jsonb(audits)})
     if written_cur is None:
         return False
     row = await written_cur.fetchone()

@@ -24,6 +24,7 @@ from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.drafts import repository as repo
 from pfa_vanguard.drafts.service import Draft, list_drafts
 from pfa_vanguard.kpi.board import Cell, CellKey, contribution
+from pfa_vanguard.kpi.figures import excluded_by
 from pfa_vanguard.mirror.encode import encode_record
 
 _Key = tuple[int, int, str, str, int | None]
@@ -41,6 +42,10 @@ class OverlayRecord:
     in_mirror: bool
     kpi_before: tuple[CellKey, Cell] | None
     kpi_after: tuple[CellKey, Cell] | None
+    # the exclusion (kpi/figures.py) leaving the record out before / after, "" when counted,
+    # None when absent (not in the mirror; orphaned)
+    excluded_before: str | None = None
+    excluded_after: str | None = None
 
     @property
     def orphaned(self) -> bool:
@@ -69,6 +74,8 @@ def overlay_record(draft: Draft) -> OverlayRecord:
         in_mirror=draft.baseline_data is not None,
         kpi_before=contribution(draft.baseline_data) if draft.baseline_data else None,
         kpi_after=contribution(merged) if counted else None,
+        excluded_before=(excluded_by(draft.baseline_data) or "") if draft.baseline_data else None,
+        excluded_after=(excluded_by(merged) or "") if counted else None,
     )
 
 

@@ -1,7 +1,7 @@
 """The KPI board as pure functions: cells (category x source) of summed costs, the board's
 views of them, and a draft delta applied to the cells.
 
-Rules (docs/domain.md, "KPIs"): discontinued or funds-transferable records are left out; variance =
+Rules (docs/domain.md, "KPIs"): the records kpi/figures.py leaves out are left out; variance =
 forecast - plan; variance % = variance / plan x 100 (0 when plan is 0); over budget when the
 variance is positive. Amounts are summed as Decimal (each record rounded to cents, as the SQL
 does), so a board recomputed from scratch and one patched by a delta agree to the cent.
@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from pfa_vanguard.domain.costs import counts_in_kpi, record_costs
+from pfa_vanguard.domain.costs import RecordCosts, record_costs
+from pfa_vanguard.kpi.figures import counts_in_figures
 
 _ZERO = Decimal(0)
 CellKey = tuple[str, str]  # (category, source)
@@ -45,11 +46,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def contribution(record: Mapping[str, Any]) -> tuple[CellKey, Cell] | None:
-    """What one record adds to the board (None when the KPI rules leave it out)."""
-    if not counts_in_kpi(record):
+def contribution(
+    record: Mapping[str, Any], costs: RecordCosts | None = None
+) -> tuple[CellKey, Cell] | None:
+    """What one record adds to the board (None when the KPI rules leave it out). `costs`: the
+    record's costs when already known (the mirror's generated columns hold the same numbers)."""
+    if not counts_in_figures(record):
         return None
-    costs = record_costs(record)
+    costs = costs or record_costs(record)
     key = (_text(record.get("category")), _text(record.get("source")))
     return key, Cell(1, costs.plan, costs.forecast, costs.actual)
 

@@ -18,3 +18,21 @@ SELECT forecast_end AS value FROM pfa_mirror
 WHERE organization_id = %(org_id)s AND forecast_end IS NOT NULL AND NOT (id = ANY (%(ids)s))
 ORDER BY forecast_end DESC
 LIMIT 1;
+
+-- name: exclusions
+-- Records the figures leave out (kpi/figures.py): discontinued first, then funds-transferable.
+SELECT count(*) FILTER (WHERE is_discontinued) AS discontinued,
+       count(*) FILTER (WHERE NOT is_discontinued) AS funds_transferable
+FROM pfa_mirror
+WHERE organization_id = %(org_id)s AND (is_discontinued OR is_funds_transferable);
+
+-- name: currency
+SELECT currency FROM organizations WHERE id = %(org_id)s;
+
+-- name: profile_rows
+-- What the spend profile needs of each record the figures count ({rule}: kpi/figures.py),
+-- grouped by {key} ({only}: the drafted records alone, for a delta).
+SELECT id, {key}, source, original_start, original_end, forecast_start, forecast_end,
+       actual_start, actual_end, monthly_rate, purchase_price
+FROM pfa_mirror
+WHERE organization_id = %(org_id)s AND {rule}{only};

@@ -17,6 +17,7 @@ from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.domain.values import to_date
 from pfa_vanguard.drafts.overlay import Overlay
 from pfa_vanguard.kpi.board import Cell, CellKey, board, cells_from_rows
+from pfa_vanguard.kpi.figures import RULE_TEXT, exclusion_text, impact
 
 _q = NamedQueries("pfa_vanguard.kpi")
 
@@ -85,6 +86,32 @@ def _trim(entries: OrderedDict[Any, Any], size: int) -> None:
         entries.popitem(last=False)
 
 
+async def baseline_exclusions(conn: Conn, org_id: int) -> dict[str, int]:
+    """How many of the organization's mirror records the figures leave out, per exclusion."""
+    cur = await conn.execute(_q("exclusions"), {"org_id": org_id})
+    row = await cur.fetchone()
+    return {
+        "discontinued": int(row["discontinued"]) if row else 0,
+        "fundsTransferable": int(row["funds_transferable"]) if row else 0,
+    }
+
+
+def with_draft_exclusions(counts: dict[str, int], overlay: Overlay) -> dict[str, int]:
+    """`counts` with each drafted record's exclusion swapped for its merged one."""
+    result = dict(counts)
+    for record in overlay.records.values():
+        for key, sign in ((record.excluded_before, -1), (record.excluded_after, 1)):
+            if key:
+                result[key] += sign
+    return result
+
+
+async def currency(conn: Conn, org_id: int) -> str:
+    cur = await conn.execute(_q("currency"), {"org_id": org_id})
+    row = await cur.fetchone()
+    return str(row["currency"]) if row else "USD"
+
+
 async def kpi(
     conn: Conn,
     org_id: int,
@@ -92,16 +119,30 @@ async def kpi(
     cache: KpiCache | None = None,
     user_id: int = 0,
 ) -> dict[str, Any]:
-    """{"current": board, "pending": board with drafts | None, "draftCount"}."""
+    """{"current": board, "pending": board with drafts | None, "draftCount", "impact" (pending
+    minus current totals | None), "exclusions": {"current", "pending"} with their notes,
+    "rule", "currency"}."""
     cache = cache or KpiCache()
     cells = await baseline_cells(conn, org_id)
-    pending = None
+    excluded = await baseline_exclusions(conn, org_id)
+    current = cache.board(cells)
+    pending = pending_excluded = None
     if overlay is not None:
         pending = cache.board(with_delta(cells, cache.delta(org_id, user_id, overlay)))
+        pending_excluded = with_draft_exclusions(excluded, overlay)
     return {
-        "current": cache.board(cells),
+        "current": current,
         "pending": pending,
         "draftCount": len(overlay.records) if overlay is not None else 0,
+        "impact": impact(current["totals"], pending["totals"]) if pending else None,
+        "exclusions": {
+            "current": {**excluded, "text": exclusion_text(excluded)},
+            "pending": {**pending_excluded, "text": exclusion_text(pending_excluded)}
+            if pending_excluded
+            else None,
+        },
+        "rule": RULE_TEXT,
+        "currency": await currency(conn, org_id),
     }
 
 

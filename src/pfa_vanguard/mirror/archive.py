@@ -20,12 +20,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Any, LiteralString
+from typing import Any
 
 from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
-from pfa_vanguard.db.queries import load
+from pfa_vanguard.db.queries import NamedQueries
 from pfa_vanguard.mirror.encode import encode_baseline_row
 from pfa_vanguard.mirror.filters import RecordFilter, SortOrder
 
@@ -49,8 +49,7 @@ _ARCHIVED_ROWS = sql.SQL(
 )
 
 
-def _q(name: str) -> LiteralString:
-    return load("pfa_vanguard.mirror", "archive.sql")[name]
+_q = NamedQueries("pfa_vanguard.mirror", "archive.sql")
 
 
 def archive_cutoff(now: datetime, years: int) -> date:

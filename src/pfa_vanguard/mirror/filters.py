@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from psycopg import sql
 
@@ -57,6 +57,20 @@ def _text_of(record: Mapping[str, Any], record_id: str) -> str:
     return " ".join(v if isinstance(v, str) else str(v) for v in values if v is not None)
 
 
+DateMode = Literal["overlaps", "starts", "ends"]
+# (column compared with from, column compared with to) per date mode
+_DATE_COLUMNS: dict[str, tuple[str, str]] = {
+    "overlaps": ("forecast_end", "forecast_start"),
+    "starts": ("forecast_start", "forecast_start"),
+    "ends": ("forecast_end", "forecast_end"),
+}
+_DATE_FIELDS: dict[str, tuple[str, str]] = {
+    "overlaps": ("forecastEnd", "forecastStart"),
+    "starts": ("forecastStart", "forecastStart"),
+    "ends": ("forecastEnd", "forecastEnd"),
+}
+
+
 @dataclass(frozen=True)
 class RecordFilter:
     """The merged read's filters; an empty filter selects everything."""
@@ -70,6 +84,9 @@ class RecordFilter:
     date_to: date | None = None
     q: str | None = None
     has_draft: bool | None = None
+    # what from/to select by the forecast window: "overlaps" (the window meets [from, to]),
+    # "starts" (it starts within), "ends" (it ends within)
+    date_mode: DateMode = "overlaps"
 
     def __post_init__(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -107,11 +124,12 @@ class RecordFilter:
                     sql.SQL("{} = ANY({})").format(sql.Identifier(column), sql.Placeholder(attr))
                 )
                 params[attr] = list(values)
+        low, high = _DATE_COLUMNS[self.date_mode]
         if self.date_to is not None:
-            parts.append(sql.SQL("forecast_start <= %(date_to)s"))
+            parts.append(sql.SQL("{} <= %(date_to)s").format(sql.Identifier(high)))
             params["date_to"] = self.date_to
         if self.date_from is not None:
-            parts.append(sql.SQL("forecast_end >= %(date_from)s"))
+            parts.append(sql.SQL("{} >= %(date_from)s").format(sql.Identifier(low)))
             params["date_from"] = self.date_from
         if self.q:
             parts.append(sql.SQL("{} ILIKE %(q)s").format(_TEXT_SQL))
@@ -128,13 +146,14 @@ class RecordFilter:
             values = getattr(self, attr)
             if values and merged.get(name) not in values:
                 return False
+        low, high = _DATE_FIELDS[self.date_mode]
         if self.date_to is not None:
-            start = to_date(merged.get("forecastStart"))
-            if start is None or start > self.date_to:
+            value = to_date(merged.get(high))
+            if value is None or value > self.date_to:
                 return False
         if self.date_from is not None:
-            end = to_date(merged.get("forecastEnd"))
-            if end is None or end < self.date_from:
+            value = to_date(merged.get(low))
+            if value is None or value < self.date_from:
                 return False
         return not (self.q and self.q.lower() not in _text_of(merged, record_id).lower())
 

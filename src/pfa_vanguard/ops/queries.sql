@@ -20,6 +20,7 @@ SELECT CASE
            WHEN root = 'sync_runs' THEN 'sync_history'
            WHEN root IN ('commit_runs', 'commit_audit') THEN 'commit_audit'
            WHEN root = 'pfa_ai_audit' THEN 'ai_audit'
+           WHEN root = 'pfa_history' THEN 'record_history'
            ELSE 'other'
        END AS family,
        sum(bytes)::bigint AS bytes
@@ -50,3 +51,6 @@ WHERE status <> 'running' AND coalesce(finished_at, started_at) < %(cutoff)s
 
 -- name: prune_ai_audit
 DELETE FROM pfa_ai_audit WHERE created_at < %(cutoff)s
+
+-- name: prune_history
+DELETE FROM pfa_history WHERE detected_at < %(cutoff)s

@@ -5,7 +5,8 @@
 - `pfa_mirror_removed` (tombstones of removed records, read by the API's incremental
   snapshots: a snapshot older than the period is rebuilt, see mirror/snapshots.py);
 - `commit_audit` and finished `commit_runs` (a retry's idempotency key expires with its run);
-- `pfa_ai_audit`.
+- `pfa_ai_audit`;
+- `pfa_history` (the record history: changes found by syncs and made by commits).
 The caller owns the transaction.
 """
 
@@ -29,6 +30,7 @@ class RetentionDays:
     tombstones: int = 90
     commit_audit: int = 730
     ai_audit: int = 365
+    history: int = 365
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetentionDays:
@@ -37,6 +39,7 @@ class RetentionDays:
             tombstones=settings.retain_tombstones_days,
             commit_audit=settings.retain_commit_audit_days,
             ai_audit=settings.retain_ai_audit_days,
+            history=settings.retain_history_days,
         )
 
 
@@ -48,6 +51,7 @@ async def prune(conn: AsyncConnection[Any], keep: RetentionDays, now: datetime) 
         ("commit_audit", "prune_commit_audit", keep.commit_audit),
         ("commit_runs", "prune_commit_runs", keep.commit_audit),
         ("pfa_ai_audit", "prune_ai_audit", keep.ai_audit),
+        ("pfa_history", "prune_history", keep.history),
     ]
     deleted: dict[str, int] = {}
     for table, query, days in plan:

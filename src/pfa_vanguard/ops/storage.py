@@ -2,7 +2,7 @@
 PFA_DATABASE_BUDGET_BYTES is set, `pfa_database_budget_bytes` (the alert rule compares them).
 
 Families: mirror, tombstones, archive, drafts, summaries, sync_history, commit_audit, ai_audit,
-other.
+record_history, other.
 """
 
 from __future__ import annotations

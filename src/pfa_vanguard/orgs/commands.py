@@ -68,6 +68,16 @@ def orgs_add(
     _out().print(f"organization {row['code']} ({row['name']}) created")
 
 
+@orgs_app.command("currency")
+def orgs_currency(
+    code: Annotated[str, typer.Argument(help="organization code")],
+    currency: Annotated[str, typer.Argument(help="ISO 4217 code, e.g. EUR")],
+) -> None:
+    """Set the currency the organization's amounts are in (shown with every figure)."""
+    run_in_transaction(Settings(), lambda conn: service.set_currency(conn, code, currency))
+    _out().print(f"organization {code}: amounts in {currency.strip().upper()}")
+
+
 @orgs_app.command("list")
 def orgs_list() -> None:
     """Every organization with its schedule, state and number of members."""

@@ -28,3 +28,6 @@ ORDER BY o.code, w.id
 DELETE FROM maintenance_windows w USING organizations o
 WHERE o.id = w.organization_id AND o.code = %(code)s AND w.id = %(id)s
 RETURNING w.id
+
+-- name: set_currency
+UPDATE organizations SET currency = %(currency)s WHERE code = %(code)s RETURNING id;

@@ -10,6 +10,7 @@ from pfa_vanguard.errors import BadRequest, Conflict, NotFound
 from pfa_vanguard.sync.schedule import check_cron
 
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,50}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 _q = NamedQueries("pfa_vanguard.orgs")
@@ -52,3 +53,15 @@ async def organization_id(conn: Conn, code: str) -> int:
     if row is None:
         raise NotFound(f"unknown organization {code!r}: create it with `pfa orgs add {code}`")
     return int(row["id"])
+
+
+async def set_currency(conn: Conn, code: str, currency: str) -> None:
+    """Every amount of `code` is in `currency` (an ISO 4217 code such as USD or EUR): shown next
+    to its figures and written in its exports. BadRequest on a malformed code, NotFound on an
+    unknown organization."""
+    currency = currency.strip().upper()
+    if not _CURRENCY.fullmatch(currency):
+        raise BadRequest(f"invalid currency {currency!r}: use a 3-letter ISO 4217 code, e.g. EUR")
+    cur = await conn.execute(_q("set_currency"), {"code": code, "currency": currency})
+    if await cur.fetchone() is None:
+        raise NotFound(f"unknown organization {code!r}: create it with `pfa orgs add {code}`")

@@ -31,7 +31,13 @@ class ApplyCounts:
 
 
 async def apply_stage(
-    conn: Conn, org_id: int, *, distinct: int, full: bool, started_at: datetime
+    conn: Conn,
+    org_id: int,
+    *,
+    distinct: int,
+    full: bool,
+    started_at: datetime,
+    run_id: int | None = None,
 ) -> ApplyCounts:
     """Apply the staging table to organization `org_id`'s mirror.
 
@@ -41,9 +47,10 @@ async def apply_stage(
     whose fields PEMS changed become conflicts. Archived records PEMS sends unchanged are left
     alone; those it changed come back to the mirror (mirror/archive.py). `started_at` is when
     the sync began (database time): a row a commit wrote through after it with a newer version
-    than the fetched one is kept.
+    than the fetched one is kept. Every field the update changed is kept in the record history
+    (with `run_id`).
     """
-    params = {"org_id": org_id, "started_at": started_at}
+    params = {"org_id": org_id, "started_at": started_at, "run_id": run_id}
     await conn.execute(q("lock_organization"), params)
     await conn.execute(q("skip_archived_unchanged"), params)
     await conn.execute(q("unarchive_changed"), params)
@@ -57,6 +64,8 @@ async def apply_stage(
     updated = max(cur.rowcount, 0)
     if inserted + updated < differing:
         await conn.execute(q("forget_unapplied"), params)
+    if updated:
+        await conn.execute(q("record_history"), params)
 
     cur = await conn.execute(q("mark_conflicts"), params)
     conflicts = max(cur.rowcount, 0)

@@ -361,3 +361,15 @@ WHERE (%(code)s::text IS NULL OR o.code = %(code)s::text)
           AND m.role = 'admin'))
 ORDER BY r.started_at DESC, r.id DESC
 LIMIT %(limit)s;
+
+-- name: record_history
+-- Field-level changes PEMS made to records the apply just updated (after forget_unapplied:
+-- only rows written). A field present on one side only counts as changed (to or from null).
+INSERT INTO pfa_history (organization_id, record_id, field, old_value, new_value, source, run_id)
+SELECT %(org_id)s, c.id, f.key, c.old_data -> f.key, c.data -> f.key, 'sync', %(run_id)s
+FROM pfa_sync_changed c
+CROSS JOIN LATERAL (
+    SELECT jsonb_object_keys(c.data) UNION SELECT jsonb_object_keys(c.old_data)
+) AS f(key)
+WHERE NOT c.is_new AND c.old_data IS DISTINCT FROM c.data
+  AND (c.old_data -> f.key) IS DISTINCT FROM (c.data -> f.key);

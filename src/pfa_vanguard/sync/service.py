@@ -262,7 +262,12 @@ class _Run:
         full = kind == "full"
         async with conn.transaction():
             counts = await apply_stage(
-                conn, org.id, distinct=summary.distinct, full=full, started_at=self.db_started_at
+                conn,
+                org.id,
+                distinct=summary.distinct,
+                full=full,
+                started_at=self.db_started_at,
+                run_id=run_id,
             )
             if counts.changed:
                 await refresh_views(conn)

@@ -2,7 +2,8 @@
 
 The hand-written SQL merges the caller's drafts itself (`mir.data || changes`, parsed with the
 SQL parse functions and costed with pfa_window_cost, over the base tables as the application),
-independently of the view the assistant queries; TODAY is 2025-07-15.
+independently of the view the assistant queries; TODAY is 2025-07-15. Cost totals count the
+records every figure counts (`k`: neither discontinued nor funds-transferable).
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ WITH r AS (
          AND m.record_id = mir.id AND m.user_id = %(user)s
     CROSS JOIN LATERAL (SELECT mir.data || coalesce(m.changes, '{}') AS data) d
     WHERE mir.organization_id = %(org)s
-)
+),
+-- what cost totals count: neither discontinued nor funds-transferable
+k AS (SELECT * FROM r WHERE NOT is_discontinued AND NOT is_funds_transferable)
 """
 
 # (question, hand-written SQL over r; "ids" compares the first column of the answer)
@@ -56,7 +59,7 @@ CASES: list[tuple[str, str]] = [
     ("how many cranes", "SELECT count(*) FROM r WHERE category = 'Crane'"),
     (
         "total forecast cost of rental cranes in Area 4 starting after June 2025",
-        "SELECT sum(forecast_cost) FROM r WHERE category = 'Crane' AND source = 'Rental'"
+        "SELECT sum(forecast_cost) FROM k WHERE category = 'Crane' AND source = 'Rental'"
         " AND area_silo = 'Area 4' AND forecast_start > '2025-06-30'",
     ),
     (
@@ -67,11 +70,11 @@ CASES: list[tuple[str, str]] = [
     ("how many records did I change", "SELECT count(*) FROM r WHERE has_draft"),
     (
         "total plan cost by category",
-        "SELECT category, sum(plan_cost) FROM r GROUP BY category ORDER BY category",
+        "SELECT category, sum(plan_cost) FROM k GROUP BY category ORDER BY category",
     ),
     (
         "forecast cost per area",
-        "SELECT area_silo, sum(forecast_cost) FROM r GROUP BY 1 ORDER BY 1",
+        "SELECT area_silo, sum(forecast_cost) FROM k GROUP BY 1 ORDER BY 1",
     ),
     ("number of records per source", "SELECT source, count(*) FROM r GROUP BY 1 ORDER BY 1"),
     (
@@ -91,7 +94,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "total actual cost of actualized records",
-        "SELECT sum(actual_cost) FROM r WHERE is_actualized",
+        "SELECT sum(actual_cost) FROM k WHERE is_actualized",
     ),
     (
         "list compressors not actualized in area 3",
@@ -101,7 +104,7 @@ CASES: list[tuple[str, str]] = [
     ("how many BEO records", "SELECT count(*) FROM r WHERE dor = 'BEO'"),
     (
         "total forecast cost paid by the project",
-        "SELECT sum(forecast_cost) FROM r WHERE dor = 'PROJECT'",
+        "SELECT sum(forecast_cost) FROM k WHERE dor = 'PROJECT'",
     ),
     ("how many funds transferable records", "SELECT count(*) FROM r WHERE is_funds_transferable"),
     (
@@ -120,7 +123,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "total variance by area",
-        "SELECT area_silo, sum(forecast_cost - plan_cost) FROM r GROUP BY 1 ORDER BY 1",
+        "SELECT area_silo, sum(forecast_cost - plan_cost) FROM k GROUP BY 1 ORDER BY 1",
     ),
     ("how many records are under budget", "SELECT count(*) FROM r WHERE forecast_cost < plan_cost"),
     (
@@ -138,7 +141,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "forecast cost by month in 2025",
-        "SELECT date_trunc('month', forecast_start)::date, sum(forecast_cost) FROM r"
+        "SELECT date_trunc('month', forecast_start)::date, sum(forecast_cost) FROM k"
         " WHERE forecast_start <= '2025-12-31' AND forecast_end >= '2025-01-01'"
         " GROUP BY 1 ORDER BY 1",
     ),
@@ -149,17 +152,17 @@ CASES: list[tuple[str, str]] = [
     ("how many records excluding cranes", "SELECT count(*) FROM r WHERE category <> 'Crane'"),
     (
         "top 3 areas by forecast cost",
-        "SELECT area_silo, sum(forecast_cost) AS f FROM r GROUP BY 1 ORDER BY f DESC LIMIT 3",
+        "SELECT area_silo, sum(forecast_cost) AS f FROM k GROUP BY 1 ORDER BY f DESC LIMIT 3",
     ),
     (
         "Which area has the highest plan cost?",
-        "SELECT area_silo, sum(plan_cost) AS p FROM r GROUP BY 1 ORDER BY p DESC LIMIT 1",
+        "SELECT area_silo, sum(plan_cost) AS p FROM k GROUP BY 1 ORDER BY p DESC LIMIT 1",
     ),
     (
         "number of records with drafts by category",
         "SELECT category, count(*) FROM r WHERE has_draft GROUP BY 1 ORDER BY 1",
     ),
-    ("total forecast cost of my drafts", "SELECT sum(forecast_cost) FROM r WHERE has_draft"),
+    ("total forecast cost of my drafts", "SELECT sum(forecast_cost) FROM k WHERE has_draft"),
     (
         "how many records planned to start in Q3 2025",
         "SELECT count(*) FROM r WHERE original_start BETWEEN '2025-07-01' AND '2025-09-30'",
@@ -171,7 +174,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "plan and forecast cost by category",
-        "SELECT category, sum(plan_cost), sum(forecast_cost) FROM r GROUP BY 1 ORDER BY 1",
+        "SELECT category, sum(plan_cost), sum(forecast_cost) FROM k GROUP BY 1 ORDER BY 1",
     ),
     (
         "how many records with forecast category crane",
@@ -189,7 +192,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "variance % by source",
-        "SELECT source, round(100 * sum(forecast_cost - plan_cost) / sum(plan_cost), 2) FROM r"
+        "SELECT source, round(100 * sum(forecast_cost - plan_cost) / sum(plan_cost), 2) FROM k"
         " GROUP BY 1 ORDER BY 1",
     ),
     (
@@ -206,7 +209,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "forecast cost of BEO generators active next month",
-        "SELECT sum(forecast_cost) FROM r WHERE dor = 'BEO' AND category = 'Generator'"
+        "SELECT sum(forecast_cost) FROM k WHERE dor = 'BEO' AND category = 'Generator'"
         " AND forecast_start <= '2025-08-31' AND forecast_end >= '2025-08-01'",
     ),
     (

@@ -274,6 +274,7 @@ def test_the_role_reads_only_the_view_and_row_level_secured_tables(world: World)
         "pfa_mirror_archive": True,  # the archive of long-ended records, scoped as the mirror
         "pfa_modification": True,
         "sync_runs": True,
+        "pfa_history": True,  # the record history, scoped like the mirror
     }
     assert writable == []
     assert memberships == [("pfa_scoped",)]

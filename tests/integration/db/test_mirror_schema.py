@@ -12,8 +12,9 @@ import pytest
 from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
-from pfa_vanguard.domain.costs import counts_in_kpi, record_costs
+from pfa_vanguard.domain.costs import record_costs
 from pfa_vanguard.domain.values import to_date
+from pfa_vanguard.kpi.figures import counts_in_figures as counts_in_kpi
 from tests.factories import insert_records, make_org, make_record
 
 Conn = AsyncConnection[dict[str, Any]]

@@ -27,7 +27,7 @@ from tests.integration.sync.static_source import StaticSource
 
 Conn = AsyncConnection[dict[str, Any]]
 NOW = datetime(2031, 6, 1, tzinfo=UTC)
-KEEP = RetentionDays(sync_runs=90, tombstones=30, commit_audit=730, ai_audit=365)
+KEEP = RetentionDays(sync_runs=90, tombstones=30, commit_audit=730, ai_audit=365, history=365)
 
 
 async def fill(conn: Conn, now: datetime = NOW) -> dict[str, int]:
@@ -72,6 +72,11 @@ async def fill(conn: Conn, now: datetime = NOW) -> dict[str, int]:
             " outcome, created_at) VALUES (%s, %s, 'query', 'offline', 'q', 'ok', %s)",
             [rio, user, now - timedelta(days=days // 2 + 1)],  # 401 and 51 days
         )
+        await conn.execute(
+            "INSERT INTO pfa_history (organization_id, record_id, field, source, detected_at)"
+            " VALUES (%s, 'R', 'equipment', 'sync', %s)",
+            [rio, now - timedelta(days=days // 2 + 1)],  # 401 and 51 days
+        )
     await conn.commit()
     return {"RIO": rio, "HOLNG": hol}
 
@@ -79,7 +84,7 @@ async def fill(conn: Conn, now: datetime = NOW) -> dict[str, int]:
 async def counts(conn: Conn) -> dict[str, int]:
     found = {}
     for table in ("sync_runs", "pfa_mirror_removed", "commit_runs", "commit_audit",
-                  "pfa_ai_audit"):  # fmt: skip
+                  "pfa_ai_audit", "pfa_history"):  # fmt: skip
         cur = await conn.execute(f"SELECT count(*) AS n FROM {table}")
         found[table] = int((await cur.fetchone() or {})["n"])
     return found
@@ -90,7 +95,7 @@ async def test_prune_deletes_what_is_older_than_its_period(conn: Conn) -> None:
     deleted = await prune(conn, KEEP, NOW)
     await conn.commit()
     assert deleted == {"sync_runs": 2, "pfa_mirror_removed": 1, "commit_audit": 1,
-                       "commit_runs": 1, "pfa_ai_audit": 1}  # fmt: skip
+                       "commit_runs": 1, "pfa_ai_audit": 1, "pfa_history": 1}  # fmt: skip
     cur = await conn.execute(
         "SELECT o.code, r.status, (%s - r.started_at) AS age FROM sync_runs r"
         " JOIN organizations o ON o.id = r.organization_id ORDER BY o.code, r.started_at",
@@ -102,7 +107,7 @@ async def test_prune_deletes_what_is_older_than_its_period(conn: Conn) -> None:
                     ("RIO", "succeeded", 10)]  # fmt: skip
     assert await prune(conn, KEEP, NOW) == dict.fromkeys(deleted, 0)  # a rerun is a no-op
     # 0 keeps forever
-    assert await prune(conn, RetentionDays(0, 0, 0, 0), NOW + timedelta(days=9999)) == {}
+    assert await prune(conn, RetentionDays(0, 0, 0, 0, 0), NOW + timedelta(days=9999)) == {}
 
 
 @pytest.fixture
@@ -136,7 +141,8 @@ async def test_the_worker_prunes_hourly(conn: Conn, pool: AsyncConnectionPool[An
     clock.current = NOW
     await worker.housekeeping.run_due(pool)  # less than an hour's worth? no: 40 days later
     assert await counts(conn) == {"sync_runs": 3, "pfa_mirror_removed": 1, "commit_runs": 1,
-                                  "commit_audit": 1, "pfa_ai_audit": 1}  # fmt: skip
+                                  "commit_audit": 1, "pfa_ai_audit": 1,
+                                  "pfa_history": 1}  # fmt: skip
 
 
 def test_db_prune_command(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,6 +158,7 @@ def test_db_prune_command(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     assert "pfa_ai_audit: 2 deleted" in result.output
     assert "sync_runs: 2 deleted" in result.output
+    assert "pfa_history: 1 deleted" in result.output  # PFA_RETAIN_HISTORY_DAYS: 365
 
 
 async def test_a_snapshot_older_than_a_pruned_tombstone_is_rebuilt(

@@ -80,6 +80,19 @@ POLICY: dict[tuple[str, str], Call] = {
         Access.VIEWER, f"{ORG}/timeline-bounds", 200, drafts="true"
     ),
     ("GET", "/api/pfa/{org}/commits"): _call(Access.VIEWER, f"{ORG}/commits", 200),
+    ("GET", "/api/pfa/{org}/export.csv"): _call(Access.VIEWER, f"{ORG}/export.csv", 200),
+    ("GET", "/api/pfa/{org}/export.xlsx"): _call(Access.VIEWER, f"{ORG}/export.xlsx", 200),
+    ("GET", "/api/pfa/{org}/kpi.xlsx"): _call(Access.VIEWER, f"{ORG}/kpi.xlsx", 200),
+    ("GET", "/api/pfa/{org}/history"): _call(Access.VIEWER, f"{ORG}/history", 200),
+    ("GET", "/api/pfa/{org}/totals"): _call(Access.VIEWER, f"{ORG}/totals", 200),
+    ("GET", "/api/pfa/{org}/kpi/months"): _call(
+        Access.VIEWER, f"{ORG}/kpi/months", 200, drafts="true", by="category"
+    ),
+    ("GET", "/api/pfa/{org}/views"): _call(Access.VIEWER, f"{ORG}/views", 200),
+    ("POST", "/api/pfa/{org}/views"): _call(
+        Access.VIEWER, f"{ORG}/views", 200, body={"name": "cranes", "query": "category=Crane"}
+    ),
+    ("DELETE", "/api/pfa/{org}/views/{view_id}"): _call(Access.VIEWER, f"{ORG}/views/999999", 404),
     ("GET", "/api/pfa/{org}/changes"): _call(Access.VIEWER, f"{ORG}/changes", 200, since="0"),
     ("POST", "/api/pfa/{org}/refresh"): _call(Access.EDITOR, f"{ORG}/refresh", 202, 409),
     ("POST", "/api/pfa/{org}/draft"): _call(

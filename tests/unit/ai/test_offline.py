@@ -28,7 +28,7 @@ def test_the_issue_example_translates_exactly() -> None:
     assert sql == (
         "SELECT sum(forecast_cost) AS total_forecast_cost\nFROM pfa_ai_records\n"
         "WHERE forecast_start > DATE '2025-06-30' AND source = 'Rental' AND area_silo = 'Area 4'"
-        " AND category = 'Crane'"
+        " AND category = 'Crane' AND NOT is_discontinued AND NOT is_funds_transferable"
     )
 
 

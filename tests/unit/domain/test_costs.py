@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from pfa_vanguard.domain.costs import counts_in_kpi, record_costs, window_cost, window_days
+from pfa_vanguard.domain.costs import record_costs, window_cost, window_days
 from pfa_vanguard.domain.values import to_bool, to_date, to_number
+from pfa_vanguard.kpi.figures import counts_in_figures as counts_in_kpi
 
 
 def test_window_days_never_negative() -> None:

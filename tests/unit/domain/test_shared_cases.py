@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from pfa_vanguard.domain.costs import counts_in_kpi, record_costs, window_days
+from pfa_vanguard.domain.costs import record_costs, window_days
 from pfa_vanguard.domain.drafts import apply_changes, date_range_errors
 from pfa_vanguard.domain.values import to_bool, to_date, to_number
 from pfa_vanguard.errors import ValidationFailed
+from pfa_vanguard.kpi.figures import counts_in_figures as counts_in_kpi
 from pfa_vanguard.settings import Settings
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "domain_rules.json"

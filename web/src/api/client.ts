@@ -136,6 +136,32 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return parsed as T;
 }
 
+/** Fetch a file from the API (with the bearer token) and hand it to the browser as a download. */
+export async function download(path: string, query: RequestOptions["query"], filename: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(buildUrl(path, query), { headers });
+  if (!response.ok) {
+    const text = await response.text();
+    let body: Record<string, unknown> = { detail: text.slice(0, 200) };
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      /* not the API's error shape: keep the text */
+    }
+    if (response.status === 401) for (const listener of unauthorizedListeners) listener();
+    throw new ApiError(response.status, body);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** A message for people from any error the API layer throws. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {

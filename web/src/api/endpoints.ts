@@ -1,11 +1,15 @@
 /** One function per API route the UI uses (docs/api.md, generated types from web/openapi.json). */
 import type { Changes } from "../domain/validation";
-import { request } from "./client";
+import { download, request } from "./client";
 import type {
   AiProposal,
   AiQueryResult,
   CommitResult,
   DraftInfo,
+  HistoryPage,
+  SavedView,
+  SpendProfile,
+  ViewTotals,
   OrgChanges,
   KpiBoard,
   KpiResponse,
@@ -42,6 +46,7 @@ export interface RecordFilters {
   area?: string;
   dor?: string;
   from?: string;
+  dateMode?: string;
   to?: string;
   q?: string;
   hasDraft?: boolean;
@@ -95,6 +100,41 @@ export const resolveConflict = (
 export async function kpi(code: string, withDrafts = true): Promise<KpiBoard> {
   return kpiBoard(await request<KpiResponse>(`${org(code)}/kpi`, { query: { drafts: withDrafts } }));
 }
+
+export interface HistoryFilter {
+  since?: string;
+  user?: string;
+  source?: "sync" | "commit";
+  field?: string;
+  pfa_id?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Field-level changes of the organization's records (syncs found, commits made), newest first. */
+export const history = (code: string, filter: HistoryFilter) =>
+  request<HistoryPage>(`${org(code)}/history`, { query: { ...filter } });
+
+/** Plan / forecast / actual by month (the spend profile), optionally by a group, with drafts. */
+export const kpiMonths = (code: string, withDrafts: boolean, by?: string) =>
+  request<SpendProfile>(`${org(code)}/kpi/months`, { query: { drafts: withDrafts, by } });
+
+/** The totals of the view a query string selects (the read's parameters). */
+export const viewTotals = (code: string, query: string) =>
+  request<ViewTotals>(`${org(code)}/totals${query ? `?${query}` : ""}`);
+
+export const listViews = (code: string) => request<SavedView[]>(`${org(code)}/views`);
+export const saveView = (code: string, name: string, query: string, shared: boolean) =>
+  request<SavedView>(`${org(code)}/views`, { body: { name, query, shared } });
+export const deleteView = (code: string, id: number) =>
+  request<void>(`${org(code)}/views/${id}`, { method: "DELETE" });
+
+/** The grid's current view (filters, sort; the caller's drafts applied) as a CSV or .xlsx file. */
+export const exportView = (code: string, query: Record<string, string | boolean | undefined>, format: "csv" | "xlsx") =>
+  download(`${org(code)}/export.${format}`, query, `${code}-view.${format}`);
+
+/** The KPI board (with the caller's drafts) as an .xlsx workbook. */
+export const exportKpi = (code: string) => download(`${org(code)}/kpi.xlsx`, { drafts: true }, `${code}-kpi.xlsx`);
 
 export const timelineBounds = (code: string, withDrafts = true) =>
   request<TimelineBounds>(`${org(code)}/timeline-bounds`, { query: { drafts: withDrafts } });

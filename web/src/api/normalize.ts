@@ -36,5 +36,9 @@ export function kpiBoard(answer: KpiResponse): KpiBoard {
     byCategory: pairs(current.byCategory, pending?.byCategory, (r) => r.category),
     bySource: pairs(current.bySource, pending?.bySource, (r) => r.source),
     draftCount: answer.draftCount,
+    impact: answer.impact ?? null,
+    exclusions: answer.exclusions,
+    rule: answer.rule,
+    currency: answer.currency,
   };
 }

@@ -465,6 +465,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pfa/{org}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Csv
+         * @description The current view (the grid's filters and sort, the caller's drafts applied) as CSV:
+         *     the organization, currency and filter on top, a totals row at the end (counted as the KPI
+         *     board counts, saying what it leaves out).
+         */
+        get: operations["exportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Xlsx
+         * @description The current view as an .xlsx workbook: typed numbers and dates, the filter written
+         *     above the header, a totals row.
+         */
+        get: operations["exportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History
+         * @description Changes of the organization's records, newest first, one page at a time: field, old
+         *     and new value, source, when found (syncs) or made (commits), who and PEMS's answer
+         *     (commits). Kept for PFA_RETAIN_HISTORY_DAYS.
+         */
+        get: operations["history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pfa/{org}/kpi": {
         parameters: {
             query?: never;
@@ -479,6 +544,49 @@ export interface paths {
          *     `drafts=true`, `pending` is the same board with the caller's drafts applied.
          */
         get: operations["getKpi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/kpi.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Kpi
+         * @description The KPI board as an .xlsx workbook (the same figures as GET /kpi).
+         */
+        get: operations["exportKpi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/kpi/months": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kpi Months
+         * @description The spend profile: plan, forecast and actual cost by month (each record's cost spread
+         *     over the months its window runs; a purchase in its first month), monthly and cumulative,
+         *     counted like the KPI board (its months add up to the board's totals); with `drafts=true`
+         *     also with the caller's drafts.
+         */
+        get: operations["kpiMonths"];
         put?: never;
         post?: never;
         delete?: never;
@@ -545,6 +653,71 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * View Totals
+         * @description The totals of the current view (the grid's filters, the caller's drafts applied):
+         *     the KPI board's totals figures over its records, what they leave out, the currency.
+         */
+        get: operations["viewTotals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Views
+         * @description The caller's views, then those other members shared.
+         */
+        get: operations["listViews"];
+        put?: never;
+        /**
+         * Save View
+         * @description Save the view under its name (replacing the caller's view of that name).
+         */
+        post: operations["saveView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/views/{view_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete View
+         * @description Delete one of the caller's own views (404 for anyone else's).
+         */
+        delete: operations["deleteView"];
         options?: never;
         head?: never;
         patch?: never;
@@ -916,6 +1089,21 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ExclusionCounts */
+        ExclusionCounts: {
+            /** Discontinued */
+            discontinued: number;
+            /**
+             * Fundstransferable
+             * @description funds-transferable and not discontinued
+             */
+            fundsTransferable: number;
+            /**
+             * Text
+             * @description the note shown next to the figures
+             */
+            text: string;
+        };
         /** FieldConflict */
         FieldConflict: {
             /** Base */
@@ -944,6 +1132,23 @@ export interface components {
              * @description variance / plan x 100 (0 when plan is 0)
              */
             variancePct: number;
+        };
+        /** GroupSeries */
+        GroupSeries: {
+            /** Actual */
+            actual: number[];
+            /** Actualcumulative */
+            actualCumulative: number[];
+            /** Forecast */
+            forecast: number[];
+            /** Forecastcumulative */
+            forecastCumulative: number[];
+            /** Key */
+            key: string;
+            /** Plan */
+            plan: number[];
+            /** Plancumulative */
+            planCumulative: number[];
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -974,6 +1179,73 @@ export interface components {
              */
             status: string;
         };
+        /** HistoryChange */
+        HistoryChange: {
+            /**
+             * Detectedat
+             * Format: date-time
+             * @description when a sync found it, or the commit made it
+             */
+            detectedAt: string;
+            /** Field */
+            field: string;
+            /** Id */
+            id: number;
+            /**
+             * New
+             * @description the value after (null: absent)
+             */
+            new: unknown;
+            /**
+             * Old
+             * @description the value before (null: absent)
+             */
+            old: unknown;
+            /**
+             * Pemsanswer
+             * @description commits: PEMS's outcome and message
+             */
+            pemsAnswer: string | null;
+            /** Recordid */
+            recordId: string;
+            /**
+             * Runid
+             * @description the sync run or the commit run
+             */
+            runId: number | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "sync" | "commit";
+            /**
+             * User
+             * @description who committed (None for syncs)
+             */
+            user: string | null;
+        };
+        /** HistoryPage */
+        HistoryPage: {
+            /** Changes */
+            changes: components["schemas"]["HistoryChange"][];
+            /**
+             * Nextcursor
+             * @description pass as cursor for the next page; None: last
+             */
+            nextCursor: string | null;
+            /** Org */
+            org: string;
+        };
+        /** ImpactFigures */
+        ImpactFigures: {
+            actual: components["schemas"]["WindowCost"];
+            forecast: components["schemas"]["WindowCost"];
+            plan: components["schemas"]["WindowCost"];
+            /** Recordcount */
+            recordCount: number;
+            /** Variance */
+            variance: number;
+        };
         /** KpiBoard */
         KpiBoard: {
             /** Bycategory */
@@ -982,16 +1254,35 @@ export interface components {
             bySource: components["schemas"]["SourceFigures"][];
             totals: components["schemas"]["Figures"];
         };
+        /** KpiExclusions */
+        KpiExclusions: {
+            current: components["schemas"]["ExclusionCounts"];
+            pending: components["schemas"]["ExclusionCounts"] | null;
+        };
         /** KpiResponse */
         KpiResponse: {
+            /**
+             * Currency
+             * @description ISO 4217 code of every amount
+             */
+            currency: string;
             /** @description the committed baseline */
             current: components["schemas"]["KpiBoard"];
             /** Draftcount */
             draftCount: number;
+            /** @description records the figures leave out */
+            exclusions: components["schemas"]["KpiExclusions"];
+            /** @description the impact of the caller's drafts: pending minus current totals */
+            impact: components["schemas"]["ImpactFigures"] | null;
             /** Org */
             org: string;
             /** @description with the caller's drafts (drafts=true) */
             pending: components["schemas"]["KpiBoard"] | null;
+            /**
+             * Rule
+             * @description which records the figures count
+             */
+            rule: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -1056,6 +1347,21 @@ export interface components {
              * @description records the filters select (all pages)
              */
             total: number;
+        };
+        /** MonthSeries */
+        MonthSeries: {
+            /** Actual */
+            actual: number[];
+            /** Actualcumulative */
+            actualCumulative: number[];
+            /** Forecast */
+            forecast: number[];
+            /** Forecastcumulative */
+            forecastCumulative: number[];
+            /** Plan */
+            plan: number[];
+            /** Plancumulative */
+            planCumulative: number[];
         };
         /**
          * OrgChanges
@@ -1156,6 +1462,17 @@ export interface components {
              * @description the IANA time zone of every schedule (PFA_SYNC_TIMEZONE)
              */
             timezone: string;
+        };
+        /** Profile */
+        Profile: {
+            /** Groups */
+            groups: components["schemas"]["GroupSeries"][];
+            /**
+             * Months
+             * @description YYYY-MM, every month from the first to the last
+             */
+            months: string[];
+            total: components["schemas"]["MonthSeries"];
         };
         /** ProposedChange */
         ProposedChange: {
@@ -1294,6 +1611,42 @@ export interface components {
              */
             saved: components["schemas"]["DraftOut"][];
         };
+        /** SaveView */
+        SaveView: {
+            /** Name */
+            name: string;
+            /**
+             * Query
+             * @description the grid's query string: filters and sort
+             */
+            query: string;
+            /**
+             * Shared
+             * @description visible to every member of the organization
+             * @default false
+             */
+            shared: boolean;
+        };
+        /** SavedView */
+        SavedView: {
+            /** Id */
+            id: number;
+            /** Mine */
+            mine: boolean;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /** Query */
+            query: string;
+            /** Shared */
+            shared: boolean;
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
+        };
         /** ScheduleIn */
         ScheduleIn: {
             /**
@@ -1323,6 +1676,19 @@ export interface components {
              * @description variance / plan x 100 (0 when plan is 0)
              */
             variancePct: number;
+        };
+        /** SpendProfile */
+        SpendProfile: {
+            /** By */
+            by: string | null;
+            /** Currency */
+            currency: string;
+            /** @description the committed baseline */
+            current: components["schemas"]["Profile"];
+            /** Org */
+            org: string;
+            /** @description with the caller's drafts (drafts=true) */
+            pending: components["schemas"]["Profile"] | null;
         };
         /** SyncRun */
         SyncRun: {
@@ -1401,6 +1767,36 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** ViewTotals */
+        ViewTotals: {
+            actual: components["schemas"]["WindowCost"];
+            /** Currency */
+            currency: string;
+            exclusions: components["schemas"]["ExclusionCounts"];
+            forecast: components["schemas"]["WindowCost"];
+            /** Org */
+            org: string;
+            /** Overbudget */
+            overBudget: boolean;
+            plan: components["schemas"]["WindowCost"];
+            /** Recordcount */
+            recordCount: number;
+            /**
+             * Records
+             * @description records in the view (recordCount: those the totals count)
+             */
+            records: number;
+            /**
+             * Variance
+             * @description forecast - plan
+             */
+            variance: number;
+            /**
+             * Variancepct
+             * @description variance / plan x 100 (0 when plan is 0)
+             */
+            variancePct: number;
         };
         /** WindowCost */
         WindowCost: {
@@ -2364,6 +2760,8 @@ export interface operations {
                 from?: string | null;
                 /** @description forecast window starts on or before */
                 to?: string | null;
+                /** @description what from/to select: overlaps (the forecast window meets the range), starts (it starts within), ends (it ends within) */
+                dateMode?: "overlaps" | "starts" | "ends";
                 /** @description text search */
                 q?: string | null;
                 hasDraft?: boolean | null;
@@ -3133,6 +3531,256 @@ export interface operations {
             };
         };
     };
+    exportCsv: {
+        parameters: {
+            query?: {
+                category?: string[] | null;
+                forecastCategory?: string[] | null;
+                source?: string[] | null;
+                area?: string[] | null;
+                dor?: string[] | null;
+                /** @description forecast window ends on or after */
+                from?: string | null;
+                /** @description forecast window starts on or before */
+                to?: string | null;
+                /** @description what from/to select: overlaps (the forecast window meets the range), starts (it starts within), ends (it ends within) */
+                dateMode?: "overlaps" | "starts" | "ends";
+                /** @description text search */
+                q?: string | null;
+                hasDraft?: boolean | null;
+                /** @description field, -field for descending */
+                sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportXlsx: {
+        parameters: {
+            query?: {
+                category?: string[] | null;
+                forecastCategory?: string[] | null;
+                source?: string[] | null;
+                area?: string[] | null;
+                dor?: string[] | null;
+                /** @description forecast window ends on or after */
+                from?: string | null;
+                /** @description forecast window starts on or before */
+                to?: string | null;
+                /** @description what from/to select: overlaps (the forecast window meets the range), starts (it starts within), ends (it ends within) */
+                dateMode?: "overlaps" | "starts" | "ends";
+                /** @description text search */
+                q?: string | null;
+                hasDraft?: boolean | null;
+                /** @description field, -field for descending */
+                sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    history: {
+        parameters: {
+            query?: {
+                /** @description changes found or made at or after (ISO 8601, with zone) */
+                since?: string | null;
+                /** @description ... and before */
+                until?: string | null;
+                /** @description who committed (syncs have no user) */
+                user?: string | null;
+                /** @description sync: PEMS's own changes a sync found; commit: the team's commits */
+                source?: ("sync" | "commit") | null;
+                /** @description one field, e.g. forecastEnd */
+                field?: string | null;
+                /** @description one record */
+                pfa_id?: string | null;
+                limit?: number;
+                /** @description nextCursor of the page before */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getKpi: {
         parameters: {
             query?: {
@@ -3155,6 +3803,157 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KpiResponse"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportKpi: {
+        parameters: {
+            query?: {
+                /** @description add a sheet with the caller's drafts */
+                drafts?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    kpiMonths: {
+        parameters: {
+            query?: {
+                /** @description apply the caller's drafts */
+                drafts?: boolean;
+                /** @description one series per category, area, source or DOR */
+                by?: ("category" | "areaSilo" | "source" | "dor") | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendProfile"];
                 };
             };
             /** @description bad request */
@@ -3421,6 +4220,307 @@ export interface operations {
             };
             /** @description no such record or draft */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    viewTotals: {
+        parameters: {
+            query?: {
+                category?: string[] | null;
+                forecastCategory?: string[] | null;
+                source?: string[] | null;
+                area?: string[] | null;
+                dor?: string[] | null;
+                /** @description forecast window ends on or after */
+                from?: string | null;
+                /** @description forecast window starts on or before */
+                to?: string | null;
+                /** @description what from/to select: overlaps (the forecast window meets the range), starts (it starts within), ends (it ends within) */
+                dateMode?: "overlaps" | "starts" | "ends";
+                /** @description text search */
+                q?: string | null;
+                hasDraft?: boolean | null;
+                /** @description field, -field for descending */
+                sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
+            };
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewTotals"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"][];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    saveView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveView"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description request body over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: number;
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

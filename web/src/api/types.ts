@@ -33,6 +33,11 @@ export type AiQueryResult = S["AiAnswer"];
 export type AiProposal = Omit<S["DraftProposal"], "changes"> & {
   changes: { recordId: string; changes: Changes; base: Changes }[];
 };
+export type HistoryPage = S["HistoryPage"];
+export type HistoryChange = S["HistoryChange"];
+export type ViewTotals = S["ViewTotals"];
+export type SavedView = S["SavedView"];
+export type SpendProfile = S["SpendProfile"];
 export type SyncRun = S["SyncRun"];
 export type SyncStatus = S["OrgSyncStatus"];
 export type RunRequested = S["RunRequested"];
@@ -50,4 +55,12 @@ export interface KpiBoard {
   byCategory: KpiGroup[];
   bySource: KpiGroup[];
   draftCount: number;
+  /** The impact of the caller's drafts (pending − current totals), computed by the API. */
+  impact: S["ImpactFigures"] | null;
+  /** Records the figures leave out, committed and with the caller's drafts, with their note. */
+  exclusions: S["KpiExclusions"];
+  /** Which records the figures count, in words. */
+  rule: string;
+  /** ISO 4217 code of every amount of the organization. */
+  currency: string;
 }

@@ -111,7 +111,9 @@ export function CommitDialog({ store, saver, onClose, onConflicts }: Props) {
     };
   }, [saver, store]);
 
-  const impact = rows.reduce((sum, r) => sum + (r.costAfter - r.costBefore), 0);
+  // The API's impact (the KPI board with the drafts minus without): the same figure, counted by
+  // the same rule, as the KPI table below and every other screen.
+  const impact = kpi?.impact?.forecast.total ?? null;
   const blocked = rows.filter((r) => r.state === "orphaned").length;
 
   const commit = async () => {
@@ -165,9 +167,10 @@ export function CommitDialog({ store, saver, onClose, onConflicts }: Props) {
         <>
           <p>
             {rows.length} record{rows.length === 1 ? "" : "s"} will be written to PEMS. Forecast cost impact:{" "}
-            <strong className={impact > 0 ? "over" : "under"} data-testid="cost-impact">
-              {fmtSigned(impact)}
+            <strong className={impact !== null && impact > 0 ? "over" : "under"} data-testid="cost-impact">
+              {impact === null ? "…" : `${fmtSigned(impact)} ${kpi?.currency ?? ""}`}
             </strong>
+            {kpi?.exclusions.pending && <span className="muted small" data-testid="impact-exclusions"> ({kpi.exclusions.pending.text})</span>}
             {blocked > 0 && <span className="warning-text"> · {blocked} orphaned record(s) cannot be committed.</span>}
           </p>
           {kpi ? <KpiDelta kpi={kpi} /> : <p className="muted">Loading KPI preview…</p>}

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { EMPTY_FILTERS, type Filters } from "../state/query";
+import { DATE_MODES, type DateMode, EMPTY_FILTERS, type Filters } from "../state/query";
 
 interface Props {
   filters: Filters;
@@ -41,7 +41,23 @@ export function FilterBar({ filters, vocabulary, onChange, extra }: Props) {
       {choice("area", "Area", vocabulary.area)}
       {choice("dor", "DOR", vocabulary.dor)}
       <label className="filter">
-        <span>Forecast from</span>
+        <span>Forecast window</span>
+        <select
+          value={filters.dateMode}
+          onChange={(e) => set({ dateMode: e.target.value as DateMode })}
+          aria-label="What the dates select"
+          title="runs during: the forecast window meets the range; starts in / ends in: its start / end falls in the range"
+          data-testid="date-mode"
+        >
+          {DATE_MODES.map((m) => (
+            <option key={m.value} value={m.value}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter">
+        <span>from</span>
         <input type="date" value={filters.from} onChange={(e) => set({ from: e.target.value })} aria-label="Forecast window from" />
       </label>
       <label className="filter">

@@ -1,12 +1,17 @@
 /** The grid screen: filters (client-side over the loaded organization, or on the server), the grid. */
 import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { ExportButtons } from "../components/ExportButtons";
 import { FilterBar } from "../components/FilterBar";
+import { HistoryPanel } from "../components/HistoryPanel";
+import { SavedViews } from "../components/SavedViews";
+import { ViewTotals } from "../components/ViewTotals";
 import { fmtCount } from "../format";
 import { Grid } from "../grid/Grid";
 import { columnsFor } from "../grid/columns";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 import { type Filters, type Sort, distinct, narrows, select } from "../state/query";
+import { toQuery } from "../state/urlView";
 
 interface Props {
   store: OrgStore;
@@ -16,6 +21,8 @@ interface Props {
   setSort: (s: Sort | null) => void;
   onOpenConflict: (id: string) => void;
   onNotice: (msg: string | null) => void;
+  /** Open a saved view (its query string). */
+  onApplyView?: (query: string) => void;
 }
 
 export function useSelection(store: OrgStore, filters: Filters, sort: Sort | null): string[] {
@@ -57,11 +64,19 @@ export function useVocabulary(store: OrgStore) {
   }, [store, rowsVersion]);
 }
 
-export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict }: Props) {
+export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict, onApplyView }: Props) {
   useVersion(store);
   const ids = useSelection(store, filters, sort);
   const vocabulary = useVocabulary(store);
   const [serverSide, setServerSide] = useState(false);
+  // The record last clicked or focused in the grid (read from the row's data-record-id), whose
+  // history the History button opens.
+  const [picked, setPicked] = useState<string | null>(null);
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
+  const pick = (target: EventTarget) => {
+    const id = target instanceof Element ? target.closest<HTMLElement>("[data-record-id]")?.dataset.recordId : undefined;
+    if (id) setPicked(id);
+  };
   const columns = useMemo(
     () => columnsFor(store.rows.slice(0, 200).map((r) => r.data)),
     [store, store.rowsVersion],
@@ -77,6 +92,7 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
             dor: f.dor || undefined,
             from: f.from || undefined,
             to: f.to || undefined,
+            dateMode: f.from || f.to ? f.dateMode : undefined,
             q: f.q || undefined,
             hasDraft: f.draftsOnly || undefined,
           }
@@ -107,6 +123,8 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
           </label>
         }
       />
+      <SavedViews code={store.code} query={toQuery(filters, sort)} onApply={(q) => onApplyView?.(q)} />
+      <ViewTotals code={store.code} query={toQuery(filters, null)} version={store.rowsVersion + store.serverDraftsVersion} />
       <div className="grid-meta">
         <span data-testid="row-count">
           {ids.length === store.rows.length
@@ -118,8 +136,19 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
           <span className="marker marker-orphaned">✕</span> orphaned <span className="changed-swatch" /> changed cell{" "}
           {store.canEdit && <span className="pencil">✎ editable</span>}
         </span>
+        <ExportButtons code={store.code} filters={filters} sort={sort} />
+        <button
+          type="button"
+          disabled={!picked}
+          onClick={() => picked && setHistoryOf(picked)}
+          data-testid="history-open"
+          title="Every change of the selected record: PEMS's (found by syncs) and commits"
+        >
+          {picked ? `History of ${picked}` : "History (select a record)"}
+        </button>
         <span className="muted keys">Arrows move · Enter edits · Esc cancels · Delete resets a field · Ctrl+Z / Ctrl+Y</span>
       </div>
+      <div className="grid-pick" onClickCapture={(e) => pick(e.target)} onKeyUpCapture={() => pick(document.querySelector(".g-cell.active") ?? document.body)}>
       <Grid
         store={store}
         ids={ids}
@@ -129,6 +158,8 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
         onOpenConflict={onOpenConflict}
         suggestions={{ forecastCategory: vocabulary.category }}
       />
+      </div>
+      {historyOf && <HistoryPanel code={store.code} recordId={historyOf} onClose={() => setHistoryOf(null)} />}
     </div>
   );
 }

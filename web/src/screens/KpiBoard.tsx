@@ -8,6 +8,8 @@ import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { KpiBoard, KpiFigures, KpiGroup } from "../api/types";
 import { fmtMoney, fmtPct, fmtSigned } from "../format";
+import { FiguresNote } from "../components/FiguresNote";
+import { SpendProfile } from "../components/SpendProfile";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 
@@ -60,7 +62,13 @@ function Card({ title, cur, pen, field, testId }: { title: string; cur: KpiFigur
   );
 }
 
-function GroupTable({ title, groups, keyLabel }: { title: string; groups: KpiGroup[]; keyLabel: string }) {
+/** The grid filtered to a group's records (the drill-down from a row of a table). */
+function drillHref(code: string, param: string | undefined, key: string): string | undefined {
+  if (!param || !key) return undefined;
+  return `#/org/${encodeURIComponent(code)}/grid?${new URLSearchParams({ [param]: key }).toString()}`;
+}
+
+function GroupTable({ title, groups, keyLabel, code, param }: { title: string; groups: KpiGroup[]; keyLabel: string; code?: string; param?: string }) {
   return (
     <table className="compact kpi-table">
       <caption>{title}</caption>
@@ -77,7 +85,15 @@ function GroupTable({ title, groups, keyLabel }: { title: string; groups: KpiGro
       <tbody>
         {groups.map((g) => (
           <tr key={g.key} className={g.pending.variance > 0 ? "row-over" : undefined}>
-            <th scope="row">{g.key}</th>
+            <th scope="row">
+              {code && drillHref(code, param, g.key) ? (
+                <a href={drillHref(code, param, g.key)} title={`Show the ${g.key} records in the grid`} data-testid="kpi-drill">
+                  {g.key}
+                </a>
+              ) : (
+                g.key
+              )}
+            </th>
             <td className="num">{fmtMoney(g.pending.plan.total)}</td>
             <td className="num">
               <CurrentPending current={g.current.forecast.total} pending={g.pending.forecast.total} />
@@ -98,6 +114,7 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
   useVersion(store);
   const [kpi, setKpi] = useState<KpiBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
   const version = store.serverDraftsVersion;
 
   useEffect(() => {
@@ -123,12 +140,24 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
     variance: Math.round(g.pending.variance),
   }));
   const hasDrafts = store.sandbox.draftCount > 0;
+  const exportKpi = () => api.exportKpi(store.code).then(() => setExportError(null), (e) => setExportError(describeError(e)));
 
   return (
     <div className="kpi-board" data-testid="kpi-board">
-      <p className="muted">
-        Discontinued and funds-transferable records are left out. {hasDrafts ? "Figures after → include your drafts (pending)." : "You have no drafts: current = pending."}
-      </p>
+      <div className="kpi-actions no-print">
+        <button type="button" onClick={() => void exportKpi()} data-testid="kpi-export-xlsx">
+          Export Excel
+        </button>
+        <button type="button" onClick={() => window.print()} data-testid="kpi-print">
+          Print / PDF
+        </button>
+      </div>
+      <FiguresNote kpi={kpi} hasDrafts={hasDrafts} />
+      {exportError && (
+        <p role="alert" className="error-text">
+          {exportError}
+        </p>
+      )}
       <div className="kpi-cards">
         <Card title="Plan" cur={current} pen={pending} field="plan" testId="kpi-plan" />
         <Card title="Forecast" cur={current} pen={pending} field="forecast" testId="kpi-forecast" />
@@ -168,8 +197,9 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
           </ResponsiveContainer>
         </figure>
       </div>
-      <GroupTable title="By category" groups={kpi.byCategory} keyLabel="Category" />
-      <GroupTable title="By source" groups={kpi.bySource} keyLabel="Source" />
+      <SpendProfile code={store.code} version={version} />
+      <GroupTable title="By category" groups={kpi.byCategory} keyLabel="Category" code={store.code} param="category" />
+      <GroupTable title="By source" groups={kpi.bySource} keyLabel="Source" code={store.code} param="source" />
     </div>
   );
 }

@@ -6,15 +6,17 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ConflictDialog } from "../components/ConflictDialog";
 import { FreshnessBar } from "../components/FreshnessBar";
 import { SandboxBar } from "../components/SandboxBar";
-import { type OrgView, type Route, useVersion } from "../hooks";
+import { type OrgView, type Route, routeHash, useVersion } from "../hooks";
 import { Autosaver } from "../state/autosave";
 import { OrgStore } from "../state/orgStore";
-import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
+import { type Filters, type Sort } from "../state/query";
+import { fromQuery, hashQuery, toQuery } from "../state/urlView";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import { AiPanel } from "./AiPanel";
 import { AiRecordsChip } from "./AiRecordsChip";
 import { answerFilters } from "./aiAnswer";
+import { ChangesScreen } from "./ChangesScreen";
 import { GridScreen } from "./GridScreen";
 import { TimelineScreen } from "./Timeline";
 
@@ -32,6 +34,7 @@ const TABS: { view: OrgView; label: string }[] = [
   { view: "kpi", label: "KPIs" },
   { view: "timeline", label: "Timeline" },
   { view: "ai", label: "AI assistant" },
+  { view: "changes", label: "Changes" },
 ];
 
 function isTyping(target: EventTarget | null): boolean {
@@ -43,8 +46,29 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   const store = useMemo(() => new OrgStore(org.code, org.role), [org.code, org.role]);
   const saver = useMemo(() => new Autosaver(store), [store]);
   useVersion(store);
-  const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
-  const [sort, setSort] = useState<Sort | null>(null);
+  // The view (filters, sort) starts from the address and is kept in it: reloads and links keep it.
+  const [initial] = useState(() => fromQuery(hashQuery(window.location.hash)));
+  const [filters, setFilters] = useState<Filters>(initial.filters);
+  const [sort, setSort] = useState<Sort | null>(initial.sort);
+  // A link into the workspace with a view in it (a drill-down, a pasted link) applies that view.
+  useEffect(() => {
+    // The event's own URL: the address may already have been rewritten by the render the
+    // route's listener started.
+    const apply = (event: HashChangeEvent) => {
+      const query = hashQuery(new URL(event.newURL).hash);
+      if (!query) return;
+      const next = fromQuery(query);
+      setFilters(next.filters);
+      setSort(next.sort);
+    };
+    window.addEventListener("hashchange", apply);
+    return () => window.removeEventListener("hashchange", apply);
+  }, []);
+  useEffect(() => {
+    const query = toQuery(filters, sort);
+    const hash = `${routeHash({ name: "org", code: org.code, view })}${query ? `?${query}` : ""}`;
+    if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
+  }, [filters, sort, view, org.code]);
   const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
   const [conflicts, setConflicts] = useState<RecordConflict[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -144,6 +168,11 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
             setFilters={setFilters}
             sort={sort}
             setSort={setSort}
+            onApplyView={(query) => {
+              const next = fromQuery(query);
+              setFilters(next.filters);
+              setSort(next.sort);
+            }}
             onOpenConflict={openConflictsFor}
             onNotice={setNotice}
           />
@@ -164,6 +193,7 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
             }}
           />
         )}
+        {view === "changes" && <ChangesScreen code={org.code} />}
       </section>
       {dialog === "commit" && (
         <CommitDialog

@@ -1,6 +1,15 @@
 /** Client-side filter and sort over the in-memory records (merged values, as shown). */
 import { toDay } from "../domain/values";
 
+/** What the from/to dates select by the forecast window: it meets the range, starts or ends in it. */
+export type DateMode = "overlaps" | "starts" | "ends";
+
+export const DATE_MODES: { value: DateMode; label: string }[] = [
+  { value: "overlaps", label: "runs during (overlaps)" },
+  { value: "starts", label: "starts in" },
+  { value: "ends", label: "ends in" },
+];
+
 export interface Filters {
   category: string;
   source: string;
@@ -8,6 +17,7 @@ export interface Filters {
   dor: string;
   from: string;
   to: string;
+  dateMode: DateMode;
   q: string;
   draftsOnly: boolean;
   /** Only these record ids (an AI answer's records), when set. */
@@ -21,6 +31,7 @@ export const EMPTY_FILTERS: Filters = {
   dor: "",
   from: "",
   to: "",
+  dateMode: "overlaps",
   q: "",
   draftsOnly: false,
 };
@@ -45,6 +56,17 @@ export function overlaps(start: unknown, end: unknown, from: string, to: string)
   return (t === null || s <= t) && (f === null || e >= f);
 }
 
+/** The record's forecast window against the from/to filter, as its date mode says (the API's twin). */
+export function inWindow(data: Record<string, unknown>, filters: Pick<Filters, "from" | "to" | "dateMode">): boolean {
+  const mode = filters.dateMode ?? "overlaps";
+  if (mode === "overlaps") return overlaps(data.forecastStart, data.forecastEnd, filters.from, filters.to);
+  const day = toDay(mode === "starts" ? data.forecastStart : data.forecastEnd);
+  if (day === null) return false;
+  const f = filters.from ? toDay(filters.from) : null;
+  const t = filters.to ? toDay(filters.to) : null;
+  return (f === null || day >= f) && (t === null || day <= t);
+}
+
 const searchTexts = new WeakMap<object, string>();
 
 /** The record's searchable text, lower-cased once per record object (records are immutable). */
@@ -63,9 +85,7 @@ export function matches(data: Record<string, unknown>, filters: Filters, hasDraf
   if (filters.source && data.source !== filters.source) return false;
   if (filters.area && data.areaSilo !== filters.area) return false;
   if (filters.dor && data.dor !== filters.dor) return false;
-  if ((filters.from || filters.to) && !overlaps(data.forecastStart, data.forecastEnd, filters.from, filters.to)) {
-    return false;
-  }
+  if ((filters.from || filters.to) && !inWindow(data, filters)) return false;
   if (filters.q) {
     const needle = filters.q.trim().toLowerCase();
     if (needle && !searchText(data).includes(needle)) return false;
@@ -137,6 +157,7 @@ export function narrows(previous: Filters, next: Filters): boolean {
     previous.dor === next.dor &&
     previous.from === next.from &&
     previous.to === next.to &&
+    previous.dateMode === next.dateMode &&
     previous.draftsOnly === next.draftsOnly &&
     previous.ids === next.ids
   );

@@ -13,6 +13,7 @@ from pfa_vanguard.ai.errors import NotUnderstood
 from pfa_vanguard.ai.offline import filters, phrases
 from pfa_vanguard.ai.offline.phrases import COUNT, Measure, Spec, Text, Vocabulary
 from pfa_vanguard.ai.prompt import VIEW
+from pfa_vanguard.kpi.figures import scoped_conditions
 
 CAPABILITIES = (
     "I understand: counts ('how many'), totals and averages of plan, forecast or actual cost, "
@@ -119,6 +120,16 @@ def _column_of(measure: Measure) -> str | None:
 _RANK_ALIASES = {phrases.DURATION: "duration_days", phrases.IMPACT: "cost_impact"}
 
 
+_COST_COLUMNS = ("plan_cost", "forecast_cost", "actual_cost", "variance")
+
+
+def _figure_conditions(conditions: list[str], measures: list[Measure]) -> list[str]:
+    """A total of costs counts the records every other screen's figures count."""
+    if any(column in m.expr for m in measures for column in _COST_COLUMNS):
+        return scoped_conditions(conditions)
+    return conditions
+
+
 def build_sql(spec: Spec) -> str:
     """The SQL of a parsed question (it still goes through the guard before it runs)."""
     conditions = [*spec.conditions, *filters.value_conditions(spec)]
@@ -133,6 +144,8 @@ def build_sql(spec: Spec) -> str:
 
     if spec.groups:
         measures = measures or [COUNT, Measure("sum(forecast_cost)", "total_forecast_cost")]
+        conditions = _figure_conditions(conditions, measures)
+        where = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
         columns = [f"{e} AS {a}" for e, a in spec.groups] + [
             f"{m.expr} AS {m.alias}" for m in measures
         ]
@@ -145,6 +158,8 @@ def build_sql(spec: Spec) -> str:
             f"\nORDER BY {order}{limit}"
         )
     if measures and not ranking_a_listing:
+        conditions = _figure_conditions(conditions, measures)
+        where = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
         columns = [f"{m.expr} AS {m.alias}" for m in measures]
         return f"SELECT {', '.join(columns)}\nFROM {VIEW}{where}"
 

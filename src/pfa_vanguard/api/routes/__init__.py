@@ -15,6 +15,9 @@ from pfa_vanguard.api import read_replica
 from pfa_vanguard.api.routes import admin, auth, drafts, freshness, health, kpi, orgs, records
 from pfa_vanguard.api.routes import ai as ai_routes
 from pfa_vanguard.api.routes import commit as commit_routes
+from pfa_vanguard.api.routes import history as history_routes
+from pfa_vanguard.api.routes import reports as report_routes
+from pfa_vanguard.api.routes import views as view_routes
 
 # Routers included by create_app, in this order (the web UI's catch-all comes after them all).
 ROUTERS: list[APIRouter] = [
@@ -28,6 +31,9 @@ ROUTERS: list[APIRouter] = [
     health.router,
     commit_routes.router,
     ai_routes.router,
+    report_routes.router,
+    history_routes.router,
+    view_routes.router,
 ]
 
 # Extra async context managers entered in the app's lifespan after the pool is open (e.g. a

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query, Request
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
 from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.read_replica import baseline_connection
-from pfa_vanguard.api.schemas import KpiResponse, TimelineBounds
+from pfa_vanguard.api.schemas import KpiResponse, SpendProfile, TimelineBounds
 from pfa_vanguard.api.state import request_state
 from pfa_vanguard.kpi import service
+from pfa_vanguard.kpi.profile import GroupBy, spend_profile
 
 router = APIRouter(prefix="/api", tags=["kpi"])
 
@@ -30,6 +31,28 @@ async def kpi(
     async with baseline_connection(request, ctx, conn) as baseline:
         board = await service.kpi(baseline, ctx.org_id, overlay, caches.kpi, ctx.user.id)
     return {"org": ctx.code, **board}
+
+
+@router.get("/pfa/{org}/kpi/months", response_model=SpendProfile, responses=error_responses(404))
+async def kpi_months(
+    ctx: ViewerOrg,
+    conn: DbConn,
+    request: Request,
+    drafts: _Drafts = False,
+    by: Annotated[
+        GroupBy | None, Query(description="one series per category, area, source or DOR")
+    ] = None,
+) -> dict[str, Any]:
+    """The spend profile: plan, forecast and actual cost by month (each record's cost spread
+    over the months its window runs; a purchase in its first month), monthly and cumulative,
+    counted like the KPI board (its months add up to the board's totals); with `drafts=true`
+    also with the caller's drafts."""
+    caches = request_state(request).caches
+    overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
+    async with baseline_connection(request, ctx, conn) as baseline:
+        profile = await spend_profile(baseline, ctx.org_id, overlay, by)
+        currency = await service.currency(baseline, ctx.org_id)
+    return {"org": ctx.code, "by": by, "currency": currency, **profile}
 
 
 @router.get(

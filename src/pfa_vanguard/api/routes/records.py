@@ -28,7 +28,7 @@ from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.drafts import merge
 from pfa_vanguard.drafts.service import list_drafts
 from pfa_vanguard.errors import NotFound
-from pfa_vanguard.mirror.filters import SORT_VALUES, RecordFilter, SortOrder
+from pfa_vanguard.mirror.filters import SORT_VALUES, DateMode, RecordFilter, SortOrder
 from pfa_vanguard.mirror.merged_read import (
     ReadAnswer,
     ReadQuery,
@@ -64,6 +64,14 @@ async def read_records(
     date_to: Annotated[
         date | None, Query(alias="to", description="forecast window starts on or before")
     ] = None,
+    date_mode: Annotated[
+        DateMode,
+        Query(
+            alias="dateMode",
+            description="what from/to select: overlaps (the forecast window meets the range),"
+            " starts (it starts within), ends (it ends within)",
+        ),
+    ] = "overlaps",
     q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
     has_draft: Annotated[bool | None, Query(alias="hasDraft")] = None,
     sort: Annotated[
@@ -94,6 +102,7 @@ async def read_records(
             dor=tuple(dor or ()),
             date_from=date_from,
             date_to=date_to,
+            date_mode=date_mode,
             q=q or None,
             has_draft=has_draft,
         ),

@@ -1,0 +1,144 @@
+"""Reporting in the browser: the figures say what they count and in which currency, the review's
+impact is the API's, the view lives in the address and survives a reload, its totals, exports,
+saved views, a record's history and the organization's changes, and the KPI board's print
+layout."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LoginAs
+from tests.browser.stack import LiveStack
+from tests.browser.ui import cell, edit_cell, pick_records, show_record, wait_saved
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+
+
+def later(iso: str, days: int) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+
+
+def test_figures_say_what_they_count_and_the_review_shows_the_apis_impact(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    page = login_as("olivia")
+    page.get_by_role("link", name="KPIs").click()
+    note = page.get_by_test_id("figures-note")
+    expect(note).to_contain_text("Amounts in USD")
+    expect(note).to_contain_text(
+        re.compile(r"excludes [\d,]+ discontinued and [\d,]+ funds-transferable records")
+    )
+
+    page.get_by_role("link", name="Grid").click()
+    show_record(page, rid)
+    edit_cell(page, rid, "forecastEnd", later(record["forecastEnd"], 30))
+    expect(cell(page, rid, "forecastEnd")).to_have_attribute("data-changed", "true")
+    wait_saved(page)
+    client = stack.api("olivia")
+    try:
+        impact = client.get("/api/pfa/RIO/kpi", params={"drafts": "true"}).json()["impact"]
+    finally:
+        client.close()
+    page.get_by_test_id("commit-open").click()
+    dialog = page.get_by_test_id("commit-dialog")
+    shown = f"+{round(impact['forecast']['total']):,}"
+    expect(dialog.get_by_test_id("cost-impact")).to_have_text(f"{shown} USD")
+    # the KPI table of the same dialog shows the same change
+    expect(dialog.get_by_test_id("kpi-delta").locator("tr", has_text="Forecast")).to_contain_text(
+        shown
+    )
+    dialog.get_by_role("button", name="Cancel").click()
+
+
+def test_the_view_is_in_the_address_with_its_totals_exports_and_saved_views(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("admin")
+    page.get_by_label("Filter by Source").select_option("Rental")
+    page.get_by_test_id("date-mode").select_option("starts")
+    page.get_by_label("Forecast window from").fill("2026-01-01")
+    page.get_by_label("Forecast window to").fill("2026-12-31")
+    expect(page).to_have_url(re.compile(r"source=Rental.*dateMode=starts"))
+    totals = page.get_by_test_id("view-totals")
+    expect(totals).to_contain_text("excludes")
+    count = page.get_by_test_id("row-count").inner_text()
+    forecast = page.get_by_test_id("totals-forecast").inner_text()
+
+    page.reload()
+    expect(page.get_by_label("Filter by Source")).to_have_value("Rental")
+    expect(page.get_by_test_id("date-mode")).to_have_value("starts")
+    expect(page.get_by_test_id("row-count")).to_have_text(count)
+    expect(page.get_by_test_id("totals-forecast")).to_have_text(forecast)
+
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    assert download.value.suggested_filename == "RIO-view.csv"
+    body = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Filter: source in Rental; forecast window starts in 2026-01-01 .. 2026-12-31" in body
+    with page.expect_download() as download:
+        page.get_by_test_id("export-xlsx").click()
+    assert download.value.suggested_filename == "RIO-view.xlsx"
+
+    page.get_by_test_id("saved-view-name").fill("Rentals starting 2026")
+    page.get_by_test_id("saved-view-save").click()
+    page.get_by_role("button", name="Clear").click()
+    expect(page.get_by_label("Filter by Source")).to_have_value("")
+    page.get_by_test_id("saved-view-open").select_option(label="Rentals starting 2026")
+    expect(page.get_by_label("Filter by Source")).to_have_value("Rental")
+    expect(page.get_by_test_id("row-count")).to_have_text(count)
+
+
+def test_history_of_a_record_and_the_organizations_changes(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("admin")
+    page.get_by_role("link", name="Changes").click()
+    expect(page.get_by_test_id("changes-screen")).to_be_visible()
+    expect(
+        page.get_by_test_id("history-table").or_(page.get_by_test_id("history-empty"))
+    ).to_be_visible()
+    page.get_by_role("link", name="Grid").click()
+    page.locator('[role="row"][data-record-id] [role="gridcell"]').first.click()
+    page.get_by_test_id("history-open").click()
+    panel = page.get_by_test_id("history-panel")
+    expect(
+        panel.get_by_test_id("history-table").or_(panel.get_by_test_id("history-empty"))
+    ).to_be_visible()
+
+
+def test_the_kpi_board_prints_alone(stack: LiveStack, login_as: LoginAs) -> None:
+    page = login_as("admin")
+    page.get_by_role("link", name="KPIs").click()
+    expect(page.get_by_test_id("kpi-forecast")).to_be_visible()
+    profile = page.get_by_test_id("spend-profile")
+    expect(profile).to_contain_text("Spend profile by month (USD)")
+    profile.get_by_test_id("profile-by").select_option("category")
+    expect(profile.locator(".recharts-bar-rectangle").first).to_be_attached()
+    page.emulate_media(media="print")
+    expect(page.locator(".topbar")).to_be_hidden()
+    expect(page.get_by_test_id("kpi-print")).to_be_hidden()
+    expect(page.get_by_test_id("kpi-forecast")).to_be_visible()
+    with page.expect_download() as download:
+        page.emulate_media(media="screen")
+        page.get_by_test_id("kpi-export-xlsx").click()
+    assert download.value.suggested_filename == "RIO-kpi.xlsx"
+
+
+def test_a_kpi_row_drills_down_to_its_records_in_the_grid(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("admin")
+    page.get_by_role("link", name="KPIs").click()
+    drill = page.get_by_test_id("kpi-drill").first
+    category = drill.inner_text()
+    drill.click()
+    expect(page).to_have_url(re.compile(r"/grid\?category="))
+    expect(page.get_by_label("Filter by Category")).to_have_value(category)
+    expect(page.get_by_test_id("row-count")).to_contain_text(" of ")
