@@ -25,8 +25,8 @@ SCOPE = "(your organization's records, with your drafts applied)"
         ("how many cranes in A04",
          f"Counted the records where area is 'A04 Tank Farm' and category is 'Crane' {SCOPE}."),
         ("total forecast cost by category",
-         f"Summed the forecast cost over all the records, for each category {SCOPE}, ordered "
-         "by category."),
+         "Summed the forecast cost over the records where it is not discontinued and it is not "
+         f"funds-transferable, for each category {SCOPE}, ordered by category."),
         ("top 5 most expensive records",
          f"Listed all the records {SCOPE}, ordered by forecast cost (highest first), the first "
          "5 only."),
