@@ -84,7 +84,8 @@ async def test_top_groups_are_their_records_only(world: World, service: AiServic
     assert len(top) == 2
     expected = base_ids(
         world,
-        "SELECT id FROM pfa_mirror WHERE organization_id = %s AND category = ANY(%s)",
+        "SELECT id FROM pfa_mirror WHERE organization_id = %s AND category = ANY(%s)"
+        " AND NOT is_discontinued AND NOT is_funds_transferable",  # the cost figures' records
         world.rio,
         top,
     )

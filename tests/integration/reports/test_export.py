@@ -131,7 +131,7 @@ async def big(db_url: str, tmp_path: Path) -> AsyncIterator[Api]:
         async with (
             conn.cursor() as copy_cur,
             copy_cur.copy(
-                "COPY pfa_mirror (organization_id, id, data, pems_version) FROM STDIN"
+                "COPY pfa_mirror (organization_id, id, doc, pems_version) FROM STDIN"
             ) as copy,
         ):
             for n in range(1, 50_001):

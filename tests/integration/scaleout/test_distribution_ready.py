@@ -83,6 +83,7 @@ TABLES: dict[str, str] = {
     "pfa_mirror": DISTRIBUTED,
     "pfa_mirror_removed": DISTRIBUTED,
     "pfa_mirror_archive": DISTRIBUTED,  # long-ended records moved out of the mirror (0071)
+    "pfa_history": DISTRIBUTED,  # field-level history of each record, read per organization
     "pfa_modification": DISTRIBUTED,
     "pfa_kpi_totals": DISTRIBUTED,
     "pfa_org_bounds": DISTRIBUTED,
@@ -103,6 +104,7 @@ TABLES: dict[str, str] = {
     "schema_migrations": LOCAL,  # the migrator's own bookkeeping
     "login_failures": LOCAL,  # failed logins per (username, client) across organizations (0048)
     "maintenance_windows": LOCAL,  # per organization, read by the scheduler across all (0066)
+    "saved_views": LOCAL,  # a user's named grid views: a few small rows per user
 }
 
 # Views and materialized views, and what a Citus deployment does with them.
@@ -146,9 +148,16 @@ CROSS_ORG: dict[tuple[str, str], str] = {
     " organization named by code (as above)",
     ("ops/queries.sql", "prune_tombstones"): "retention: old tombstones of every organization,"
     " hourly by the worker (Citus runs the DELETE on every shard)",
+    ("ops/queries.sql", "prune_history"): "retention: record history past its period in every"
+    " organization, hourly by the worker (as above)",
 }
 
 SRC = Path(__file__).resolve().parents[3] / "src"
+
+# Named queries that are templates (psycopg sql.SQL(...).format): checked with these fillings.
+TEMPLATES: dict[tuple[str, str], dict[str, str]] = {
+    ("kpi/queries.sql", "profile_rows"): {"key": "category", "rule": "TRUE", "only": ""},
+}
 
 
 def _named_queries() -> dict[tuple[str, str], str]:
@@ -160,7 +169,8 @@ def _named_queries() -> dict[tuple[str, str], str]:
             continue
         package = ".".join(path.parent.relative_to(SRC).parts)
         for name, text in load(package, path.name).items():
-            found[(relative.as_posix(), name)] = text
+            key = (relative.as_posix(), name)
+            found[key] = text.format(**TEMPLATES[key]) if key in TEMPLATES else text
     return found
 
 

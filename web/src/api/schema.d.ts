@@ -3594,6 +3594,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -3670,6 +3679,15 @@ export interface operations {
             };
             /** @description not a member of the organization, or the role is too low */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3754,6 +3772,15 @@ export interface operations {
             };
             /** @description not a member of the organization, or the role is too low */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3903,6 +3930,15 @@ export interface operations {
             };
             /** @description not a member of the organization, or the role is too low */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4312,6 +4348,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -4373,6 +4418,15 @@ export interface operations {
             };
             /** @description not a member of the organization, or the role is too low */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4452,6 +4506,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description request body over 1 MB */
             413: {
                 headers: {
@@ -4521,6 +4584,15 @@ export interface operations {
             };
             /** @description not a member of the organization, or the role is too low */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

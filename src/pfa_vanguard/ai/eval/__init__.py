@@ -73,7 +73,10 @@ WITH r AS (
          AND m.record_id = mir.id AND m.user_id = %(user)s
     CROSS JOIN LATERAL (SELECT mir.data || coalesce(m.changes, '{}') AS data) d
     WHERE mir.organization_id = %(org)s
-)
+),
+-- The records every cost figure counts (kpi/figures.py: neither discontinued nor
+-- funds-transferable, with the caller's drafts): totals and averages of costs read f.
+f AS (SELECT * FROM r WHERE NOT is_discontinued AND NOT is_funds_transferable)
 """
 
 

@@ -28,23 +28,23 @@ SELECT count(*) FROM r WHERE is_actualized AND area_silo = 'A09 Camp'
 
 -- [sum] what's the overall forecast spend
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r
+SELECT sum(forecast_cost) FROM f
 
 -- [sum] what is the crane budget
 -- expect: scalar
-SELECT sum(plan_cost) FROM r WHERE category = 'Crane'
+SELECT sum(plan_cost) FROM f WHERE category = 'Crane'
 
 -- [sum] how much have we actually spent on rentals
 -- expect: scalar
-SELECT sum(actual_cost) FROM r WHERE source = 'Rental'
+SELECT sum(actual_cost) FROM f WHERE source = 'Rental'
 
 -- [sum] forecast total for the utilities area
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE area_silo = 'A03 Utilities'
+SELECT sum(forecast_cost) FROM f WHERE area_silo = 'A03 Utilities'
 
 -- [sum] what do the pumps cost us in total
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE category = 'Pump'
+SELECT sum(forecast_cost) FROM f WHERE category = 'Pump'
 
 -- [average] what's the typical monthly rate for a crane
 -- expect: scalar
@@ -68,11 +68,11 @@ SELECT pfa_id FROM r ORDER BY forecast_cost DESC NULLS LAST, pfa_id LIMIT 5
 
 -- [top_n] which area costs the most
 -- expect: ranked_groups
-SELECT area_silo, sum(forecast_cost) FROM r GROUP BY 1 ORDER BY 2 DESC LIMIT 1
+SELECT area_silo, sum(forecast_cost) FROM f GROUP BY 1 ORDER BY 2 DESC LIMIT 1
 
 -- [top_n] biggest 3 categories by forecast
 -- expect: ranked_groups
-SELECT category, sum(forecast_cost) FROM r GROUP BY 1 ORDER BY 2 DESC LIMIT 3
+SELECT category, sum(forecast_cost) FROM f GROUP BY 1 ORDER BY 2 DESC LIMIT 3
 
 -- [top_n] the three most expensive generators
 -- expect: ranked
@@ -116,15 +116,15 @@ SELECT pfa_id FROM r WHERE has_draft
 
 -- [drafts] what do my drafted records cost
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE has_draft
+SELECT sum(forecast_cost) FROM f WHERE has_draft
 
 -- [comparison] cranes vs generators forecast
 -- expect: groups
-SELECT category, sum(forecast_cost) FROM r WHERE category IN ('Crane', 'Generator') GROUP BY 1
+SELECT category, sum(forecast_cost) FROM f WHERE category IN ('Crane', 'Generator') GROUP BY 1
 
 -- [comparison] break down the forecast by area
 -- expect: groups
-SELECT area_silo, sum(forecast_cost) FROM r GROUP BY 1
+SELECT area_silo, sum(forecast_cost) FROM f GROUP BY 1
 
 -- [comparison] how many records does each category have
 -- expect: groups
@@ -132,11 +132,11 @@ SELECT category, count(*) FROM r GROUP BY 1
 
 -- [cost_impact] what do my changes do to the cost
 -- expect: scalar
-SELECT sum(forecast_cost - pems_forecast_cost) FROM r WHERE has_draft
+SELECT sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft
 
 -- [cost_impact] cost effect of my drafts per area
 -- expect: groups
-SELECT area_silo, sum(forecast_cost - pems_forecast_cost) FROM r WHERE has_draft GROUP BY 1
+SELECT area_silo, sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft GROUP BY 1
 
 -- [changed_since] what has changed since the start of last week
 -- expect: ids

@@ -1,6 +1,7 @@
 -- The evaluation set of the assistant: questions in the words project managers use, each with
 -- its answer written by hand in SQL over `r`, the caller's records with their drafts merged,
--- read from the base tables (see ai/eval/__init__.py), never through the assistant's view.
+-- read from the base tables (see ai/eval/__init__.py), never through the assistant's view;
+-- totals and averages of costs read `f`: those of the records every cost figure counts.
 --
 -- One question per block: `-- [category] question`, `-- expect: <kind>`, then the SQL.
 -- %(today)s is the evaluation's today (the demo data's: 2025-11-25), the same clock the
@@ -59,27 +60,27 @@ SELECT count(*) FROM r WHERE equipment_class = 'CRN-TWR'
 
 -- [sum] what is the total forecast cost
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r
+SELECT sum(forecast_cost) FROM f
 
 -- [sum] total plan cost of cranes
 -- expect: scalar
-SELECT sum(plan_cost) FROM r WHERE category = 'Crane'
+SELECT sum(plan_cost) FROM f WHERE category = 'Crane'
 
 -- [sum] what is the budget for A03 utilities
 -- expect: scalar
-SELECT sum(plan_cost) FROM r WHERE area_silo = 'A03 Utilities'
+SELECT sum(plan_cost) FROM f WHERE area_silo = 'A03 Utilities'
 
 -- [sum] total actual cost of rentals
 -- expect: scalar
-SELECT sum(actual_cost) FROM r WHERE source = 'Rental'
+SELECT sum(actual_cost) FROM f WHERE source = 'Rental'
 
 -- [sum] how much are we spending on generators
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE category = 'Generator'
+SELECT sum(forecast_cost) FROM f WHERE category = 'Generator'
 
 -- [sum] total forecast cost of BEO records at the marine jetty
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE dor = 'BEO' AND area_silo = 'A05 Marine Jetty'
+SELECT sum(forecast_cost) FROM f WHERE dor = 'BEO' AND area_silo = 'A05 Marine Jetty'
 
 -- [sum] sum of purchase prices of purchased cranes
 -- expect: scalar
@@ -87,11 +88,11 @@ SELECT sum(purchase_price) FROM r WHERE source = 'Purchase' AND category = 'Cran
 
 -- [sum] total variance of scaffolding
 -- expect: scalar
-SELECT sum(forecast_cost - plan_cost) FROM r WHERE category = 'Scaffold'
+SELECT sum(forecast_cost - plan_cost) FROM f WHERE category = 'Scaffold'
 
 -- [sum] total forecast cost of records that are over plan
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE forecast_cost - plan_cost > 0
+SELECT sum(forecast_cost) FROM f WHERE forecast_cost - plan_cost > 0
 
 -- [sum] total monthly rate of rental light towers on site
 -- expect: scalar
@@ -100,7 +101,7 @@ WHERE category = 'Light Tower' AND source = 'Rental' AND is_actualized
 
 -- [sum] how much is forecast for the flare area
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE area_silo = 'A06 Flare'
+SELECT sum(forecast_cost) FROM f WHERE area_silo = 'A06 Flare'
 
 -- [average] what is the average monthly rate of cranes
 -- expect: scalar
@@ -116,7 +117,7 @@ SELECT avg(forecast_end - forecast_start) FROM r WHERE source = 'Rental' AND cat
 
 -- [average] average forecast cost per record in the pipe rack
 -- expect: scalar
-SELECT avg(forecast_cost) FROM r WHERE area_silo = 'A07 Pipe Rack'
+SELECT avg(forecast_cost) FROM f WHERE area_silo = 'A07 Pipe Rack'
 
 -- [average] average purchase price of trucks
 -- expect: scalar
@@ -124,7 +125,7 @@ SELECT avg(purchase_price) FROM r WHERE category = 'Truck'
 
 -- [average] what is the mean plan cost of compressors
 -- expect: scalar
-SELECT avg(plan_cost) FROM r WHERE category = 'Compressor'
+SELECT avg(plan_cost) FROM f WHERE category = 'Compressor'
 
 -- [average] how long do manlift rentals last on average
 -- expect: scalar
@@ -132,7 +133,7 @@ SELECT avg(forecast_end - forecast_start) FROM r WHERE source = 'Rental' AND cat
 
 -- [average] average variance of forklifts
 -- expect: scalar
-SELECT avg(forecast_cost - plan_cost) FROM r WHERE category = 'Forklift'
+SELECT avg(forecast_cost - plan_cost) FROM f WHERE category = 'Forklift'
 
 -- [average] average duration of light towers in A04
 -- expect: scalar
@@ -150,11 +151,11 @@ LIMIT 3
 
 -- [top_n] which area has the highest forecast cost
 -- expect: ranked_groups
-SELECT area_silo, sum(forecast_cost) FROM r GROUP BY 1 ORDER BY 2 DESC LIMIT 1
+SELECT area_silo, sum(forecast_cost) FROM f GROUP BY 1 ORDER BY 2 DESC LIMIT 1
 
 -- [top_n] top 3 categories by forecast cost
 -- expect: ranked_groups
-SELECT category, sum(forecast_cost) FROM r GROUP BY 1 ORDER BY 2 DESC LIMIT 3
+SELECT category, sum(forecast_cost) FROM f GROUP BY 1 ORDER BY 2 DESC LIMIT 3
 
 -- [top_n] which category has the most records
 -- expect: ranked_groups
@@ -175,7 +176,7 @@ SELECT area_silo, count(*) FROM r GROUP BY 1 ORDER BY 2 ASC, 1 LIMIT 1
 
 -- [top_n] top 3 manufacturers by forecast cost
 -- expect: ranked_groups
-SELECT manufacturer, sum(forecast_cost) FROM r GROUP BY 1 ORDER BY 2 DESC LIMIT 3
+SELECT manufacturer, sum(forecast_cost) FROM f GROUP BY 1 ORDER BY 2 DESC LIMIT 3
 
 -- [top_n] the 5 longest rentals
 -- expect: ranked
@@ -207,7 +208,7 @@ WHERE forecast_start >= date_trunc('quarter', %(today)s::date)
 
 -- [time_window] forecast cost of records ending this month
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r
+SELECT sum(forecast_cost) FROM f
 WHERE forecast_end >= date_trunc('month', %(today)s::date)
   AND forecast_end < date_trunc('month', %(today)s::date) + interval '1 month'
 
@@ -233,7 +234,7 @@ SELECT count(*) FROM r WHERE forecast_start <= %(today)s::date AND forecast_end 
 
 -- [time_window] total forecast cost of rentals active next quarter
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE source = 'Rental'
+SELECT sum(forecast_cost) FROM f WHERE source = 'Rental'
     AND forecast_start < date_trunc('quarter', %(today)s::date) + interval '6 months'
     AND forecast_end >= date_trunc('quarter', %(today)s::date) + interval '3 months'
 
@@ -261,7 +262,7 @@ WHERE forecast_start >= date_trunc('year', %(today)s::date) + interval '1 year'
 
 -- [time_window] forecast cost of cranes active this month
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE category = 'Crane'
+SELECT sum(forecast_cost) FROM f WHERE category = 'Crane'
     AND forecast_start < date_trunc('month', %(today)s::date) + interval '1 month'
     AND forecast_end >= date_trunc('month', %(today)s::date)
 
@@ -281,7 +282,7 @@ SELECT pfa_id FROM r WHERE has_draft
 
 -- [drafts] total forecast cost of my drafts
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r WHERE has_draft
+SELECT sum(forecast_cost) FROM f WHERE has_draft
 
 -- [drafts] how many of my drafts are cranes
 -- expect: scalar
@@ -297,7 +298,7 @@ SELECT count(*) FROM r WHERE has_draft AND forecast_cost - plan_cost > 0
 
 -- [drafts] forecast cost of my drafts by category
 -- expect: groups
-SELECT category, sum(forecast_cost) FROM r WHERE has_draft GROUP BY 1
+SELECT category, sum(forecast_cost) FROM f WHERE has_draft GROUP BY 1
 
 -- [drafts] which of my drafts end next month
 -- expect: ids
@@ -311,7 +312,7 @@ SELECT count(*) FROM r WHERE NOT has_draft
 
 -- [comparison] compare the forecast cost of cranes and generators
 -- expect: groups
-SELECT category, sum(forecast_cost) FROM r WHERE category IN ('Crane', 'Generator') GROUP BY 1
+SELECT category, sum(forecast_cost) FROM f WHERE category IN ('Crane', 'Generator') GROUP BY 1
 
 -- [comparison] rentals versus purchases by count
 -- expect: groups
@@ -319,19 +320,19 @@ SELECT source, count(*) FROM r GROUP BY 1
 
 -- [comparison] forecast cost by area
 -- expect: groups
-SELECT area_silo, sum(forecast_cost) FROM r GROUP BY 1
+SELECT area_silo, sum(forecast_cost) FROM f GROUP BY 1
 
 -- [comparison] plan vs forecast cost by category
 -- expect: groups
-SELECT category, sum(plan_cost), sum(forecast_cost) FROM r GROUP BY 1
+SELECT category, sum(plan_cost), sum(forecast_cost) FROM f GROUP BY 1
 
 -- [comparison] BEO vs project forecast cost
 -- expect: groups
-SELECT dor, sum(forecast_cost) FROM r GROUP BY 1
+SELECT dor, sum(forecast_cost) FROM f GROUP BY 1
 
 -- [comparison] A01 versus A02 forecast cost
 -- expect: groups
-SELECT area_silo, sum(forecast_cost) FROM r
+SELECT area_silo, sum(forecast_cost) FROM f
 WHERE area_silo IN ('A01 Process Train 1', 'A02 Process Train 2') GROUP BY 1
 
 -- [comparison] number of records per category
@@ -340,7 +341,7 @@ SELECT category, count(*) FROM r GROUP BY 1
 
 -- [comparison] plan versus forecast for cranes
 -- expect: scalar
-SELECT sum(plan_cost), sum(forecast_cost) FROM r WHERE category = 'Crane'
+SELECT sum(plan_cost), sum(forecast_cost) FROM f WHERE category = 'Crane'
 
 -- [comparison] average monthly rate by category
 -- expect: groups
@@ -348,19 +349,19 @@ SELECT category, avg(monthly_rate) FROM r GROUP BY 1
 
 -- [comparison] rentals vs purchases forecast cost in the tank farm
 -- expect: groups
-SELECT source, sum(forecast_cost) FROM r WHERE area_silo = 'A04 Tank Farm' GROUP BY 1
+SELECT source, sum(forecast_cost) FROM f WHERE area_silo = 'A04 Tank Farm' GROUP BY 1
 
 -- [cost_impact] what is the cost impact of my drafts
 -- expect: scalar
-SELECT sum(forecast_cost - pems_forecast_cost) FROM r WHERE has_draft
+SELECT sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft
 
 -- [cost_impact] how much do my changes add to the forecast
 -- expect: scalar
-SELECT sum(forecast_cost - pems_forecast_cost) FROM r WHERE has_draft
+SELECT sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft
 
 -- [cost_impact] cost impact of my drafts by category
 -- expect: groups
-SELECT category, sum(forecast_cost - pems_forecast_cost) FROM r WHERE has_draft GROUP BY 1
+SELECT category, sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft GROUP BY 1
 
 -- [cost_impact] top 5 of my drafts by cost impact
 -- expect: ranked
@@ -369,16 +370,16 @@ ORDER BY forecast_cost - pems_forecast_cost DESC NULLS LAST, pfa_id LIMIT 5
 
 -- [cost_impact] how much do my drafts change the forecast in A04
 -- expect: scalar
-SELECT sum(forecast_cost - pems_forecast_cost) FROM r
+SELECT sum(forecast_cost - pems_forecast_cost) FROM f
 WHERE has_draft AND area_silo = 'A04 Tank Farm'
 
 -- [cost_impact] forecast cost before and after my drafts
 -- expect: scalar
-SELECT sum(pems_forecast_cost), sum(forecast_cost) FROM r WHERE has_draft
+SELECT sum(pems_forecast_cost), sum(forecast_cost) FROM f WHERE has_draft
 
 -- [cost_impact] what is the cost impact of my crane drafts
 -- expect: scalar
-SELECT sum(forecast_cost - pems_forecast_cost) FROM r WHERE has_draft AND category = 'Crane'
+SELECT sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft AND category = 'Crane'
 
 -- [changed_since] what changed since last week
 -- expect: ids
@@ -408,7 +409,7 @@ WHERE last_changed >= date_trunc('month', %(today)s::date) - interval '1 month'
 
 -- [changed_since] forecast cost of records changed since last month
 -- expect: scalar
-SELECT sum(forecast_cost) FROM r
+SELECT sum(forecast_cost) FROM f
 WHERE last_changed >= date_trunc('month', %(today)s::date) - interval '1 month'
 
 -- [changed_since] which generators changed since last week

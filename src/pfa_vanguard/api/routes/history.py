@@ -8,13 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import HistoryPage
 from pfa_vanguard.history.service import MAX_LIMIT, HistoryQuery, history_page
 
 router = APIRouter(prefix="/api", tags=["history"])
 
 
-@router.get("/pfa/{org}/history", response_model=HistoryPage)
+@router.get("/pfa/{org}/history", response_model=HistoryPage, responses=error_responses(404))
 async def history(
     ctx: ViewerOrg,
     conn: DbConn,

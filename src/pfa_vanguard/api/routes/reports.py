@@ -11,6 +11,7 @@ from pydantic import WithJsonSchema
 from starlette.responses import StreamingResponse
 
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.read_replica import baseline_connection
 from pfa_vanguard.api.schemas import ViewTotals
 from pfa_vanguard.api.state import request_state
@@ -24,7 +25,10 @@ router = APIRouter(prefix="/api", tags=["reports"])
 _Values = Annotated[list[str] | None, Query(max_length=50)]
 _Sort = Annotated[str, WithJsonSchema({"type": "string", "enum": list(SORT_VALUES)})]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FILE_DOC: dict[int | str, dict[str, Any]] = {200: {"description": "the file, streamed"}}
+_FILE_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the file, streamed"},
+    **error_responses(404),
+}
 
 
 async def current_view(
@@ -112,7 +116,7 @@ async def export_xlsx(
     )
 
 
-@router.get("/pfa/{org}/totals", response_model=ViewTotals)
+@router.get("/pfa/{org}/totals", response_model=ViewTotals, responses=error_responses(404))
 async def view_totals(ctx: ViewerOrg, conn: DbConn, view: CurrentView) -> dict[str, Any]:
     """The totals of the current view (the grid's filters, the caller's drafts applied):
     the KPI board's totals figures over its records, what they leave out, the currency."""

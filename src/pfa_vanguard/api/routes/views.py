@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 from pydantic import Field
 
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
+from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import Wire
 from pfa_vanguard.views import service
 
@@ -31,20 +32,20 @@ class SavedView(Wire):
     updated_at: datetime
 
 
-@router.get("/pfa/{org}/views", response_model=list[SavedView])
+@router.get("/pfa/{org}/views", response_model=list[SavedView], responses=error_responses(404))
 async def list_views(ctx: ViewerOrg, conn: DbConn) -> list[dict[str, Any]]:
     """The caller's views, then those other members shared."""
     return await service.list_views(conn, ctx.org_id, ctx.user.id)
 
 
-@router.post("/pfa/{org}/views", response_model=SavedView)
+@router.post("/pfa/{org}/views", response_model=SavedView, responses=error_responses(404))
 async def save_view(ctx: ViewerOrg, conn: DbConn, body: SaveView) -> dict[str, Any]:
     """Save the view under its name (replacing the caller's view of that name)."""
     row = await service.save_view(conn, ctx.org_id, ctx.user.id, body.name, body.query, body.shared)
     return {**row, "owner": ctx.user.username, "mine": True}
 
 
-@router.delete("/pfa/{org}/views/{view_id}", status_code=204)
+@router.delete("/pfa/{org}/views/{view_id}", status_code=204, responses=error_responses(404))
 async def delete_view(
     ctx: ViewerOrg, conn: DbConn, view_id: Annotated[int, Path(ge=1, le=2**62)]
 ) -> None:
