@@ -14,6 +14,8 @@ import { EditRefused } from "../state/sandbox";
 import { CellEditor, type EditExit } from "./CellEditor";
 import { type Column, cellValue } from "./columns";
 import { useFollowRows } from "./followRows";
+import { type Pos, type Rect, colsInRow, rectOf } from "./selection";
+import { RangeReport, useRangeEdits } from "./useRangeEdits";
 
 export const ROW_HEIGHT = 30;
 const HEADER_HEIGHT = 36;
@@ -27,11 +29,8 @@ interface Props {
   onSort: (sort: Sort | null) => void;
   onOpenConflict: (id: string) => void;
   suggestions: Record<string, readonly string[]>;
-}
-
-interface Pos {
-  row: number;
-  col: number;
+  /** The selected rows changed (first and last row index, both included). */
+  onSelectRows?: (rows: { r0: number; r1: number } | null) => void;
 }
 
 const MARKERS: Record<RecordState, { symbol: string; label: string }> = {
@@ -41,9 +40,13 @@ const MARKERS: Record<RecordState, { symbol: string; label: string }> = {
   orphaned: { symbol: "✕", label: "orphaned: the record was removed from PEMS" },
 };
 
-export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, suggestions }: Props) {
+export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, suggestions, onSelectRows }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<Pos>({ row: 0, col: 0 });
+  // The selection: the rectangle from `anchor` to the active cell, or whole rows / columns.
+  const [range, setRange] = useState<Rect | null>(null);
+  const anchor = useRef<Pos>({ row: 0, col: 0 });
+  const dragging = useRef(false);
   // `seen`: the baseline value shown when the editor opened (what the user edits from, even if a
   // refresh from PEMS changes it while the editor is open).
   const [editing, setEditing] = useState<(Pos & { initial?: string; seen?: Json }) | null>(null);
@@ -86,6 +89,18 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const spacer = (offsets.left[colFrom] ?? stickyWidth) - stickyWidth;
 
   useFollowRows(ids, setActive, setEditing);
+  const selection: Rect = range ?? rectOf(active, active);
+  useEffect(() => setRange(null), [ids]);
+  useEffect(() => {
+    onSelectRows?.(ids.length > 0 ? { r0: selection.r0, r1: selection.r1 } : null);
+  }, [onSelectRows, ids.length, selection.r0, selection.r1]);
+  useEffect(() => {
+    const up = () => {
+      dragging.current = false;
+    };
+    window.addEventListener("mouseup", up);
+    return () => window.removeEventListener("mouseup", up);
+  }, []);
 
   const scrollIntoView = useCallback(
     (pos: Pos) => {
@@ -100,17 +115,34 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
     [virtualizer, offsets, columns, stickyWidth],
   );
 
+  /** Move the active cell; with `extend` the selection grows from its anchor to it. */
   const moveTo = useCallback(
-    (pos: Pos) => {
+    (pos: Pos, extend = false) => {
       const next = {
         row: Math.max(0, Math.min(ids.length - 1, pos.row)),
         col: Math.max(0, Math.min(columns.length - 1, pos.col)),
       };
       setActive(next);
+      if (extend) setRange(rectOf(anchor.current, next));
+      else {
+        anchor.current = next;
+        setRange(null);
+      }
       scrollIntoView(next);
     },
     [ids.length, columns.length, scrollIntoView],
   );
+
+  const lastRow = ids.length - 1;
+  const lastCol = columns.length - 1;
+  const selectRows = (from: number, to: number) => {
+    anchor.current = { row: from, col: 0 };
+    setRange({ r0: Math.min(from, to), r1: Math.max(from, to), c0: 0, c1: lastCol });
+  };
+  const selectCols = (from: number, to: number) => {
+    anchor.current = { row: 0, col: from };
+    setRange({ r0: 0, r1: lastRow, c0: Math.min(from, to), c1: Math.max(from, to) });
+  };
 
   const focusGrid = () => scrollRef.current?.focus({ preventScroll: true });
 
@@ -142,6 +174,42 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
     },
     [ids, columns, store, sandbox],
   );
+
+  const rangeEdits = useRangeEdits({ store, ids, columns, announce: setAnnounce });
+
+  // Row events go through a ref: rows are memoized and keep the handlers of their first render.
+  const rowEvents = useRef({ down: (_p: Pos, _e: React.MouseEvent) => {}, enter: (_p: Pos) => {}, gutter: (_r: number, _e: React.MouseEvent) => {} });
+  rowEvents.current = {
+    down: (pos, e) => {
+      if (e.button !== 0 || (e.target as HTMLElement).closest(".cell-editor")) return;
+      e.preventDefault(); // no text selection while selecting cells
+      focusGrid(); // an open editor saves on blur first
+      setEditing(null);
+      if (e.shiftKey) {
+        setActive(pos);
+        setRange(rectOf(anchor.current, pos));
+      } else {
+        anchor.current = pos;
+        setActive(pos);
+        setRange(null);
+        dragging.current = true;
+      }
+    },
+    enter: (pos) => {
+      if (!dragging.current) return;
+      setActive(pos);
+      setRange(rectOf(anchor.current, pos));
+    },
+    gutter: (row, e) => {
+      if ((e.target as HTMLElement).closest("button")) return;
+      e.preventDefault();
+      focusGrid();
+      setEditing(null);
+      setActive({ row, col: active.col });
+      selectRows(e.shiftKey ? anchor.current.row : row, row);
+      if (!e.shiftKey) anchor.current = { row, col: 0 };
+    },
+  };
 
   const canEditCell = (row: number, col: number): boolean => {
     const id = ids[row];
@@ -195,25 +263,47 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 2);
     const { row, col } = active;
     const column = columns[col];
+    const shift = e.shiftKey;
+    const ctrl = e.ctrlKey || e.metaKey;
     const handled = (() => {
+      if (ctrl && !e.altKey) {
+        const key = e.key.toLowerCase();
+        if (key === "a") {
+          anchor.current = { row: 0, col: 0 };
+          setRange({ r0: 0, r1: lastRow, c0: 0, c1: lastCol });
+          return true;
+        }
+        if (key === "d") {
+          rangeEdits.fillDown(selection);
+          return true;
+        }
+        if (key === " ") {
+          selectCols(selection.c0, selection.c1);
+          return true;
+        }
+      }
       switch (e.key) {
         case "ArrowDown":
-          moveTo({ row: row + 1, col });
+          moveTo({ row: row + 1, col }, shift);
           return true;
         case "ArrowUp":
-          moveTo({ row: row - 1, col });
+          moveTo({ row: row - 1, col }, shift);
           return true;
         case "ArrowRight":
-          moveTo({ row, col: col + 1 });
+          moveTo({ row, col: col + 1 }, shift);
           return true;
         case "ArrowLeft":
-          moveTo({ row, col: col - 1 });
+          moveTo({ row, col: col - 1 }, shift);
           return true;
         case "PageDown":
-          moveTo({ row: row + page, col });
+          moveTo({ row: row + page, col }, shift);
           return true;
         case "PageUp":
-          moveTo({ row: row - page, col });
+          moveTo({ row: row - page, col }, shift);
+          return true;
+        case "Escape":
+          if (!range) return false;
+          moveTo(active);
           return true;
         case "Home":
           moveTo(e.ctrlKey ? { row: 0, col: 0 } : { row, col: 0 });
@@ -226,6 +316,10 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           startEdit(active);
           return true;
         case " ":
+          if (shift) {
+            selectRows(selection.r0, selection.r1);
+            return true;
+          }
           if (column?.type === "bool" && canEditCell(row, col)) {
             const id = ids[row];
             const v = id === undefined ? false : Boolean(store.view(id)?.[column.key]);
@@ -235,6 +329,10 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           return false;
         case "Delete":
         case "Backspace":
+          if (range) {
+            rangeEdits.clear(selection);
+            return true;
+          }
           if (canEditCell(row, col)) {
             saveValue(row, col, null);
             return true;
@@ -275,8 +373,19 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
         aria-colcount={columns.length + 1}
         aria-activedescendant={editing ? undefined : activeId}
         aria-readonly={!store.canEdit}
+        aria-multiselectable={true}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onCopy={(e) => {
+          if (editing) return;
+          e.preventDefault();
+          e.clipboardData.setData("text/plain", rangeEdits.copyText(selection));
+        }}
+        onPaste={(e) => {
+          if (editing) return;
+          e.preventDefault();
+          rangeEdits.paste(selection, e.clipboardData.getData("text/plain"));
+        }}
         data-testid="grid"
       >
         <div className="grid-header" role="row" aria-rowindex={1} style={{ width: offsets.total, height: HEADER_HEIGHT }}>
@@ -300,10 +409,15 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                   <button
                     className="sort-button"
                     tabIndex={-1}
-                    title={`Sort by ${c.label}${c.editable ? " (editable)" : ""}`}
-                    onClick={() =>
-                      onSort(sorted === "asc" ? { field: c.key, dir: "desc" } : sorted === "desc" ? null : { field: c.key, dir: "asc" })
-                    }
+                    title={`Sort by ${c.label}${c.editable ? " (editable)" : ""}; Ctrl+click selects the column`}
+                    onClick={(e) => {
+                      if (e.ctrlKey || e.metaKey || e.shiftKey) {
+                        selectCols(e.shiftKey ? selection.c0 : i, i);
+                        focusGrid();
+                        return;
+                      }
+                      onSort(sorted === "asc" ? { field: c.key, dir: "desc" } : sorted === "desc" ? null : { field: c.key, dir: "asc" });
+                    }}
                   >
                     {c.label}
                     {c.editable && <span aria-hidden="true" className="pencil"> ✎</span>}
@@ -318,6 +432,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           {items.map((item) => {
             const id = ids[item.index];
             if (id === undefined) return null;
+            const [selFrom, selTo] = range ? colsInRow(range, item.index) : [-1, -1];
             return (
               <GridRow
                 key={id}
@@ -334,13 +449,11 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                 baseline={store.baselineOf(id)}
                 state={store.stateOf(id)}
                 activeCol={active.row === item.index ? active.col : -1}
+                selFrom={selFrom}
+                selTo={selTo}
+                events={rowEvents}
                 editingCol={editing?.row === item.index ? editing.col : -1}
                 canEdit={store.canEdit}
-                onCellClick={(col) => {
-                  setActive({ row: item.index, col });
-                  setEditing(null);
-                  focusGrid();
-                }}
                 onCellDoubleClick={(col) => startEdit({ row: item.index, col })}
                 onRevert={() => sandbox.revert(id)}
                 onOpenConflict={() => onOpenConflict(id)}
@@ -372,6 +485,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
         {announce}
       </div>
       {ids.length === 0 && store.status === "ready" && <p className="empty">No records match the filters.</p>}
+      <RangeReport report={rangeEdits.report} onDismiss={rangeEdits.dismiss} />
     </div>
   );
 }
@@ -390,9 +504,16 @@ interface RowProps {
   baseline: Readonly<Record<string, unknown>> | undefined;
   state: RecordState;
   activeCol: number;
+  /** Selected columns of this row (-1 when none besides the active cell). */
+  selFrom: number;
+  selTo: number;
+  events: React.RefObject<{
+    down: (p: Pos, e: React.MouseEvent) => void;
+    enter: (p: Pos) => void;
+    gutter: (row: number, e: React.MouseEvent) => void;
+  }>;
   editingCol: number;
   canEdit: boolean;
-  onCellClick: (col: number) => void;
   onCellDoubleClick: (col: number) => void;
   onRevert: () => void;
   onOpenConflict: () => void;
@@ -413,7 +534,13 @@ const GridRow = memo(
         data-record-id={id}
         data-state={state}
       >
-        <div role="rowheader" className="g-cell gutter sticky-0" style={{ width: GUTTER }}>
+        <div
+          role="rowheader"
+          className={`g-cell gutter sticky-0${props.selFrom === 0 && props.selTo === columns.length - 1 ? " selected" : ""}`}
+          style={{ width: GUTTER }}
+          title="Click selects the row, Shift+click a range of rows"
+          onMouseDown={(e) => props.events.current.gutter(rowIndex, e)}
+        >
           {marker.symbol && (
             <span className={`marker marker-${state}`} title={marker.label} aria-label={marker.label} data-testid="row-marker">
               {marker.symbol}
@@ -435,11 +562,12 @@ const GridRow = memo(
           const value = data ? cellValue(data, c) : undefined;
           const changed = draft !== undefined && c.key in draft;
           const isActive = col === activeCol;
+          const selected = col >= props.selFrom && col <= props.selTo;
           const editing = col === editingCol && props.editor !== undefined;
           const cls =
             `g-cell${changed ? " changed" : ""}${isActive ? " active" : ""}${c.editable && canEdit ? " editable" : ""}` +
             `${col === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}${editing ? " editing" : ""}` +
-            `${c.key === "variance" && typeof value === "number" && value > 0 ? " over" : ""}`;
+            `${c.key === "variance" && typeof value === "number" && value > 0 ? " over" : ""}${selected ? " selected" : ""}`;
           // Few attributes per cell: thousands of cells are created while scrolling fast.
           return (
             <Fragment key={c.key}>
@@ -448,13 +576,14 @@ const GridRow = memo(
               id={isActive ? `cell-${rowIndex}-${col}` : undefined}
               role="gridcell"
               aria-colindex={col + 2}
-              aria-selected={isActive || undefined}
+              aria-selected={isActive || selected || undefined}
               className={cls}
               style={col === 0 ? { width: c.width, left: GUTTER } : { width: c.width }}
               title={changed ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}` : undefined}
               data-field={c.key}
               data-changed={changed ? "true" : undefined}
-              onMouseDown={() => props.onCellClick(col)}
+              onMouseDown={(e) => props.events.current.down({ row: rowIndex, col }, e)}
+              onMouseEnter={() => props.events.current.enter({ row: rowIndex, col })}
               onDoubleClick={() => props.onCellDoubleClick(col)}
             >
               {editing ? props.editor?.(c, value) : fmtValue(value, c.type)}
@@ -472,6 +601,8 @@ const GridRow = memo(
     a.draft === b.draft &&
     a.state === b.state &&
     a.activeCol === b.activeCol &&
+    a.selFrom === b.selFrom &&
+    a.selTo === b.selTo &&
     a.editingCol === b.editingCol &&
     a.columns === b.columns &&
     a.colFrom === b.colFrom &&

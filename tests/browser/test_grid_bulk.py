@@ -1,0 +1,167 @@
+"""Bulk planning in the grid: range selection, copy as tab-separated text, paste from a
+spreadsheet (each value checked, refused ones listed, one undo step), fill-down, and the
+relative change of many records at once, on the demo's data (`pfa demo`: 20,000 records,
+seed 42)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ORGS, LoginAs
+from tests.browser.stack import LiveStack, create_database, drop_database, start_stack
+from tests.browser.ui import cell, row, wait_saved
+
+DEMO_RECORDS = 20_000
+DEMO_SEED = 42
+
+
+@pytest.fixture(scope="module")
+def stack(
+    ui_built: None, pg_admin_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveStack]:
+    """The demo's data rather than the responsiveness figures' 50,000 records."""
+    name = f"pfa_ui_{uuid.uuid4().hex[:10]}"
+    db_url = create_database(pg_admin_url, template_db, name)
+    live = start_stack(
+        db_url, tmp_path_factory.mktemp("ui-data"), ORGS, DEMO_RECORDS, seed=DEMO_SEED
+    )
+    try:
+        yield live
+    finally:
+        live.stop()
+        drop_database(pg_admin_url, name)
+
+
+def visible_ids(page: Page) -> list[str]:
+    ids: list[str] = page.eval_on_selector_all(
+        '[role="row"][data-record-id]',
+        "(rows) => rows.map((r) => [r.getBoundingClientRect().top, r.dataset.recordId])"
+        ".sort((a, b) => a[0] - b[0]).map((x) => x[1])",
+    )
+    return ids
+
+
+def clipboard(page: Page) -> str:
+    text: str = page.evaluate("() => navigator.clipboard.readText()")
+    return text
+
+
+def set_clipboard(page: Page, text: str) -> None:
+    page.evaluate("(t) => navigator.clipboard.writeText(t)", text)
+
+
+def selected_count(page: Page) -> int:
+    return page.locator('[role="gridcell"].selected').count()
+
+
+def open_with_clipboard(login_as: LoginAs, stack: LiveStack) -> Page:
+    page = login_as("alice")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.base_url)
+    return page
+
+
+def test_ranges_copy_paste_and_fill_down(stack: LiveStack, login_as: LoginAs) -> None:
+    page = open_with_clipboard(login_as, stack)
+    page.get_by_label("Search text").fill("PFA-00012")
+    expect(page.get_by_test_id("row-count")).to_contain_text("10 of")
+    ids = visible_ids(page)[:10]
+    assert len(ids) == 10
+    api = stack.api("alice")
+    try:
+        data = {i: api.get(f"/api/pfa/RIO/records/{i}").json()["merged"] for i in ids}
+    finally:
+        api.close()
+
+    # Shift+click spans a rectangle; Ctrl+C puts it on the clipboard as tab-separated rows.
+    cell(page, ids[0], "pfaId").click()
+    cell(page, ids[2], "description").click(modifiers=["Shift"])
+    assert selected_count(page) == 6
+    page.keyboard.press("Control+c")
+    expected = "\r\n".join(f"{data[i]['pfaId']}\t{data[i]['description']}" for i in ids[:3])
+    assert clipboard(page) == expected
+
+    # Shift+arrows extend from the anchor; a mouse drag spans what it passes over.
+    cell(page, ids[0], "forecastStart").click()
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowRight")
+    assert selected_count(page) == 6
+    start = cell(page, ids[1], "category").bounding_box()
+    end = cell(page, ids[4], "areaSilo").bounding_box()
+    assert start
+    assert end
+    page.mouse.move(start["x"] + 5, start["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 5, end["y"] + 5, steps=6)
+    page.mouse.up()
+    assert selected_count(page) == 4 * 3
+
+    # Whole rows (the row's gutter) and whole columns (Ctrl+Space).
+    row(page, ids[3]).locator('[role="rowheader"]').click()
+    expect(row(page, ids[3]).locator('[role="gridcell"].selected')).to_have_count(
+        row(page, ids[3]).locator('[role="gridcell"]').count()
+    )
+    cell(page, ids[0], "dor").click()
+    page.keyboard.press("Control+Space")
+    expect(cell(page, ids[9], "dor")).to_have_class("g-cell editable selected")
+
+    # A column pasted from a spreadsheet fills down from the active cell, each value read as
+    # ISO or in the browser's locale, and checked by the draft rules: refused ones are listed.
+    cell(page, ids[0], "forecastEnd").click()
+    set_clipboard(page, "2027-12-31\r\n12/30/2027\r\n2027-02-30\r\n1995-01-01\r\n")
+    page.keyboard.press("Control+v")
+    report = page.get_by_test_id("range-report")
+    expect(report).to_contain_text("Paste: 2 values applied, 2 skipped (one undo step).")
+    skipped = page.get_by_test_id("skipped-values").locator("li")
+    expect(skipped).to_have_count(2)
+    expect(skipped.nth(0)).to_contain_text(
+        f"{data[ids[2]]['pfaId']} Forecast end: 2027-02-30 — must be a date as YYYY-MM-DD"
+    )
+    expect(skipped.nth(1)).to_contain_text("forecastStart must not be after forecastEnd")
+    expect(cell(page, ids[0], "forecastEnd")).to_have_text("2027-12-31")
+    expect(cell(page, ids[1], "forecastEnd")).to_have_text("2027-12-30")
+    expect(cell(page, ids[2], "forecastEnd")).to_have_text(str(data[ids[2]]["forecastEnd"]))
+    expect(page.get_by_test_id("draft-count")).to_contain_text("2 drafts")
+    # The whole paste is one undo step.
+    page.keyboard.press("Control+z")
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+    expect(cell(page, ids[0], "forecastEnd")).to_have_text(str(data[ids[0]]["forecastEnd"]))
+    page.keyboard.press("Control+y")
+    expect(cell(page, ids[1], "forecastEnd")).to_have_text("2027-12-30")
+
+    # One value fills the whole selection (choices read in any case).
+    cell(page, ids[4], "dor").click()
+    cell(page, ids[6], "dor").click(modifiers=["Shift"])
+    set_clipboard(page, "project\n")
+    page.keyboard.press("Control+v")
+    for i in ids[4:7]:
+        expect(cell(page, i, "dor")).to_have_text("PROJECT")
+
+    # Fill-down: the top cell's value into the selected cells below it.
+    cell(page, ids[7], "equipment").click()
+    page.keyboard.press("Enter")
+    page.keyboard.type("EQ-FILL-1")
+    page.keyboard.press("Enter")
+    cell(page, ids[7], "equipment").click()
+    cell(page, ids[9], "equipment").click(modifiers=["Shift"])
+    page.keyboard.press("Control+d")
+    for i in ids[7:10]:
+        expect(cell(page, i, "equipment")).to_have_text("EQ-FILL-1")
+    wait_saved(page)
+    api = stack.api("alice")
+    try:
+        drafts = {d["recordId"]: d["changes"] for d in api.get("/api/pfa/RIO/drafts").json()}
+    finally:
+        api.close()
+    assert drafts[ids[9]] == {"equipment": "EQ-FILL-1"}
+    assert drafts[ids[1]] == {"forecastEnd": "2027-12-30"}
+    assert ids[2] not in drafts
+    api = stack.api("alice")
+    try:
+        api.post("/api/pfa/RIO/discard")
+    finally:
+        api.close()
