@@ -1,12 +1,13 @@
 /** The grid screen: filters (client-side over the loaded organization, or on the server), the grid. */
-import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
+import { BulkChangeDialog } from "../components/BulkChangeDialog";
 import { FilterBar } from "../components/FilterBar";
 import { fmtCount } from "../format";
 import { Grid } from "../grid/Grid";
 import { columnsFor } from "../grid/columns";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
-import { type Filters, type Sort, distinct, narrows, select } from "../state/query";
+import { EMPTY_FILTERS, type Filters, type Sort, distinct, narrows, select } from "../state/query";
 
 interface Props {
   store: OrgStore;
@@ -47,7 +48,13 @@ export function useVocabulary(store: OrgStore) {
     const ids = store.rows.map((r) => r.id);
     const view = (id: string) => store.view(id);
     const categories = distinct(ids, view, "category");
+    const years = new Set<string>();
+    for (const id of ids) {
+      const end = view(id)?.forecastEnd;
+      if (typeof end === "string" && /^\d{4}-/.test(end)) years.add(end.slice(0, 4));
+    }
     return {
+      endYears: [...years].sort(),
       category: categories,
       area: distinct(ids, view, "areaSilo"),
       source: ["Rental", "Purchase"],
@@ -57,9 +64,13 @@ export function useVocabulary(store: OrgStore) {
   }, [store, rowsVersion]);
 }
 
-export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict }: Props) {
+export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict, onNotice }: Props) {
   useVersion(store);
   const ids = useSelection(store, filters, sort);
+  const [selRows, setSelRows] = useState<{ r0: number; r1: number } | null>(null);
+  const onSelectRows = useCallback((r: { r0: number; r1: number } | null) => setSelRows(r), []);
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const filtersActive = Object.entries(filters).some(([k, v]) => v !== EMPTY_FILTERS[k as keyof Filters] && v !== undefined && v !== "");
   const vocabulary = useVocabulary(store);
   const [serverSide, setServerSide] = useState(false);
   const columns = useMemo(
@@ -118,7 +129,18 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
           <span className="marker marker-orphaned">✕</span> orphaned <span className="changed-swatch" /> changed cell{" "}
           {store.canEdit && <span className="pencil">✎ editable</span>}
         </span>
-        <span className="muted keys">Arrows move · Enter edits · Esc cancels · Delete resets a field · Ctrl+Z / Ctrl+Y</span>
+        {store.canEdit ? (
+          <>
+            <span className="muted keys">
+              Arrows move · Shift+arrows / drag select · Enter edits · Ctrl+C / Ctrl+V / Ctrl+D · Delete resets · Ctrl+Z / Ctrl+Y
+            </span>
+            <button onClick={() => setBulkOpen(true)} disabled={ids.length === 0} data-testid="bulk-open">
+              Change {selRows && selRows.r1 > selRows.r0 ? `${fmtCount(selRows.r1 - selRows.r0 + 1)} selected` : "many"}…
+            </button>
+          </>
+        ) : (
+          <span className="muted keys">Arrows move · Shift+arrows / drag select · Ctrl+C copies · read only</span>
+        )}
       </div>
       <Grid
         store={store}
@@ -128,7 +150,21 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
         onSort={setSort}
         onOpenConflict={onOpenConflict}
         suggestions={{ forecastCategory: vocabulary.category }}
+        onSelectRows={onSelectRows}
       />
+      {bulkOpen && (
+        <BulkChangeDialog
+          store={store}
+          selectedIds={selRows ? ids.slice(selRows.r0, selRows.r1 + 1) : []}
+          filteredIds={ids}
+          filtersActive={filtersActive}
+          onClose={() => setBulkOpen(false)}
+          onApplied={(msg) => {
+            setBulkOpen(false);
+            onNotice(msg);
+          }}
+        />
+      )}
     </div>
   );
 }

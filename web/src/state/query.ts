@@ -10,6 +10,8 @@ export interface Filters {
   to: string;
   q: string;
   draftsOnly: boolean;
+  /** The forecast ends in this year ("2026") or month ("2026-03"); empty: any. */
+  ends?: string;
 }
 
 export const EMPTY_FILTERS: Filters = {
@@ -64,6 +66,7 @@ export function matches(data: Record<string, unknown>, filters: Filters, hasDraf
   if ((filters.from || filters.to) && !overlaps(data.forecastStart, data.forecastEnd, filters.from, filters.to)) {
     return false;
   }
+  if (filters.ends && !String(data.forecastEnd ?? "").startsWith(filters.ends)) return false;
   if (filters.q) {
     const needle = filters.q.trim().toLowerCase();
     if (needle && !searchText(data).includes(needle)) return false;
@@ -134,6 +137,7 @@ export function narrows(previous: Filters, next: Filters): boolean {
     previous.dor === next.dor &&
     previous.from === next.from &&
     previous.to === next.to &&
+    (previous.ends ?? "") === (next.ends ?? "") &&
     previous.draftsOnly === next.draftsOnly
   );
 }
