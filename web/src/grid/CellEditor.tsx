@@ -1,5 +1,5 @@
 /** Inline editor of one editable cell: Enter saves, Tab saves and moves, Escape cancels. */
-import { useEffect, useRef, useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
 import type { Json } from "../domain/values";
 import type { Column } from "./columns";
 
@@ -25,11 +25,16 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
   const [text, setText] = useState(initialText ?? toText(value));
   const inputRef = useRef<HTMLInputElement & HTMLSelectElement>(null);
   const done = useRef(false);
-  useEffect(() => {
+  // Focus before the browser handles the next key (a layout effect runs in the same task as the
+  // key that opened the editor), the caret after the text typed so far.
+  useLayoutEffect(() => {
     const el = inputRef.current;
     if (!el) return;
-    el.focus();
-    if (el instanceof HTMLInputElement && initialText === undefined) el.select();
+    el.focus({ preventScroll: true });
+    if (el instanceof HTMLInputElement) {
+      if (initialText === undefined) el.select();
+      else el.setSelectionRange(el.value.length, el.value.length);
+    }
   }, [initialText]);
 
   const parsed = (): Json => {

@@ -254,7 +254,9 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
             ? { row: editing.row, col: editing.col - 1 }
             : { row: editing.row, col: editing.col };
     moveTo(next);
-    if (exit !== "stay") requestAnimationFrame(focusGrid);
+    // At once, not on the next frame: keys typed meanwhile (a fast typist, a scanner) must reach
+    // the grid, which opens the next editor with them.
+    if (exit !== "stay") focusGrid();
     return true;
   };
 
