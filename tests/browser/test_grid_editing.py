@@ -58,3 +58,63 @@ def test_typing_at_5_ms_a_key_or_faster_loses_nothing_past_the_bottom_row(
     finally:
         api.post("/api/pfa/RIO/discard")
         api.close()
+
+
+def test_date_cells_take_typed_locale_and_iso_dates_and_a_picker(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("bob")  # the browser's locale is en-US: month first
+    assert page.evaluate("() => navigator.language") == "en-US"
+    page.get_by_label("Search text").fill("PFA-0004")
+    expect(page.get_by_test_id("row-count")).to_contain_text("100 of")
+    ids = rows_in_view(page)[:3]
+    for rid, typed in zip(ids, ["12/30/2027", "29-Dec-2027"], strict=False):
+        cell(page, rid, "forecastEnd").click()
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")
+    expect(cell(page, ids[0], "forecastEnd")).to_have_text("2027-12-30")
+    expect(cell(page, ids[1], "forecastEnd")).to_have_text("2027-12-29")
+    # The picker: a native date input under the text field.
+    cell(page, ids[2], "forecastEnd").click()
+    page.keyboard.press("Enter")
+    page.get_by_test_id("date-picker").fill("2027-12-28")
+    expect(cell(page, ids[2], "forecastEnd").locator("input.cell-input")).to_have_value(
+        "2027-12-28"
+    )
+    page.keyboard.press("Enter")
+    expect(cell(page, ids[2], "forecastEnd")).to_have_text("2027-12-28")
+    # What is no date is refused with the rules' words, the editor stays open.
+    cell(page, ids[0], "forecastStart").click()
+    page.keyboard.type("13/45/2027")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("cell-error")).to_contain_text("must be a date as YYYY-MM-DD")
+    page.keyboard.press("Escape")
+    wait_saved(page)
+    api = stack.api("bob")
+    try:
+        api.post("/api/pfa/RIO/discard")
+    finally:
+        api.close()
+
+
+def test_a_viewer_sees_no_edit_cues_and_is_told_when_trying(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("victor")
+    grid = page.get_by_test_id("grid")
+    expect(grid.locator(".pencil")).to_have_count(0)
+    expect(page.locator(".legend .pencil")).to_have_count(0)
+    expect(page.locator(".grid-meta")).not_to_contain_text("Enter edits")
+    expect(grid.locator(".editable, .editable-col")).to_have_count(0)
+    expect(page.get_by_test_id("bulk-open")).to_have_count(0)
+    first = page.locator('[role="row"][data-record-id]').first
+    first.locator('[data-field="forecastEnd"]').click()
+    expect(page.get_by_test_id("read-only-message")).to_have_count(0)
+    page.keyboard.press("Enter")
+    message = page.get_by_test_id("read-only-message")
+    expect(message).to_contain_text("Read only: your role in RIO is viewer")
+    message.get_by_role("button", name="Dismiss").click()
+    page.keyboard.type("2")
+    expect(message).to_be_visible()
+    expect(first.locator("input")).to_have_count(0)
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")

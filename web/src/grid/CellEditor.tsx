@@ -2,6 +2,9 @@
 import { useLayoutEffect, useRef, useState } from "react";
 import type { Json } from "../domain/values";
 import type { Column } from "./columns";
+import { localeDateOrder, parseDateText } from "./parseInput";
+
+const DATE_HINT = { mdy: "3/15/2026", dmy: "15/3/2026", ymd: "2026/3/15" }[localeDateOrder()];
 
 export type EditExit = "down" | "right" | "left" | "stay";
 
@@ -24,6 +27,7 @@ function toText(value: unknown): string {
 export function CellEditor({ column, value, initialText, error, suggestions, onSave, onCancel }: Props) {
   const [text, setText] = useState(initialText ?? toText(value));
   const inputRef = useRef<HTMLInputElement & HTMLSelectElement>(null);
+  const pickerRef = useRef<HTMLInputElement>(null);
   const done = useRef(false);
   // Focus before the browser handles the next key (a layout effect runs in the same task as the
   // key that opened the editor), the caret after the text typed so far.
@@ -40,7 +44,9 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
   const parsed = (): Json => {
     if (column.type === "bool") return text === "true";
     const t = text.trim();
-    return t === "" ? null : t;
+    if (t === "") return null;
+    // Typed dates in ISO or the user's locale; anything else goes to the rules as typed.
+    return column.type === "date" ? (parseDateText(t) ?? t) : t;
   };
 
   const original = initialText === undefined ? toText(value) : null;
@@ -50,8 +56,8 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
     if (!onSave(parsed(), exit)) done.current = false;
   };
 
-  const onBlur = () => {
-    if (done.current) return;
+  const onBlur = (e: React.FocusEvent) => {
+    if (done.current || (e.relatedTarget instanceof Node && e.currentTarget.parentElement?.contains(e.relatedTarget))) return;
     if (original !== null && text === original) {
       done.current = true;
       onCancel();
@@ -66,10 +72,24 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
     } else if (e.key === "Tab") {
       e.preventDefault();
       save(e.shiftKey ? "left" : "right");
+    } else if (e.key === "ArrowDown" && e.altKey && column.type === "date") {
+      e.preventDefault();
+      openPicker();
     } else if (e.key === "Escape") {
       e.preventDefault();
       done.current = true;
       onCancel();
+    }
+  };
+
+  const openPicker = () => {
+    const picker = pickerRef.current;
+    if (!picker) return;
+    picker.value = parseDateText(text) ?? "";
+    try {
+      picker.showPicker();
+    } catch {
+      picker.focus();
     }
   };
 
@@ -105,11 +125,40 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
           {...common}
           type="text"
           value={text}
-          placeholder={column.type === "date" ? "YYYY-MM-DD" : ""}
+          placeholder={column.type === "date" ? `YYYY-MM-DD or ${DATE_HINT}` : ""}
           inputMode={column.type === "date" ? "numeric" : undefined}
           list={listId}
           onChange={(e) => setText(e.target.value)}
         />
+        {column.type === "date" && (
+          <>
+            <button
+              type="button"
+              className="date-button"
+              tabIndex={-1}
+              aria-label="Pick a date (Alt+Down)"
+              title="Pick a date (Alt+Down)"
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={openPicker}
+            >
+              📅
+            </button>
+            <input
+              ref={pickerRef}
+              type="date"
+              className="date-picker"
+              tabIndex={-1}
+              aria-label={`${column.label}: date picker`}
+              data-testid="date-picker"
+              onChange={(e) => {
+                if (!e.target.value) return;
+                setText(e.target.value);
+                inputRef.current?.focus();
+              }}
+              onKeyDown={onKeyDown}
+            />
+          </>
+        )}
         {listId && (
           <datalist id={listId}>
             {suggestions!.map((s) => (

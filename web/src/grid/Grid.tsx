@@ -52,6 +52,8 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const [editing, setEditing] = useState<(Pos & { initial?: string; seen?: Json }) | null>(null);
   const [editError, setEditError] = useState<string | null>(null);
   const [announce, setAnnounce] = useState("");
+  // Shown (not only announced) when someone who may only read tries to change something.
+  const [readOnlyTry, setReadOnlyTry] = useState(false);
   const { sandbox } = store;
 
   const offsets = useMemo(() => {
@@ -221,6 +223,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const startEdit = (pos: Pos, initial?: string) => {
     if (!canEditCell(pos.row, pos.col)) {
       const column = columns[pos.col];
+      if (!store.canEdit) setReadOnlyTry(true);
       setAnnounce(
         !store.canEdit
           ? `Read only: your role is ${store.role}`
@@ -276,7 +279,8 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           return true;
         }
         if (key === "d") {
-          rangeEdits.fillDown(selection);
+          if (!store.canEdit) setReadOnlyTry(true);
+          else rangeEdits.fillDown(selection);
           return true;
         }
         if (key === " ") {
@@ -331,6 +335,10 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           return false;
         case "Delete":
         case "Backspace":
+          if (!store.canEdit) {
+            setReadOnlyTry(true);
+            return true;
+          }
           if (range) {
             rangeEdits.clear(selection);
             return true;
@@ -346,6 +354,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
               startEdit(active, e.key);
               return true;
             }
+            if (!store.canEdit && column.editable) setReadOnlyTry(true);
           }
           return false;
       }
@@ -386,6 +395,10 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
         onPaste={(e) => {
           if (editing) return;
           e.preventDefault();
+          if (!store.canEdit) {
+            setReadOnlyTry(true);
+            return;
+          }
           rangeEdits.paste(selection, e.clipboardData.getData("text/plain"));
         }}
         data-testid="grid"
@@ -405,13 +418,13 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                   aria-colindex={i + 2}
                   aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
                   aria-readonly={!(c.editable && store.canEdit) || undefined}
-                  className={`gh-cell${c.editable ? " editable-col" : ""}${i === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}`}
+                  className={`gh-cell${c.editable && store.canEdit ? " editable-col" : ""}${i === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}`}
                   style={{ width: c.width, left: i === 0 ? GUTTER : undefined }}
                 >
                   <button
                     className="sort-button"
                     tabIndex={-1}
-                    title={`Sort by ${c.label}${c.editable ? " (editable)" : ""}; Ctrl+click selects the column`}
+                    title={`Sort by ${c.label}${c.editable && store.canEdit ? " (editable)" : ""}; Ctrl+click selects the column`}
                     onClick={(e) => {
                       if (e.ctrlKey || e.metaKey || e.shiftKey) {
                         selectCols(e.shiftKey ? selection.c0 : i, i);
@@ -422,7 +435,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                     }}
                   >
                     {c.label}
-                    {c.editable && <span aria-hidden="true" className="pencil"> ✎</span>}
+                    {c.editable && store.canEdit && <span aria-hidden="true" className="pencil"> ✎</span>}
                     {sorted && <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>}
                   </button>
                 </div>
@@ -488,6 +501,22 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
       </div>
       {ids.length === 0 && store.status === "ready" && <p className="empty">No records match the filters.</p>}
       <RangeReport report={rangeEdits.report} onDismiss={rangeEdits.dismiss} />
+      {readOnlyTry && (
+        <p role="alert" className="range-report" data-testid="read-only-message">
+          Read only: your role in {store.code} is {store.role}, so records cannot be changed here. Ask an administrator for
+          the editor role to plan changes.{" "}
+          <button
+            className="link"
+            onClick={() => {
+              setReadOnlyTry(false);
+              focusGrid();
+            }}
+            aria-label="Dismiss"
+          >
+            ×
+          </button>
+        </p>
+      )}
     </div>
   );
 }
