@@ -156,6 +156,7 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
           store={store}
           saver={saver}
           onClose={() => setDialog(null)}
+          filters={filters}
           onConflicts={(c) => {
             setDialog(null);
             setConflicts(c);
