@@ -76,3 +76,48 @@ def test_pick_records_then_pems_down_is_one_line_with_a_retry(
         api.post("/api/pfa/RIO/discard")
     finally:
         api.close()
+
+
+def test_the_review_of_1200_drafts_opens_fast_and_builds_only_the_rows_in_view(
+    stack: LiveStack,  # noqa: F811
+    login_as: LoginAs,
+    figures: dict[str, float | int | str],
+) -> None:
+    api = stack.api("bob")
+    try:
+        body = api.get("/api/pfa/RIO", params={"limit": 1200, "sort": "-pfaId"}).json()
+        ids = [r["id"] for r in body["records"]]
+        changes = [{"recordId": i, "changes": {"equipment": "EQ-MANY"}} for i in ids]
+        assert api.post("/api/pfa/RIO/draft", json=changes).status_code == 200
+    finally:
+        api.close()
+    try:
+        page = login_as("bob")
+        expect(page.get_by_test_id("draft-count")).to_contain_text("1200 drafts")
+        started = page.evaluate("() => performance.now()")
+        page.get_by_test_id("commit-open").click()
+        dialog = page.get_by_test_id("commit-dialog")
+        expect(dialog.get_by_test_id("commit-confirm")).to_have_text("Commit 1200 records to PEMS")
+        shown = page.evaluate("() => performance.now()") - started
+        figures["commit_review_1200_drafts_ms"] = round(shown)
+        built = dialog.locator("tbody tr[data-record-id]").count()
+        assert 0 < built < 100
+        assert shown < 5_000
+        # Scrolling to the end builds other rows, still only a few.
+        rows = dialog.locator("tbody tr[data-record-id]")
+        before = set(rows.evaluate_all("(rs) => rs.map((r) => r.dataset.recordId)"))
+        first = rows.first.get_attribute("data-record-id")
+        dialog.locator(".review-scroll").evaluate("(el) => { el.scrollTop = el.scrollHeight; }")
+        expect(dialog.locator(f'tr[data-record-id="{first}"]')).to_have_count(0)
+        after = set(rows.evaluate_all("(rs) => rs.map((r) => r.dataset.recordId)"))
+        assert after
+        assert not after & before
+        assert len(after) < 100
+        dialog.get_by_role("button", name="None", exact=True).click()
+        expect(dialog.get_by_test_id("commit-confirm")).to_be_disabled()
+    finally:
+        api = stack.api("bob")
+        try:
+            api.post("/api/pfa/RIO/discard")
+        finally:
+            api.close()
