@@ -206,7 +206,7 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
               ))}
             </ul>
           )}
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Before and after, record by record">
             <table className="compact" data-testid="bulk-table">
               <caption className="sr-only">Before and after</caption>
               <thead>

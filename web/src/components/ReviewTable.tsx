@@ -37,7 +37,7 @@ export function ReviewTable({ rows, picked, onPick }: Props) {
     onPick(next);
   };
   return (
-    <div className="table-scroll review-scroll" ref={scrollRef}>
+    <div className="table-scroll review-scroll" ref={scrollRef} tabIndex={0} role="region" aria-label="Drafts to commit">
       <table className="compact review-table" data-testid="review-table">
         <caption className="sr-only">Changes to commit</caption>
         <thead>

@@ -371,12 +371,22 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
       performance.mark("pfa:first-rows");
     }
   }, [items.length]);
+  // Into the workspace after login (or a reload): the grid takes focus once it has rows, unless
+  // the user already is somewhere else.
+  const focusedOnce = useRef(false);
+  useEffect(() => {
+    if (focusedOnce.current || ids.length === 0) return;
+    focusedOnce.current = true;
+    const at = document.activeElement;
+    if (!at || at === document.body || at.tagName === "MAIN") focusGrid();
+  }, [ids.length]);
   const activeId = ids.length > 0 ? `cell-${active.row}-${active.col}` : undefined;
 
   return (
     <div className="grid-wrap">
       <div
         ref={scrollRef}
+        id="records-grid"
         className="grid-scroll"
         role="grid"
         aria-label={`PFA records of ${store.code}`}

@@ -97,6 +97,7 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
 
   return (
     <div className="grid-screen">
+      <h2 className="sr-only">Filters</h2>
       <FilterBar
         filters={filters}
         vocabulary={vocabulary}
@@ -142,6 +143,7 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
           <span className="muted keys">Arrows move · Shift+arrows / drag select · Ctrl+C copies · read only</span>
         )}
       </div>
+      <h2 className="sr-only">Records</h2>
       <Grid
         store={store}
         ids={ids}

@@ -104,8 +104,12 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   };
 
   return (
-    <main className="workspace">
+    <main className="workspace" tabIndex={-1}>
+      <h1 className="sr-only">
+        {org.code}: {TABS.find((t) => t.view === view)?.label ?? view}
+      </h1>
       <FreshnessBar store={store} />
+      <h2 className="sr-only">Drafts</h2>
       <SandboxBar
         store={store}
         saver={saver}
@@ -115,6 +119,7 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
         onCommit={() => setDialog("commit")}
         onDiscard={() => setDialog("discard")}
       />
+      <h2 className="sr-only">Screens</h2>
       <nav className="tabs" aria-label="Screens">
         {TABS.map((t) => (
           <a
