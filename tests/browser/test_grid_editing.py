@@ -77,6 +77,8 @@ def test_date_cells_take_typed_locale_and_iso_dates_and_a_picker(
     # The picker: a native date input under the text field.
     cell(page, ids[2], "forecastEnd").click()
     page.keyboard.press("Enter")
+    expect(cell(page, ids[2], "forecastEnd").locator("input")).to_have_count(1)
+    page.get_by_role("button", name="Pick a date (Alt+Down)").click()
     page.get_by_test_id("date-picker").fill("2027-12-28")
     expect(cell(page, ids[2], "forecastEnd").locator("input.cell-input")).to_have_value(
         "2027-12-28"

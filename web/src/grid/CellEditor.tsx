@@ -1,5 +1,5 @@
 /** Inline editor of one editable cell: Enter saves, Tab saves and moves, Escape cancels. */
-import { useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Json } from "../domain/values";
 import type { Column } from "./columns";
 import { localeDateOrder, parseDateText } from "./parseInput";
@@ -28,6 +28,18 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
   const [text, setText] = useState(initialText ?? toText(value));
   const inputRef = useRef<HTMLInputElement & HTMLSelectElement>(null);
   const pickerRef = useRef<HTMLInputElement>(null);
+  // The native date picker's input exists only while it is open: the cell holds one input.
+  const [picking, setPicking] = useState(false);
+  useEffect(() => {
+    const picker = pickerRef.current;
+    if (!picking || !picker) return;
+    picker.value = parseDateText(text) ?? "";
+    try {
+      picker.showPicker();
+    } catch {
+      picker.focus();
+    }
+  }, [picking]);
   const done = useRef(false);
   // Focus before the browser handles the next key (a layout effect runs in the same task as the
   // key that opened the editor), the caret after the text typed so far.
@@ -82,16 +94,7 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
     }
   };
 
-  const openPicker = () => {
-    const picker = pickerRef.current;
-    if (!picker) return;
-    picker.value = parseDateText(text) ?? "";
-    try {
-      picker.showPicker();
-    } catch {
-      picker.focus();
-    }
-  };
+  const openPicker = () => setPicking(true);
 
   const errorId = `edit-error-${column.key}`;
   const common = {
@@ -143,6 +146,7 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
             >
               📅
             </button>
+            {picking && (
             <input
               ref={pickerRef}
               type="date"
@@ -153,10 +157,12 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
               onChange={(e) => {
                 if (!e.target.value) return;
                 setText(e.target.value);
+                setPicking(false);
                 inputRef.current?.focus();
               }}
               onKeyDown={onKeyDown}
             />
+            )}
           </>
         )}
         {listId && (
