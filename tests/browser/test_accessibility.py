@@ -45,7 +45,7 @@ def test_focus_skip_link_headings(stack: LiveStack, login_as: LoginAs) -> None: 
     page.locator("body").focus()
     page.evaluate("() => document.activeElement.blur()")
     page.keyboard.press("Tab")
-    skip = page.get_by_role("link", name="Skip to the records grid")
+    skip = page.get_by_role("link", name="Skip to records")
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(grid).to_be_focused()

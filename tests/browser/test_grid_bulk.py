@@ -5,6 +5,7 @@ seed 42)."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -64,6 +65,24 @@ def open_with_clipboard(login_as: LoginAs, stack: LiveStack) -> Page:
     page = login_as("alice")
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.base_url)
     return page
+
+
+def cranes_in_a01_ending_2026(stack: LiveStack) -> tuple[str, dict[str, str]]:
+    """The A01 area's name and {id: forecast end} of its cranes whose forecast ends in 2026."""
+    api = stack.api("admin")
+    try:
+        cranes = api.get("/api/pfa/RIO", params={"category": "Crane", "limit": 5000}).json()
+    finally:
+        api.close()
+    area = next(
+        r["data"]["areaSilo"] for r in cranes["records"] if r["data"]["areaSilo"].startswith("A01")
+    )
+    target = {
+        r["id"]: r["data"]["forecastEnd"]
+        for r in cranes["records"]
+        if r["data"]["areaSilo"] == area and str(r["data"]["forecastEnd"]).startswith("2026")
+    }
+    return area, target
 
 
 def test_ranges_copy_paste_and_fill_down(stack: LiveStack, login_as: LoginAs) -> None:
@@ -174,19 +193,7 @@ def test_crane_scenario_in_under_20_keystrokes_and_20_seconds(
 ) -> None:
     """'Push the end of every crane in A01 that ends in 2026 by 30 days', with the grid alone:
     filter, select, shift by 30 days, review, commit."""
-    api = stack.api("admin")
-    try:
-        cranes = api.get("/api/pfa/RIO", params={"category": "Crane", "limit": 5000}).json()
-    finally:
-        api.close()
-    area = next(
-        r["data"]["areaSilo"] for r in cranes["records"] if r["data"]["areaSilo"].startswith("A01")
-    )
-    target = {
-        r["id"]: r["data"]["forecastEnd"]
-        for r in cranes["records"]
-        if r["data"]["areaSilo"] == area and str(r["data"]["forecastEnd"]).startswith("2026")
-    }
+    area, target = cranes_in_a01_ending_2026(stack)
     assert len(target) > 50, "the demo data has a hundred-odd such cranes"
 
     page = login_as("alice")
@@ -286,4 +293,50 @@ def test_bulk_change_of_all_matching_records_is_one_undo_step(
         "Forecast start: the forecast window would start"
     )
     dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+
+
+def test_global_change_with_conditions_and_an_expression(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    """P6's Global Change: where category = Crane, area starts with A01 and the forecast ends in
+    2026, set forecastEnd = forecastEnd + 30 days; previewed, applied as one undo step."""
+    _, target = cranes_in_a01_ending_2026(stack)
+    page = login_as("alice")
+    page.get_by_test_id("bulk-open").click()
+    dialog = page.get_by_test_id("bulk-dialog")
+    dialog.get_by_label("Change").select_option("global")
+    conditions = [
+        ("category", "=", "crane"),
+        ("areaSilo", "starts with", "A01"),
+        ("forecastEnd", "≥", "2026-01-01"),
+        ("forecastEnd", "≤", "12/31/2026"),
+    ]
+    for n, (field, op, value) in enumerate(conditions, start=1):
+        if n > 1:
+            dialog.get_by_role("button", name="+ Condition").click()
+        dialog.get_by_label(f"Condition {n} field").select_option(field)
+        dialog.get_by_label(f"Condition {n} operator").select_option(op)
+        dialog.get_by_label(f"Condition {n} value").fill(value)
+    dialog.get_by_label("Assignment 1 field").select_option("forecastEnd")
+    dialog.get_by_label("Assignment 1 expression").fill("forecastEnd + 30 weeks")
+    dialog.get_by_test_id("bulk-preview").click()
+    expect(dialog.get_by_test_id("bulk-preview-result")).to_contain_text(
+        f"{len(target)} records change"
+    )
+    some, end = next(iter(target.items()))
+    expected = (date.fromisoformat(end) + timedelta(weeks=30)).isoformat()
+    line = dialog.get_by_test_id("bulk-table").locator("tr", has_text=some)
+    expect(line).to_contain_text(f"Forecast end: {end} → {expected}")
+    expect(dialog.get_by_test_id("bulk-impact")).to_have_text(re.compile(r"^\+"))
+    # An expression it cannot read is named, nothing is previewed.
+    dialog.get_by_label("Assignment 1 expression").fill("forecastEnd + 30 fortnights")
+    dialog.get_by_test_id("bulk-preview").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("unknown unit fortnights")
+    dialog.get_by_label("Assignment 1 expression").fill("forecastEnd + 30 days")
+    dialog.get_by_test_id("bulk-preview").click()
+    dialog.get_by_test_id("bulk-apply").click()
+    expect(page.get_by_test_id("draft-count")).to_contain_text(f"{len(target)} drafts")
+    expect(page.get_by_test_id("notice")).to_contain_text("one undo step")
+    page.get_by_role("button", name="↶ Undo").click()
     expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")

@@ -100,7 +100,7 @@ export function App() {
           (document.querySelector<HTMLElement>('[data-testid="grid"]') ?? document.querySelector<HTMLElement>("main"))?.focus();
         }}
       >
-        Skip to the records grid
+        Skip to records
       </a>
       {expired && (
         <SessionExpired

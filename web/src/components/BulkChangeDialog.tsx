@@ -5,7 +5,8 @@
  * before anything changes; applied as one undo step.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
-import { EDITABLE_FIELDS, FIELDS_BY_NAME } from "../domain/fields";
+import { EDITABLE_FIELDS, FIELDS, FIELDS_BY_NAME } from "../domain/fields";
+import { type Assignment, type Condition, OPERATORS, type Operator, compileExpression } from "../grid/expressions";
 import { fmtCount, fmtMoney, fmtSigned, fmtValue } from "../format";
 import { type BulkAction, type Preview, describeAction, previewBulk } from "../grid/bulkChange";
 import { applyChecked } from "../grid/bulkEdit";
@@ -40,6 +41,8 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
   const [unit, setUnit] = useState<Unit>("days");
   const [field, setField] = useState("dor");
   const [value, setValue] = useState("");
+  const [where, setWhere] = useState<Condition[]>([{ field: "category", op: "=", value: "" }]);
+  const [assign, setAssign] = useState<Assignment[]>([{ field: "forecastEnd", expression: "" }]);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const applyRef = useRef<HTMLButtonElement>(null);
@@ -47,6 +50,18 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
 
   const action = useMemo((): BulkAction | string => {
     if (kind === "discontinue") return { kind };
+    if (kind === "global") {
+      const set = [];
+      for (const a of assign) {
+        const evaluate = compileExpression(a.field, a.expression);
+        if (typeof evaluate === "string") return evaluate;
+        set.push({ field: a.field, evaluate, text: a.expression.trim() });
+      }
+      const bad = where.find((c) => c.value.trim() === "" && c.op !== "is empty" && c.op !== "is not empty");
+      if (bad) return `Condition on ${label(bad.field)}: enter a value (or remove the condition).`;
+      if (set.length === 0) return "Add an assignment.";
+      return { kind, where, set };
+    }
     if (kind === "set") {
       const f = FIELDS_BY_NAME.get(field);
       const v = f ? parseInput(value, f.type, f.choices) : undefined;
@@ -55,7 +70,7 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
     const n = Number(amount.trim());
     if (amount.trim() === "" || !Number.isInteger(n) || n === 0) return "Enter a whole number of " + unit + ", e.g. 30 or -7.";
     return { kind, fields: SHIFTS[which] ?? [], amount: n, unit };
-  }, [kind, field, value, amount, unit, which]);
+  }, [kind, field, value, amount, unit, which, where, assign]);
 
   // Any change of the form makes the preview stale.
   useEffect(() => setPreview(null), [action, scope]);
@@ -128,8 +143,12 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
             <option value="shift">Shift dates</option>
             <option value="set">Set a field</option>
             <option value="discontinue">Discontinue</option>
+            <option value="global">Global change (conditions and expressions)</option>
           </select>
         </label>
+        {kind === "global" && (
+          <GlobalChangeRows where={where} setWhere={setWhere} assign={assign} setAssign={setAssign} />
+        )}
         {kind === "shift" && (
           <>
             <label>
@@ -241,5 +260,78 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
         </div>
       )}
     </Modal>
+  );
+}
+
+interface RowsProps {
+  where: Condition[];
+  setWhere: (c: Condition[]) => void;
+  assign: Assignment[];
+  setAssign: (a: Assignment[]) => void;
+}
+
+/** Conditions (all must hold) and assignments of a Global Change, one row each. */
+function GlobalChangeRows({ where, setWhere, assign, setAssign }: RowsProps) {
+  const patchWhere = (i: number, patch: Partial<Condition>) => setWhere(where.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+  const patchAssign = (i: number, patch: Partial<Assignment>) => setAssign(assign.map((a, j) => (j === i ? { ...a, ...patch } : a)));
+  return (
+    <div className="global-change" data-testid="global-change">
+      <fieldset className="global-rows">
+        <legend>Where (every condition holds)</legend>
+        {where.map((c, i) => (
+          <div key={i} className="global-row">
+            <select aria-label={`Condition ${i + 1} field`} value={c.field} onChange={(e) => patchWhere(i, { field: e.target.value })}>
+              {FIELDS.map((f) => (
+                <option key={f.name} value={f.name}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+            <select aria-label={`Condition ${i + 1} operator`} value={c.op} onChange={(e) => patchWhere(i, { op: e.target.value as Operator })}>
+              {OPERATORS.map((op) => (
+                <option key={op} value={op}>
+                  {op}
+                </option>
+              ))}
+            </select>
+            <input aria-label={`Condition ${i + 1} value`} type="text" value={c.value} onChange={(e) => patchWhere(i, { value: e.target.value })} />
+            <button type="button" aria-label={`Remove condition ${i + 1}`} onClick={() => setWhere(where.filter((_, j) => j !== i))}>
+              ×
+            </button>
+          </div>
+        ))}
+        <button type="button" onClick={() => setWhere([...where, { field: "forecastEnd", op: "≥", value: "" }])}>
+          + Condition
+        </button>
+      </fieldset>
+      <fieldset className="global-rows">
+        <legend>Set</legend>
+        {assign.map((a, i) => (
+          <div key={i} className="global-row">
+            <select aria-label={`Assignment ${i + 1} field`} value={a.field} onChange={(e) => patchAssign(i, { field: e.target.value })}>
+              {EDITABLE_FIELDS.map((f) => (
+                <option key={f} value={f}>
+                  {label(f)}
+                </option>
+              ))}
+            </select>
+            <span aria-hidden="true">=</span>
+            <input
+              aria-label={`Assignment ${i + 1} expression`}
+              type="text"
+              value={a.expression}
+              placeholder="forecastEnd + 30 days, originalEnd, 2026-12-31…"
+              onChange={(e) => patchAssign(i, { expression: e.target.value })}
+            />
+            <button type="button" aria-label={`Remove assignment ${i + 1}`} onClick={() => setAssign(assign.filter((_, j) => j !== i))}>
+              ×
+            </button>
+          </div>
+        ))}
+        <button type="button" onClick={() => setAssign([...assign, { field: "forecastStart", expression: "" }])}>
+          + Assignment
+        </button>
+      </fieldset>
+    </div>
   );
 }

@@ -8,11 +8,14 @@ import type { Json, Rec } from "../domain/values";
 import { type Checked, type Proposed, checkProposals } from "./bulkEdit";
 import { type Unit, shiftDate } from "./relative";
 import type { Sandbox } from "../state/sandbox";
+import { type Condition, type Evaluate, meets } from "./expressions";
 
 export type BulkAction =
   | { kind: "shift"; fields: readonly string[]; amount: number; unit: Unit }
   | { kind: "set"; field: string; value: Json }
-  | { kind: "discontinue" };
+  | { kind: "discontinue" }
+  /** Global Change: the records meeting every condition get every assignment. */
+  | { kind: "global"; where: readonly Condition[]; set: readonly { field: string; evaluate: Evaluate; text: string }[] };
 
 export interface PreviewRow {
   recordId: string;
@@ -40,6 +43,7 @@ interface Source {
 
 export function describeAction(a: BulkAction, label: (field: string) => string): string {
   if (a.kind === "discontinue") return "discontinue";
+  if (a.kind === "global") return `global change: ${a.set.map((s) => `${label(s.field)} = ${s.text}`).join(", ")}`;
   if (a.kind === "set") return `set ${label(a.field)} to ${String(a.value)}`;
   const sign = a.amount >= 0 ? "+" : "−";
   return `shift ${a.fields.map(label).join(" and ")} by ${sign}${Math.abs(a.amount)} ${a.unit}`;
@@ -48,6 +52,13 @@ export function describeAction(a: BulkAction, label: (field: string) => string):
 function propose(a: BulkAction, id: string, data: Record<string, unknown>): Proposed[] {
   if (a.kind === "discontinue") return data.isDiscontinued === true ? [] : [{ recordId: id, field: "isDiscontinued", value: true }];
   if (a.kind === "set") return [{ recordId: id, field: a.field, value: a.value }];
+  if (a.kind === "global") {
+    if (!a.where.every((c) => meets(data, c))) return [];
+    // Every assignment reads the record as it was (P6: the expressions see the old values).
+    return a.set
+      .map((s) => ({ recordId: id, field: s.field, value: s.evaluate(data) }))
+      .filter((p) => p.value !== null && p.value !== data[p.field]);
+  }
   const out: Proposed[] = [];
   for (const field of a.fields) {
     const after = shiftDate(data[field], a.amount, a.unit);
