@@ -41,7 +41,15 @@ def test_conflicts_show_all_pems_changes_and_keep_the_choices(
     stack.sim_call("POST", "put", org="RIO", rows=rows)
     stack.sync("RIO")
 
-    page.get_by_label("Search text").fill("")
+    # The draft bar counts the conflicts (the screen follows PEMS) and shows only them.
+    count = page.get_by_test_id("conflict-count")
+    expect(count).to_have_text("⚠ 3 conflicts", timeout=30_000)
+    count.click()
+    expect(page.get_by_test_id("conflicts-only")).to_be_visible()
+    expect(page.get_by_test_id("row-count")).to_contain_text("3 of")
+    expect(page.locator('[role="row"][data-state="conflict"]')).to_have_count(3)
+    page.get_by_test_id("conflicts-only").get_by_role("button", name="Show all").click()
+    expect(page.get_by_test_id("row-count")).not_to_contain_text(" of ")
     page.get_by_test_id("commit-open").click()
     page.get_by_test_id("commit-confirm").click()
     dialog = page.get_by_test_id("conflict-dialog")
@@ -71,6 +79,7 @@ def test_conflicts_show_all_pems_changes_and_keep_the_choices(
     expect(section1.get_by_role("radio", name="as before")).to_be_checked()
     dialog.get_by_test_id("conflict-commit").click()
     expect(page.get_by_test_id("notice")).to_contain_text("2 committed, 0 failed")
+    expect(page.get_by_test_id("conflict-count")).to_have_count(0)
 
     writes = [json.dumps(w) for w in stack.sim_call("GET", "writes", org="RIO")["writes"]]
     w1 = [w for w in writes if r1 in w][-1]

@@ -32,8 +32,8 @@ export function useSelection(store: OrgStore, filters: Filters, sort: Sort | nul
     if (prev && prev.rowsVersion === rowsVersion && prev.sort === sort && narrows(prev.filters, deferred)) {
       ids = select(prev.ids, view, hasDraft, deferred, null); // same order, fewer records
     } else {
-      const all = store.rows.map((r) => r.id);
-      for (const id of store.orphanIds()) all.push(id);
+      const all = deferred.conflictsOnly ? store.conflictIds() : store.rows.map((r) => r.id);
+      if (!deferred.conflictsOnly) for (const id of store.orphanIds()) all.push(id);
       ids = select(all, view, hasDraft, deferred, sort);
     }
     last.current = { rowsVersion, filters: deferred, sort, ids };
@@ -70,7 +70,7 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
   const [selRows, setSelRows] = useState<{ r0: number; r1: number } | null>(null);
   const onSelectRows = useCallback((r: { r0: number; r1: number } | null) => setSelRows(r), []);
   const [bulkOpen, setBulkOpen] = useState(false);
-  const filtersActive = Object.entries(filters).some(([k, v]) => v !== EMPTY_FILTERS[k as keyof Filters] && v !== undefined && v !== "");
+  const filtersActive = Object.entries(filters).some(([k, v]) => v !== EMPTY_FILTERS[k as keyof Filters] && v !== undefined && v !== "" && v !== false);
   const vocabulary = useVocabulary(store);
   const [serverSide, setServerSide] = useState(false);
   const columns = useMemo(
@@ -120,6 +120,14 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
         }
       />
       <div className="grid-meta">
+        {filters.conflictsOnly && (
+          <span className="warning-text" data-testid="conflicts-only">
+            Showing conflicts only{" "}
+            <button className="link" onClick={() => setFilters({ ...filters, conflictsOnly: false })}>
+              Show all
+            </button>
+          </span>
+        )}
         <span data-testid="row-count">
           {ids.length === store.rows.length
             ? `${fmtCount(ids.length)} records`

@@ -118,6 +118,10 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
         onRedo={redo}
         onCommit={() => setDialog("commit")}
         onDiscard={() => setDialog("discard")}
+        onShowConflicts={() => {
+          setFilters({ ...EMPTY_FILTERS, conflictsOnly: true });
+          navigate({ name: "org", code: org.code, view: "grid" });
+        }}
       />
       <h2 className="sr-only">Screens</h2>
       <nav className="tabs" aria-label="Screens">

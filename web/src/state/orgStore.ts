@@ -329,6 +329,11 @@ export class OrgStore {
   }
 
   /** Ids of orphaned drafts (records PEMS removed): shown apart from the grid's rows. */
+  /** Ids of the records whose draft is in conflict with PEMS. */
+  conflictIds(): string[] {
+    return [...this.states].filter(([, s]) => s === "conflict").map(([id]) => id);
+  }
+
   orphanIds(): string[] {
     return [...this.states].filter(([id, s]) => s === "orphaned" && !this.index.has(id)).map(([id]) => id);
   }

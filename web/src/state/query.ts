@@ -12,6 +12,8 @@ export interface Filters {
   draftsOnly: boolean;
   /** The forecast ends in this year ("2026") or month ("2026-03"); empty: any. */
   ends?: string;
+  /** Only the records whose draft is in conflict with PEMS (the grid's filter). */
+  conflictsOnly?: boolean;
 }
 
 export const EMPTY_FILTERS: Filters = {
@@ -138,6 +140,7 @@ export function narrows(previous: Filters, next: Filters): boolean {
     previous.from === next.from &&
     previous.to === next.to &&
     (previous.ends ?? "") === (next.ends ?? "") &&
+    Boolean(previous.conflictsOnly) === Boolean(next.conflictsOnly) &&
     previous.draftsOnly === next.draftsOnly
   );
 }
