@@ -47,6 +47,8 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const [range, setRange] = useState<Rect | null>(null);
   const anchor = useRef<Pos>({ row: 0, col: 0 });
   const dragging = useRef(false);
+  // A drag of the fill handle: the selection it started from and the last row reached.
+  const filling = useRef<{ source: Rect; toRow: number } | null>(null);
   // `seen`: the baseline value shown when the editor opened (what the user edits from, even if a
   // refresh from PEMS changes it while the editor is open).
   const [editing, setEditing] = useState<(Pos & { initial?: string; seen?: Json }) | null>(null);
@@ -99,6 +101,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   useEffect(() => {
     const up = () => {
       dragging.current = false;
+      rowEvents.current.up();
     };
     window.addEventListener("mouseup", up);
     return () => window.removeEventListener("mouseup", up);
@@ -180,7 +183,13 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const rangeEdits = useRangeEdits({ store, ids, columns, announce: setAnnounce });
 
   // Row events go through a ref: rows are memoized and keep the handlers of their first render.
-  const rowEvents = useRef({ down: (_p: Pos, _e: React.MouseEvent) => {}, enter: (_p: Pos) => {}, gutter: (_r: number, _e: React.MouseEvent) => {} });
+  const rowEvents = useRef({
+    down: (_p: Pos, _e: React.MouseEvent) => {},
+    enter: (_p: Pos) => {},
+    gutter: (_r: number, _e: React.MouseEvent) => {},
+    handle: (_e: React.MouseEvent) => {},
+    up: () => {},
+  });
   rowEvents.current = {
     down: (pos, e) => {
       if (e.button !== 0 || (e.target as HTMLElement).closest(".cell-editor")) return;
@@ -198,9 +207,29 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
       }
     },
     enter: (pos) => {
+      const fill = filling.current;
+      if (fill) {
+        fill.toRow = Math.max(fill.source.r1, pos.row);
+        setRange({ ...fill.source, r1: fill.toRow });
+        return;
+      }
       if (!dragging.current) return;
       setActive(pos);
       setRange(rectOf(anchor.current, pos));
+    },
+    handle: (e) => {
+      if (e.button !== 0) return;
+      e.preventDefault();
+      e.stopPropagation();
+      filling.current = { source: selection, toRow: selection.r1 };
+    },
+    up: () => {
+      const fill = filling.current;
+      filling.current = null;
+      if (fill && fill.toRow > fill.source.r1) {
+        anchor.current = { row: fill.source.r0, col: fill.source.c0 };
+        rangeEdits.fillRange(fill.source, fill.toRow);
+      }
     },
     gutter: (row, e) => {
       if ((e.target as HTMLElement).closest("button")) return;
@@ -458,6 +487,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
             const id = ids[item.index];
             if (id === undefined) return null;
             const [selFrom, selTo] = range ? colsInRow(range, item.index) : [-1, -1];
+            const handleCol = store.canEdit && item.index === selection.r1 ? selection.c1 : -1;
             return (
               <GridRow
                 key={id}
@@ -476,6 +506,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                 activeCol={active.row === item.index ? active.col : -1}
                 selFrom={selFrom}
                 selTo={selTo}
+                handleCol={handleCol}
                 events={rowEvents}
                 editingCol={editing?.row === item.index ? editing.col : -1}
                 canEdit={store.canEdit}
@@ -548,10 +579,14 @@ interface RowProps {
   /** Selected columns of this row (-1 when none besides the active cell). */
   selFrom: number;
   selTo: number;
+  /** The column whose cell carries the fill handle (-1: none in this row). */
+  handleCol: number;
   events: React.RefObject<{
     down: (p: Pos, e: React.MouseEvent) => void;
     enter: (p: Pos) => void;
     gutter: (row: number, e: React.MouseEvent) => void;
+    handle: (e: React.MouseEvent) => void;
+    up: () => void;
   }>;
   editingCol: number;
   canEdit: boolean;
@@ -608,7 +643,7 @@ const GridRow = memo(
           const cls =
             `g-cell${changed ? " changed" : ""}${isActive ? " active" : ""}${c.editable && canEdit ? " editable" : ""}` +
             `${col === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}${editing ? " editing" : ""}` +
-            `${c.key === "variance" && typeof value === "number" && value > 0 ? " over" : ""}${selected ? " selected" : ""}`;
+            `${c.key === "variance" && typeof value === "number" && value > 0 ? " over" : ""}${selected ? " selected" : ""}${col === props.handleCol && !editing ? " has-handle" : ""}`;
           // Few attributes per cell: thousands of cells are created while scrolling fast.
           return (
             <Fragment key={c.key}>
@@ -620,7 +655,13 @@ const GridRow = memo(
               aria-selected={isActive || selected || undefined}
               className={cls}
               style={col === 0 ? { width: c.width, left: GUTTER } : { width: c.width }}
-              title={changed ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}` : undefined}
+              title={
+                changed
+                  ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}`
+                  : typeof value === "string" && value.length * 8 > c.width - 16
+                    ? value // a tooltip for text the column cuts off
+                    : undefined
+              }
               data-field={c.key}
               data-changed={changed ? "true" : undefined}
               onMouseDown={(e) => props.events.current.down({ row: rowIndex, col }, e)}
@@ -628,6 +669,15 @@ const GridRow = memo(
               onDoubleClick={() => props.onCellDoubleClick(col)}
             >
               {editing ? props.editor?.(c, value) : fmtValue(value, c.type)}
+              {col === props.handleCol && !editing && (
+                <span
+                  className="fill-handle"
+                  title="Drag down to fill"
+                  aria-hidden="true"
+                  data-testid="fill-handle"
+                  onMouseDown={(e) => props.events.current.handle(e)}
+                />
+              )}
             </div>
             </Fragment>
           );
@@ -644,6 +694,7 @@ const GridRow = memo(
     a.activeCol === b.activeCol &&
     a.selFrom === b.selFrom &&
     a.selTo === b.selTo &&
+    a.handleCol === b.handleCol &&
     a.editingCol === b.editingCol &&
     a.columns === b.columns &&
     a.colFrom === b.colFrom &&

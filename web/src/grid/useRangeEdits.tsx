@@ -114,6 +114,18 @@ export function useRangeEdits({ store, ids, columns, announce }: Args) {
       }
       run("fill-down", proposals, false);
     },
+    /** The fill handle dragged down to `toRow`: the selected rows repeated below them. */
+    fillRange: (source: Rect, toRow: number) => {
+      const h = source.r1 - source.r0 + 1;
+      const proposals: Proposed[] = [];
+      for (const { id, column } of cellsOf({ ...source, r0: source.r1 + 1, r1: toRow })) {
+        const row = ids.indexOf(id);
+        const from = store.view(ids[source.r0 + ((row - source.r0) % h)] ?? "");
+        const value = (from?.[column.key] ?? null) as Json;
+        if (value !== null) proposals.push({ recordId: id, field: column.key, value });
+      }
+      run("fill", proposals, false);
+    },
     clear: (rect: Rect) => {
       const proposals = cellsOf(rect)
         .filter(({ id, column }) => store.sandbox.draftOf(id)?.[column.key] !== undefined)
