@@ -30,6 +30,8 @@ def type_entries_past_the_bottom_row(page: Page, search: str, delay: float) -> d
     above the bottom visible row; returns what each record should now hold."""
     page.get_by_label("Search text").fill(search)
     expect(page.get_by_test_id("row-count")).to_contain_text("100 of")
+    others = f'[role="row"][data-record-id]:not([data-record-id^="{search}"])'
+    expect(page.locator(others)).to_have_count(0)  # the rows of this search are drawn
     start = rows_in_view(page)[-4]
     cell(page, start, "equipment").click()
     entries = [f"FAST-{delay:g}-{i}-abcdef" for i in range(8)]
