@@ -188,14 +188,20 @@ def drop_database(admin_url: str, name: str) -> None:
 
 
 def start_stack(
-    db_url: str, data_dir: Path, orgs: Sequence[str], records: int, small: int = 300
+    db_url: str,
+    data_dir: Path,
+    orgs: Sequence[str],
+    records: int,
+    small: int = 300,
+    seed: int = 7,
 ) -> LiveStack:
     """Simulator with the first of `orgs` holding `records` records and the others `small`
-    each, users, a first full sync of each organization, then the API."""
-    sim = start_simulator(orgs=(orgs[0],), records=records, seed=7)
+    each (generated with `seed`: `pfa demo`'s is 42), users, a first full sync of each
+    organization, then the API."""
+    sim = start_simulator(orgs=(orgs[0],), records=records, seed=seed)
     try:
         for org in orgs[1:]:
-            sim.state.put_rows(org, generate_org(org, small, 7))
+            sim.state.put_rows(org, generate_org(org, small, seed))
         run_async(_add_users(db_url, orgs))
         timings: dict[str, float] = {}
         for org in orgs:

@@ -91,6 +91,17 @@ export function App() {
 
   return (
     <div className="app">
+      <a
+        href="#records-grid"
+        className="skip-link"
+        onClick={(e) => {
+          // The URL's hash is the route: move focus without following the link.
+          e.preventDefault();
+          (document.querySelector<HTMLElement>('[data-testid="grid"]') ?? document.querySelector<HTMLElement>("main"))?.focus();
+        }}
+      >
+        Skip to records
+      </a>
       {expired && (
         <SessionExpired
           username={me.username}

@@ -1,17 +1,20 @@
 /**
- * Commit with a pre-flight review: every change before → after with its forecast cost impact
- * ("before" as the mirror holds it now: the records are brought up to date first), the KPI
- * totals before → after, then the per-record results PEMS gave.
+ * Commit with a pre-flight review: every drafted record (description, before → after, forecast
+ * cost impact; "before" as the mirror holds it now: the records are brought up to date first),
+ * picked one by one or by the current filter, the KPI totals before → after, then what PEMS
+ * answered: one summary line when PEMS is not answering (the drafts are kept) with a retry.
  */
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { CommitResult, KpiBoard, RecordConflict } from "../api/types";
-import { recordCosts } from "../domain/costs";
-import { FIELDS_BY_NAME } from "../domain/fields";
-import { fmtMoney, fmtSigned, fmtValue } from "../format";
+import { countsInKpi, recordCosts } from "../domain/costs";
+import { fmtMoney, fmtSigned } from "../format";
 import type { Autosaver } from "../state/autosave";
 import type { OrgStore } from "../state/orgStore";
+import { type Filters, matches } from "../state/query";
+import { CommitResults } from "./CommitResults";
+import { ReviewTable } from "./ReviewTable";
 import { Modal } from "./Modal";
 
 interface Props {
@@ -19,11 +22,14 @@ interface Props {
   saver: Autosaver;
   onClose: () => void;
   onConflicts: (conflicts: RecordConflict[]) => void;
+  /** The grid's filters: "only the records matching the filter" picks by them. */
+  filters?: Filters;
 }
 
-interface ReviewRow {
+export interface ReviewRow {
   id: string;
   pfaId: string;
+  description: string;
   state: string;
   fields: { name: string; before: unknown; after: unknown }[];
   costBefore: number;
@@ -42,10 +48,13 @@ export function reviewRows(store: OrgStore): ReviewRow[] {
     return {
       id,
       pfaId: String(merged.pfaId ?? id),
+      description: String(merged.description ?? ""),
       state: store.stateOf(id),
       fields: Object.keys(draft).map((name) => ({ name, before: baseline[name], after: draft[name] })),
-      costBefore: recordCosts(baseline).forecast,
-      costAfter: recordCosts(merged).forecast,
+      // Counted by the one rule of every cost figure (discontinued and funds-transferable
+      // records count 0), so the chosen records' impacts add up to the KPI board's.
+      costBefore: countsInKpi(baseline) ? recordCosts(baseline).forecast : 0,
+      costAfter: countsInKpi(merged) ? recordCosts(merged).forecast : 0,
     };
   });
 }
@@ -82,13 +91,20 @@ export function KpiDelta({ kpi }: { kpi: KpiBoard }) {
   );
 }
 
-export function CommitDialog({ store, saver, onClose, onConflicts }: Props) {
+export function CommitDialog({ store, saver, onClose, onConflicts, filters }: Props) {
   const [phase, setPhase] = useState<"saving" | "review" | "committing" | "done">("saving");
   const [kpi, setKpi] = useState<KpiBoard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<CommitResult | null>(null);
-  const key = useMemo(newIdempotencyKey, []);
-  const rows = useMemo(() => (phase === "review" ? reviewRows(store) : []), [phase, store]);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  // One key per request that got no answer (a retry of it is then replayed, never sent twice);
+  // a new one once an answer came back.
+  const key = useRef(newIdempotencyKey());
+  const rows = useMemo(() => (phase === "saving" ? [] : reviewRows(store)), [phase === "saving", store]);
+  const matching = useMemo(
+    () => (filters ? rows.filter((r) => matches(store.view(r.id) ?? {}, filters, true)).map((r) => r.id) : null),
+    [rows, filters, store],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -98,6 +114,7 @@ export function CommitDialog({ store, saver, onClose, onConflicts }: Props) {
       await store.pollAfterCurrent().catch(() => null);
       if (cancelled) return;
       if (saver.lastError) setError(`Some drafts are not saved: ${saver.lastError}`);
+      setPicked(new Set(store.sandbox.draftIds().filter((id) => store.stateOf(id) !== "orphaned")));
       setPhase("review");
       try {
         const board = await api.kpi(store.code, true);
@@ -111,28 +128,37 @@ export function CommitDialog({ store, saver, onClose, onConflicts }: Props) {
     };
   }, [saver, store]);
 
-  // The API's impact (the KPI board with the drafts minus without): the same figure, counted by
-  // the same rule, as the KPI table below and every other screen.
-  const impact = kpi?.impact?.forecast.total ?? null;
+  const chosen = rows.filter((r) => picked.has(r.id));
+  // Every draft chosen: the API's impact (the KPI board with the drafts minus without), the
+  // figure every other screen shows. A part of them: the sum of their impacts, counted by the
+  // same rule.
+  const impact =
+    chosen.length === rows.length
+      ? (kpi?.impact?.forecast.total ?? null)
+      : chosen.reduce((sum, r) => sum + (r.costAfter - r.costBefore), 0);
   const blocked = rows.filter((r) => r.state === "orphaned").length;
 
-  const commit = async () => {
+  const commit = async (ids: string[]) => {
     setPhase("committing");
     setError(null);
     try {
-      const answer = await api.commit(store.code, undefined, key);
+      const everything = ids.length === rows.length && rows.every((r) => ids.includes(r.id));
+      const answer = await api.commit(store.code, everything ? undefined : ids, key.current);
+      key.current = newIdempotencyKey();
       setResult(answer);
       setPhase("done");
       await store.load();
       store.noteServerDraftsChanged();
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && Array.isArray(e.body.conflicts)) {
+        key.current = newIdempotencyKey();
         for (const c of e.body.conflicts as RecordConflict[]) store.markState(c.recordId, "conflict");
         onConflicts(e.body.conflicts as RecordConflict[]);
         return;
       }
+      if (e instanceof ApiError) key.current = newIdempotencyKey();
       setError(describeError(e));
-      setPhase("review");
+      setPhase(result ? "done" : "review");
     }
   };
 
@@ -146,11 +172,13 @@ export function CommitDialog({ store, saver, onClose, onConflicts }: Props) {
         <button onClick={onClose}>Cancel</button>
         <button
           className="primary"
-          onClick={() => void commit()}
-          disabled={phase !== "review" || rows.length === 0}
+          onClick={() => void commit(chosen.map((r) => r.id))}
+          disabled={phase !== "review" || chosen.length === 0}
           data-testid="commit-confirm"
         >
-          {phase === "committing" ? "Committing…" : `Commit ${rows.length} record${rows.length === 1 ? "" : "s"} to PEMS`}
+          {phase === "committing"
+            ? "Committing…"
+            : `Commit ${chosen.length === rows.length ? "" : `${chosen.length} of `}${rows.length} record${rows.length === 1 ? "" : "s"} to PEMS`}
         </button>
       </>
     );
@@ -166,73 +194,32 @@ export function CommitDialog({ store, saver, onClose, onConflicts }: Props) {
       {(phase === "review" || phase === "committing") && (
         <>
           <p>
-            {rows.length} record{rows.length === 1 ? "" : "s"} will be written to PEMS. Forecast cost impact:{" "}
+            {chosen.length} of {rows.length} record{rows.length === 1 ? "" : "s"} will be written to PEMS. Forecast cost impact:{" "}
             <strong className={impact !== null && impact > 0 ? "over" : "under"} data-testid="cost-impact">
               {impact === null ? "…" : `${fmtSigned(impact)} ${kpi?.currency ?? ""}`}
             </strong>
             {kpi?.exclusions.pending && <span className="muted small" data-testid="impact-exclusions"> ({kpi.exclusions.pending.text})</span>}
             {blocked > 0 && <span className="warning-text"> · {blocked} orphaned record(s) cannot be committed.</span>}
           </p>
-          {kpi ? <KpiDelta kpi={kpi} /> : <p className="muted">Loading KPI preview…</p>}
-          <div className="table-scroll">
-            <table className="compact" data-testid="review-table">
-              <caption className="sr-only">Changes to commit</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Record</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">Before (PEMS)</th>
-                  <th scope="col">After (yours)</th>
-                  <th scope="col">Forecast cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.flatMap((r) =>
-                  r.fields.map((f, i) => (
-                    <tr key={`${r.id}-${f.name}`} className={r.state !== "draft" ? `state-${r.state}` : undefined}>
-                      {i === 0 && (
-                        <th scope="row" rowSpan={r.fields.length}>
-                          {r.pfaId}
-                          {r.state !== "draft" && <span className={`tag tag-${r.state}`}>{r.state}</span>}
-                        </th>
-                      )}
-                      <td>{FIELDS_BY_NAME.get(f.name)?.label ?? f.name}</td>
-                      <td>{fmtValue(f.before) || "—"}</td>
-                      <td>
-                        <strong>{fmtValue(f.after) || "—"}</strong>
-                      </td>
-                      {i === 0 && (
-                        <td rowSpan={r.fields.length} className="num">
-                          {fmtMoney(r.costBefore)} → {fmtMoney(r.costAfter)}{" "}
-                          <span className={r.costAfter > r.costBefore ? "over" : "under"}>({fmtSigned(r.costAfter - r.costBefore)})</span>
-                        </td>
-                      )}
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
+          <div className="pick-bar" role="group" aria-label="Pick the records to commit">
+            <button type="button" onClick={() => setPicked(new Set(rows.filter((r) => r.state !== "orphaned").map((r) => r.id)))}>
+              All
+            </button>
+            <button type="button" onClick={() => setPicked(new Set())}>
+              None
+            </button>
+            {matching && (
+              <button type="button" onClick={() => setPicked(new Set(matching))} data-testid="pick-filtered">
+                Only the {matching.length} matching the grid's filters
+              </button>
+            )}
           </div>
+          {kpi ? <KpiDelta kpi={kpi} /> : <p className="muted">Loading KPI preview…</p>}
+          <ReviewTable rows={rows} picked={picked} onPick={setPicked} />
         </>
       )}
       {phase === "done" && result && (
-        <div data-testid="commit-results">
-          <p role="status">
-            <strong>{result.committed.length}</strong> committed, <strong>{result.failed.length}</strong> failed.
-          </p>
-          <ul className="results">
-            {result.committed.map((id) => (
-              <li key={id} className="ok">
-                ✓ {id} accepted by PEMS
-              </li>
-            ))}
-            {result.failed.map((f) => (
-              <li key={f.recordId} className="failed">
-                ✗ {f.recordId}: {f.reason} (your draft is kept)
-              </li>
-            ))}
-          </ul>
-        </div>
+        <CommitResults result={result} onRetry={(ids) => void commit(ids)} labelOf={(id) => String(store.view(id)?.pfaId ?? id)} />
       )}
     </Modal>
   );

@@ -1,12 +1,15 @@
 /**
- * Conflict resolution: for each record PEMS changed under a draft, base / theirs / mine per field;
- * keep mine, use theirs, or pick per field; then commit.
+ * Conflict resolution: for each record PEMS changed under a draft, base / theirs / mine per field
+ * the user changed too, and every other field PEMS changed meanwhile (so that "keep mine" never
+ * yields a combination nobody chose unseen); keep mine, use theirs, or pick per field — for one
+ * record or all at once; then commit.
  */
 import { useState } from "react";
 import { ApiError, describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { RecordConflict, ResolveStrategy } from "../api/types";
 import { FIELDS_BY_NAME } from "../domain/fields";
+import type { Json } from "../domain/values";
 import { fmtValue } from "../format";
 import type { Autosaver } from "../state/autosave";
 import type { OrgStore } from "../state/orgStore";
@@ -23,23 +26,46 @@ interface Props {
 
 type Choice = "mine" | "theirs";
 
+const chooseAll = (c: RecordConflict, choice: Choice): Record<string, Choice> =>
+  Object.fromEntries(Object.keys(c.fields).map((f) => [f, choice]));
+
 export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCommitted }: Props) {
   const [conflicts, setConflicts] = useState(initial);
   const [choices, setChoices] = useState<Record<string, Record<string, Choice>>>(() =>
-    Object.fromEntries(initial.map((c) => [c.recordId, Object.fromEntries(Object.keys(c.fields).map((f) => [f, "mine" as Choice]))])),
+    Object.fromEntries(initial.map((c) => [c.recordId, chooseAll(c, "mine")])),
   );
+  // Other fields PEMS changed, set back to the value seen before ("mine") or kept ("theirs").
+  const [others, setOthers] = useState<Record<string, Record<string, Choice>>>({});
   const [resolved, setResolved] = useState<Record<string, ResolveStrategy>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const resolve = async (id: string, strategy: ResolveStrategy) => {
+  const resolveOne = async (id: string, strategy: ResolveStrategy) => {
+    const conflict = conflicts.find((c) => c.recordId === id);
+    await api.resolveConflict(store.code, id, strategy, strategy === "merge" ? choices[id] : undefined);
+    const before = store.pemsChangesOf(id);
+    await store.reloadRecord(id);
+    // The radios show what was kept.
+    if (conflict && strategy !== "merge") {
+      setChoices((all) => ({ ...all, [id]: chooseAll(conflict, strategy === "keep_mine" ? "mine" : "theirs") }));
+    }
+    // Other PEMS changes the user chose to set back: a draft of the value seen before.
+    const back = Object.entries(others[id] ?? {}).filter(([f, c]) => c === "mine" && f in before && !(f in (conflict?.fields ?? {})));
+    if (back.length > 0) {
+      store.sandbox.edit(`keep ${id} as seen before PEMS's change`, [
+        { recordId: id, changes: Object.fromEntries(back.map(([f]) => [f, (before[f]?.before ?? null) as Json])) },
+      ]);
+      await saver.flush();
+    }
+    setResolved((r) => ({ ...r, [id]: strategy }));
+  };
+
+  const resolve = async (ids: string[], strategy: ResolveStrategy) => {
     setBusy(true);
     setError(null);
     try {
       await saver.flush();
-      await api.resolveConflict(store.code, id, strategy, strategy === "merge" ? choices[id] : undefined);
-      await store.reloadRecord(id);
-      setResolved((r) => ({ ...r, [id]: strategy }));
+      for (const id of ids) await resolveOne(id, strategy);
       store.noteServerDraftsChanged();
     } catch (e) {
       setError(describeError(e));
@@ -63,7 +89,7 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
         const next = e.body.conflicts as RecordConflict[];
         setConflicts(next);
         setResolved({});
-        setChoices(Object.fromEntries(next.map((c) => [c.recordId, Object.fromEntries(Object.keys(c.fields).map((f) => [f, "mine" as Choice]))])));
+        setChoices(Object.fromEntries(next.map((c) => [c.recordId, chooseAll(c, "mine")])));
         setError("PEMS changed more records meanwhile: resolve these too.");
       } else setError(describeError(e));
     } finally {
@@ -96,9 +122,20 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
           {error}
         </p>
       )}
+      {open.length > 1 && (
+        <div className="button-row">
+          <button disabled={busy} onClick={() => void resolve(open.map((c) => c.recordId), "keep_mine")} data-testid="keep-all-mine">
+            Keep all mine ({open.length} records)
+          </button>
+          <button disabled={busy} onClick={() => void resolve(open.map((c) => c.recordId), "use_theirs")} data-testid="use-all-theirs">
+            Use all theirs ({open.length} records)
+          </button>
+        </div>
+      )}
       {conflicts.map((c) => {
         const done = resolved[c.recordId];
         const pfaId = String(store.view(c.recordId)?.pfaId ?? c.recordId);
+        const alsoChanged = Object.entries(store.pemsChangesOf(c.recordId)).filter(([f]) => !(f in c.fields));
         return (
           <section key={c.recordId} className="conflict" aria-label={`Conflict on ${pfaId}`} data-testid="conflict-record">
             <h3>
@@ -141,17 +178,43 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
                     </td>
                   </tr>
                 ))}
+                {alsoChanged.map(([field, v]) => (
+                  <tr key={field} className="pems-also" data-testid="pems-also-changed">
+                    <th scope="row">
+                      {FIELDS_BY_NAME.get(field)?.label ?? field} <span className="tag">PEMS only</span>
+                    </th>
+                    <td>{fmtValue(v.before) || "—"}</td>
+                    <td>{fmtValue(v.theirs) || "—"}</td>
+                    <td>(not changed by you)</td>
+                    <td>
+                      <fieldset className="choice" disabled={!!done || busy}>
+                        <legend className="sr-only">Value to keep for {field}</legend>
+                        {(["theirs", "mine"] as Choice[]).map((opt) => (
+                          <label key={opt}>
+                            <input
+                              type="radio"
+                              name={`${c.recordId}-${field}`}
+                              checked={(others[c.recordId]?.[field] ?? "theirs") === opt}
+                              onChange={() => setOthers((all) => ({ ...all, [c.recordId]: { ...all[c.recordId], [field]: opt } }))}
+                            />
+                            {opt === "theirs" ? "theirs" : "as before"}
+                          </label>
+                        ))}
+                      </fieldset>
+                    </td>
+                  </tr>
+                ))}
               </tbody>
             </table>
             {!done && (
               <div className="button-row">
-                <button disabled={busy} onClick={() => void resolve(c.recordId, "keep_mine")}>
+                <button disabled={busy} onClick={() => void resolve([c.recordId], "keep_mine")}>
                   Keep mine
                 </button>
-                <button disabled={busy} onClick={() => void resolve(c.recordId, "use_theirs")}>
+                <button disabled={busy} onClick={() => void resolve([c.recordId], "use_theirs")}>
                   Use theirs
                 </button>
-                <button disabled={busy} onClick={() => void resolve(c.recordId, "merge")}>
+                <button disabled={busy} onClick={() => void resolve([c.recordId], "merge")}>
                   Merge my choices
                 </button>
               </div>

@@ -3,7 +3,7 @@ import { DATE_MODES, type DateMode, EMPTY_FILTERS, type Filters } from "../state
 
 interface Props {
   filters: Filters;
-  vocabulary: { category: string[]; area: string[]; source: string[]; dor: string[] };
+  vocabulary: { category: string[]; area: string[]; source: string[]; dor: string[]; endYears?: string[] };
   onChange: (f: Filters) => void;
   extra?: ReactNode;
 }
@@ -64,6 +64,19 @@ export function FilterBar({ filters, vocabulary, onChange, extra }: Props) {
         <span>to</span>
         <input type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} aria-label="Forecast window to" />
       </label>
+      {vocabulary.endYears && (
+        <label className="filter">
+          <span>Ends in</span>
+          <select value={filters.ends ?? ""} onChange={(e) => set({ ends: e.target.value })} aria-label="Forecast ends in">
+            <option value="">Any year</option>
+            {vocabulary.endYears.map((y) => (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label className="check">
         <input type="checkbox" checked={filters.draftsOnly} onChange={(e) => set({ draftsOnly: e.target.checked })} />
         My drafts only

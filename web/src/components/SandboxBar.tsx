@@ -13,14 +13,17 @@ interface Props {
   onRedo: () => void;
   onCommit: () => void;
   onDiscard: () => void;
+  /** Show only the records in conflict (the grid's filter). */
+  onShowConflicts?: () => void;
 }
 
-export function SandboxBar({ store, saver, notice, onUndo, onRedo, onCommit, onDiscard }: Props) {
+export function SandboxBar({ store, saver, notice, onUndo, onRedo, onCommit, onDiscard, onShowConflicts }: Props) {
   useVersion(store);
   useNotified(saver);
   const now = useNow(30_000);
   const { sandbox } = store;
   const count = sandbox.draftCount;
+  const conflicts = store.conflictIds().length;
   const [shownNotice, setShownNotice] = useState(notice);
   useEffect(() => setShownNotice(notice), [notice]);
 
@@ -40,6 +43,11 @@ export function SandboxBar({ store, saver, notice, onUndo, onRedo, onCommit, onD
       <span className="draft-count" data-testid="draft-count" aria-live="polite">
         <strong>{count}</strong> draft{count === 1 ? "" : "s"}
       </span>
+      {conflicts > 0 && (
+        <button className="link warning-text" onClick={onShowConflicts} data-testid="conflict-count" title="Show only the records in conflict">
+          ⚠ {conflicts} conflict{conflicts === 1 ? "" : "s"}
+        </button>
+      )}
       {store.canEdit ? (
         <>
           <button

@@ -1,23 +1,25 @@
 /**
- * The records grid: virtual rows over the whole organization, sortable headers, draft / conflict /
- * orphaned row markers, changed-cell markers, keyboard navigation and inline editing of the
- * editable fields (the sandbox validates with the API's rules and messages).
+ * The records grid: virtual rows over the whole organization, sortable headers, keyboard
+ * navigation, range selection (drag, Shift, whole rows / columns) with its clipboard, fill-down
+ * and fill handle, and inline editing of the editable fields (the sandbox validates with the
+ * API's rules and messages). Rows (markers, cells) are drawn by GridRow.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { RecordState } from "../api/types";
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type Json, sameValue } from "../domain/values";
-import { fmtValue } from "../format";
 import type { Sort } from "../state/query";
 import type { OrgStore } from "../state/orgStore";
 import { EditRefused } from "../state/sandbox";
 import { CellEditor, type EditExit } from "./CellEditor";
-import { type Column, cellValue } from "./columns";
+import type { Column } from "./columns";
 import { useFollowRows } from "./followRows";
+import { GUTTER, GridRow, ROW_HEIGHT, type RowEvents } from "./GridRow";
+import { type Pos, type Rect, colsInRow, rectOf } from "./selection";
+import { RangeReport, useRangeEdits } from "./useRangeEdits";
 
-export const ROW_HEIGHT = 30;
+export { ROW_HEIGHT } from "./GridRow";
+
 const HEADER_HEIGHT = 36;
-const GUTTER = 64;
 
 interface Props {
   store: OrgStore;
@@ -27,28 +29,27 @@ interface Props {
   onSort: (sort: Sort | null) => void;
   onOpenConflict: (id: string) => void;
   suggestions: Record<string, readonly string[]>;
+  /** The selected rows changed (first and last row index, both included). */
+  onSelectRows?: (rows: { r0: number; r1: number } | null) => void;
 }
 
-interface Pos {
-  row: number;
-  col: number;
-}
 
-const MARKERS: Record<RecordState, { symbol: string; label: string }> = {
-  pristine: { symbol: "", label: "" },
-  draft: { symbol: "●", label: "draft" },
-  conflict: { symbol: "⚠", label: "conflict: PEMS changed a field you changed" },
-  orphaned: { symbol: "✕", label: "orphaned: the record was removed from PEMS" },
-};
-
-export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, suggestions }: Props) {
+export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, suggestions, onSelectRows }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<Pos>({ row: 0, col: 0 });
+  // The selection: the rectangle from `anchor` to the active cell, or whole rows / columns.
+  const [range, setRange] = useState<Rect | null>(null);
+  const anchor = useRef<Pos>({ row: 0, col: 0 });
+  const dragging = useRef(false);
+  // A drag of the fill handle: the selection it started from and the last row reached.
+  const filling = useRef<{ source: Rect; toRow: number } | null>(null);
   // `seen`: the baseline value shown when the editor opened (what the user edits from, even if a
   // refresh from PEMS changes it while the editor is open).
   const [editing, setEditing] = useState<(Pos & { initial?: string; seen?: Json }) | null>(null);
   const [editError, setEditError] = useState<string | null>(null);
   const [announce, setAnnounce] = useState("");
+  // Shown (not only announced) when someone who may only read tries to change something.
+  const [readOnlyTry, setReadOnlyTry] = useState(false);
   const { sandbox } = store;
 
   const offsets = useMemo(() => {
@@ -86,6 +87,19 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const spacer = (offsets.left[colFrom] ?? stickyWidth) - stickyWidth;
 
   useFollowRows(ids, setActive, setEditing);
+  const selection: Rect = range ?? rectOf(active, active);
+  useEffect(() => setRange(null), [ids]);
+  useEffect(() => {
+    onSelectRows?.(ids.length > 0 ? { r0: selection.r0, r1: selection.r1 } : null);
+  }, [onSelectRows, ids.length, selection.r0, selection.r1]);
+  useEffect(() => {
+    const up = () => {
+      dragging.current = false;
+      rowEvents.current.up();
+    };
+    window.addEventListener("mouseup", up);
+    return () => window.removeEventListener("mouseup", up);
+  }, []);
 
   const scrollIntoView = useCallback(
     (pos: Pos) => {
@@ -100,17 +114,34 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
     [virtualizer, offsets, columns, stickyWidth],
   );
 
+  /** Move the active cell; with `extend` the selection grows from its anchor to it. */
   const moveTo = useCallback(
-    (pos: Pos) => {
+    (pos: Pos, extend = false) => {
       const next = {
         row: Math.max(0, Math.min(ids.length - 1, pos.row)),
         col: Math.max(0, Math.min(columns.length - 1, pos.col)),
       };
       setActive(next);
+      if (extend) setRange(rectOf(anchor.current, next));
+      else {
+        anchor.current = next;
+        setRange(null);
+      }
       scrollIntoView(next);
     },
     [ids.length, columns.length, scrollIntoView],
   );
+
+  const lastRow = ids.length - 1;
+  const lastCol = columns.length - 1;
+  const selectRows = (from: number, to: number) => {
+    anchor.current = { row: from, col: 0 };
+    setRange({ r0: Math.min(from, to), r1: Math.max(from, to), c0: 0, c1: lastCol });
+  };
+  const selectCols = (from: number, to: number) => {
+    anchor.current = { row: 0, col: from };
+    setRange({ r0: 0, r1: lastRow, c0: Math.min(from, to), c1: Math.max(from, to) });
+  };
 
   const focusGrid = () => scrollRef.current?.focus({ preventScroll: true });
 
@@ -143,6 +174,68 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
     [ids, columns, store, sandbox],
   );
 
+  const rangeEdits = useRangeEdits({ store, ids, columns, announce: setAnnounce });
+
+  // Row events go through a ref: rows are memoized and keep the handlers of their first render.
+  const rowEvents = useRef<RowEvents>({
+    down: (_p: Pos, _e: React.MouseEvent) => {},
+    enter: (_p: Pos) => {},
+    gutter: (_r: number, _e: React.MouseEvent) => {},
+    handle: (_e: React.MouseEvent) => {},
+    up: () => {},
+  });
+  rowEvents.current = {
+    down: (pos, e) => {
+      if (e.button !== 0 || (e.target as HTMLElement).closest(".cell-editor")) return;
+      e.preventDefault(); // no text selection while selecting cells
+      focusGrid(); // an open editor saves on blur first
+      setEditing(null);
+      if (e.shiftKey) {
+        setActive(pos);
+        setRange(rectOf(anchor.current, pos));
+      } else {
+        anchor.current = pos;
+        setActive(pos);
+        setRange(null);
+        dragging.current = true;
+      }
+    },
+    enter: (pos) => {
+      const fill = filling.current;
+      if (fill) {
+        fill.toRow = Math.max(fill.source.r1, pos.row);
+        setRange({ ...fill.source, r1: fill.toRow });
+        return;
+      }
+      if (!dragging.current) return;
+      setActive(pos);
+      setRange(rectOf(anchor.current, pos));
+    },
+    handle: (e) => {
+      if (e.button !== 0) return;
+      e.preventDefault();
+      e.stopPropagation();
+      filling.current = { source: selection, toRow: selection.r1 };
+    },
+    up: () => {
+      const fill = filling.current;
+      filling.current = null;
+      if (fill && fill.toRow > fill.source.r1) {
+        anchor.current = { row: fill.source.r0, col: fill.source.c0 };
+        rangeEdits.fillRange(fill.source, fill.toRow);
+      }
+    },
+    gutter: (row, e) => {
+      if ((e.target as HTMLElement).closest("button")) return;
+      e.preventDefault();
+      focusGrid();
+      setEditing(null);
+      setActive({ row, col: active.col });
+      selectRows(e.shiftKey ? anchor.current.row : row, row);
+      if (!e.shiftKey) anchor.current = { row, col: 0 };
+    },
+  };
+
   const canEditCell = (row: number, col: number): boolean => {
     const id = ids[row];
     const column = columns[col];
@@ -153,6 +246,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
   const startEdit = (pos: Pos, initial?: string) => {
     if (!canEditCell(pos.row, pos.col)) {
       const column = columns[pos.col];
+      if (!store.canEdit) setReadOnlyTry(true);
       setAnnounce(
         !store.canEdit
           ? `Read only: your role is ${store.role}`
@@ -186,7 +280,9 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
             ? { row: editing.row, col: editing.col - 1 }
             : { row: editing.row, col: editing.col };
     moveTo(next);
-    if (exit !== "stay") requestAnimationFrame(focusGrid);
+    // At once, not on the next frame: keys typed meanwhile (a fast typist, a scanner) must reach
+    // the grid, which opens the next editor with them.
+    if (exit !== "stay") focusGrid();
     return true;
   };
 
@@ -195,25 +291,48 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 2);
     const { row, col } = active;
     const column = columns[col];
+    const shift = e.shiftKey;
+    const ctrl = e.ctrlKey || e.metaKey;
     const handled = (() => {
+      if (ctrl && !e.altKey) {
+        const key = e.key.toLowerCase();
+        if (key === "a") {
+          anchor.current = { row: 0, col: 0 };
+          setRange({ r0: 0, r1: lastRow, c0: 0, c1: lastCol });
+          return true;
+        }
+        if (key === "d") {
+          if (!store.canEdit) setReadOnlyTry(true);
+          else rangeEdits.fillDown(selection);
+          return true;
+        }
+        if (key === " ") {
+          selectCols(selection.c0, selection.c1);
+          return true;
+        }
+      }
       switch (e.key) {
         case "ArrowDown":
-          moveTo({ row: row + 1, col });
+          moveTo({ row: row + 1, col }, shift);
           return true;
         case "ArrowUp":
-          moveTo({ row: row - 1, col });
+          moveTo({ row: row - 1, col }, shift);
           return true;
         case "ArrowRight":
-          moveTo({ row, col: col + 1 });
+          moveTo({ row, col: col + 1 }, shift);
           return true;
         case "ArrowLeft":
-          moveTo({ row, col: col - 1 });
+          moveTo({ row, col: col - 1 }, shift);
           return true;
         case "PageDown":
-          moveTo({ row: row + page, col });
+          moveTo({ row: row + page, col }, shift);
           return true;
         case "PageUp":
-          moveTo({ row: row - page, col });
+          moveTo({ row: row - page, col }, shift);
+          return true;
+        case "Escape":
+          if (!range) return false;
+          moveTo(active);
           return true;
         case "Home":
           moveTo(e.ctrlKey ? { row: 0, col: 0 } : { row, col: 0 });
@@ -226,6 +345,10 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           startEdit(active);
           return true;
         case " ":
+          if (shift) {
+            selectRows(selection.r0, selection.r1);
+            return true;
+          }
           if (column?.type === "bool" && canEditCell(row, col)) {
             const id = ids[row];
             const v = id === undefined ? false : Boolean(store.view(id)?.[column.key]);
@@ -235,6 +358,14 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           return false;
         case "Delete":
         case "Backspace":
+          if (!store.canEdit) {
+            setReadOnlyTry(true);
+            return true;
+          }
+          if (range) {
+            rangeEdits.clear(selection);
+            return true;
+          }
           if (canEditCell(row, col)) {
             saveValue(row, col, null);
             return true;
@@ -246,6 +377,7 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
               startEdit(active, e.key);
               return true;
             }
+            if (!store.canEdit && column.editable) setReadOnlyTry(true);
           }
           return false;
       }
@@ -262,12 +394,22 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
       performance.mark("pfa:first-rows");
     }
   }, [items.length]);
+  // Into the workspace after login (or a reload): the grid takes focus once it has rows, unless
+  // the user already is somewhere else.
+  const focusedOnce = useRef(false);
+  useEffect(() => {
+    if (focusedOnce.current || ids.length === 0) return;
+    focusedOnce.current = true;
+    const at = document.activeElement;
+    if (!at || at === document.body || at.tagName === "MAIN") focusGrid();
+  }, [ids.length]);
   const activeId = ids.length > 0 ? `cell-${active.row}-${active.col}` : undefined;
 
   return (
     <div className="grid-wrap">
       <div
         ref={scrollRef}
+        id="records-grid"
         className="grid-scroll"
         role="grid"
         aria-label={`PFA records of ${store.code}`}
@@ -275,8 +417,23 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
         aria-colcount={columns.length + 1}
         aria-activedescendant={editing ? undefined : activeId}
         aria-readonly={!store.canEdit}
+        aria-multiselectable={true}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onCopy={(e) => {
+          if (editing) return;
+          e.preventDefault();
+          e.clipboardData.setData("text/plain", rangeEdits.copyText(selection));
+        }}
+        onPaste={(e) => {
+          if (editing) return;
+          e.preventDefault();
+          if (!store.canEdit) {
+            setReadOnlyTry(true);
+            return;
+          }
+          rangeEdits.paste(selection, e.clipboardData.getData("text/plain"));
+        }}
         data-testid="grid"
       >
         <div className="grid-header" role="row" aria-rowindex={1} style={{ width: offsets.total, height: HEADER_HEIGHT }}>
@@ -294,19 +451,24 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                   aria-colindex={i + 2}
                   aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
                   aria-readonly={!(c.editable && store.canEdit) || undefined}
-                  className={`gh-cell${c.editable ? " editable-col" : ""}${i === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}`}
+                  className={`gh-cell${c.editable && store.canEdit ? " editable-col" : ""}${i === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}`}
                   style={{ width: c.width, left: i === 0 ? GUTTER : undefined }}
                 >
                   <button
                     className="sort-button"
                     tabIndex={-1}
-                    title={`Sort by ${c.label}${c.editable ? " (editable)" : ""}`}
-                    onClick={() =>
-                      onSort(sorted === "asc" ? { field: c.key, dir: "desc" } : sorted === "desc" ? null : { field: c.key, dir: "asc" })
-                    }
+                    title={`Sort by ${c.label}${c.editable && store.canEdit ? " (editable)" : ""}; Ctrl+click selects the column`}
+                    onClick={(e) => {
+                      if (e.ctrlKey || e.metaKey || e.shiftKey) {
+                        selectCols(e.shiftKey ? selection.c0 : i, i);
+                        focusGrid();
+                        return;
+                      }
+                      onSort(sorted === "asc" ? { field: c.key, dir: "desc" } : sorted === "desc" ? null : { field: c.key, dir: "asc" });
+                    }}
                   >
                     {c.label}
-                    {c.editable && <span aria-hidden="true" className="pencil"> ✎</span>}
+                    {c.editable && store.canEdit && <span aria-hidden="true" className="pencil"> ✎</span>}
                     {sorted && <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>}
                   </button>
                 </div>
@@ -318,6 +480,8 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           {items.map((item) => {
             const id = ids[item.index];
             if (id === undefined) return null;
+            const [selFrom, selTo] = range ? colsInRow(range, item.index) : [-1, -1];
+            const handleCol = store.canEdit && item.index === selection.r1 ? selection.c1 : -1;
             return (
               <GridRow
                 key={id}
@@ -334,13 +498,12 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                 baseline={store.baselineOf(id)}
                 state={store.stateOf(id)}
                 activeCol={active.row === item.index ? active.col : -1}
+                selFrom={selFrom}
+                selTo={selTo}
+                handleCol={handleCol}
+                events={rowEvents}
                 editingCol={editing?.row === item.index ? editing.col : -1}
                 canEdit={store.canEdit}
-                onCellClick={(col) => {
-                  setActive({ row: item.index, col });
-                  setEditing(null);
-                  focusGrid();
-                }}
                 onCellDoubleClick={(col) => startEdit({ row: item.index, col })}
                 onRevert={() => sandbox.revert(id)}
                 onOpenConflict={() => onOpenConflict(id)}
@@ -372,111 +535,23 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
         {announce}
       </div>
       {ids.length === 0 && store.status === "ready" && <p className="empty">No records match the filters.</p>}
+      <RangeReport report={rangeEdits.report} onDismiss={rangeEdits.dismiss} />
+      {readOnlyTry && (
+        <p role="alert" className="range-report" data-testid="read-only-message">
+          Read only: your role in {store.code} is {store.role}, so records cannot be changed here. Ask an administrator for
+          the editor role to plan changes.{" "}
+          <button
+            className="link"
+            onClick={() => {
+              setReadOnlyTry(false);
+              focusGrid();
+            }}
+            aria-label="Dismiss"
+          >
+            ×
+          </button>
+        </p>
+      )}
     </div>
   );
 }
-
-interface RowProps {
-  id: string;
-  rowIndex: number;
-  top: number;
-  width: number;
-  columns: readonly Column[];
-  colFrom: number;
-  colTo: number;
-  spacer: number;
-  data: Record<string, unknown> | undefined;
-  draft: Readonly<Record<string, Json>> | undefined;
-  baseline: Readonly<Record<string, unknown>> | undefined;
-  state: RecordState;
-  activeCol: number;
-  editingCol: number;
-  canEdit: boolean;
-  onCellClick: (col: number) => void;
-  onCellDoubleClick: (col: number) => void;
-  onRevert: () => void;
-  onOpenConflict: () => void;
-  editor?: (column: Column, value: unknown) => React.ReactNode;
-}
-
-const GridRow = memo(
-  function GridRow(props: RowProps) {
-    const { id, rowIndex, top, width, columns, colFrom, colTo, spacer, data, draft, baseline, state, activeCol, editingCol, canEdit } =
-      props;
-    const marker = MARKERS[state];
-    return (
-      <div
-        role="row"
-        aria-rowindex={rowIndex + 2}
-        className={`grid-row state-${state}${rowIndex % 2 ? " odd" : ""}`}
-        style={{ transform: `translateY(${top}px)`, width, height: ROW_HEIGHT }}
-        data-record-id={id}
-        data-state={state}
-      >
-        <div role="rowheader" className="g-cell gutter sticky-0" style={{ width: GUTTER }}>
-          {marker.symbol && (
-            <span className={`marker marker-${state}`} title={marker.label} aria-label={marker.label} data-testid="row-marker">
-              {marker.symbol}
-            </span>
-          )}
-          {state === "conflict" && (
-            <button className="mini" onClick={props.onOpenConflict} title="Resolve the conflict" aria-label={`Resolve conflict of ${id}`}>
-              Fix
-            </button>
-          )}
-          {canEdit && draft && state !== "conflict" && (
-            <button className="mini" onClick={props.onRevert} title="Revert this record to PEMS's values" aria-label={`Revert ${id}`}>
-              ↺
-            </button>
-          )}
-        </div>
-        {columns.map((c, col) => {
-          if (col > 0 && (col < colFrom || col > colTo)) return null;
-          const value = data ? cellValue(data, c) : undefined;
-          const changed = draft !== undefined && c.key in draft;
-          const isActive = col === activeCol;
-          const editing = col === editingCol && props.editor !== undefined;
-          const cls =
-            `g-cell${changed ? " changed" : ""}${isActive ? " active" : ""}${c.editable && canEdit ? " editable" : ""}` +
-            `${col === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}${editing ? " editing" : ""}` +
-            `${c.key === "variance" && typeof value === "number" && value > 0 ? " over" : ""}`;
-          // Few attributes per cell: thousands of cells are created while scrolling fast.
-          return (
-            <Fragment key={c.key}>
-            {col === colFrom && spacer > 0 && <div className="col-spacer" style={{ width: spacer }} />}
-            <div
-              id={isActive ? `cell-${rowIndex}-${col}` : undefined}
-              role="gridcell"
-              aria-colindex={col + 2}
-              aria-selected={isActive || undefined}
-              className={cls}
-              style={col === 0 ? { width: c.width, left: GUTTER } : { width: c.width }}
-              title={changed ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}` : undefined}
-              data-field={c.key}
-              data-changed={changed ? "true" : undefined}
-              onMouseDown={() => props.onCellClick(col)}
-              onDoubleClick={() => props.onCellDoubleClick(col)}
-            >
-              {editing ? props.editor?.(c, value) : fmtValue(value, c.type)}
-            </div>
-            </Fragment>
-          );
-        })}
-      </div>
-    );
-  },
-  (a, b) =>
-    a.id === b.id &&
-    a.top === b.top &&
-    a.data === b.data &&
-    a.draft === b.draft &&
-    a.state === b.state &&
-    a.activeCol === b.activeCol &&
-    a.editingCol === b.editingCol &&
-    a.columns === b.columns &&
-    a.colFrom === b.colFrom &&
-    a.colTo === b.colTo &&
-    a.canEdit === b.canEdit &&
-    a.rowIndex === b.rowIndex &&
-    (a.editingCol < 0 || a.editor === b.editor),
-);

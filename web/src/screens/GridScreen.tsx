@@ -1,5 +1,6 @@
 /** The grid screen: filters (client-side over the loaded organization, or on the server), the grid. */
-import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
+import { BulkChangeDialog } from "../components/BulkChangeDialog";
 import { ExportButtons } from "../components/ExportButtons";
 import { FilterBar } from "../components/FilterBar";
 import { HistoryPanel } from "../components/HistoryPanel";
@@ -10,7 +11,7 @@ import { Grid } from "../grid/Grid";
 import { columnsFor } from "../grid/columns";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
-import { type Filters, type Sort, distinct, narrows, select } from "../state/query";
+import { EMPTY_FILTERS, type Filters, type Sort, distinct, narrows, select } from "../state/query";
 import { toQuery } from "../state/urlView";
 
 interface Props {
@@ -38,8 +39,8 @@ export function useSelection(store: OrgStore, filters: Filters, sort: Sort | nul
     if (prev && prev.rowsVersion === rowsVersion && prev.sort === sort && narrows(prev.filters, deferred)) {
       ids = select(prev.ids, view, hasDraft, deferred, null); // same order, fewer records
     } else {
-      const all = store.rows.map((r) => r.id);
-      for (const id of store.orphanIds()) all.push(id);
+      const all = deferred.conflictsOnly ? store.conflictIds() : store.rows.map((r) => r.id);
+      if (!deferred.conflictsOnly) for (const id of store.orphanIds()) all.push(id);
       ids = select(all, view, hasDraft, deferred, sort);
     }
     last.current = { rowsVersion, filters: deferred, sort, ids };
@@ -54,7 +55,13 @@ export function useVocabulary(store: OrgStore) {
     const ids = store.rows.map((r) => r.id);
     const view = (id: string) => store.view(id);
     const categories = distinct(ids, view, "category");
+    const years = new Set<string>();
+    for (const id of ids) {
+      const end = view(id)?.forecastEnd;
+      if (typeof end === "string" && /^\d{4}-/.test(end)) years.add(end.slice(0, 4));
+    }
     return {
+      endYears: [...years].sort(),
       category: categories,
       area: distinct(ids, view, "areaSilo"),
       source: ["Rental", "Purchase"],
@@ -64,9 +71,13 @@ export function useVocabulary(store: OrgStore) {
   }, [store, rowsVersion]);
 }
 
-export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict, onApplyView }: Props) {
+export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict, onNotice, onApplyView }: Props) {
   useVersion(store);
   const ids = useSelection(store, filters, sort);
+  const [selRows, setSelRows] = useState<{ r0: number; r1: number } | null>(null);
+  const onSelectRows = useCallback((r: { r0: number; r1: number } | null) => setSelRows(r), []);
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const filtersActive = Object.entries(filters).some(([k, v]) => v !== EMPTY_FILTERS[k as keyof Filters] && v !== undefined && v !== "" && v !== false);
   const vocabulary = useVocabulary(store);
   const [serverSide, setServerSide] = useState(false);
   // The record last clicked or focused in the grid (read from the row's data-record-id), whose
@@ -102,6 +113,7 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
 
   return (
     <div className="grid-screen">
+      <h2 className="sr-only">Filters</h2>
       <FilterBar
         filters={filters}
         vocabulary={vocabulary}
@@ -126,6 +138,14 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
       <SavedViews code={store.code} query={toQuery(filters, sort)} onApply={(q) => onApplyView?.(q)} />
       <ViewTotals code={store.code} query={toQuery(filters, null)} version={store.rowsVersion + store.serverDraftsVersion} />
       <div className="grid-meta">
+        {filters.conflictsOnly && (
+          <span className="warning-text" data-testid="conflicts-only">
+            Showing conflicts only{" "}
+            <button className="link" onClick={() => setFilters({ ...filters, conflictsOnly: false })}>
+              Show all
+            </button>
+          </span>
+        )}
         <span data-testid="row-count">
           {ids.length === store.rows.length
             ? `${fmtCount(ids.length)} records`
@@ -146,8 +166,20 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
         >
           {picked ? `History of ${picked}` : "History (select a record)"}
         </button>
-        <span className="muted keys">Arrows move · Enter edits · Esc cancels · Delete resets a field · Ctrl+Z / Ctrl+Y</span>
+        {store.canEdit ? (
+          <>
+            <span className="muted keys">
+              Arrows move · Shift+arrows / drag select · Enter edits · Ctrl+C / Ctrl+V / Ctrl+D · Delete resets · Ctrl+Z / Ctrl+Y
+            </span>
+            <button onClick={() => setBulkOpen(true)} disabled={ids.length === 0} data-testid="bulk-open">
+              Change {selRows && selRows.r1 > selRows.r0 ? `${fmtCount(selRows.r1 - selRows.r0 + 1)} selected` : "many"}…
+            </button>
+          </>
+        ) : (
+          <span className="muted keys">Arrows move · Shift+arrows / drag select · Ctrl+C copies · read only</span>
+        )}
       </div>
+      <h2 className="sr-only">Records</h2>
       <div className="grid-pick" onClickCapture={(e) => pick(e.target)} onKeyUpCapture={() => pick(document.querySelector(".g-cell.active") ?? document.body)}>
       <Grid
         store={store}
@@ -157,9 +189,23 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
         onSort={setSort}
         onOpenConflict={onOpenConflict}
         suggestions={{ forecastCategory: vocabulary.category }}
+        onSelectRows={onSelectRows}
       />
       </div>
       {historyOf && <HistoryPanel code={store.code} recordId={historyOf} onClose={() => setHistoryOf(null)} />}
+      {bulkOpen && (
+        <BulkChangeDialog
+          store={store}
+          selectedIds={selRows ? ids.slice(selRows.r0, selRows.r1 + 1) : []}
+          filteredIds={ids}
+          filtersActive={filtersActive}
+          onClose={() => setBulkOpen(false)}
+          onApplied={(msg) => {
+            setBulkOpen(false);
+            onNotice(msg);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -9,7 +9,7 @@ import { SandboxBar } from "../components/SandboxBar";
 import { type OrgView, type Route, routeHash, useVersion } from "../hooks";
 import { Autosaver } from "../state/autosave";
 import { OrgStore } from "../state/orgStore";
-import { type Filters, type Sort } from "../state/query";
+import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
 import { fromQuery, hashQuery, toQuery } from "../state/urlView";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
@@ -130,8 +130,12 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   };
 
   return (
-    <main className="workspace">
+    <main className="workspace" tabIndex={-1}>
+      <h1 className="sr-only">
+        {org.code}: {TABS.find((t) => t.view === view)?.label ?? view}
+      </h1>
       <FreshnessBar store={store} />
+      <h2 className="sr-only">Drafts</h2>
       <SandboxBar
         store={store}
         saver={saver}
@@ -140,7 +144,12 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
         onRedo={redo}
         onCommit={() => setDialog("commit")}
         onDiscard={() => setDialog("discard")}
+        onShowConflicts={() => {
+          setFilters({ ...EMPTY_FILTERS, conflictsOnly: true });
+          navigate({ name: "org", code: org.code, view: "grid" });
+        }}
       />
+      <h2 className="sr-only">Screens</h2>
       <nav className="tabs" aria-label="Screens">
         {TABS.map((t) => (
           <a
@@ -200,6 +209,7 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
           store={store}
           saver={saver}
           onClose={() => setDialog(null)}
+          filters={filters}
           onConflicts={(c) => {
             setDialog(null);
             setConflicts(c);

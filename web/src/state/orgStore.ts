@@ -57,6 +57,8 @@ export class OrgStore {
   private baselines = new Map<string, Rec>();
   private states = new Map<string, RecordState>();
   private derived = new WeakMap<object, Record<string, unknown>>();
+  /** Per drafted record PEMS changed while this screen was open: its baseline before that. */
+  private pemsBefore = new Map<string, Rec>();
   private readonly listeners = new Set<Listener>();
   private loadSeq = 0;
   private polling: Promise<ChangeSummary | null> | null = null;
@@ -109,6 +111,7 @@ export class OrgStore {
       this.stale = mark.stale;
       this.nextSyncAt = mark.nextSyncAt ?? null;
       this.sandbox.reset(drafts.map((d) => [d.recordId, d.changes] as [string, Changes]));
+      this.pemsBefore.clear();
       this.loadMs = performance.now() - started;
       performance.mark("pfa:records-loaded");
       this.warmSearch(seq);
@@ -196,6 +199,9 @@ export class OrgStore {
         this.rows.push(row);
       } else this.rows[i] = row;
       const draft = this.sandbox.draftOf(r.id);
+      if ((r.hasDraft || draft) && before && !this.pemsBefore.has(r.id) && !sameRecord(before, baseline)) {
+        this.pemsBefore.set(r.id, before);
+      }
       if (r.hasDraft || draft) this.baselines.set(r.id, baseline);
       else this.baselines.delete(r.id);
       if (draft) this.derived.delete(draft); // its merged view is laid over the new baseline
@@ -257,6 +263,23 @@ export class OrgStore {
     this.sandbox.adoptServerDraft(id, detail.draft ?? undefined);
   }
 
+  /**
+   * The fields PEMS changed on a drafted record since this screen first showed it (what a
+   * conflict's other changes are): each with the value seen then and PEMS's value now. Empty
+   * when PEMS changed nothing while the screen was open (a reload starts afresh).
+   */
+  pemsChangesOf(id: string): Record<string, { before: unknown; theirs: unknown }> {
+    const before = this.pemsBefore.get(id);
+    const now = this.baselines.get(id);
+    const out: Record<string, { before: unknown; theirs: unknown }> = {};
+    if (!before || !now) return out;
+    for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) {
+      if (DERIVED_FIELDS.includes(key)) continue;
+      if ((before[key] ?? null) !== (now[key] ?? null)) out[key] = { before: before[key] ?? null, theirs: now[key] ?? null };
+    }
+    return out;
+  }
+
   baselineOf(id: string): Rec | undefined {
     const known = this.baselines.get(id);
     if (known) return known;
@@ -306,6 +329,11 @@ export class OrgStore {
   }
 
   /** Ids of orphaned drafts (records PEMS removed): shown apart from the grid's rows. */
+  /** Ids of the records whose draft is in conflict with PEMS. */
+  conflictIds(): string[] {
+    return [...this.states].filter(([, s]) => s === "conflict").map(([id]) => id);
+  }
+
   orphanIds(): string[] {
     return [...this.states].filter(([id, s]) => s === "orphaned" && !this.index.has(id)).map(([id]) => id);
   }

@@ -22,6 +22,10 @@ export interface Filters {
   draftsOnly: boolean;
   /** Only these record ids (an AI answer's records), when set. */
   ids?: ReadonlySet<string>;
+  /** The forecast ends in this year ("2026") or month ("2026-03"); empty: any. */
+  ends?: string;
+  /** Only the records whose draft is in conflict with PEMS (the grid's filter). */
+  conflictsOnly?: boolean;
 }
 
 export const EMPTY_FILTERS: Filters = {
@@ -86,6 +90,7 @@ export function matches(data: Record<string, unknown>, filters: Filters, hasDraf
   if (filters.area && data.areaSilo !== filters.area) return false;
   if (filters.dor && data.dor !== filters.dor) return false;
   if ((filters.from || filters.to) && !inWindow(data, filters)) return false;
+  if (filters.ends && !String(data.forecastEnd ?? "").startsWith(filters.ends)) return false;
   if (filters.q) {
     const needle = filters.q.trim().toLowerCase();
     if (needle && !searchText(data).includes(needle)) return false;
@@ -158,6 +163,8 @@ export function narrows(previous: Filters, next: Filters): boolean {
     previous.from === next.from &&
     previous.to === next.to &&
     previous.dateMode === next.dateMode &&
+    (previous.ends ?? "") === (next.ends ?? "") &&
+    Boolean(previous.conflictsOnly) === Boolean(next.conflictsOnly) &&
     previous.draftsOnly === next.draftsOnly &&
     previous.ids === next.ids
   );
