@@ -39,9 +39,9 @@ web: $(WEB_STAMP)
 web-test: $(WEB_STAMP)
 	@if [ -f web/package.json ]; then cd web && npm test; fi
 
-# ESLint over the UI's sources (`cd web && npm run format:check` is Prettier's view, not gating).
+# ESLint and Prettier's check over the UI's sources (`cd web && npm run format` rewrites).
 web-lint: $(WEB_STAMP)
-	@if [ -f web/package.json ]; then cd web && npm run lint; fi
+	@if [ -f web/package.json ]; then cd web && npm run lint && npm run format:check; fi
 
 # The system packages the suite drives: Debian's Chromium for the browser tests (never a
 # downloaded browser) and Debian's PostgreSQL 15 for `make test-pg15`. Installed with apt-get

@@ -38,10 +38,7 @@ export function App() {
       .then(logout);
   }, [logout]);
 
-  useEffect(
-    () => onUnauthorized(() => (meRef.current ? setExpired(true) : logout())),
-    [logout],
-  );
+  useEffect(() => onUnauthorized(() => (meRef.current ? setExpired(true) : logout())), [logout]);
 
   const home = route.name === "home" && me ? me.orgs[0]?.code : undefined;
   useEffect(() => {
@@ -87,7 +84,11 @@ export function App() {
 
   const isAdmin = me.orgs.some((o) => o.role === "admin");
   const current =
-    route.name === "org" ? me.orgs.find((o) => o.code === route.code) : route.name === "admin" ? undefined : me.orgs[0];
+    route.name === "org"
+      ? me.orgs.find((o) => o.code === route.code)
+      : route.name === "admin"
+        ? undefined
+        : me.orgs[0];
 
   return (
     <div className="app">
@@ -97,7 +98,10 @@ export function App() {
         onClick={(e) => {
           // The URL's hash is the route: move focus without following the link.
           e.preventDefault();
-          (document.querySelector<HTMLElement>('[data-testid="grid"]') ?? document.querySelector<HTMLElement>("main"))?.focus();
+          (
+            document.querySelector<HTMLElement>('[data-testid="grid"]') ??
+            document.querySelector<HTMLElement>("main")
+          )?.focus();
         }}
       >
         Skip to records
@@ -113,7 +117,14 @@ export function App() {
           onLogout={logout}
         />
       )}
-      <TopBar me={me} current={current} route={route} isAdmin={isAdmin} navigate={navigate} onLogout={saveAndLogout} />
+      <TopBar
+        me={me}
+        current={current}
+        route={route}
+        isAdmin={isAdmin}
+        navigate={navigate}
+        onLogout={saveAndLogout}
+      />
       {route.name === "admin" && isAdmin ? (
         <AdminPage orgs={me.orgs.filter((o) => o.role === "admin")} />
       ) : current ? (

@@ -10,7 +10,8 @@ export const fmtMoney = (n: number | null | undefined): string =>
 export const fmtMoneyExact = (n: number | null | undefined): string =>
   n === null || n === undefined || Number.isNaN(n) ? "" : money2.format(n);
 
-export const fmtCount = (n: number | null | undefined): string => (n === null || n === undefined ? "" : count.format(n));
+export const fmtCount = (n: number | null | undefined): string =>
+  n === null || n === undefined ? "" : count.format(n);
 
 export function fmtSigned(n: number): string {
   const s = fmtMoney(Math.abs(n));

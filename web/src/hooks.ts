@@ -32,10 +32,7 @@ export function useNow(ms = 30_000): number {
 }
 
 export type Route =
-  | { name: "login" }
-  | { name: "admin" }
-  | { name: "org"; code: string; view: OrgView }
-  | { name: "home" };
+  { name: "login" } | { name: "admin" } | { name: "org"; code: string; view: OrgView } | { name: "home" };
 
 export type OrgView = "grid" | "kpi" | "timeline" | "ai" | "changes";
 const VIEWS: OrgView[] = ["grid", "kpi", "timeline", "ai", "changes"];

@@ -137,7 +137,11 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 }
 
 /** Fetch a file from the API (with the bearer token) and hand it to the browser as a download. */
-export async function download(path: string, query: RequestOptions["query"], filename: string): Promise<void> {
+export async function download(
+  path: string,
+  query: RequestOptions["query"],
+  filename: string,
+): Promise<void> {
   const headers: Record<string, string> = {};
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(buildUrl(path, query), { headers });

@@ -62,8 +62,7 @@ export const changes = (code: string, since?: number) =>
   request<OrgChanges>(`${org(code)}/changes`, { query: { since } });
 
 /** Ask for a sync of the organization now (editors and admins). */
-export const refreshOrg = (code: string) =>
-  request<RunRequested>(`${org(code)}/refresh`, { method: "POST" });
+export const refreshOrg = (code: string) => request<RunRequested>(`${org(code)}/refresh`, { method: "POST" });
 
 export const record = (code: string, id: string) =>
   request<RecordDetail>(`${org(code)}/records/${encodeURIComponent(id)}`);
@@ -130,11 +129,15 @@ export const deleteView = (code: string, id: number) =>
   request<void>(`${org(code)}/views/${id}`, { method: "DELETE" });
 
 /** The grid's current view (filters, sort; the caller's drafts applied) as a CSV or .xlsx file. */
-export const exportView = (code: string, query: Record<string, string | boolean | undefined>, format: "csv" | "xlsx") =>
-  download(`${org(code)}/export.${format}`, query, `${code}-view.${format}`);
+export const exportView = (
+  code: string,
+  query: Record<string, string | boolean | undefined>,
+  format: "csv" | "xlsx",
+) => download(`${org(code)}/export.${format}`, query, `${code}-view.${format}`);
 
 /** The KPI board (with the caller's drafts) as an .xlsx workbook. */
-export const exportKpi = (code: string) => download(`${org(code)}/kpi.xlsx`, { drafts: true }, `${code}-kpi.xlsx`);
+export const exportKpi = (code: string) =>
+  download(`${org(code)}/kpi.xlsx`, { drafts: true }, `${code}-kpi.xlsx`);
 
 export const timelineBounds = (code: string, withDrafts = true) =>
   request<TimelineBounds>(`${org(code)}/timeline-bounds`, { query: { drafts: withDrafts } });
@@ -162,4 +165,5 @@ export const setSchedule = (code: string, cron: string) =>
     body: { cron },
   });
 
-export const syncRuns = (code?: string) => request<SyncRun[]>("/api/admin/sync/runs", { query: { org: code } });
+export const syncRuns = (code?: string) =>
+  request<SyncRun[]>("/api/admin/sync/runs", { query: { org: code } });

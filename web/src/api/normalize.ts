@@ -14,7 +14,8 @@ function pairs<T extends KpiFigures>(
     return { key: k, current: row, pending: after.get(k) ?? row };
   });
   // A group that only exists with the drafts (e.g. a record moved to a new category).
-  for (const [k, row] of after) if (!seen.has(k)) out.push({ key: k, current: { ...row, ...ZERO }, pending: row });
+  for (const [k, row] of after)
+    if (!seen.has(k)) out.push({ key: k, current: { ...row, ...ZERO }, pending: row });
   return out;
 }
 

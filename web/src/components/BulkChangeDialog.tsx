@@ -6,7 +6,13 @@
  */
 import { useEffect, useMemo, useRef, useState } from "react";
 import { EDITABLE_FIELDS, FIELDS, FIELDS_BY_NAME } from "../domain/fields";
-import { type Assignment, type Condition, OPERATORS, type Operator, compileExpression } from "../grid/expressions";
+import {
+  type Assignment,
+  type Condition,
+  OPERATORS,
+  type Operator,
+  compileExpression,
+} from "../grid/expressions";
 import { fmtCount, fmtMoney, fmtSigned, fmtValue } from "../format";
 import { type BulkAction, type Preview, describeAction, previewBulk } from "../grid/bulkChange";
 import { applyChecked } from "../grid/bulkEdit";
@@ -33,8 +39,17 @@ const SHIFTS: Record<string, readonly string[]> = {
 const MAX_ROWS = 300;
 const label = (f: string) => FIELDS_BY_NAME.get(f)?.label ?? f;
 
-export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActive, onClose, onApplied }: Props) {
-  const [scope, setScope] = useState<"selection" | "filtered">(selectedIds.length > 1 ? "selection" : "filtered");
+export function BulkChangeDialog({
+  store,
+  selectedIds,
+  filteredIds,
+  filtersActive,
+  onClose,
+  onApplied,
+}: Props) {
+  const [scope, setScope] = useState<"selection" | "filtered">(
+    selectedIds.length > 1 ? "selection" : "filtered",
+  );
   const [kind, setKind] = useState<BulkAction["kind"]>("shift");
   const [which, setWhich] = useState("forecastEnd");
   const [amount, setAmount] = useState("");
@@ -68,7 +83,8 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
       return v === undefined ? "Enter the value to set." : { kind, field, value: v };
     }
     const n = Number(amount.trim());
-    if (amount.trim() === "" || !Number.isInteger(n) || n === 0) return "Enter a whole number of " + unit + ", e.g. 30 or -7.";
+    if (amount.trim() === "" || !Number.isInteger(n) || n === 0)
+      return "Enter a whole number of " + unit + ", e.g. 30 or -7.";
     return { kind, fields: SHIFTS[which] ?? [], amount: n, unit };
   }, [kind, field, value, amount, unit, which, where, assign]);
 
@@ -129,17 +145,33 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
         <fieldset>
           <legend className="sr-only">Records</legend>
           <label className="check">
-            <input type="radio" name="scope" checked={scope === "selection"} disabled={selectedIds.length === 0} onChange={() => setScope("selection")} />
+            <input
+              type="radio"
+              name="scope"
+              checked={scope === "selection"}
+              disabled={selectedIds.length === 0}
+              onChange={() => setScope("selection")}
+            />
             Selected rows ({fmtCount(selectedIds.length)})
           </label>
           <label className="check">
-            <input type="radio" name="scope" checked={scope === "filtered"} onChange={() => setScope("filtered")} />
-            All {fmtCount(filteredIds.length)} records {filtersActive ? "matching the filters" : "(no filter)"}
+            <input
+              type="radio"
+              name="scope"
+              checked={scope === "filtered"}
+              onChange={() => setScope("filtered")}
+            />
+            All {fmtCount(filteredIds.length)} records{" "}
+            {filtersActive ? "matching the filters" : "(no filter)"}
           </label>
         </fieldset>
         <label>
           Change
-          <select aria-label="Change" value={kind} onChange={(e) => setKind(e.target.value as BulkAction["kind"])}>
+          <select
+            aria-label="Change"
+            value={kind}
+            onChange={(e) => setKind(e.target.value as BulkAction["kind"])}
+          >
             <option value="shift">Shift dates</option>
             <option value="set">Set a field</option>
             <option value="discontinue">Discontinue</option>
@@ -161,7 +193,15 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
             </label>
             <label>
               By (± number)
-              <input aria-label="By (± number)" data-autofocus type="text" inputMode="numeric" value={amount} size={6} onChange={(e) => setAmount(e.target.value)} />
+              <input
+                aria-label="By (± number)"
+                data-autofocus
+                type="text"
+                inputMode="numeric"
+                value={amount}
+                size={6}
+                onChange={(e) => setAmount(e.target.value)}
+              />
             </label>
             <label>
               Unit
@@ -192,7 +232,11 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
                 type="text"
                 value={value}
                 onChange={(e) => setValue(e.target.value)}
-                placeholder={FIELDS_BY_NAME.get(field)?.type === "date" ? "YYYY-MM-DD" : FIELDS_BY_NAME.get(field)?.choices?.join(" / ")}
+                placeholder={
+                  FIELDS_BY_NAME.get(field)?.type === "date"
+                    ? "YYYY-MM-DD"
+                    : FIELDS_BY_NAME.get(field)?.choices?.join(" / ")
+                }
               />
             </label>
           </>
@@ -211,7 +255,10 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
           <p role="status">
             <strong>{fmtCount(preview.rows.length)}</strong> records change
             {preview.unchanged > 0 && <>, {fmtCount(preview.unchanged)} stay as they are</>}
-            {preview.skipped.length > 0 && <>, {fmtCount(preview.skipped.length)} values refused by the rules</>}. Forecast cost impact:{" "}
+            {preview.skipped.length > 0 && (
+              <>, {fmtCount(preview.skipped.length)} values refused by the rules</>
+            )}
+            . Forecast cost impact:{" "}
             <strong className={preview.impact > 0 ? "over" : "under"} data-testid="bulk-impact">
               {fmtSigned(preview.impact)}
             </strong>
@@ -225,7 +272,12 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
               ))}
             </ul>
           )}
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Before and after, record by record">
+          <div
+            className="table-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label="Before and after, record by record"
+          >
             <table className="compact" data-testid="bulk-table">
               <caption className="sr-only">Before and after</caption>
               <thead>
@@ -244,18 +296,22 @@ export function BulkChangeDialog({ store, selectedIds, filteredIds, filtersActiv
                     <td>
                       {r.fields.map((f) => (
                         <div key={f.name}>
-                          {label(f.name)}: {fmtValue(f.before) || "—"} → <strong>{fmtValue(f.after) || "—"}</strong>
+                          {label(f.name)}: {fmtValue(f.before) || "—"} →{" "}
+                          <strong>{fmtValue(f.after) || "—"}</strong>
                         </div>
                       ))}
                     </td>
                     <td className="num">
-                      {fmtMoney(r.costBefore)} → {fmtMoney(r.costAfter)} ({fmtSigned(r.costAfter - r.costBefore)})
+                      {fmtMoney(r.costBefore)} → {fmtMoney(r.costAfter)} (
+                      {fmtSigned(r.costAfter - r.costBefore)})
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-            {preview.rows.length > MAX_ROWS && <p className="muted">… and {fmtCount(preview.rows.length - MAX_ROWS)} more records.</p>}
+            {preview.rows.length > MAX_ROWS && (
+              <p className="muted">… and {fmtCount(preview.rows.length - MAX_ROWS)} more records.</p>
+            )}
           </div>
         </div>
       )}
@@ -272,35 +328,57 @@ interface RowsProps {
 
 /** Conditions (all must hold) and assignments of a Global Change, one row each. */
 function GlobalChangeRows({ where, setWhere, assign, setAssign }: RowsProps) {
-  const patchWhere = (i: number, patch: Partial<Condition>) => setWhere(where.map((c, j) => (j === i ? { ...c, ...patch } : c)));
-  const patchAssign = (i: number, patch: Partial<Assignment>) => setAssign(assign.map((a, j) => (j === i ? { ...a, ...patch } : a)));
+  const patchWhere = (i: number, patch: Partial<Condition>) =>
+    setWhere(where.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+  const patchAssign = (i: number, patch: Partial<Assignment>) =>
+    setAssign(assign.map((a, j) => (j === i ? { ...a, ...patch } : a)));
   return (
     <div className="global-change" data-testid="global-change">
       <fieldset className="global-rows">
         <legend>Where (every condition holds)</legend>
         {where.map((c, i) => (
           <div key={i} className="global-row">
-            <select aria-label={`Condition ${i + 1} field`} value={c.field} onChange={(e) => patchWhere(i, { field: e.target.value })}>
+            <select
+              aria-label={`Condition ${i + 1} field`}
+              value={c.field}
+              onChange={(e) => patchWhere(i, { field: e.target.value })}
+            >
               {FIELDS.map((f) => (
                 <option key={f.name} value={f.name}>
                   {f.label}
                 </option>
               ))}
             </select>
-            <select aria-label={`Condition ${i + 1} operator`} value={c.op} onChange={(e) => patchWhere(i, { op: e.target.value as Operator })}>
+            <select
+              aria-label={`Condition ${i + 1} operator`}
+              value={c.op}
+              onChange={(e) => patchWhere(i, { op: e.target.value as Operator })}
+            >
               {OPERATORS.map((op) => (
                 <option key={op} value={op}>
                   {op}
                 </option>
               ))}
             </select>
-            <input aria-label={`Condition ${i + 1} value`} type="text" value={c.value} onChange={(e) => patchWhere(i, { value: e.target.value })} />
-            <button type="button" aria-label={`Remove condition ${i + 1}`} onClick={() => setWhere(where.filter((_, j) => j !== i))}>
+            <input
+              aria-label={`Condition ${i + 1} value`}
+              type="text"
+              value={c.value}
+              onChange={(e) => patchWhere(i, { value: e.target.value })}
+            />
+            <button
+              type="button"
+              aria-label={`Remove condition ${i + 1}`}
+              onClick={() => setWhere(where.filter((_, j) => j !== i))}
+            >
               ×
             </button>
           </div>
         ))}
-        <button type="button" onClick={() => setWhere([...where, { field: "forecastEnd", op: "≥", value: "" }])}>
+        <button
+          type="button"
+          onClick={() => setWhere([...where, { field: "forecastEnd", op: "≥", value: "" }])}
+        >
           + Condition
         </button>
       </fieldset>
@@ -308,7 +386,11 @@ function GlobalChangeRows({ where, setWhere, assign, setAssign }: RowsProps) {
         <legend>Set</legend>
         {assign.map((a, i) => (
           <div key={i} className="global-row">
-            <select aria-label={`Assignment ${i + 1} field`} value={a.field} onChange={(e) => patchAssign(i, { field: e.target.value })}>
+            <select
+              aria-label={`Assignment ${i + 1} field`}
+              value={a.field}
+              onChange={(e) => patchAssign(i, { field: e.target.value })}
+            >
               {EDITABLE_FIELDS.map((f) => (
                 <option key={f} value={f}>
                   {label(f)}
@@ -323,12 +405,19 @@ function GlobalChangeRows({ where, setWhere, assign, setAssign }: RowsProps) {
               placeholder="forecastEnd + 30 days, originalEnd, 2026-12-31…"
               onChange={(e) => patchAssign(i, { expression: e.target.value })}
             />
-            <button type="button" aria-label={`Remove assignment ${i + 1}`} onClick={() => setAssign(assign.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              aria-label={`Remove assignment ${i + 1}`}
+              onClick={() => setAssign(assign.filter((_, j) => j !== i))}
+            >
               ×
             </button>
           </div>
         ))}
-        <button type="button" onClick={() => setAssign([...assign, { field: "forecastStart", expression: "" }])}>
+        <button
+          type="button"
+          onClick={() => setAssign([...assign, { field: "forecastStart", expression: "" }])}
+        >
           + Assignment
         </button>
       </fieldset>

@@ -102,7 +102,8 @@ export function CommitDialog({ store, saver, onClose, onConflicts, filters }: Pr
   const key = useRef(newIdempotencyKey());
   const rows = useMemo(() => (phase === "saving" ? [] : reviewRows(store)), [phase === "saving", store]);
   const matching = useMemo(
-    () => (filters ? rows.filter((r) => matches(store.view(r.id) ?? {}, filters, true)).map((r) => r.id) : null),
+    () =>
+      filters ? rows.filter((r) => matches(store.view(r.id) ?? {}, filters, true)).map((r) => r.id) : null,
     [rows, filters, store],
   );
 
@@ -184,7 +185,13 @@ export function CommitDialog({ store, saver, onClose, onConflicts, filters }: Pr
     );
 
   return (
-    <Modal title={phase === "done" ? "Commit results" : "Review before commit"} onClose={onClose} footer={footer} wide testId="commit-dialog">
+    <Modal
+      title={phase === "done" ? "Commit results" : "Review before commit"}
+      onClose={onClose}
+      footer={footer}
+      wide
+      testId="commit-dialog"
+    >
       {error && (
         <p role="alert" className="error-text">
           {error}
@@ -194,15 +201,26 @@ export function CommitDialog({ store, saver, onClose, onConflicts, filters }: Pr
       {(phase === "review" || phase === "committing") && (
         <>
           <p>
-            {chosen.length} of {rows.length} record{rows.length === 1 ? "" : "s"} will be written to PEMS. Forecast cost impact:{" "}
+            {chosen.length} of {rows.length} record{rows.length === 1 ? "" : "s"} will be written to PEMS.
+            Forecast cost impact:{" "}
             <strong className={impact !== null && impact > 0 ? "over" : "under"} data-testid="cost-impact">
               {impact === null ? "…" : `${fmtSigned(impact)} ${kpi?.currency ?? ""}`}
             </strong>
-            {kpi?.exclusions.pending && <span className="muted small" data-testid="impact-exclusions"> ({kpi.exclusions.pending.text})</span>}
-            {blocked > 0 && <span className="warning-text"> · {blocked} orphaned record(s) cannot be committed.</span>}
+            {kpi?.exclusions.pending && (
+              <span className="muted small" data-testid="impact-exclusions">
+                {" "}
+                ({kpi.exclusions.pending.text})
+              </span>
+            )}
+            {blocked > 0 && (
+              <span className="warning-text"> · {blocked} orphaned record(s) cannot be committed.</span>
+            )}
           </p>
           <div className="pick-bar" role="group" aria-label="Pick the records to commit">
-            <button type="button" onClick={() => setPicked(new Set(rows.filter((r) => r.state !== "orphaned").map((r) => r.id)))}>
+            <button
+              type="button"
+              onClick={() => setPicked(new Set(rows.filter((r) => r.state !== "orphaned").map((r) => r.id)))}
+            >
               All
             </button>
             <button type="button" onClick={() => setPicked(new Set())}>
@@ -219,7 +237,11 @@ export function CommitDialog({ store, saver, onClose, onConflicts, filters }: Pr
         </>
       )}
       {phase === "done" && result && (
-        <CommitResults result={result} onRetry={(ids) => void commit(ids)} labelOf={(id) => String(store.view(id)?.pfaId ?? id)} />
+        <CommitResults
+          result={result}
+          onRetry={(ids) => void commit(ids)}
+          labelOf={(id) => String(store.view(id)?.pfaId ?? id)}
+        />
       )}
     </Modal>
   );

@@ -30,7 +30,11 @@ export function CommitResults({ result, onRetry, labelOf }: Props) {
           {result.committed.length === 0 && others.length === 0
             ? `PEMS is not answering — ${n} draft${n === 1 ? "" : "s"} kept, nothing written.`
             : `PEMS stopped answering — ${n} draft${n === 1 ? "" : "s"} kept, not written.`}{" "}
-          <button className="primary" onClick={() => onRetry(unreachable.map((f) => f.recordId))} data-testid="commit-retry">
+          <button
+            className="primary"
+            onClick={() => onRetry(unreachable.map((f) => f.recordId))}
+            data-testid="commit-retry"
+          >
             Retry {n} record{n === 1 ? "" : "s"}
           </button>
         </p>
@@ -41,10 +45,15 @@ export function CommitResults({ result, onRetry, labelOf }: Props) {
             ✓ {labelOf(id)} accepted by PEMS
           </li>
         ))}
-        {result.committed.length > LISTED && <li className="ok">✓ … and {result.committed.length - LISTED} more accepted</li>}
+        {result.committed.length > LISTED && (
+          <li className="ok">✓ … and {result.committed.length - LISTED} more accepted</li>
+        )}
         {[...byReason].map(([reason, ids]) => (
           <li key={reason} className="failed">
-            ✗ {ids.length === 1 ? labelOf(ids[0] ?? "") : `${ids.length} records (${ids.slice(0, 5).map(labelOf).join(", ")}${ids.length > 5 ? ", …" : ""})`}
+            ✗{" "}
+            {ids.length === 1
+              ? labelOf(ids[0] ?? "")
+              : `${ids.length} records (${ids.slice(0, 5).map(labelOf).join(", ")}${ids.length > 5 ? ", …" : ""})`}
             : {reason} (draft{ids.length === 1 ? " is" : "s are"} kept)
           </li>
         ))}

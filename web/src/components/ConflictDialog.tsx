@@ -47,13 +47,21 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
     await store.reloadRecord(id);
     // The radios show what was kept.
     if (conflict && strategy !== "merge") {
-      setChoices((all) => ({ ...all, [id]: chooseAll(conflict, strategy === "keep_mine" ? "mine" : "theirs") }));
+      setChoices((all) => ({
+        ...all,
+        [id]: chooseAll(conflict, strategy === "keep_mine" ? "mine" : "theirs"),
+      }));
     }
     // Other PEMS changes the user chose to set back: a draft of the value seen before.
-    const back = Object.entries(others[id] ?? {}).filter(([f, c]) => c === "mine" && f in before && !(f in (conflict?.fields ?? {})));
+    const back = Object.entries(others[id] ?? {}).filter(
+      ([f, c]) => c === "mine" && f in before && !(f in (conflict?.fields ?? {})),
+    );
     if (back.length > 0) {
       store.sandbox.edit(`keep ${id} as seen before PEMS's change`, [
-        { recordId: id, changes: Object.fromEntries(back.map(([f]) => [f, (before[f]?.before ?? null) as Json])) },
+        {
+          recordId: id,
+          changes: Object.fromEntries(back.map(([f]) => [f, (before[f]?.before ?? null) as Json])),
+        },
       ]);
       await saver.flush();
     }
@@ -83,7 +91,9 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
       await store.load();
       store.noteServerDraftsChanged();
       const failed = result.failed.map((f) => `${f.recordId}: ${f.reason}`).join("; ");
-      onCommitted(`${result.committed.length} committed, ${result.failed.length} failed${failed ? ` (${failed})` : ""}.`);
+      onCommitted(
+        `${result.committed.length} committed, ${result.failed.length} failed${failed ? ` (${failed})` : ""}.`,
+      );
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && Array.isArray(e.body.conflicts)) {
         const next = e.body.conflicts as RecordConflict[];
@@ -107,15 +117,20 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
       footer={
         <>
           <button onClick={onClose}>Close</button>
-          <button className="primary" disabled={busy || open.length > 0} onClick={() => void commit()} data-testid="conflict-commit">
+          <button
+            className="primary"
+            disabled={busy || open.length > 0}
+            onClick={() => void commit()}
+            data-testid="conflict-commit"
+          >
             Commit now
           </button>
         </>
       }
     >
       <p>
-        PEMS changed these records after your draft began. For each field, <em>base</em> is the value your draft started from,{" "}
-        <em>theirs</em> is PEMS's value now, <em>mine</em> is your draft.
+        PEMS changed these records after your draft began. For each field, <em>base</em> is the value your
+        draft started from, <em>theirs</em> is PEMS's value now, <em>mine</em> is your draft.
       </p>
       {error && (
         <p role="alert" className="error-text">
@@ -124,10 +139,28 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
       )}
       {open.length > 1 && (
         <div className="button-row">
-          <button disabled={busy} onClick={() => void resolve(open.map((c) => c.recordId), "keep_mine")} data-testid="keep-all-mine">
+          <button
+            disabled={busy}
+            onClick={() =>
+              void resolve(
+                open.map((c) => c.recordId),
+                "keep_mine",
+              )
+            }
+            data-testid="keep-all-mine"
+          >
             Keep all mine ({open.length} records)
           </button>
-          <button disabled={busy} onClick={() => void resolve(open.map((c) => c.recordId), "use_theirs")} data-testid="use-all-theirs">
+          <button
+            disabled={busy}
+            onClick={() =>
+              void resolve(
+                open.map((c) => c.recordId),
+                "use_theirs",
+              )
+            }
+            data-testid="use-all-theirs"
+          >
             Use all theirs ({open.length} records)
           </button>
         </div>
@@ -137,7 +170,12 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
         const pfaId = String(store.view(c.recordId)?.pfaId ?? c.recordId);
         const alsoChanged = Object.entries(store.pemsChangesOf(c.recordId)).filter(([f]) => !(f in c.fields));
         return (
-          <section key={c.recordId} className="conflict" aria-label={`Conflict on ${pfaId}`} data-testid="conflict-record">
+          <section
+            key={c.recordId}
+            className="conflict"
+            aria-label={`Conflict on ${pfaId}`}
+            data-testid="conflict-record"
+          >
             <h3>
               {pfaId} {done && <span className="tag tag-ok">resolved: {done.replace("_", " ")}</span>}
             </h3>
@@ -168,7 +206,10 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
                               name={`${c.recordId}-${field}`}
                               checked={choices[c.recordId]?.[field] === opt}
                               onChange={() =>
-                                setChoices((all) => ({ ...all, [c.recordId]: { ...all[c.recordId], [field]: opt } }))
+                                setChoices((all) => ({
+                                  ...all,
+                                  [c.recordId]: { ...all[c.recordId], [field]: opt },
+                                }))
                               }
                             />
                             {opt}
@@ -195,7 +236,12 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
                               type="radio"
                               name={`${c.recordId}-${field}`}
                               checked={(others[c.recordId]?.[field] ?? "theirs") === opt}
-                              onChange={() => setOthers((all) => ({ ...all, [c.recordId]: { ...all[c.recordId], [field]: opt } }))}
+                              onChange={() =>
+                                setOthers((all) => ({
+                                  ...all,
+                                  [c.recordId]: { ...all[c.recordId], [field]: opt },
+                                }))
+                              }
                             />
                             {opt === "theirs" ? "theirs" : "as before"}
                           </label>

@@ -6,9 +6,23 @@ import type { Filters, Sort } from "../state/query";
 
 /** The fields the read endpoint sorts by; the grid's other sorts export in record order. */
 const SORTABLE = new Set([
-  "pfaId", "category", "forecastCategory", "source", "dor", "areaSilo", "originalStart", "originalEnd",
-  "forecastStart", "forecastEnd", "actualStart", "actualEnd", "monthlyRate", "purchasePrice", "planCost",
-  "forecastCost", "actualCost",
+  "pfaId",
+  "category",
+  "forecastCategory",
+  "source",
+  "dor",
+  "areaSilo",
+  "originalStart",
+  "originalEnd",
+  "forecastStart",
+  "forecastEnd",
+  "actualStart",
+  "actualEnd",
+  "monthlyRate",
+  "purchasePrice",
+  "planCost",
+  "forecastCost",
+  "actualCost",
 ]);
 
 /** The read endpoint's query for the screen's filters and sort (the export selects the same rows). */
@@ -27,7 +41,15 @@ export function viewQuery(filters: Filters, sort: Sort | null): Record<string, s
   };
 }
 
-export function ExportButtons({ code, filters, sort }: { code: string; filters: Filters; sort: Sort | null }) {
+export function ExportButtons({
+  code,
+  filters,
+  sort,
+}: {
+  code: string;
+  filters: Filters;
+  sort: Sort | null;
+}) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const run = async (format: "csv" | "xlsx") => {
@@ -46,7 +68,12 @@ export function ExportButtons({ code, filters, sort }: { code: string; filters: 
       <button type="button" onClick={() => void run("csv")} disabled={busy !== null} data-testid="export-csv">
         {busy === "csv" ? "Exporting…" : "Export CSV"}
       </button>
-      <button type="button" onClick={() => void run("xlsx")} disabled={busy !== null} data-testid="export-xlsx">
+      <button
+        type="button"
+        onClick={() => void run("xlsx")}
+        disabled={busy !== null}
+        data-testid="export-xlsx"
+      >
         {busy === "xlsx" ? "Exporting…" : "Export Excel"}
       </button>
       {error && (

@@ -15,7 +15,9 @@ export function FiguresNote({ kpi, hasDrafts }: { kpi: KpiBoard; hasDrafts: bool
         Committed figures {current.text}
         {differs ? `; with your drafts they ${pending.text}` : ""}.
       </span>{" "}
-      {hasDrafts ? "Figures after → include your drafts (pending)." : "You have no drafts: current = pending."}
+      {hasDrafts
+        ? "Figures after → include your drafts (pending)."
+        : "You have no drafts: current = pending."}
     </p>
   );
 }

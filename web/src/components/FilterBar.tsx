@@ -14,7 +14,11 @@ export function FilterBar({ filters, vocabulary, onChange, extra }: Props) {
   const choice = (key: "category" | "source" | "area" | "dor", label: string, options: string[]) => (
     <label className="filter">
       <span>{label}</span>
-      <select value={filters[key]} onChange={(e) => set({ [key]: e.target.value })} aria-label={`Filter by ${label}`}>
+      <select
+        value={filters[key]}
+        onChange={(e) => set({ [key]: e.target.value })}
+        aria-label={`Filter by ${label}`}
+      >
         <option value="">All</option>
         {options.map((o) => (
           <option key={o} value={o}>
@@ -25,7 +29,12 @@ export function FilterBar({ filters, vocabulary, onChange, extra }: Props) {
     </label>
   );
   return (
-    <form className="filter-bar" role="search" aria-label="Filter records" onSubmit={(e) => e.preventDefault()}>
+    <form
+      className="filter-bar"
+      role="search"
+      aria-label="Filter records"
+      onSubmit={(e) => e.preventDefault()}
+    >
       <label className="filter grow">
         <span>Search</span>
         <input
@@ -58,16 +67,30 @@ export function FilterBar({ filters, vocabulary, onChange, extra }: Props) {
       </label>
       <label className="filter">
         <span>from</span>
-        <input type="date" value={filters.from} onChange={(e) => set({ from: e.target.value })} aria-label="Forecast window from" />
+        <input
+          type="date"
+          value={filters.from}
+          onChange={(e) => set({ from: e.target.value })}
+          aria-label="Forecast window from"
+        />
       </label>
       <label className="filter">
         <span>to</span>
-        <input type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} aria-label="Forecast window to" />
+        <input
+          type="date"
+          value={filters.to}
+          onChange={(e) => set({ to: e.target.value })}
+          aria-label="Forecast window to"
+        />
       </label>
       {vocabulary.endYears && (
         <label className="filter">
           <span>Ends in</span>
-          <select value={filters.ends ?? ""} onChange={(e) => set({ ends: e.target.value })} aria-label="Forecast ends in">
+          <select
+            value={filters.ends ?? ""}
+            onChange={(e) => set({ ends: e.target.value })}
+            aria-label="Forecast ends in"
+          >
             <option value="">Any year</option>
             {vocabulary.endYears.map((y) => (
               <option key={y} value={y}>
@@ -78,7 +101,11 @@ export function FilterBar({ filters, vocabulary, onChange, extra }: Props) {
         </label>
       )}
       <label className="check">
-        <input type="checkbox" checked={filters.draftsOnly} onChange={(e) => set({ draftsOnly: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={filters.draftsOnly}
+          onChange={(e) => set({ draftsOnly: e.target.checked })}
+        />
         My drafts only
       </label>
       {extra}

@@ -170,7 +170,8 @@ function RefreshFromPems({ store, onChange }: { store: OrgStore; onChange: (text
     <span className="refresh-now">
       {busy && (
         <span role="status" className="muted" data-testid="sync-progress">
-          Syncing… {run ? `${run.status}${run.fetched ? `, ${fmtCount(run.fetched)} fetched` : ""}` : "queued"}
+          Syncing…{" "}
+          {run ? `${run.status}${run.fetched ? `, ${fmtCount(run.fetched)} fetched` : ""}` : "queued"}
         </span>
       )}
       {!busy && message && (

@@ -6,7 +6,15 @@ import type { HistoryChange } from "../api/types";
 import { HistoryTable } from "./HistoryTable";
 import { Modal } from "./Modal";
 
-export function HistoryPanel({ code, recordId, onClose }: { code: string; recordId: string; onClose: () => void }) {
+export function HistoryPanel({
+  code,
+  recordId,
+  onClose,
+}: {
+  code: string;
+  recordId: string;
+  onClose: () => void;
+}) {
   const [changes, setChanges] = useState<HistoryChange[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -32,7 +40,11 @@ export function HistoryPanel({ code, recordId, onClose }: { code: string; record
           {error}
         </p>
       )}
-      {changes === null ? <p aria-busy="true">Loading history…</p> : <HistoryTable changes={changes} showRecord={false} />}
+      {changes === null ? (
+        <p aria-busy="true">Loading history…</p>
+      ) : (
+        <HistoryTable changes={changes} showRecord={false} />
+      )}
       {next && (
         <button type="button" onClick={() => void load(next)}>
           Older changes

@@ -4,7 +4,12 @@ import { FIELDS_BY_NAME } from "../domain/fields";
 import { fmtDateTime, fmtValue } from "../format";
 
 export function HistoryTable({ changes, showRecord }: { changes: HistoryChange[]; showRecord: boolean }) {
-  if (changes.length === 0) return <p className="muted" data-testid="history-empty">No changes recorded.</p>;
+  if (changes.length === 0)
+    return (
+      <p className="muted" data-testid="history-empty">
+        No changes recorded.
+      </p>
+    );
   return (
     <div className="table-scroll">
       <table className="compact history-table" data-testid="history-table">

@@ -37,7 +37,13 @@ export function ReviewTable({ rows, picked, onPick }: Props) {
     onPick(next);
   };
   return (
-    <div className="table-scroll review-scroll" ref={scrollRef} tabIndex={0} role="region" aria-label="Drafts to commit">
+    <div
+      className="table-scroll review-scroll"
+      ref={scrollRef}
+      tabIndex={0}
+      role="region"
+      aria-label="Drafts to commit"
+    >
       <table className="compact review-table" data-testid="review-table">
         <caption className="sr-only">Changes to commit</caption>
         <thead>
@@ -62,10 +68,18 @@ export function ReviewTable({ rows, picked, onPick }: Props) {
             const r = rows[item.index];
             if (!r) return null;
             const changes = r.fields
-              .map((f) => `${FIELDS_BY_NAME.get(f.name)?.label ?? f.name}: ${fmtValue(f.before) || "—"} → ${fmtValue(f.after) || "—"}`)
+              .map(
+                (f) =>
+                  `${FIELDS_BY_NAME.get(f.name)?.label ?? f.name}: ${fmtValue(f.before) || "—"} → ${fmtValue(f.after) || "—"}`,
+              )
               .join("; ");
             return (
-              <tr key={r.id} style={{ height: ROW }} className={r.state !== "draft" ? `state-${r.state}` : undefined} data-record-id={r.id}>
+              <tr
+                key={r.id}
+                style={{ height: ROW }}
+                className={r.state !== "draft" ? `state-${r.state}` : undefined}
+                data-record-id={r.id}
+              >
                 <td>
                   <input
                     type="checkbox"
@@ -87,7 +101,9 @@ export function ReviewTable({ rows, picked, onPick }: Props) {
                 </td>
                 <td className="num">
                   {fmtMoney(r.costBefore)} → {fmtMoney(r.costAfter)}{" "}
-                  <span className={r.costAfter > r.costBefore ? "over" : "under"}>({fmtSigned(r.costAfter - r.costBefore)})</span>
+                  <span className={r.costAfter > r.costBefore ? "over" : "under"}>
+                    ({fmtSigned(r.costAfter - r.costBefore)})
+                  </span>
                 </td>
               </tr>
             );

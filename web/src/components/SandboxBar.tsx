@@ -17,7 +17,16 @@ interface Props {
   onShowConflicts?: () => void;
 }
 
-export function SandboxBar({ store, saver, notice, onUndo, onRedo, onCommit, onDiscard, onShowConflicts }: Props) {
+export function SandboxBar({
+  store,
+  saver,
+  notice,
+  onUndo,
+  onRedo,
+  onCommit,
+  onDiscard,
+  onShowConflicts,
+}: Props) {
   useVersion(store);
   useNotified(saver);
   const now = useNow(30_000);
@@ -44,7 +53,12 @@ export function SandboxBar({ store, saver, notice, onUndo, onRedo, onCommit, onD
         <strong>{count}</strong> draft{count === 1 ? "" : "s"}
       </span>
       {conflicts > 0 && (
-        <button className="link warning-text" onClick={onShowConflicts} data-testid="conflict-count" title="Show only the records in conflict">
+        <button
+          className="link warning-text"
+          onClick={onShowConflicts}
+          data-testid="conflict-count"
+          title="Show only the records in conflict"
+        >
           ⚠ {conflicts} conflict{conflicts === 1 ? "" : "s"}
         </button>
       )}
@@ -61,7 +75,11 @@ export function SandboxBar({ store, saver, notice, onUndo, onRedo, onCommit, onD
           <button
             onClick={onRedo}
             disabled={!sandbox.canRedo}
-            title={sandbox.redoLabel ? `Redo ${sandbox.redoLabel} (Ctrl+Shift+Z / Ctrl+Y)` : "Redo (Ctrl+Shift+Z / Ctrl+Y)"}
+            title={
+              sandbox.redoLabel
+                ? `Redo ${sandbox.redoLabel} (Ctrl+Shift+Z / Ctrl+Y)`
+                : "Redo (Ctrl+Shift+Z / Ctrl+Y)"
+            }
             aria-keyshortcuts="Control+Shift+Z Control+Y"
           >
             ↷ Redo

@@ -4,7 +4,15 @@ import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { SavedView } from "../api/types";
 
-export function SavedViews({ code, query, onApply }: { code: string; query: string; onApply: (query: string) => void }) {
+export function SavedViews({
+  code,
+  query,
+  onApply,
+}: {
+  code: string;
+  query: string;
+  onApply: (query: string) => void;
+}) {
   const [views, setViews] = useState<SavedView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState("");
@@ -56,14 +64,26 @@ export function SavedViews({ code, query, onApply }: { code: string; query: stri
           ))}
         </select>
       </label>
-      <input value={name} onChange={(e) => setName(e.target.value)} placeholder="name this view" maxLength={80} aria-label="View name" data-testid="saved-view-name" />
+      <input
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder="name this view"
+        maxLength={80}
+        aria-label="View name"
+        data-testid="saved-view-name"
+      />
       <label className="check">
-        <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} /> share with everyone here
+        <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} /> share with
+        everyone here
       </label>
       <button type="button" disabled={!name.trim()} onClick={() => void save()} data-testid="saved-view-save">
         Save view
       </button>
-      <button type="button" onClick={() => void navigator.clipboard?.writeText(window.location.href)} title="Copy a link to this view">
+      <button
+        type="button"
+        onClick={() => void navigator.clipboard?.writeText(window.location.href)}
+        title="Copy a link to this view"
+      >
         Copy link
       </button>
       {views.some((v) => v.mine) && (
@@ -72,7 +92,13 @@ export function SavedViews({ code, query, onApply }: { code: string; query: stri
           {views
             .filter((v) => v.mine)
             .map((v) => (
-              <button key={v.id} type="button" className="mini" onClick={() => void remove(v.id)} aria-label={`Delete view ${v.name}`}>
+              <button
+                key={v.id}
+                type="button"
+                className="mini"
+                onClick={() => void remove(v.id)}
+                aria-label={`Delete view ${v.name}`}
+              >
                 ✕ {v.name}
               </button>
             ))}

@@ -26,8 +26,8 @@ export function SessionExpired({ username, onRenewed, onLogout }: Props) {
     <Modal title="Your session has expired" onClose={onLogout} dismissible={false} testId="session-expired">
       <form className="relogin" onSubmit={submit}>
         <p>
-          Log in again as <strong>{username}</strong> to carry on. Your edits stay on screen and are
-          saved as soon as you are back.
+          Log in again as <strong>{username}</strong> to carry on. Your edits stay on screen and are saved as
+          soon as you are back.
         </p>
         <label htmlFor="relogin-password">Password</label>
         <input

@@ -5,7 +5,17 @@
  * board's totals (the API counts them by the same definition).
  */
 import { useEffect, useState } from "react";
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { SpendProfile as Profile } from "../api/types";
@@ -67,7 +77,13 @@ export function SpendProfile({ code, version }: { code: string; version: number 
           </select>
         </label>{" "}
         <label className="check">
-          <input type="checkbox" checked={withDrafts} onChange={(e) => setWithDrafts(e.target.checked)} data-testid="profile-drafts" /> with my drafts
+          <input
+            type="checkbox"
+            checked={withDrafts}
+            onChange={(e) => setWithDrafts(e.target.checked)}
+            data-testid="profile-drafts"
+          />{" "}
+          with my drafts
         </label>
       </figcaption>
       <ResponsiveContainer width="100%" height={320}>
@@ -75,21 +91,51 @@ export function SpendProfile({ code, version }: { code: string; version: number 
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="month" tick={{ fontSize: 11 }} />
           <YAxis yAxisId="month" tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 11 }} />
-          <YAxis yAxisId="cumulative" orientation="right" tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 11 }} />
+          <YAxis
+            yAxisId="cumulative"
+            orientation="right"
+            tickFormatter={(v: number) => compact.format(v)}
+            tick={{ fontSize: 11 }}
+          />
           <Tooltip formatter={(v) => fmtMoney(Number(v))} />
           <Legend verticalAlign="top" />
           {by
             ? shown.groups.map((g, i) => (
-                <Bar key={g.key} yAxisId="month" dataKey={`F: ${g.key || "(none)"}`} stackId="f" fill={PALETTE[i % PALETTE.length]} isAnimationActive={false} />
+                <Bar
+                  key={g.key}
+                  yAxisId="month"
+                  dataKey={`F: ${g.key || "(none)"}`}
+                  stackId="f"
+                  fill={PALETTE[i % PALETTE.length]}
+                  isAnimationActive={false}
+                />
               ))
             : [
                 <Bar key="p" yAxisId="month" dataKey="Plan" fill="#5b6b7f" isAnimationActive={false} />,
                 <Bar key="f" yAxisId="month" dataKey="Forecast" fill="#1f6feb" isAnimationActive={false} />,
                 <Bar key="a" yAxisId="month" dataKey="Actual" fill="#2e8540" isAnimationActive={false} />,
               ]}
-          <Line yAxisId="cumulative" dataKey="Plan (cumulative)" stroke="#5b6b7f" dot={false} isAnimationActive={false} />
-          <Line yAxisId="cumulative" dataKey="Forecast (cumulative)" stroke="#1f6feb" dot={false} isAnimationActive={false} />
-          <Line yAxisId="cumulative" dataKey="Actual (cumulative)" stroke="#2e8540" dot={false} isAnimationActive={false} />
+          <Line
+            yAxisId="cumulative"
+            dataKey="Plan (cumulative)"
+            stroke="#5b6b7f"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="cumulative"
+            dataKey="Forecast (cumulative)"
+            stroke="#1f6feb"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="cumulative"
+            dataKey="Actual (cumulative)"
+            stroke="#2e8540"
+            dot={false}
+            isAnimationActive={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </figure>

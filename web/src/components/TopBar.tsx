@@ -20,7 +20,10 @@ export function TopBar({ me, current, route, isAdmin, navigate, onLogout }: Prop
         <select
           aria-label="Organization"
           value={route.name === "admin" ? "" : (current?.code ?? "")}
-          onChange={(e) => e.target.value && navigate({ name: "org", code: e.target.value, view: route.name === "org" ? route.view : "grid" })}
+          onChange={(e) =>
+            e.target.value &&
+            navigate({ name: "org", code: e.target.value, view: route.name === "org" ? route.view : "grid" })
+          }
         >
           {route.name === "admin" && <option value="">— choose an organization —</option>}
           {me.orgs.map((o) => (

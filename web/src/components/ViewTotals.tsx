@@ -31,7 +31,8 @@ export function ViewTotals({ code, query, version }: { code: string; query: stri
     <p className="view-totals" data-testid="view-totals">
       <strong>Totals</strong> of {fmtCount(totals.records)} records ({totals.currency}): plan{" "}
       <span data-testid="totals-plan">{fmtMoney(totals.plan.total)}</span> · forecast{" "}
-      <span data-testid="totals-forecast">{fmtMoney(totals.forecast.total)}</span> · actual {fmtMoney(totals.actual.total)} · variance{" "}
+      <span data-testid="totals-forecast">{fmtMoney(totals.forecast.total)}</span> · actual{" "}
+      {fmtMoney(totals.actual.total)} · variance{" "}
       <span className={totals.variance > 0 ? "over" : "under"}>{fmtSigned(totals.variance)}</span>{" "}
       <span className="muted">({totals.exclusions.text})</span>
     </p>

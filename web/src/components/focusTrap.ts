@@ -5,7 +5,7 @@
 
 /** What counts as reachable with Tab inside a dialog. */
 export const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), ' +
+  "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), " +
   'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
@@ -13,11 +13,7 @@ export const FOCUSABLE =
  * null when the browser's own move already stays inside (focus somewhere in the middle).
  * `active` outside `focusables` (e.g. the dialog itself) wraps to the first / last element.
  */
-export function wrapFocus<T>(
-  focusables: readonly T[],
-  active: T | null,
-  backwards: boolean,
-): T | null {
+export function wrapFocus<T>(focusables: readonly T[], active: T | null, backwards: boolean): T | null {
   const first = focusables[0];
   const last = focusables[focusables.length - 1];
   if (first === undefined || last === undefined) return null;

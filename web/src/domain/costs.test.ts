@@ -31,7 +31,12 @@ describe("recordCosts (domain/costs.py)", () => {
   });
 
   it("never counts a negative window", () => {
-    const c = recordCosts({ source: "Rental", monthlyRate: 100, forecastStart: "2025-02-01", forecastEnd: "2025-01-01" });
+    const c = recordCosts({
+      source: "Rental",
+      monthlyRate: 100,
+      forecastStart: "2025-02-01",
+      forecastEnd: "2025-01-01",
+    });
     expect(c.forecast).toBe(0);
   });
 

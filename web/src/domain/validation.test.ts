@@ -59,9 +59,11 @@ describe("applyChanges (messages of domain/drafts.py)", () => {
   });
 
   it("drops fields set to null or back to the baseline", () => {
-    expect(applyChanges(baseline, { dor: "PROJECT", equipment: "E" }, { dor: null, equipment: "F" })).toEqual({
-      equipment: "F",
-    });
+    expect(applyChanges(baseline, { dor: "PROJECT", equipment: "E" }, { dor: null, equipment: "F" })).toEqual(
+      {
+        equipment: "F",
+      },
+    );
     expect(applyChanges(baseline, { dor: "PROJECT" }, { dor: "BEO" })).toEqual({});
   });
 

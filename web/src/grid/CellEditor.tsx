@@ -69,7 +69,11 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
   };
 
   const onBlur = (e: React.FocusEvent) => {
-    if (done.current || (e.relatedTarget instanceof Node && e.currentTarget.parentElement?.contains(e.relatedTarget))) return;
+    if (
+      done.current ||
+      (e.relatedTarget instanceof Node && e.currentTarget.parentElement?.contains(e.relatedTarget))
+    )
+      return;
     if (original !== null && text === original) {
       done.current = true;
       onCancel();
@@ -109,7 +113,13 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
 
   let input;
   if (column.type === "bool" || column.choices) {
-    const options = column.type === "bool" ? [["true", "Yes"], ["false", "No"]] : column.choices!.map((c) => [c, c]);
+    const options =
+      column.type === "bool"
+        ? [
+            ["true", "Yes"],
+            ["false", "No"],
+          ]
+        : column.choices!.map((c) => [c, c]);
     input = (
       <select {...common} value={text} onChange={(e) => setText(e.target.value)}>
         {column.type !== "bool" && text === "" && <option value="">—</option>}
@@ -147,21 +157,21 @@ export function CellEditor({ column, value, initialText, error, suggestions, onS
               📅
             </button>
             {picking && (
-            <input
-              ref={pickerRef}
-              type="date"
-              className="date-picker"
-              tabIndex={-1}
-              aria-label={`${column.label}: date picker`}
-              data-testid="date-picker"
-              onChange={(e) => {
-                if (!e.target.value) return;
-                setText(e.target.value);
-                setPicking(false);
-                inputRef.current?.focus();
-              }}
-              onKeyDown={onKeyDown}
-            />
+              <input
+                ref={pickerRef}
+                type="date"
+                className="date-picker"
+                tabIndex={-1}
+                aria-label={`${column.label}: date picker`}
+                data-testid="date-picker"
+                onChange={(e) => {
+                  if (!e.target.value) return;
+                  setText(e.target.value);
+                  setPicking(false);
+                  inputRef.current?.focus();
+                }}
+                onKeyDown={onKeyDown}
+              />
             )}
           </>
         )}

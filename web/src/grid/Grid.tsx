@@ -33,8 +33,16 @@ interface Props {
   onSelectRows?: (rows: { r0: number; r1: number } | null) => void;
 }
 
-
-export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, suggestions, onSelectRows }: Props) {
+export function Grid({
+  store,
+  ids,
+  columns,
+  sort,
+  onSort,
+  onOpenConflict,
+  suggestions,
+  onSelectRows,
+}: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<Pos>({ row: 0, col: 0 });
   // The selection: the rectangle from `anchor` to the active cell, or whole rows / columns.
@@ -109,7 +117,8 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
       const column = columns[pos.col];
       if (!el || left === undefined || !column) return;
       if (pos.col > 0 && left - stickyWidth < el.scrollLeft) el.scrollLeft = left - stickyWidth;
-      else if (left + column.width > el.scrollLeft + el.clientWidth) el.scrollLeft = left + column.width - el.clientWidth;
+      else if (left + column.width > el.scrollLeft + el.clientWidth)
+        el.scrollLeft = left + column.width - el.clientWidth;
     },
     [virtualizer, offsets, columns, stickyWidth],
   );
@@ -338,7 +347,9 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           moveTo(e.ctrlKey ? { row: 0, col: 0 } : { row, col: 0 });
           return true;
         case "End":
-          moveTo(e.ctrlKey ? { row: ids.length - 1, col: columns.length - 1 } : { row, col: columns.length - 1 });
+          moveTo(
+            e.ctrlKey ? { row: ids.length - 1, col: columns.length - 1 } : { row, col: columns.length - 1 },
+          );
           return true;
         case "Enter":
         case "F2":
@@ -372,7 +383,15 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
           }
           return false;
         default:
-          if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && column && column.type !== "bool" && !column.choices) {
+          if (
+            e.key.length === 1 &&
+            !e.ctrlKey &&
+            !e.metaKey &&
+            !e.altKey &&
+            column &&
+            column.type !== "bool" &&
+            !column.choices
+          ) {
             if (canEditCell(row, col)) {
               startEdit(active, e.key);
               return true;
@@ -436,7 +455,12 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
         }}
         data-testid="grid"
       >
-        <div className="grid-header" role="row" aria-rowindex={1} style={{ width: offsets.total, height: HEADER_HEIGHT }}>
+        <div
+          className="grid-header"
+          role="row"
+          aria-rowindex={1}
+          style={{ width: offsets.total, height: HEADER_HEIGHT }}
+        >
           <div className="gh-cell gutter sticky-0" role="columnheader" style={{ width: GUTTER }}>
             <span className="sr-only">State</span>
           </div>
@@ -445,7 +469,9 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
             const sorted = sort?.field === c.key ? sort.dir : undefined;
             return (
               <Fragment key={c.key}>
-                {i === colFrom && spacer > 0 && <div className="col-spacer" style={{ width: spacer }} aria-hidden="true" />}
+                {i === colFrom && spacer > 0 && (
+                  <div className="col-spacer" style={{ width: spacer }} aria-hidden="true" />
+                )}
                 <div
                   role="columnheader"
                   aria-colindex={i + 2}
@@ -464,11 +490,22 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
                         focusGrid();
                         return;
                       }
-                      onSort(sorted === "asc" ? { field: c.key, dir: "desc" } : sorted === "desc" ? null : { field: c.key, dir: "asc" });
+                      onSort(
+                        sorted === "asc"
+                          ? { field: c.key, dir: "desc" }
+                          : sorted === "desc"
+                            ? null
+                            : { field: c.key, dir: "asc" },
+                      );
                     }}
                   >
                     {c.label}
-                    {c.editable && store.canEdit && <span aria-hidden="true" className="pencil"> ✎</span>}
+                    {c.editable && store.canEdit && (
+                      <span aria-hidden="true" className="pencil">
+                        {" "}
+                        ✎
+                      </span>
+                    )}
                     {sorted && <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>}
                   </button>
                 </div>
@@ -476,7 +513,10 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
             );
           })}
         </div>
-        <div className="grid-body" style={{ height: virtualizer.getTotalSize() - HEADER_HEIGHT, width: offsets.total }}>
+        <div
+          className="grid-body"
+          style={{ height: virtualizer.getTotalSize() - HEADER_HEIGHT, width: offsets.total }}
+        >
           {items.map((item) => {
             const id = ids[item.index];
             if (id === undefined) return null;
@@ -538,8 +578,8 @@ export function Grid({ store, ids, columns, sort, onSort, onOpenConflict, sugges
       <RangeReport report={rangeEdits.report} onDismiss={rangeEdits.dismiss} />
       {readOnlyTry && (
         <p role="alert" className="range-report" data-testid="read-only-message">
-          Read only: your role in {store.code} is {store.role}, so records cannot be changed here. Ask an administrator for
-          the editor role to plan changes.{" "}
+          Read only: your role in {store.code} is {store.role}, so records cannot be changed here. Ask an
+          administrator for the editor role to plan changes.{" "}
           <button
             className="link"
             onClick={() => {

@@ -54,8 +54,23 @@ interface RowProps {
 
 export const GridRow = memo(
   function GridRow(props: RowProps) {
-    const { id, rowIndex, top, width, columns, colFrom, colTo, spacer, data, draft, baseline, state, activeCol, editingCol, canEdit } =
-      props;
+    const {
+      id,
+      rowIndex,
+      top,
+      width,
+      columns,
+      colFrom,
+      colTo,
+      spacer,
+      data,
+      draft,
+      baseline,
+      state,
+      activeCol,
+      editingCol,
+      canEdit,
+    } = props;
     const marker = MARKERS[state];
     return (
       <div
@@ -74,17 +89,32 @@ export const GridRow = memo(
           onMouseDown={(e) => props.events.current.gutter(rowIndex, e)}
         >
           {marker.symbol && (
-            <span className={`marker marker-${state}`} title={marker.label} aria-label={marker.label} data-testid="row-marker">
+            <span
+              className={`marker marker-${state}`}
+              title={marker.label}
+              aria-label={marker.label}
+              data-testid="row-marker"
+            >
               {marker.symbol}
             </span>
           )}
           {state === "conflict" && (
-            <button className="mini" onClick={props.onOpenConflict} title="Resolve the conflict" aria-label={`Resolve conflict of ${id}`}>
+            <button
+              className="mini"
+              onClick={props.onOpenConflict}
+              title="Resolve the conflict"
+              aria-label={`Resolve conflict of ${id}`}
+            >
               Fix
             </button>
           )}
           {canEdit && draft && state !== "conflict" && (
-            <button className="mini" onClick={props.onRevert} title="Revert this record to PEMS's values" aria-label={`Revert ${id}`}>
+            <button
+              className="mini"
+              onClick={props.onRevert}
+              title="Revert this record to PEMS's values"
+              aria-label={`Revert ${id}`}
+            >
               ↺
             </button>
           )}
@@ -103,38 +133,38 @@ export const GridRow = memo(
           // Few attributes per cell: thousands of cells are created while scrolling fast.
           return (
             <Fragment key={c.key}>
-            {col === colFrom && spacer > 0 && <div className="col-spacer" style={{ width: spacer }} />}
-            <div
-              id={isActive ? `cell-${rowIndex}-${col}` : undefined}
-              role="gridcell"
-              aria-colindex={col + 2}
-              aria-selected={isActive || selected || undefined}
-              className={cls}
-              style={col === 0 ? { width: c.width, left: GUTTER } : { width: c.width }}
-              title={
-                changed
-                  ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}`
-                  : typeof value === "string" && value.length * 8 > c.width - 16
-                    ? value // a tooltip for text the column cuts off
-                    : undefined
-              }
-              data-field={c.key}
-              data-changed={changed ? "true" : undefined}
-              onMouseDown={(e) => props.events.current.down({ row: rowIndex, col }, e)}
-              onMouseEnter={() => props.events.current.enter({ row: rowIndex, col })}
-              onDoubleClick={() => props.onCellDoubleClick(col)}
-            >
-              {editing ? props.editor?.(c, value) : fmtValue(value, c.type)}
-              {col === props.handleCol && !editing && (
-                <span
-                  className="fill-handle"
-                  title="Drag down to fill"
-                  aria-hidden="true"
-                  data-testid="fill-handle"
-                  onMouseDown={(e) => props.events.current.handle(e)}
-                />
-              )}
-            </div>
+              {col === colFrom && spacer > 0 && <div className="col-spacer" style={{ width: spacer }} />}
+              <div
+                id={isActive ? `cell-${rowIndex}-${col}` : undefined}
+                role="gridcell"
+                aria-colindex={col + 2}
+                aria-selected={isActive || selected || undefined}
+                className={cls}
+                style={col === 0 ? { width: c.width, left: GUTTER } : { width: c.width }}
+                title={
+                  changed
+                    ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}`
+                    : typeof value === "string" && value.length * 8 > c.width - 16
+                      ? value // a tooltip for text the column cuts off
+                      : undefined
+                }
+                data-field={c.key}
+                data-changed={changed ? "true" : undefined}
+                onMouseDown={(e) => props.events.current.down({ row: rowIndex, col }, e)}
+                onMouseEnter={() => props.events.current.enter({ row: rowIndex, col })}
+                onDoubleClick={() => props.onCellDoubleClick(col)}
+              >
+                {editing ? props.editor?.(c, value) : fmtValue(value, c.type)}
+                {col === props.handleCol && !editing && (
+                  <span
+                    className="fill-handle"
+                    title="Drag down to fill"
+                    aria-hidden="true"
+                    data-testid="fill-handle"
+                    onMouseDown={(e) => props.events.current.handle(e)}
+                  />
+                )}
+              </div>
             </Fragment>
           );
         })}

@@ -4,7 +4,14 @@ import { Sandbox } from "../state/sandbox";
 import { describeAction, previewBulk } from "./bulkChange";
 
 const baselines: Record<string, Rec> = {
-  a: { pfaId: "A", source: "Rental", monthlyRate: 3044, forecastStart: "2026-01-01", forecastEnd: "2026-01-31", isDiscontinued: false },
+  a: {
+    pfaId: "A",
+    source: "Rental",
+    monthlyRate: 3044,
+    forecastStart: "2026-01-01",
+    forecastEnd: "2026-01-31",
+    isDiscontinued: false,
+  },
   b: { pfaId: "B", source: "Rental", monthlyRate: 3044, forecastStart: "2026-01-01", isDiscontinued: true },
 };
 
@@ -21,7 +28,12 @@ function store() {
 
 describe("bulk changes", () => {
   it("previews a shift with its cost impact and leaves records without the date as they are", () => {
-    const p = previewBulk(store(), ["a", "b"], { kind: "shift", fields: ["forecastEnd"], amount: 30, unit: "days" });
+    const p = previewBulk(store(), ["a", "b"], {
+      kind: "shift",
+      fields: ["forecastEnd"],
+      amount: 30,
+      unit: "days",
+    });
     expect(p.rows).toHaveLength(1);
     expect(p.rows[0]?.fields).toEqual([{ name: "forecastEnd", before: "2026-01-31", after: "2026-03-02" }]);
     expect(p.impact).toBe(3000);
@@ -33,11 +45,16 @@ describe("bulk changes", () => {
     expect(p.impact).toBe(-3000);
   });
   it("lists what the rules refuse", () => {
-    const p = previewBulk(store(), ["a"], { kind: "shift", fields: ["forecastEnd"], amount: -2, unit: "months" });
+    const p = previewBulk(store(), ["a"], {
+      kind: "shift",
+      fields: ["forecastEnd"],
+      amount: -2,
+      unit: "months",
+    });
     expect(p.rows).toHaveLength(0);
     expect(p.skipped[0]?.why).toContain("forecastStart must not be after forecastEnd");
-    expect(describeAction({ kind: "shift", fields: ["forecastEnd"], amount: -2, unit: "months" }, (f) => f)).toBe(
-      "shift forecastEnd by −2 months",
-    );
+    expect(
+      describeAction({ kind: "shift", fields: ["forecastEnd"], amount: -2, unit: "months" }, (f) => f),
+    ).toBe("shift forecastEnd by −2 months");
   });
 });

@@ -15,7 +15,11 @@ export type BulkAction =
   | { kind: "set"; field: string; value: Json }
   | { kind: "discontinue" }
   /** Global Change: the records meeting every condition get every assignment. */
-  | { kind: "global"; where: readonly Condition[]; set: readonly { field: string; evaluate: Evaluate; text: string }[] };
+  | {
+      kind: "global";
+      where: readonly Condition[];
+      set: readonly { field: string; evaluate: Evaluate; text: string }[];
+    };
 
 export interface PreviewRow {
   recordId: string;
@@ -43,14 +47,16 @@ interface Source {
 
 export function describeAction(a: BulkAction, label: (field: string) => string): string {
   if (a.kind === "discontinue") return "discontinue";
-  if (a.kind === "global") return `global change: ${a.set.map((s) => `${label(s.field)} = ${s.text}`).join(", ")}`;
+  if (a.kind === "global")
+    return `global change: ${a.set.map((s) => `${label(s.field)} = ${s.text}`).join(", ")}`;
   if (a.kind === "set") return `set ${label(a.field)} to ${String(a.value)}`;
   const sign = a.amount >= 0 ? "+" : "−";
   return `shift ${a.fields.map(label).join(" and ")} by ${sign}${Math.abs(a.amount)} ${a.unit}`;
 }
 
 function propose(a: BulkAction, id: string, data: Record<string, unknown>): Proposed[] {
-  if (a.kind === "discontinue") return data.isDiscontinued === true ? [] : [{ recordId: id, field: "isDiscontinued", value: true }];
+  if (a.kind === "discontinue")
+    return data.isDiscontinued === true ? [] : [{ recordId: id, field: "isDiscontinued", value: true }];
   if (a.kind === "set") return [{ recordId: id, field: a.field, value: a.value }];
   if (a.kind === "global") {
     if (!a.where.every((c) => meets(data, c))) return [];

@@ -64,7 +64,8 @@ export function checkProposals(store: Source, proposals: readonly Proposed[]): C
         if (!(error instanceof ValidationFailed)) throw error;
         const bad = Object.keys(error.fields).filter((f) => f in left);
         if (bad.length === 0) {
-          for (const f of Object.keys(left)) skipped.push({ recordId, field: f, value: left[f] ?? null, why: error.message });
+          for (const f of Object.keys(left))
+            skipped.push({ recordId, field: f, value: left[f] ?? null, why: error.message });
           break;
         }
         for (const f of bad) {

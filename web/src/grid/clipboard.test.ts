@@ -6,12 +6,18 @@ import { shiftDate } from "./relative";
 describe("clipboard text", () => {
   it("reads what a spreadsheet copies: rows, tabs, a trailing newline, quoted cells", () => {
     expect(parseTsv("2026-01-01\r\n2026-02-01\r\n")).toEqual([["2026-01-01"], ["2026-02-01"]]);
-    expect(parseTsv("a\tb\nc\td")).toEqual([["a", "b"], ["c", "d"]]);
+    expect(parseTsv("a\tb\nc\td")).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
     expect(parseTsv('"two\nlines"\tx\n')).toEqual([["two\nlines", "x"]]);
     expect(parseTsv("")).toEqual([[""]]);
   });
   it("writes tab-separated rows that read back the same", () => {
-    const rows = [["PFA-1", "2026-01-01"], ["PFA-2", ""]];
+    const rows = [
+      ["PFA-1", "2026-01-01"],
+      ["PFA-2", ""],
+    ];
     expect(toTsv(rows)).toBe("PFA-1\t2026-01-01\r\nPFA-2\t");
     expect(parseTsv(toTsv(rows))).toEqual(rows);
   });
@@ -31,7 +37,12 @@ describe("where a paste lands", () => {
     expect(placePaste([["a"], ["b"], ["c"]], at(98, 98, 0, 0), 100, 10).map((p) => p.row)).toEqual([98, 99]);
   });
   it("repeats a block over a selection that is a whole multiple of it", () => {
-    expect(placePaste([["a"], ["b"]], at(0, 3, 0, 0), 100, 10).map((p) => p.text)).toEqual(["a", "b", "a", "b"]);
+    expect(placePaste([["a"], ["b"]], at(0, 3, 0, 0), 100, 10).map((p) => p.text)).toEqual([
+      "a",
+      "b",
+      "a",
+      "b",
+    ]);
     expect(placePaste([["a"], ["b"]], at(0, 2, 0, 0), 100, 10).map((p) => p.text)).toEqual(["a", "b"]);
   });
 });

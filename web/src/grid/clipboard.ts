@@ -15,7 +15,11 @@ export function toTsv(rows: readonly (readonly string[])[]): string {
 export function parseTsv(text: string): string[][] {
   const body = text.replace(/\r?\n$/, "");
   if (body === "") return [[""]];
-  const parsed = Papa.parse<string[]>(body, { delimiter: "\t", newline: body.includes("\r\n") ? "\r\n" : "\n", quoteChar: '"' });
+  const parsed = Papa.parse<string[]>(body, {
+    delimiter: "\t",
+    newline: body.includes("\r\n") ? "\r\n" : "\n",
+    quoteChar: '"',
+  });
   return parsed.data.map((r) => r.map((c) => c ?? ""));
 }
 
@@ -26,7 +30,12 @@ export interface Placed {
 }
 
 /** Where each pasted cell goes, for a selection `target` in a grid of `rows` × `cols`. */
-export function placePaste(data: readonly (readonly string[])[], target: Rect, rows: number, cols: number): Placed[] {
+export function placePaste(
+  data: readonly (readonly string[])[],
+  target: Rect,
+  rows: number,
+  cols: number,
+): Placed[] {
   const h = data.length;
   const w = Math.max(0, ...data.map((r) => r.length));
   if (h === 0 || w === 0) return [];

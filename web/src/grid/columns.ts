@@ -66,7 +66,15 @@ function column(key: string, width: number): Column {
     };
   }
   if (key in COST_LABELS) {
-    return { key, label: COST_LABELS[key] ?? key, width, type: "money", editable: false, align: "right", computed: key === "variance" };
+    return {
+      key,
+      label: COST_LABELS[key] ?? key,
+      width,
+      type: "money",
+      editable: false,
+      align: "right",
+      computed: key === "variance",
+    };
   }
   return { key, label: key, width, type: "text", editable: false };
 }

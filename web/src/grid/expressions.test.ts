@@ -30,7 +30,9 @@ describe("Global Change expressions", () => {
     expect(value("isDiscontinued", "yes")).toBe(true);
   });
   it("says what it cannot read", () => {
-    expect(value("forecastEnd", "forecastEnd + 3 fortnights")).toBe("Forecast end: unknown unit fortnights (days, weeks or months)");
+    expect(value("forecastEnd", "forecastEnd + 3 fortnights")).toBe(
+      "Forecast end: unknown unit fortnights (days, weeks or months)",
+    );
     expect(value("forecastEnd", "monthlyRate + 3 days")).toBe("Forecast end: monthlyRate is not a date");
     expect(value("forecastEnd", "")).toBe("Forecast end: enter a value or an expression");
   });

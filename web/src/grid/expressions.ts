@@ -9,8 +9,20 @@ import { type Json, toBool, toNumber } from "../domain/values";
 import { parseDateText, parseInput } from "./parseInput";
 import { type Unit, shiftDate } from "./relative";
 
-export type Operator = "=" | "≠" | "<" | "≤" | ">" | "≥" | "contains" | "starts with" | "is empty" | "is not empty";
-export const OPERATORS: readonly Operator[] = ["=", "≠", "<", "≤", ">", "≥", "contains", "starts with", "is empty", "is not empty"];
+export type Operator =
+  "=" | "≠" | "<" | "≤" | ">" | "≥" | "contains" | "starts with" | "is empty" | "is not empty";
+export const OPERATORS: readonly Operator[] = [
+  "=",
+  "≠",
+  "<",
+  "≤",
+  ">",
+  "≥",
+  "contains",
+  "starts with",
+  "is empty",
+  "is not empty",
+];
 
 export interface Condition {
   field: string;
@@ -26,7 +38,17 @@ export interface Assignment {
 type Data = Record<string, unknown>;
 export type Evaluate = (data: Data) => Json;
 
-const UNITS: Record<string, Unit> = { d: "days", day: "days", days: "days", w: "weeks", week: "weeks", weeks: "weeks", m: "months", month: "months", months: "months" };
+const UNITS: Record<string, Unit> = {
+  d: "days",
+  day: "days",
+  days: "days",
+  w: "weeks",
+  week: "weeks",
+  weeks: "weeks",
+  m: "months",
+  month: "months",
+  months: "months",
+};
 
 /** A function computing the assignment's value for a record, or the reason it cannot be read. */
 export function compileExpression(field: string, expression: string): Evaluate | string {
@@ -78,9 +100,13 @@ export function meets(data: Data, c: Condition): boolean {
     case "is not empty":
       return !empty;
     case "contains":
-      return String(value ?? "").toLowerCase().includes(c.value.trim().toLowerCase());
+      return String(value ?? "")
+        .toLowerCase()
+        .includes(c.value.trim().toLowerCase());
     case "starts with":
-      return String(value ?? "").toLowerCase().startsWith(c.value.trim().toLowerCase());
+      return String(value ?? "")
+        .toLowerCase()
+        .startsWith(c.value.trim().toLowerCase());
     default:
       break;
   }

@@ -31,7 +31,9 @@ export function useFollowRows<E extends Pos>(
     setActive((a) => {
       const row = followRow(before, ids, a.row);
       if (row === a.row) return a;
-      return row >= 0 ? { row, col: a.col } : { row: Math.max(0, Math.min(a.row, ids.length - 1)), col: a.col };
+      return row >= 0
+        ? { row, col: a.col }
+        : { row: Math.max(0, Math.min(a.row, ids.length - 1)), col: a.col };
     });
     setEditing((e) => {
       if (!e) return e;

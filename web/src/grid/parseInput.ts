@@ -11,10 +11,14 @@ const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 
 /** "dmy" or "mdy": the order of day and month in the locale's short dates. */
 export function localeDateOrder(locale?: string): "dmy" | "mdy" | "ymd" {
-  const parts = new Intl.DateTimeFormat(locale, { year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(
-    new Date(Date.UTC(2026, 10, 22)),
-  );
-  const order = parts.filter((p) => p.type === "day" || p.type === "month" || p.type === "year").map((p) => p.type[0]);
+  const parts = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(Date.UTC(2026, 10, 22)));
+  const order = parts
+    .filter((p) => p.type === "day" || p.type === "month" || p.type === "year")
+    .map((p) => p.type[0]);
   const key = order.join("");
   return key === "mdy" ? "mdy" : key === "ymd" ? "ymd" : "dmy";
 }
@@ -61,7 +65,11 @@ const YES = new Set(["true", "yes", "y", "1", "-1", "x", "✓"]);
 const NO = new Set(["false", "no", "n", "0", ""]);
 
 /** The value of a field of type `type` from text; undefined when the text is empty. */
-export function parseInput(text: string, type: FieldType | "money", choices?: readonly string[]): Json | undefined {
+export function parseInput(
+  text: string,
+  type: FieldType | "money",
+  choices?: readonly string[],
+): Json | undefined {
   const t = text.trim();
   if (t === "") return undefined;
   if (type === "date") return parseDateText(t) ?? t;

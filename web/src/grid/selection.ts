@@ -13,7 +13,12 @@ export interface Rect {
 
 /** The rectangle spanned by two corners, in either order. */
 export function rectOf(a: Pos, b: Pos): Rect {
-  return { r0: Math.min(a.row, b.row), r1: Math.max(a.row, b.row), c0: Math.min(a.col, b.col), c1: Math.max(a.col, b.col) };
+  return {
+    r0: Math.min(a.row, b.row),
+    r1: Math.max(a.row, b.row),
+    c0: Math.min(a.col, b.col),
+    c1: Math.max(a.col, b.col),
+  };
 }
 
 export function rectSize(r: Rect): { rows: number; cols: number } {

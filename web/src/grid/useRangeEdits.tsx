@@ -51,8 +51,14 @@ export function useRangeEdits({ store, ids, columns, announce }: Args) {
       return;
     }
     const checked = checkProposals(store, proposals);
-    const applied = applyChecked(store.sandbox, `${verb} of ${proposals.length} value${proposals.length === 1 ? "" : "s"}`, checked);
-    const skipped = listSkipped ? checked.skipped : checked.skipped.filter((s) => !s.why.endsWith("is not editable"));
+    const applied = applyChecked(
+      store.sandbox,
+      `${verb} of ${proposals.length} value${proposals.length === 1 ? "" : "s"}`,
+      checked,
+    );
+    const skipped = listSkipped
+      ? checked.skipped
+      : checked.skipped.filter((s) => !s.why.endsWith("is not editable"));
     const title =
       `${verb[0]?.toUpperCase()}${verb.slice(1)}: ${applied} value${applied === 1 ? "" : "s"} applied` +
       (skipped.length > 0 ? `, ${skipped.length} skipped` : "") +
@@ -135,7 +141,13 @@ export function useRangeEdits({ store, ids, columns, announce }: Args) {
   };
 }
 
-export function RangeReport({ report, onDismiss }: { report: RangeReportData | null; onDismiss: () => void }) {
+export function RangeReport({
+  report,
+  onDismiss,
+}: {
+  report: RangeReportData | null;
+  onDismiss: () => void;
+}) {
   if (!report) return null;
   return (
     <div className="range-report" role="status" data-testid="range-report">

@@ -88,10 +88,13 @@ export function AdminPage({ orgs }: { orgs: OrgSummary[] }) {
                   {s.lastRun ? (
                     <>
                       <span className={`tag tag-run-${s.lastRun.status}`}>{s.lastRun.status}</span>{" "}
-                      <span className="muted small">{ago(s.lastRun.finishedAt ?? s.lastRun.startedAt, now)}</span>
+                      <span className="muted small">
+                        {ago(s.lastRun.finishedAt ?? s.lastRun.startedAt, now)}
+                      </span>
                       <div className="muted small">
                         {fmtCount(s.lastRun.fetched ?? 0)} fetched · {fmtCount(s.lastRun.inserted ?? 0)} new ·{" "}
-                        {fmtCount(s.lastRun.updated ?? 0)} updated · {fmtCount(s.lastRun.deleted ?? 0)} removed
+                        {fmtCount(s.lastRun.updated ?? 0)} updated · {fmtCount(s.lastRun.deleted ?? 0)}{" "}
+                        removed
                       </div>
                       {s.lastRun.error && <div className="error-text small">{s.lastRun.error}</div>}
                     </>
@@ -125,25 +128,31 @@ export function AdminPage({ orgs }: { orgs: OrgSummary[] }) {
                 <td>{s.running ? <strong>running…</strong> : s.paused ? "paused" : "idle"}</td>
                 <td>
                   <div className="button-row">
-                  <button
-                    aria-label={`Run a sync of ${s.code} now`}
-                    onClick={() => void act(`Sync of ${s.code} requested`, () => api.runSync(s.code))}
-                    disabled={s.running}
-                  >
-                    Run now
-                  </button>
-                  {s.paused ? (
-                    <button aria-label={`Resume ${s.code}`} onClick={() => void act(`${s.code} resumed`, () => api.resumeSync(s.code))}>
-                      Resume
+                    <button
+                      aria-label={`Run a sync of ${s.code} now`}
+                      onClick={() => void act(`Sync of ${s.code} requested`, () => api.runSync(s.code))}
+                      disabled={s.running}
+                    >
+                      Run now
                     </button>
-                  ) : (
-                    <button aria-label={`Pause ${s.code}`} onClick={() => void act(`${s.code} paused`, () => api.pauseSync(s.code))}>
-                      Pause
+                    {s.paused ? (
+                      <button
+                        aria-label={`Resume ${s.code}`}
+                        onClick={() => void act(`${s.code} resumed`, () => api.resumeSync(s.code))}
+                      >
+                        Resume
+                      </button>
+                    ) : (
+                      <button
+                        aria-label={`Pause ${s.code}`}
+                        onClick={() => void act(`${s.code} paused`, () => api.pauseSync(s.code))}
+                      >
+                        Pause
+                      </button>
+                    )}
+                    <button className="link" onClick={() => setRunsOrg(s.code)}>
+                      Runs
                     </button>
-                  )}
-                  <button className="link" onClick={() => setRunsOrg(s.code)}>
-                    Runs
-                  </button>
                   </div>
                 </td>
               </tr>
@@ -156,7 +165,11 @@ export function AdminPage({ orgs }: { orgs: OrgSummary[] }) {
           Recent runs{" "}
           <label className="filter inline">
             <span className="sr-only">Organization</span>
-            <select value={runsOrg} onChange={(e) => setRunsOrg(e.target.value)} aria-label="Runs of organization">
+            <select
+              value={runsOrg}
+              onChange={(e) => setRunsOrg(e.target.value)}
+              aria-label="Runs of organization"
+            >
               <option value="">all organizations</option>
               {orgs.map((o) => (
                 <option key={o.code} value={o.code}>

@@ -18,7 +18,14 @@ export default function AiAnswerChart({ chart }: { chart: AnswerChart }) {
         <ResponsiveContainer width="100%" height={240}>
           <BarChart data={chart.data} margin={{ top: 8, right: 16, bottom: 40, left: 16 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="name" angle={-30} textAnchor="end" interval={0} height={60} tick={{ fontSize: 12 }} />
+            <XAxis
+              dataKey="name"
+              angle={-30}
+              textAnchor="end"
+              interval={0}
+              height={60}
+              tick={{ fontSize: 12 }}
+            />
             <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} />
             <Tooltip formatter={(v) => full.format(Number(v))} />
             <Bar dataKey="value" name={chart.value} fill="#1f6feb" isAnimationActive={false} />

@@ -157,7 +157,13 @@ function AskQuestion({ store, onShowRecords }: { store: OrgStore; onShowRecords?
 }
 
 /** "Show these records in the grid" when the answer is over a set of records; else why not. */
-function AnswerRecords({ answer, onShowRecords }: { answer: AiQueryResult; onShowRecords?: (ids: string[]) => void }) {
+function AnswerRecords({
+  answer,
+  onShowRecords,
+}: {
+  answer: AiQueryResult;
+  onShowRecords?: (ids: string[]) => void;
+}) {
   const ids = answer.recordIds ?? null;
   if (ids === null || ids.length === 0 || !onShowRecords) {
     return answer.recordsNote ? (
@@ -221,7 +227,9 @@ function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: 
     const chosen = proposal.changes.filter((c) => selected.has(c.recordId));
     try {
       store.sandbox.edit(`AI: ${proposal.summary || instruction}`, chosen);
-      onNotice(`Applied ${chosen.length} proposed change${chosen.length === 1 ? "" : "s"} as drafts (Ctrl+Z undoes them).`);
+      onNotice(
+        `Applied ${chosen.length} proposed change${chosen.length === 1 ? "" : "s"} as drafts (Ctrl+Z undoes them).`,
+      );
       setProposal(null);
     } catch (err) {
       setError(err instanceof EditRefused ? err.message : describeError(err));
@@ -254,15 +262,21 @@ function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: 
       {proposal && (
         <div className="ai-proposal" data-testid="ai-proposal">
           <p>
-            <strong>{proposal.summary}</strong> — {proposal.changes.length} record{proposal.changes.length === 1 ? "" : "s"}. Nothing is
-            saved until you apply.
+            <strong>{proposal.summary}</strong> — {proposal.changes.length} record
+            {proposal.changes.length === 1 ? "" : "s"}. Nothing is saved until you apply.
           </p>
           <p data-testid="ai-cost-impact">
-            Forecast cost {fmtMoney(proposal.costImpact.forecastCostBefore)} → {fmtMoney(proposal.costImpact.forecastCostAfter)}{" "}
+            Forecast cost {fmtMoney(proposal.costImpact.forecastCostBefore)} →{" "}
+            {fmtMoney(proposal.costImpact.forecastCostAfter)}{" "}
             <span className={proposal.costImpact.forecastCostDelta > 0 ? "over" : "under"}>
               ({fmtSigned(proposal.costImpact.forecastCostDelta)})
             </span>
-            {proposal.skipped.length > 0 && <span className="muted"> · {proposal.skipped.length} record(s) skipped: the change is not valid for them</span>}
+            {proposal.skipped.length > 0 && (
+              <span className="muted">
+                {" "}
+                · {proposal.skipped.length} record(s) skipped: the change is not valid for them
+              </span>
+            )}
           </p>
           <div className="table-scroll">
             <table className="compact">
@@ -295,7 +309,8 @@ function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: 
                       <td>
                         {Object.entries(c.changes).map(([f, v]) => (
                           <div key={f}>
-                            {FIELDS_BY_NAME.get(f)?.label ?? f}: {fmtValue(now?.[f]) || "—"} → <strong>{fmtValue(v) || "—"}</strong>
+                            {FIELDS_BY_NAME.get(f)?.label ?? f}: {fmtValue(now?.[f]) || "—"} →{" "}
+                            <strong>{fmtValue(v) || "—"}</strong>
                           </div>
                         ))}
                       </td>

@@ -5,7 +5,12 @@ export function AiRecordsChip({ ids, onClear }: { ids: ReadonlySet<string>; onCl
   return (
     <div className="ai-records-filter" role="status" data-testid="ai-records-chip">
       <span>AI answer: {recordsLabel(ids.size)}</span>
-      <button type="button" className="chip" onClick={onClear} aria-label="Clear the AI answer filter: show all records">
+      <button
+        type="button"
+        className="chip"
+        onClick={onClear}
+        aria-label="Clear the AI answer filter: show all records"
+      >
         clear
       </button>
     </div>

@@ -49,11 +49,21 @@ export function ChangesScreen({ code }: { code: string }) {
     <div className="changes-screen" data-testid="changes-screen">
       <form className="filter-bar" onSubmit={(e) => e.preventDefault()}>
         <label>
-          Changed since <input type="date" value={since} onChange={(e) => setSince(e.target.value)} data-testid="changes-since" />
+          Changed since{" "}
+          <input
+            type="date"
+            value={since}
+            onChange={(e) => setSince(e.target.value)}
+            data-testid="changes-since"
+          />
         </label>
         <label>
           Source{" "}
-          <select value={source} onChange={(e) => setSource(e.target.value as "" | "sync" | "commit")} data-testid="changes-source">
+          <select
+            value={source}
+            onChange={(e) => setSource(e.target.value as "" | "sync" | "commit")}
+            data-testid="changes-source"
+          >
             <option value="">all</option>
             <option value="sync">PEMS (found by syncs)</option>
             <option value="commit">our commits</option>
@@ -75,15 +85,19 @@ export function ChangesScreen({ code }: { code: string }) {
         </label>
       </form>
       <p className="muted">
-        Every field PEMS changed (found by a sync, with when it was found) and every field the team committed (who, and
-        PEMS&apos;s answer), newest first. Kept for the period the operations settings give.
+        Every field PEMS changed (found by a sync, with when it was found) and every field the team committed
+        (who, and PEMS&apos;s answer), newest first. Kept for the period the operations settings give.
       </p>
       {error && (
         <p role="alert" className="error-text">
           {error}
         </p>
       )}
-      {changes === null ? <p aria-busy="true">Loading changes…</p> : <HistoryTable changes={changes} showRecord />}
+      {changes === null ? (
+        <p aria-busy="true">Loading changes…</p>
+      ) : (
+        <HistoryTable changes={changes} showRecord />
+      )}
       {next && (
         <button type="button" onClick={() => void load(next)}>
           Older changes

@@ -30,10 +30,13 @@ export function useSelection(store: OrgStore, filters: Filters, sort: Sort | nul
   const { rowsVersion } = store;
   // Typing stays fluid: the input echoes at once, the 50K-record filter follows when it can.
   const deferred = useDeferredValue(filters);
-  const last = useRef<{ rowsVersion: number; filters: Filters; sort: Sort | null; ids: string[] } | null>(null);
+  const last = useRef<{ rowsVersion: number; filters: Filters; sort: Sort | null; ids: string[] } | null>(
+    null,
+  );
   return useMemo(() => {
     const view = (id: string) => store.view(id);
-    const hasDraft = (id: string) => store.sandbox.draftOf(id) !== undefined || store.stateOf(id) !== "pristine";
+    const hasDraft = (id: string) =>
+      store.sandbox.draftOf(id) !== undefined || store.stateOf(id) !== "pristine";
     const prev = last.current;
     let ids: string[];
     if (prev && prev.rowsVersion === rowsVersion && prev.sort === sort && narrows(prev.filters, deferred)) {
@@ -71,13 +74,24 @@ export function useVocabulary(store: OrgStore) {
   }, [store, rowsVersion]);
 }
 
-export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenConflict, onNotice, onApplyView }: Props) {
+export function GridScreen({
+  store,
+  filters,
+  setFilters,
+  sort,
+  setSort,
+  onOpenConflict,
+  onNotice,
+  onApplyView,
+}: Props) {
   useVersion(store);
   const ids = useSelection(store, filters, sort);
   const [selRows, setSelRows] = useState<{ r0: number; r1: number } | null>(null);
   const onSelectRows = useCallback((r: { r0: number; r1: number } | null) => setSelRows(r), []);
   const [bulkOpen, setBulkOpen] = useState(false);
-  const filtersActive = Object.entries(filters).some(([k, v]) => v !== EMPTY_FILTERS[k as keyof Filters] && v !== undefined && v !== "" && v !== false);
+  const filtersActive = Object.entries(filters).some(
+    ([k, v]) => v !== EMPTY_FILTERS[k as keyof Filters] && v !== undefined && v !== "" && v !== false,
+  );
   const vocabulary = useVocabulary(store);
   const [serverSide, setServerSide] = useState(false);
   // The record last clicked or focused in the grid (read from the row's data-record-id), whose
@@ -85,7 +99,10 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
   const [picked, setPicked] = useState<string | null>(null);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const pick = (target: EventTarget) => {
-    const id = target instanceof Element ? target.closest<HTMLElement>("[data-record-id]")?.dataset.recordId : undefined;
+    const id =
+      target instanceof Element
+        ? target.closest<HTMLElement>("[data-record-id]")?.dataset.recordId
+        : undefined;
     if (id) setPicked(id);
   };
   const columns = useMemo(
@@ -122,7 +139,10 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
           if (serverSide) applyServer(f, true);
         }}
         extra={
-          <label className="check" title="Ask the API to filter (useful to check a figure); the default filters the loaded records in the browser">
+          <label
+            className="check"
+            title="Ask the API to filter (useful to check a figure); the default filters the loaded records in the browser"
+          >
             <input
               type="checkbox"
               checked={serverSide}
@@ -136,7 +156,11 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
         }
       />
       <SavedViews code={store.code} query={toQuery(filters, sort)} onApply={(q) => onApplyView?.(q)} />
-      <ViewTotals code={store.code} query={toQuery(filters, null)} version={store.rowsVersion + store.serverDraftsVersion} />
+      <ViewTotals
+        code={store.code}
+        query={toQuery(filters, null)}
+        version={store.rowsVersion + store.serverDraftsVersion}
+      />
       <div className="grid-meta">
         {filters.conflictsOnly && (
           <span className="warning-text" data-testid="conflicts-only">
@@ -152,9 +176,10 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
             : `${fmtCount(ids.length)} of ${fmtCount(store.rows.length)} records`}
         </span>
         <span className="legend" aria-hidden="true">
-          <span className="marker marker-draft">●</span> draft <span className="marker marker-conflict">⚠</span> conflict{" "}
-          <span className="marker marker-orphaned">✕</span> orphaned <span className="changed-swatch" /> changed cell{" "}
-          {store.canEdit && <span className="pencil">✎ editable</span>}
+          <span className="marker marker-draft">●</span> draft{" "}
+          <span className="marker marker-conflict">⚠</span> conflict{" "}
+          <span className="marker marker-orphaned">✕</span> orphaned <span className="changed-swatch" />{" "}
+          changed cell {store.canEdit && <span className="pencil">✎ editable</span>}
         </span>
         <ExportButtons code={store.code} filters={filters} sort={sort} />
         <button
@@ -169,30 +194,43 @@ export function GridScreen({ store, filters, setFilters, sort, setSort, onOpenCo
         {store.canEdit ? (
           <>
             <span className="muted keys">
-              Arrows move · Shift+arrows / drag select · Enter edits · Ctrl+C / Ctrl+V / Ctrl+D · Delete resets · Ctrl+Z / Ctrl+Y
+              Arrows move · Shift+arrows / drag select · Enter edits · Ctrl+C / Ctrl+V / Ctrl+D · Delete
+              resets · Ctrl+Z / Ctrl+Y
             </span>
             <button onClick={() => setBulkOpen(true)} disabled={ids.length === 0} data-testid="bulk-open">
-              Change {selRows && selRows.r1 > selRows.r0 ? `${fmtCount(selRows.r1 - selRows.r0 + 1)} selected` : "many"}…
+              Change{" "}
+              {selRows && selRows.r1 > selRows.r0
+                ? `${fmtCount(selRows.r1 - selRows.r0 + 1)} selected`
+                : "many"}
+              …
             </button>
           </>
         ) : (
-          <span className="muted keys">Arrows move · Shift+arrows / drag select · Ctrl+C copies · read only</span>
+          <span className="muted keys">
+            Arrows move · Shift+arrows / drag select · Ctrl+C copies · read only
+          </span>
         )}
       </div>
       <h2 className="sr-only">Records</h2>
-      <div className="grid-pick" onClickCapture={(e) => pick(e.target)} onKeyUpCapture={() => pick(document.querySelector(".g-cell.active") ?? document.body)}>
-      <Grid
-        store={store}
-        ids={ids}
-        columns={columns}
-        sort={sort}
-        onSort={setSort}
-        onOpenConflict={onOpenConflict}
-        suggestions={{ forecastCategory: vocabulary.category }}
-        onSelectRows={onSelectRows}
-      />
+      <div
+        className="grid-pick"
+        onClickCapture={(e) => pick(e.target)}
+        onKeyUpCapture={() => pick(document.querySelector(".g-cell.active") ?? document.body)}
+      >
+        <Grid
+          store={store}
+          ids={ids}
+          columns={columns}
+          sort={sort}
+          onSort={setSort}
+          onOpenConflict={onOpenConflict}
+          suggestions={{ forecastCategory: vocabulary.category }}
+          onSelectRows={onSelectRows}
+        />
       </div>
-      {historyOf && <HistoryPanel code={store.code} recordId={historyOf} onClose={() => setHistoryOf(null)} />}
+      {historyOf && (
+        <HistoryPanel code={store.code} recordId={historyOf} onClose={() => setHistoryOf(null)} />
+      )}
       {bulkOpen && (
         <BulkChangeDialog
           store={store}

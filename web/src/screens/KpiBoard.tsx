@@ -3,7 +3,17 @@
  * source, "current → pending" with the user's drafts; over budget in red; charts from Recharts.
  */
 import { useEffect, useState } from "react";
-import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { KpiBoard, KpiFigures, KpiGroup } from "../api/types";
@@ -17,7 +27,17 @@ const COLORS = { plan: "#5b6b7f", forecast: "#1f6feb", actual: "#2e8540", over: 
 
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 
-function CurrentPending({ current, pending, testId, red }: { current: number; pending: number; testId?: string; red?: (v: number) => boolean }) {
+function CurrentPending({
+  current,
+  pending,
+  testId,
+  red,
+}: {
+  current: number;
+  pending: number;
+  testId?: string;
+  red?: (v: number) => boolean;
+}) {
   const changed = Math.round(current) !== Math.round(pending);
   return (
     <span className="current-pending" data-testid={testId}>
@@ -40,14 +60,32 @@ const over = (v: number) => v > 0;
 
 type CardField = "plan" | "forecast" | "actual" | "variance";
 
-const figure = (f: KpiFigures, field: CardField): number => (field === "variance" ? f.variance : f[field].total);
+const figure = (f: KpiFigures, field: CardField): number =>
+  field === "variance" ? f.variance : f[field].total;
 
-function Card({ title, cur, pen, field, testId }: { title: string; cur: KpiFigures; pen: KpiFigures; field: CardField; testId: string }) {
+function Card({
+  title,
+  cur,
+  pen,
+  field,
+  testId,
+}: {
+  title: string;
+  cur: KpiFigures;
+  pen: KpiFigures;
+  field: CardField;
+  testId: string;
+}) {
   return (
     <div className={`kpi-card${field === "variance" && pen.variance > 0 ? " card-over" : ""}`}>
       <h3>{title}</h3>
       <div className="kpi-figure">
-        <CurrentPending current={figure(cur, field)} pending={figure(pen, field)} testId={testId} red={field === "variance" ? over : undefined} />
+        <CurrentPending
+          current={figure(cur, field)}
+          pending={figure(pen, field)}
+          testId={testId}
+          red={field === "variance" ? over : undefined}
+        />
       </div>
       {field === "variance" ? (
         <div className={pen.variancePct > 0 ? "over small" : "under small"}>
@@ -68,7 +106,19 @@ function drillHref(code: string, param: string | undefined, key: string): string
   return `#/org/${encodeURIComponent(code)}/grid?${new URLSearchParams({ [param]: key }).toString()}`;
 }
 
-function GroupTable({ title, groups, keyLabel, code, param }: { title: string; groups: KpiGroup[]; keyLabel: string; code?: string; param?: string }) {
+function GroupTable({
+  title,
+  groups,
+  keyLabel,
+  code,
+  param,
+}: {
+  title: string;
+  groups: KpiGroup[];
+  keyLabel: string;
+  code?: string;
+  param?: string;
+}) {
   return (
     <table className="compact kpi-table">
       <caption>{title}</caption>
@@ -87,7 +137,11 @@ function GroupTable({ title, groups, keyLabel, code, param }: { title: string; g
           <tr key={g.key} className={g.pending.variance > 0 ? "row-over" : undefined}>
             <th scope="row">
               {code && drillHref(code, param, g.key) ? (
-                <a href={drillHref(code, param, g.key)} title={`Show the ${g.key} records in the grid`} data-testid="kpi-drill">
+                <a
+                  href={drillHref(code, param, g.key)}
+                  title={`Show the ${g.key} records in the grid`}
+                  data-testid="kpi-drill"
+                >
                   {g.key}
                 </a>
               ) : (
@@ -102,7 +156,9 @@ function GroupTable({ title, groups, keyLabel, code, param }: { title: string; g
             <td className="num">
               <CurrentPending current={g.current.variance} pending={g.pending.variance} red={over} />
             </td>
-            <td className={`num ${g.pending.variancePct > 0 ? "over" : "under"}`}>{fmtPct(g.pending.variancePct)}</td>
+            <td className={`num ${g.pending.variancePct > 0 ? "over" : "under"}`}>
+              {fmtPct(g.pending.variancePct)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -128,7 +184,12 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
     };
   }, [store, version]);
 
-  if (error) return <p role="alert" className="error-text">Could not load the KPI board: {error}</p>;
+  if (error)
+    return (
+      <p role="alert" className="error-text">
+        Could not load the KPI board: {error}
+      </p>
+    );
   if (!kpi) return <p aria-busy="true">Loading KPIs…</p>;
 
   const { current, pending } = kpi.total;
@@ -140,7 +201,11 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
     variance: Math.round(g.pending.variance),
   }));
   const hasDrafts = store.sandbox.draftCount > 0;
-  const exportKpi = () => api.exportKpi(store.code).then(() => setExportError(null), (e) => setExportError(describeError(e)));
+  const exportKpi = () =>
+    api.exportKpi(store.code).then(
+      () => setExportError(null),
+      (e) => setExportError(describeError(e)),
+    );
 
   return (
     <div className="kpi-board" data-testid="kpi-board">
@@ -162,7 +227,13 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
         <Card title="Plan" cur={current} pen={pending} field="plan" testId="kpi-plan" />
         <Card title="Forecast" cur={current} pen={pending} field="forecast" testId="kpi-forecast" />
         <Card title="Actual" cur={current} pen={pending} field="actual" testId="kpi-actual" />
-        <Card title="Variance (forecast − plan)" cur={current} pen={pending} field="variance" testId="kpi-variance" />
+        <Card
+          title="Variance (forecast − plan)"
+          cur={current}
+          pen={pending}
+          field="variance"
+          testId="kpi-variance"
+        />
       </div>
       <div className="kpi-charts">
         <figure className="chart">
@@ -170,7 +241,14 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
           <ResponsiveContainer width="100%" height={280}>
             <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 40, left: 16 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="name" angle={-30} textAnchor="end" interval={0} height={60} tick={{ fontSize: 12 }} />
+              <XAxis
+                dataKey="name"
+                angle={-30}
+                textAnchor="end"
+                interval={0}
+                height={60}
+                tick={{ fontSize: 12 }}
+              />
               <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} />
               <Tooltip formatter={(v) => fmtMoney(Number(v))} />
               <Legend verticalAlign="top" />
@@ -185,7 +263,14 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
           <ResponsiveContainer width="100%" height={280}>
             <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 40, left: 16 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="name" angle={-30} textAnchor="end" interval={0} height={60} tick={{ fontSize: 12 }} />
+              <XAxis
+                dataKey="name"
+                angle={-30}
+                textAnchor="end"
+                interval={0}
+                height={60}
+                tick={{ fontSize: 12 }}
+              />
               <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} />
               <Tooltip formatter={(v) => fmtSigned(Number(v))} />
               <Bar dataKey="variance" name="Variance" isAnimationActive={false}>
@@ -198,8 +283,20 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
         </figure>
       </div>
       <SpendProfile code={store.code} version={version} />
-      <GroupTable title="By category" groups={kpi.byCategory} keyLabel="Category" code={store.code} param="category" />
-      <GroupTable title="By source" groups={kpi.bySource} keyLabel="Source" code={store.code} param="source" />
+      <GroupTable
+        title="By category"
+        groups={kpi.byCategory}
+        keyLabel="Category"
+        code={store.code}
+        param="category"
+      />
+      <GroupTable
+        title="By source"
+        groups={kpi.bySource}
+        keyLabel="Source"
+        code={store.code}
+        param="source"
+      />
     </div>
   );
 }

@@ -191,7 +191,9 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
             <KpiBoardScreen store={store} />
           </Suspense>
         )}
-        {view === "timeline" && <TimelineScreen store={store} filters={filters} setFilters={setFilters} onNotice={setNotice} />}
+        {view === "timeline" && (
+          <TimelineScreen store={store} filters={filters} setFilters={setFilters} onNotice={setNotice} />
+        )}
         {view === "ai" && (
           <AiPanel
             store={store}
@@ -225,8 +227,8 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
           onCancel={() => setDialog(null)}
         >
           <p>
-            Every unsaved and saved draft of yours in <strong>{org.code}</strong> is deleted. PEMS is not touched.
-            This cannot be undone.
+            Every unsaved and saved draft of yours in <strong>{org.code}</strong> is deleted. PEMS is not
+            touched. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

@@ -43,7 +43,10 @@ function months(scale: Scale): { x: number; label: string }[] {
     const day = Math.round(d.getTime() / 86_400_000);
     out.push({
       x: (day - scale.start) * scale.px,
-      label: d.getUTCMonth() === 0 ? String(d.getUTCFullYear()) : d.toLocaleString("en-US", { month: "short", timeZone: "UTC" }),
+      label:
+        d.getUTCMonth() === 0
+          ? String(d.getUTCFullYear())
+          : d.toLocaleString("en-US", { month: "short", timeZone: "UTC" }),
     });
     d.setUTCMonth(d.getUTCMonth() + 1);
   }
@@ -100,9 +103,10 @@ export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) 
     const e = addDays(data.forecastEnd, days);
     if (s === null || e === null) return;
     try {
-      store.sandbox.edit(`move forecast of ${String(data.pfaId ?? id)} by ${days} day${Math.abs(days) === 1 ? "" : "s"}`, [
-        { recordId: id, changes: { forecastStart: s, forecastEnd: e } },
-      ]);
+      store.sandbox.edit(
+        `move forecast of ${String(data.pfaId ?? id)} by ${days} day${Math.abs(days) === 1 ? "" : "s"}`,
+        [{ recordId: id, changes: { forecastStart: s, forecastEnd: e } }],
+      );
     } catch (error) {
       if (error instanceof EditRefused) onNotice(error.message);
       else throw error;
@@ -117,7 +121,11 @@ export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) 
         <span data-testid="timeline-count">{fmtCount(ids.length)} records</span>
         <label className="filter inline">
           <span>Zoom</span>
-          <select value={zoom} onChange={(e) => setZoom(Number(e.target.value))} aria-label="Zoom (pixels per day)">
+          <select
+            value={zoom}
+            onChange={(e) => setZoom(Number(e.target.value))}
+            aria-label="Zoom (pixels per day)"
+          >
             <option value={0.5}>Years</option>
             <option value={1}>Quarters</option>
             <option value={2}>Months</option>
@@ -128,7 +136,11 @@ export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) 
           <span className="bar-swatch plan" /> plan <span className="bar-swatch forecast" /> forecast{" "}
           <span className="bar-swatch forecast drafted" /> forecast (draft)
         </span>
-        {editable && <span className="muted">Drag a bar to move its forecast window; or focus it and use ← → (Shift: a week).</span>}
+        {editable && (
+          <span className="muted">
+            Drag a bar to move its forecast window; or focus it and use ← → (Shift: a week).
+          </span>
+        )}
       </div>
       <div ref={scrollRef} className="timeline-scroll" data-testid="timeline">
         <div className="timeline-header" style={{ width: LABEL + width }}>
@@ -176,7 +188,16 @@ interface RowProps {
   onMove: (id: string, days: number) => void;
 }
 
-const TimelineRow = memo(function TimelineRow({ id, top, data, drafted, scale, width, editable, onMove }: RowProps) {
+const TimelineRow = memo(function TimelineRow({
+  id,
+  top,
+  data,
+  drafted,
+  scale,
+  width,
+  editable,
+  onMove,
+}: RowProps) {
   const [drag, setDrag] = useState<{ x0: number; dx: number } | null>(null);
   if (!data) return null;
   const span = (s: unknown, e: unknown) => {
@@ -191,20 +212,39 @@ const TimelineRow = memo(function TimelineRow({ id, top, data, drafted, scale, w
   const label = `Forecast window of ${String(data.pfaId ?? id)}: ${String(data.forecastStart)} to ${String(data.forecastEnd)}`;
 
   return (
-    <div className="tl-row" style={{ transform: `translateY(${top}px)`, width: LABEL + width }} data-record-id={id}>
+    <div
+      className="tl-row"
+      style={{ transform: `translateY(${top}px)`, width: LABEL + width }}
+      data-record-id={id}
+    >
       <div className="tl-label sticky-0" title={String(data.description ?? "")}>
-        <span className="mono">{String(data.pfaId ?? id)}</span> <span className="muted">{String(data.category ?? "")}</span>
+        <span className="mono">{String(data.pfaId ?? id)}</span>{" "}
+        <span className="muted">{String(data.category ?? "")}</span>
       </div>
       <div className="tl-lane" style={{ width }}>
-        {plan && <div className="tl-bar plan" style={plan} title={`Plan ${String(data.originalStart)} → ${String(data.originalEnd)}`} />}
+        {plan && (
+          <div
+            className="tl-bar plan"
+            style={plan}
+            title={`Plan ${String(data.originalStart)} → ${String(data.originalEnd)}`}
+          />
+        )}
         {forecast && (
           <div
             className={`tl-bar forecast${drafted ? " drafted" : ""}${editable ? " draggable" : ""}${drag ? " dragging" : ""}`}
-            style={{ left: forecast.left, width: forecast.width, transform: drag ? `translateX(${drag.dx}px)` : undefined }}
+            style={{
+              left: forecast.left,
+              width: forecast.width,
+              transform: drag ? `translateX(${drag.dx}px)` : undefined,
+            }}
             role={editable ? "button" : undefined}
             tabIndex={editable ? 0 : -1}
             aria-label={editable ? `${label}. Arrow keys move it by a day, Shift+arrow by a week.` : label}
-            title={drag ? `${days > 0 ? "+" : ""}${days} days` : `Forecast ${String(data.forecastStart)} → ${String(data.forecastEnd)}`}
+            title={
+              drag
+                ? `${days > 0 ? "+" : ""}${days} days`
+                : `Forecast ${String(data.forecastStart)} → ${String(data.forecastEnd)}`
+            }
             data-testid="forecast-bar"
             onPointerDown={(e) => {
               if (!editable || e.button !== 0) return;

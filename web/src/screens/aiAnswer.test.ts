@@ -21,17 +21,62 @@ describe("chartOf", () => {
         { name: "(none)", value: 4 },
       ],
     });
-    expect(chartOf(["records", "area"], [[3, "A01"], [4, "A02"]])?.label).toBe("area");
+    expect(
+      chartOf(
+        ["records", "area"],
+        [
+          [3, "A01"],
+          [4, "A02"],
+        ],
+      )?.label,
+    ).toBe("area");
   });
 
   it("gives no chart to totals, listings, several measures or too many groups", () => {
     expect(chartOf(["records"], [[3]])).toBeNull();
     expect(chartOf(["category", "n"], [["Crane", 3]])).toBeNull();
-    expect(chartOf(["category", "n", "cost"], [["a", 1, 2], ["b", 3, 4]])).toBeNull();
-    expect(chartOf(["category", "n"], Array.from({ length: 31 }, (_, i) => [`c${i}`, i]))).toBeNull();
-    expect(chartOf(["category", "n"], [["a", 1], ["b", null]])).toBeNull();
-    expect(chartOf(["a", "b"], [[1, 2], [3, 4]])).toBeNull();
-    expect(chartOf(["pfa_id", "description"], [["P1", "x"], ["P2", "y"]])).toBeNull();
+    expect(
+      chartOf(
+        ["category", "n", "cost"],
+        [
+          ["a", 1, 2],
+          ["b", 3, 4],
+        ],
+      ),
+    ).toBeNull();
+    expect(
+      chartOf(
+        ["category", "n"],
+        Array.from({ length: 31 }, (_, i) => [`c${i}`, i]),
+      ),
+    ).toBeNull();
+    expect(
+      chartOf(
+        ["category", "n"],
+        [
+          ["a", 1],
+          ["b", null],
+        ],
+      ),
+    ).toBeNull();
+    expect(
+      chartOf(
+        ["a", "b"],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+    ).toBeNull();
+    expect(
+      chartOf(
+        ["pfa_id", "description"],
+        [
+          ["P1", "x"],
+          ["P2", "y"],
+        ],
+      ),
+    ).toBeNull();
   });
 });
 

@@ -14,7 +14,10 @@ export const CHART_MAX_ROWS = 30;
  * A bar chart of a grouped answer: exactly one label column and one numeric column, 2–30 rows,
  * every value a number. Anything else (one total, a listing, several measures) gets none.
  */
-export function chartOf(columns: readonly string[], rows: readonly (readonly unknown[])[]): AnswerChart | null {
+export function chartOf(
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): AnswerChart | null {
   if (columns.length !== 2 || rows.length < CHART_MIN_ROWS || rows.length > CHART_MAX_ROWS) return null;
   const numeric = (j: number) => rows.every((r) => typeof r[j] === "number" && Number.isFinite(r[j]));
   const labels = (j: number) => rows.every((r) => typeof r[j] !== "number");
@@ -26,7 +29,10 @@ export function chartOf(columns: readonly string[], rows: readonly (readonly unk
   return {
     label: columns[l] ?? "",
     value: columns[v] ?? "",
-    data: rows.map((r) => ({ name: r[l] === null || r[l] === undefined || r[l] === "" ? "(none)" : String(r[l]), value: r[v] as number })),
+    data: rows.map((r) => ({
+      name: r[l] === null || r[l] === undefined || r[l] === "" ? "(none)" : String(r[l]),
+      value: r[v] as number,
+    })),
   };
 }
 

@@ -129,7 +129,8 @@ export class Autosaver {
       errors.push(describeError(error));
       // All-or-nothing on the server: show the truth again for the records it refused.
       if (error instanceof ApiError && error.status === 422) {
-        for (const p of posts) await this.store.reloadRecord(p.recordId).catch(() => sandbox.rollback(p.recordId));
+        for (const p of posts)
+          await this.store.reloadRecord(p.recordId).catch(() => sandbox.rollback(p.recordId));
       }
     }
     for (const p of drops) {

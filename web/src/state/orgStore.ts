@@ -163,7 +163,13 @@ export class OrgStore {
         if (seq !== this.loadSeq || this.status !== "ready") return null;
         if (delta.reload) {
           await this.load();
-          return { updated: 0, conflicts: 0, removed: 0, reloaded: true, text: "Records reloaded from PEMS." };
+          return {
+            updated: 0,
+            conflicts: 0,
+            removed: 0,
+            reloaded: true,
+            text: "Records reloaded from PEMS.",
+          };
         }
         return this.applyChanges(delta);
       })
@@ -275,7 +281,8 @@ export class OrgStore {
     if (!before || !now) return out;
     for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) {
       if (DERIVED_FIELDS.includes(key)) continue;
-      if ((before[key] ?? null) !== (now[key] ?? null)) out[key] = { before: before[key] ?? null, theirs: now[key] ?? null };
+      if ((before[key] ?? null) !== (now[key] ?? null))
+        out[key] = { before: before[key] ?? null, theirs: now[key] ?? null };
     }
     return out;
   }

@@ -2,8 +2,22 @@ import { describe, expect, it } from "vitest";
 import { EMPTY_FILTERS, narrows, overlaps, searchText, select } from "./query";
 
 const data: Record<string, Record<string, unknown>> = {
-  a: { pfaId: "a", category: "Crane", source: "Rental", forecastStart: "2025-01-01", forecastEnd: "2025-03-01", planCost: 5 },
-  b: { pfaId: "b", category: "Truck", source: "Purchase", forecastStart: "2025-04-01", forecastEnd: "2025-05-01", planCost: 1 },
+  a: {
+    pfaId: "a",
+    category: "Crane",
+    source: "Rental",
+    forecastStart: "2025-01-01",
+    forecastEnd: "2025-03-01",
+    planCost: 5,
+  },
+  b: {
+    pfaId: "b",
+    category: "Truck",
+    source: "Purchase",
+    forecastStart: "2025-04-01",
+    forecastEnd: "2025-05-01",
+    planCost: 1,
+  },
   c: { pfaId: "c", category: "Crane", source: "Purchase", description: "Big crane", planCost: null },
 };
 const ids = Object.keys(data);
@@ -13,21 +27,30 @@ describe("select", () => {
   it("filters on field values and text", () => {
     expect(select(ids, view, () => false, { ...EMPTY_FILTERS, category: "Crane" }, null)).toEqual(["a", "c"]);
     expect(select(ids, view, () => false, { ...EMPTY_FILTERS, q: "big" }, null)).toEqual(["c"]);
-    expect(select(ids, view, (id) => id === "b", { ...EMPTY_FILTERS, draftsOnly: true }, null)).toEqual(["b"]);
+    expect(select(ids, view, (id) => id === "b", { ...EMPTY_FILTERS, draftsOnly: true }, null)).toEqual([
+      "b",
+    ]);
   });
 
   it("filters on forecast windows that overlap the range", () => {
-    expect(select(ids, view, () => false, { ...EMPTY_FILTERS, from: "2025-02-15", to: "2025-04-15" }, null)).toEqual([
-      "a",
-      "b",
-    ]);
+    expect(
+      select(ids, view, () => false, { ...EMPTY_FILTERS, from: "2025-02-15", to: "2025-04-15" }, null),
+    ).toEqual(["a", "b"]);
     expect(overlaps("2025-01-01", "2025-01-31", "2025-02-01", "")).toBe(false);
     expect(overlaps("2025-01-01", "2025-01-31", "", "2025-01-01")).toBe(true);
   });
 
   it("sorts both ways with empty values last", () => {
-    expect(select(ids, view, () => false, EMPTY_FILTERS, { field: "planCost", dir: "asc" })).toEqual(["b", "a", "c"]);
-    expect(select(ids, view, () => false, EMPTY_FILTERS, { field: "planCost", dir: "desc" })).toEqual(["a", "b", "c"]);
+    expect(select(ids, view, () => false, EMPTY_FILTERS, { field: "planCost", dir: "asc" })).toEqual([
+      "b",
+      "a",
+      "c",
+    ]);
+    expect(select(ids, view, () => false, EMPTY_FILTERS, { field: "planCost", dir: "desc" })).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
   });
 });
 
@@ -40,6 +63,8 @@ describe("search", () => {
   it("knows when a longer search only narrows the last result", () => {
     expect(narrows({ ...EMPTY_FILTERS, q: "pf" }, { ...EMPTY_FILTERS, q: "pfa" })).toBe(true);
     expect(narrows({ ...EMPTY_FILTERS, q: "pfa" }, { ...EMPTY_FILTERS, q: "pf" })).toBe(false);
-    expect(narrows({ ...EMPTY_FILTERS, q: "pf" }, { ...EMPTY_FILTERS, q: "pfa", source: "Rental" })).toBe(false);
+    expect(narrows({ ...EMPTY_FILTERS, q: "pf" }, { ...EMPTY_FILTERS, q: "pfa", source: "Rental" })).toBe(
+      false,
+    );
   });
 });

@@ -45,7 +45,17 @@ export interface Sort {
   dir: "asc" | "desc";
 }
 
-const TEXT_FIELDS = ["pfaId", "description", "equipment", "manufacturer", "model", "class", "contract", "areaSilo", "category"];
+const TEXT_FIELDS = [
+  "pfaId",
+  "description",
+  "equipment",
+  "manufacturer",
+  "model",
+  "class",
+  "contract",
+  "areaSilo",
+  "category",
+];
 
 type View = (id: string) => Record<string, unknown> | undefined;
 
@@ -61,7 +71,10 @@ export function overlaps(start: unknown, end: unknown, from: string, to: string)
 }
 
 /** The record's forecast window against the from/to filter, as its date mode says (the API's twin). */
-export function inWindow(data: Record<string, unknown>, filters: Pick<Filters, "from" | "to" | "dateMode">): boolean {
+export function inWindow(
+  data: Record<string, unknown>,
+  filters: Pick<Filters, "from" | "to" | "dateMode">,
+): boolean {
   const mode = filters.dateMode ?? "overlaps";
   if (mode === "overlaps") return overlaps(data.forecastStart, data.forecastEnd, filters.from, filters.to);
   const day = toDay(mode === "starts" ? data.forecastStart : data.forecastEnd);
@@ -77,7 +90,9 @@ const searchTexts = new WeakMap<object, string>();
 export function searchText(data: Record<string, unknown>): string {
   let text = searchTexts.get(data);
   if (text === undefined) {
-    text = TEXT_FIELDS.map((f) => String(data[f] ?? "")).join("\u0001").toLowerCase();
+    text = TEXT_FIELDS.map((f) => String(data[f] ?? ""))
+      .join("\u0001")
+      .toLowerCase();
     searchTexts.set(data, text);
   }
   return text;

@@ -118,7 +118,13 @@ describe("Sandbox", () => {
     sb.edit("2", [{ recordId: "A", changes: { equipment: "EQ-2" } }]);
     sb.markSaved("A", inflight!.snapshot);
     expect(sb.pendingSaves()).toEqual([
-      { recordId: "A", changes: { equipment: "EQ-2" }, base: { equipment: null }, drop: false, snapshot: { dor: "PROJECT", equipment: "EQ-2" } },
+      {
+        recordId: "A",
+        changes: { equipment: "EQ-2" },
+        base: { equipment: null },
+        drop: false,
+        snapshot: { dor: "PROJECT", equipment: "EQ-2" },
+      },
     ]);
   });
 
@@ -174,7 +180,9 @@ describe("Sandbox", () => {
 
   it("takes the base an AI proposal was computed from", () => {
     const sb = make();
-    sb.edit("AI", [{ recordId: "A", changes: { forecastEnd: "2025-03-01" }, base: { forecastEnd: "2025-02-15" } }]);
+    sb.edit("AI", [
+      { recordId: "A", changes: { forecastEnd: "2025-03-01" }, base: { forecastEnd: "2025-02-15" } },
+    ]);
     expect(sb.pendingSaves()[0]?.base).toEqual({ forecastEnd: "2025-02-15" });
   });
 });

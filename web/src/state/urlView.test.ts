@@ -4,10 +4,21 @@ import { fromQuery, hashQuery, toQuery } from "./urlView";
 
 describe("the view in the address", () => {
   it("round-trips filters and sort", () => {
-    const filters = { ...EMPTY_FILTERS, category: "Crane", area: "A01", from: "2026-01-01", to: "2026-12-31", dateMode: "ends" as const, q: "tower", draftsOnly: true };
+    const filters = {
+      ...EMPTY_FILTERS,
+      category: "Crane",
+      area: "A01",
+      from: "2026-01-01",
+      to: "2026-12-31",
+      dateMode: "ends" as const,
+      q: "tower",
+      draftsOnly: true,
+    };
     const sort = { field: "forecastEnd", dir: "desc" as const };
     const query = toQuery(filters, sort);
-    expect(query).toBe("category=Crane&area=A01&from=2026-01-01&to=2026-12-31&dateMode=ends&q=tower&hasDraft=true&sort=-forecastEnd");
+    expect(query).toBe(
+      "category=Crane&area=A01&from=2026-01-01&to=2026-12-31&dateMode=ends&q=tower&hasDraft=true&sort=-forecastEnd",
+    );
     expect(fromQuery(query)).toEqual({ filters, sort });
   });
   it("is empty for the default view and ignores what it does not know", () => {

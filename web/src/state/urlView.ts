@@ -41,7 +41,9 @@ export function fromQuery(query: string): { filters: Filters; sort: Sort | null 
     draftsOnly: text("hasDraft") === "true",
   };
   const raw = text("sort");
-  const sort: Sort | null = raw ? { field: raw.replace(/^-/, ""), dir: raw.startsWith("-") ? "desc" : "asc" } : null;
+  const sort: Sort | null = raw
+    ? { field: raw.replace(/^-/, ""), dir: raw.startsWith("-") ? "desc" : "asc" }
+    : null;
   return { filters, sort };
 }
 
