@@ -65,8 +65,12 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
     return () => window.removeEventListener("hashchange", apply);
   }, []);
   useEffect(() => {
+    const route = routeHash({ name: "org", code: org.code, view });
+    // A navigation to another screen is under way (its hashchange not handled yet): leave the
+    // address alone; this runs again once the route has followed.
+    if (window.location.hash.split("?")[0] !== route) return;
     const query = toQuery(filters, sort);
-    const hash = `${routeHash({ name: "org", code: org.code, view })}${query ? `?${query}` : ""}`;
+    const hash = `${route}${query ? `?${query}` : ""}`;
     if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
   }, [filters, sort, view, org.code]);
   const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
