@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from pfa_vanguard.ai.drafts import propose_draft
 from pfa_vanguard.ai.errors import AnswerTooLarge, NotUnderstood, ProviderTimeout, SqlRefused
 from pfa_vanguard.ai.executor import AppPool, ScopedExecutor
 from pfa_vanguard.ai.offline import Vocabulary
 from pfa_vanguard.ai.prompt import build_prompt
+from pfa_vanguard.ai.proposals import propose_draft
 from pfa_vanguard.ai.providers import (
     PROVIDER_FAILED,
     AnthropicProvider,

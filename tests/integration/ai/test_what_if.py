@@ -13,11 +13,11 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from pfa_vanguard.ai.drafts import propose_draft
 from pfa_vanguard.ai.errors import NotUnderstood
 from pfa_vanguard.ai.eval import DEMO_TODAY
 from pfa_vanguard.ai.executor import AppPool, ScopedExecutor, ai_database_url
 from pfa_vanguard.ai.offline import OfflineProvider
+from pfa_vanguard.ai.proposals import propose_draft
 from pfa_vanguard.ai.service import AiService
 from pfa_vanguard.db.connection import make_pool
 from pfa_vanguard.drafts.service import DraftInput, save_drafts

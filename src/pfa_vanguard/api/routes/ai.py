@@ -22,8 +22,8 @@ from pydantic import Field
 
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.ai.admission import AiAdmission
-from pfa_vanguard.ai.drafts import propose_draft
 from pfa_vanguard.ai.executor import ScopedExecutor
+from pfa_vanguard.ai.proposals import propose_draft
 from pfa_vanguard.ai.providers import make_provider
 from pfa_vanguard.ai.service import MAX_QUESTION_LENGTH, AiService, AuditEntry
 from pfa_vanguard.api.deps import OrgContext, TokenUser, app_pool, check_org_access

@@ -1,4 +1,4 @@
-"""AI drafts: an instruction ("push all Area 4 crane forecasts two weeks later") becomes a
+"""AI change proposals: an instruction ("push all Area 4 crane forecasts two weeks later") becomes a
 proposal — which records, which field changes, the cost impact — validated exactly like a
 draft the user types (domain.drafts.apply_changes). Nothing is saved: the user posts the
 proposal's changes to /api/pfa/{org}/draft to keep them.

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from pfa_vanguard.ai.drafts import add_months, propose_draft
 from pfa_vanguard.ai.errors import NotUnderstood
+from pfa_vanguard.ai.proposals import add_months, propose_draft
 from pfa_vanguard.ai.service import AiService
 from pfa_vanguard.domain.costs import record_costs
 from pfa_vanguard.domain.drafts import merge
