@@ -30,13 +30,14 @@ ORDER BY 1
 
 -- name: prune_sync_runs
 -- Finished runs older than the cutoff; each organization's latest finished run stays (the
--- status shows it).
+-- status shows it). The latest runs are found once, not once per deleted row: two years of
+-- runs every 15 minutes took 468 s with a correlated subquery.
 DELETE FROM sync_runs r
 WHERE r.status NOT IN ('pending', 'running')
   AND coalesce(r.finished_at, r.started_at) < %(cutoff)s
-  AND r.id <> (SELECT max(l.id) FROM sync_runs l
-               WHERE l.organization_id = r.organization_id
-                 AND l.status NOT IN ('pending', 'running'))
+  AND r.id NOT IN (SELECT max(l.id) FROM sync_runs l
+                   WHERE l.status NOT IN ('pending', 'running')
+                   GROUP BY l.organization_id)
 
 -- name: prune_tombstones
 DELETE FROM pfa_mirror_removed WHERE removed_at < %(cutoff)s
