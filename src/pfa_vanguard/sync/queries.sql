@@ -67,12 +67,40 @@ SET status = %(status)s, finished_at = %(now)s, duration_ms = %(duration_ms)s,
 WHERE id = %(run_id)s;
 
 -- name: create_stage
+-- Rows arrive whole in `doc`; the mirror's own trigger (pfa_mirror_compact, fired per row as
+-- the COPY streams in, so while the next page is still being fetched) splits each into the
+-- mirror's form: the typed columns, `doc` without what they hold, and `compact`. The apply then
+-- compares and inserts rows in that form, without parsing or rebuilding any JSON.
 CREATE TEMP TABLE IF NOT EXISTS pfa_sync_stage (
-    id                text NOT NULL,
-    data              jsonb NOT NULL,
-    pems_version      bigint NOT NULL,
-    pems_modified_at  timestamptz
+    id                     text NOT NULL,
+    doc                    jsonb NOT NULL,
+    compact                boolean NOT NULL DEFAULT false,
+    category               text,
+    forecast_category      text,
+    source                 text,
+    dor                    text,
+    area_silo              text,
+    original_start         date,
+    original_end           date,
+    forecast_start         date,
+    forecast_end           date,
+    actual_start           date,
+    actual_end             date,
+    monthly_rate           numeric,
+    purchase_price         numeric,
+    is_actualized          boolean,
+    is_discontinued        boolean,
+    is_funds_transferable  boolean,
+    plan_cost              numeric,
+    forecast_cost          numeric,
+    actual_cost            numeric,
+    pems_version           bigint NOT NULL,
+    pems_modified_at       timestamptz
 );
+
+-- name: compact_stage
+CREATE OR REPLACE TRIGGER pfa_sync_stage_compact BEFORE INSERT ON pfa_sync_stage
+    FOR EACH ROW EXECUTE FUNCTION pfa_mirror_compact();
 
 -- name: index_stage
 -- The index on id keeps every join with the stage a probe, whatever the planner believes: a
@@ -85,7 +113,7 @@ CREATE INDEX IF NOT EXISTS pfa_sync_stage_id ON pfa_sync_stage (id);
 TRUNCATE pfa_sync_stage;
 
 -- name: copy_stage
-COPY pfa_sync_stage (id, data, pems_version, pems_modified_at) FROM STDIN;
+COPY pfa_sync_stage (id, doc, pems_version, pems_modified_at) FROM STDIN;
 
 -- name: analyze_stage
 -- Statistics of the join key only: sampling the jsonb column would cost more than it helps.
@@ -120,7 +148,7 @@ SELECT id FROM organizations WHERE id = %(org_id)s FOR NO KEY UPDATE;
 -- name: create_changed
 CREATE TEMP TABLE pfa_sync_changed (
     id                text PRIMARY KEY,
-    data              jsonb NOT NULL,
+    data              jsonb,  -- the whole record; null for new ones (see fill_changed)
     pems_version      bigint NOT NULL,
     pems_modified_at  timestamptz,
     old_data          jsonb,
@@ -129,13 +157,22 @@ CREATE TEMP TABLE pfa_sync_changed (
 
 -- name: skip_archived_unchanged
 -- Archived records (mirror/archive.py) PEMS sends as they were archived are not news: they
--- leave the stage, so they are neither inserted again nor counted as changed.
+-- leave the stage, so they are neither inserted again nor counted as changed. The archive keeps
+-- records in the mirror's form, as the stage does: equal forms are equal records.
 DELETE FROM pfa_sync_stage s
 USING pfa_mirror_archive a
 WHERE a.organization_id = %(org_id)s AND a.id = s.id
   AND a.pems_version = s.pems_version
   AND a.pems_modified_at IS NOT DISTINCT FROM s.pems_modified_at
-  AND a.data = s.data;
+  AND (a.doc, a.compact, a.category, a.forecast_category, a.source, a.dor, a.area_silo,
+       a.original_start, a.original_end, a.forecast_start, a.forecast_end, a.actual_start,
+       a.actual_end, a.monthly_rate, a.purchase_price, a.is_actualized, a.is_discontinued,
+       a.is_funds_transferable)
+      IS NOT DISTINCT FROM
+      (s.doc, s.compact, s.category, s.forecast_category, s.source, s.dor, s.area_silo,
+       s.original_start, s.original_end, s.forecast_start, s.forecast_end, s.actual_start,
+       s.actual_end, s.monthly_rate, s.purchase_price, s.is_actualized, s.is_discontinued,
+       s.is_funds_transferable);
 
 -- name: unarchive_changed
 -- Archived records PEMS changed since (the ones still staged) leave the archive: the apply
@@ -146,15 +183,36 @@ WHERE a.organization_id = %(org_id)s AND a.id = s.id;
 
 -- name: fill_changed
 -- The staged records that differ from the mirror (or are new). Precondition: the stage holds
--- each id once (dedupe_stage). jsonb equality ignores key order and number formatting.
+-- each id once (dedupe_stage). Stage and mirror hold records in the same form (the split of
+-- pfa_mirror_compact, deterministic): equal forms are equal records, compared without
+-- rebuilding any JSON; typed values compare as values (2750 = 2750.0), as jsonb equality does.
+-- The whole record (`data`) is rebuilt only for changed records already mirrored: new ones are
+-- inserted from the stage in their split form (insert_new).
 INSERT INTO pfa_sync_changed (id, data, pems_version, pems_modified_at, old_data, is_new)
-SELECT s.id, s.data, s.pems_version, s.pems_modified_at, m.data, m.id IS NULL
+SELECT s.id,
+       CASE WHEN m.id IS NULL THEN NULL
+            ELSE CASE WHEN s.compact THEN s.doc || pfa_mirror_fields(
+                       s.id, s.category, s.forecast_category, s.source, s.dor,
+                       s.area_silo, s.original_start, s.original_end, s.forecast_start,
+                       s.forecast_end, s.actual_start, s.actual_end, s.monthly_rate,
+                       s.purchase_price, s.is_actualized, s.is_discontinued,
+                       s.is_funds_transferable)
+                 ELSE s.doc END END,
+       s.pems_version, s.pems_modified_at, m.data, m.id IS NULL
 FROM pfa_sync_stage s
 LEFT JOIN pfa_mirror m ON m.organization_id = %(org_id)s AND m.id = s.id
 WHERE m.id IS NULL
-   OR m.data IS DISTINCT FROM s.data
    OR m.pems_version IS DISTINCT FROM s.pems_version
-   OR m.pems_modified_at IS DISTINCT FROM s.pems_modified_at;
+   OR m.pems_modified_at IS DISTINCT FROM s.pems_modified_at
+   OR (m.doc, m.compact, m.category, m.forecast_category, m.source, m.dor, m.area_silo,
+       m.original_start, m.original_end, m.forecast_start, m.forecast_end, m.actual_start,
+       m.actual_end, m.monthly_rate, m.purchase_price, m.is_actualized, m.is_discontinued,
+       m.is_funds_transferable)
+      IS DISTINCT FROM
+      (s.doc, s.compact, s.category, s.forecast_category, s.source, s.dor, s.area_silo,
+       s.original_start, s.original_end, s.forecast_start, s.forecast_end, s.actual_start,
+       s.actual_end, s.monthly_rate, s.purchase_price, s.is_actualized, s.is_discontinued,
+       s.is_funds_transferable);
 
 -- name: update_changed
 -- A row that a commit wrote through since this sync started (database time) and that holds a
@@ -175,11 +233,23 @@ WHERE m.organization_id = %(org_id)s AND m.id = c.id AND NOT c.is_new
   AND m.pems_version IS DISTINCT FROM c.pems_version;
 
 -- name: insert_new
+-- New records go in as the stage split them (`compact` true: the trigger takes them as they are;
+-- a record that did not split is whole in `doc` and the trigger splits it again, the same way).
 INSERT INTO pfa_mirror
-    (organization_id, id, doc, pems_version, pems_modified_at, last_synced_at, change_seq)
-SELECT %(org_id)s, id, data, pems_version, pems_modified_at, now(),
-       nextval('pfa_mirror_change_seq')
-FROM pfa_sync_changed WHERE is_new ORDER BY id;
+    (organization_id, id, doc, compact, category, forecast_category, source, dor, area_silo,
+     original_start, original_end, forecast_start, forecast_end, actual_start, actual_end,
+     monthly_rate, purchase_price, is_actualized, is_discontinued, is_funds_transferable,
+     plan_cost, forecast_cost, actual_cost, pems_version, pems_modified_at, last_synced_at,
+     change_seq)
+SELECT %(org_id)s, s.id, s.doc, s.compact, s.category, s.forecast_category, s.source, s.dor,
+       s.area_silo, s.original_start, s.original_end, s.forecast_start, s.forecast_end,
+       s.actual_start, s.actual_end, s.monthly_rate, s.purchase_price, s.is_actualized,
+       s.is_discontinued, s.is_funds_transferable, s.plan_cost, s.forecast_cost, s.actual_cost,
+       s.pems_version, s.pems_modified_at, now(), nextval('pfa_mirror_change_seq')
+FROM pfa_sync_changed c
+JOIN pfa_sync_stage s ON s.id = c.id
+WHERE c.is_new
+ORDER BY c.id;
 
 -- name: mark_conflicts
 -- A draft is in conflict when PEMS changed (old mirror value -> new) a field the draft also
@@ -204,12 +274,22 @@ WHERE d.organization_id = %(org_id)s AND d.id = t.id;
 -- the baseline kept when it disappeared) that the draft also changes become conflicts.
 WITH back AS (
     SELECT d.id,
-           (SELECT jsonb_object_agg(f.key, coalesce(c.data -> f.key, 'null'::jsonb))
+           (SELECT jsonb_object_agg(f.key, coalesce(w.data -> f.key, 'null'::jsonb))
             FROM jsonb_each(d.changes) AS f(key, mine)
-            WHERE (d.orphan_baseline -> f.key) IS DISTINCT FROM (c.data -> f.key)
-              AND (c.data -> f.key) IS DISTINCT FROM f.mine) AS fields
+            WHERE (d.orphan_baseline -> f.key) IS DISTINCT FROM (w.data -> f.key)
+              AND (w.data -> f.key) IS DISTINCT FROM f.mine) AS fields
     FROM pfa_modification d
     JOIN pfa_sync_changed c ON c.id = d.record_id AND c.is_new
+    JOIN pfa_sync_stage s ON s.id = c.id
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN s.compact THEN s.doc || pfa_mirror_fields(
+                          s.id, s.category, s.forecast_category, s.source, s.dor,
+                          s.area_silo, s.original_start, s.original_end, s.forecast_start,
+                          s.forecast_end, s.actual_start, s.actual_end, s.monthly_rate,
+                          s.purchase_price, s.is_actualized, s.is_discontinued,
+                          s.is_funds_transferable)
+                    ELSE s.doc END AS data
+    ) w
     WHERE d.organization_id = %(org_id)s AND d.orphaned_at IS NOT NULL
 )
 UPDATE pfa_modification d

@@ -2,6 +2,10 @@
 
 A temporary table, private to the sync's session and not WAL-logged; it disappears with the
 session, so a killed worker leaves nothing behind. Nothing here touches the mirror.
+
+Each record is split into the mirror's form (typed columns and the rest of the JSON) by the
+mirror's own trigger as it streams in: that work runs in the database while the next page is
+still being fetched and decoded, not in the apply transaction after the last page.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class Stage:
     async def open(self) -> None:
         """Create the staging table if this session lacks it, and empty it."""
         await self._conn.execute(q("create_stage"))
+        await self._conn.execute(q("compact_stage"))
         await self._conn.execute(q("index_stage"))
         await self._conn.execute(q("truncate_stage"))
         self.received = 0

@@ -171,9 +171,10 @@ async def test_queries_read_one_partition(conn: Conn, mode: str) -> None:
     ids = await _seed(conn)
     # what the sync's statements and the AI view need in this session
     await conn.execute(_q("pfa_vanguard.sync", "create_stage"))
+    await conn.execute(_q("pfa_vanguard.sync", "compact_stage"))
     await conn.execute(_q("pfa_vanguard.sync", "create_changed").replace("ON COMMIT DROP", ""))
     await conn.execute(
-        "INSERT INTO pfa_sync_stage (id, data, pems_version)"
+        "INSERT INTO pfa_sync_stage (id, doc, pems_version)"
         " SELECT id, m.data, pems_version FROM pfa_mirror m WHERE organization_id = %s",
         [ids["GAMMA"]],
     )

@@ -528,3 +528,57 @@ async def test_a_run_now_request_is_not_lost_when_a_worker_finds_the_lock_taken(
     assert (done.status, done.run_id) == ("succeeded", run_id)
     row = await one(conn, "SELECT status, fetched FROM sync_runs WHERE id = %s", run_id)
     assert row == {"status": "succeeded", "fetched": 50}
+
+
+async def test_records_in_either_stored_form_are_compared_and_inserted_exactly(
+    conn: Conn, source: StaticSource
+) -> None:
+    """The stage splits records into the mirror's form (typed columns + the rest) as they stream
+    in; records that do not split (a date in another form, a number as text) stay whole. Both
+    kinds are inserted as sent, a no-op sync writes neither, and a change to a typed value alone
+    (or to its form alone) is still a change."""
+    org_id = await create_org(conn, "RIO")
+    full = dict.fromkeys(("actualStart", "actualEnd", "purchasePrice")) | {
+        "category": "Crane", "forecastCategory": "Crane", "source": "Rental", "dor": "PROJECT",
+        "areaSilo": "A01 Site", "originalStart": "2026-01-01", "originalEnd": "2026-06-30",
+        "forecastStart": "2026-02-01", "forecastEnd": "2026-07-31", "monthlyRate": 3000,
+        "isActualized": False, "isDiscontinued": False, "isFundsTransferable": False,
+        "description": "Tower crane",
+    }  # fmt: skip
+    splits = StaticRecord("PFA-1", full | {"pfaId": "PFA-1"}, 1, BASE_TIME)
+    odd_date = StaticRecord("PFA-2", full | {"pfaId": "PFA-2", "forecastEnd": "2026-7-31"}, 1)
+    text_rate = StaticRecord("PFA-3", full | {"pfaId": "PFA-3", "monthlyRate": "3000.00"}, 1)
+    records = [splits, odd_date, text_rate]
+    source.put("RIO", records)
+
+    assert (await sync_org(conn, source, "RIO")).inserted == 3
+    rows = await mirror(conn, org_id)
+    assert {k: rows[k]["data"] for k in rows} == {r.pfa_id: dict(r.data) for r in records}
+    forms = await conn.execute(
+        "SELECT id, compact, forecast_end, monthly_rate, forecast_cost FROM pfa_mirror"
+        " WHERE organization_id = %s ORDER BY id",
+        [org_id],
+    )
+    typed = await forms.fetchall()
+    await conn.commit()
+    assert [(r["id"], r["compact"]) for r in typed] == [
+        ("PFA-1", True), ("PFA-2", False), ("PFA-3", False)
+    ]  # fmt: skip
+    assert typed[0]["forecast_end"].isoformat() == "2026-07-31"
+    assert typed[1]["forecast_end"] is None  # not a date the mirror reads
+    assert typed[2]["monthly_rate"] == 3000
+    assert typed[0]["forecast_cost"] == typed[2]["forecast_cost"] > 0
+
+    before = await mirror_writes(conn)
+    again = await sync_org(conn, source, "RIO", full=True)
+    assert (again.unchanged, again.updated, again.inserted) == (3, 0, 0)
+    assert await mirror_writes(conn) == before
+
+    moved = StaticRecord("PFA-1", {**splits.data, "forecastEnd": "2026-08-31"}, 1, BASE_TIME)
+    reformatted = StaticRecord("PFA-3", {**text_rate.data, "monthlyRate": 3000}, 1, None)
+    source.put("RIO", [moved, odd_date, reformatted])
+    result = await sync_org(conn, source, "RIO", full=True)
+    assert (result.updated, result.unchanged) == (2, 1)
+    rows = await mirror(conn, org_id)
+    assert rows["PFA-1"]["data"]["forecastEnd"] == "2026-08-31"
+    assert rows["PFA-3"]["data"]["monthlyRate"] == 3000
