@@ -1,9 +1,9 @@
 """The offline translator answers common questions with exactly the rows of hand-written SQL.
 
-The hand-written SQL merges the caller's drafts itself (`mir.data || changes`, parsed with the
-SQL parse functions and costed with pfa_window_cost, over the base tables as the application),
-independently of the view the assistant queries; TODAY is 2025-07-15. Cost totals count the
-records every figure counts (`k`: neither discontinued nor funds-transferable).
+The hand-written SQL runs over the eval's merge of the caller's drafts (`ai.eval.MERGED`:
+`mir.data || changes`, parsed with the SQL parse functions and costed with pfa_window_cost, over
+the base tables), independently of the view the assistant queries; TODAY is 2025-07-15. Cost
+totals count the records every figure counts (`f`: neither discontinued nor funds-transferable).
 """
 
 from __future__ import annotations
@@ -14,44 +14,10 @@ import psycopg
 import pytest
 
 from pfa_vanguard.ai.errors import NotUnderstood
+from pfa_vanguard.ai.eval import MERGED
 from pfa_vanguard.ai.service import AiService
 from pfa_vanguard.errors import PfaError
 from tests.integration.ai.conftest import World
-
-MERGED = """
-WITH r AS (
-    SELECT mir.id AS pfa_id, d.data ->> 'category' AS category,
-           d.data ->> 'forecastCategory' AS forecast_category, d.data ->> 'areaSilo' AS area_silo,
-           d.data ->> 'source' AS source, d.data ->> 'dor' AS dor,
-           pfa_to_bool(d.data -> 'isActualized') AS is_actualized,
-           pfa_to_bool(d.data -> 'isDiscontinued') AS is_discontinued,
-           pfa_to_bool(d.data -> 'isFundsTransferable') AS is_funds_transferable,
-           pfa_to_numeric(d.data -> 'monthlyRate') AS monthly_rate,
-           pfa_to_numeric(d.data -> 'purchasePrice') AS purchase_price,
-           pfa_to_date(d.data -> 'originalStart') AS original_start,
-           pfa_to_date(d.data -> 'forecastStart') AS forecast_start,
-           pfa_to_date(d.data -> 'forecastEnd') AS forecast_end,
-           pfa_to_date(d.data -> 'actualStart') IS NOT NULL
-               AND pfa_to_date(d.data -> 'actualEnd') IS NOT NULL AS has_actuals,
-           pfa_window_cost(d.data ->> 'source', pfa_to_date(d.data -> 'originalStart'),
-               pfa_to_date(d.data -> 'originalEnd'), pfa_to_numeric(d.data -> 'monthlyRate'),
-               pfa_to_numeric(d.data -> 'purchasePrice')) AS plan_cost,
-           pfa_window_cost(d.data ->> 'source', pfa_to_date(d.data -> 'forecastStart'),
-               pfa_to_date(d.data -> 'forecastEnd'), pfa_to_numeric(d.data -> 'monthlyRate'),
-               pfa_to_numeric(d.data -> 'purchasePrice')) AS forecast_cost,
-           pfa_window_cost(d.data ->> 'source', pfa_to_date(d.data -> 'actualStart'),
-               pfa_to_date(d.data -> 'actualEnd'), pfa_to_numeric(d.data -> 'monthlyRate'),
-               pfa_to_numeric(d.data -> 'purchasePrice')) AS actual_cost,
-           m.id IS NOT NULL AS has_draft
-    FROM pfa_mirror mir
-    LEFT JOIN pfa_modification m ON m.organization_id = mir.organization_id
-         AND m.record_id = mir.id AND m.user_id = %(user)s
-    CROSS JOIN LATERAL (SELECT mir.data || coalesce(m.changes, '{}') AS data) d
-    WHERE mir.organization_id = %(org)s
-),
--- what cost totals count: neither discontinued nor funds-transferable
-k AS (SELECT * FROM r WHERE NOT is_discontinued AND NOT is_funds_transferable)
-"""
 
 # (question, hand-written SQL over r; "ids" compares the first column of the answer)
 CASES: list[tuple[str, str]] = [
@@ -59,7 +25,7 @@ CASES: list[tuple[str, str]] = [
     ("how many cranes", "SELECT count(*) FROM r WHERE category = 'Crane'"),
     (
         "total forecast cost of rental cranes in Area 4 starting after June 2025",
-        "SELECT sum(forecast_cost) FROM k WHERE category = 'Crane' AND source = 'Rental'"
+        "SELECT sum(forecast_cost) FROM f WHERE category = 'Crane' AND source = 'Rental'"
         " AND area_silo = 'Area 4' AND forecast_start > '2025-06-30'",
     ),
     (
@@ -70,11 +36,11 @@ CASES: list[tuple[str, str]] = [
     ("how many records did I change", "SELECT count(*) FROM r WHERE has_draft"),
     (
         "total plan cost by category",
-        "SELECT category, sum(plan_cost) FROM k GROUP BY category ORDER BY category",
+        "SELECT category, sum(plan_cost) FROM f GROUP BY category ORDER BY category",
     ),
     (
         "forecast cost per area",
-        "SELECT area_silo, sum(forecast_cost) FROM k GROUP BY 1 ORDER BY 1",
+        "SELECT area_silo, sum(forecast_cost) FROM f GROUP BY 1 ORDER BY 1",
     ),
     ("number of records per source", "SELECT source, count(*) FROM r GROUP BY 1 ORDER BY 1"),
     (
@@ -94,7 +60,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "total actual cost of actualized records",
-        "SELECT sum(actual_cost) FROM k WHERE is_actualized",
+        "SELECT sum(actual_cost) FROM f WHERE is_actualized",
     ),
     (
         "list compressors not actualized in area 3",
@@ -104,7 +70,7 @@ CASES: list[tuple[str, str]] = [
     ("how many BEO records", "SELECT count(*) FROM r WHERE dor = 'BEO'"),
     (
         "total forecast cost paid by the project",
-        "SELECT sum(forecast_cost) FROM k WHERE dor = 'PROJECT'",
+        "SELECT sum(forecast_cost) FROM f WHERE dor = 'PROJECT'",
     ),
     ("how many funds transferable records", "SELECT count(*) FROM r WHERE is_funds_transferable"),
     (
@@ -123,7 +89,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "total variance by area",
-        "SELECT area_silo, sum(forecast_cost - plan_cost) FROM k GROUP BY 1 ORDER BY 1",
+        "SELECT area_silo, sum(forecast_cost - plan_cost) FROM f GROUP BY 1 ORDER BY 1",
     ),
     ("how many records are under budget", "SELECT count(*) FROM r WHERE forecast_cost < plan_cost"),
     (
@@ -141,7 +107,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "forecast cost by month in 2025",
-        "SELECT date_trunc('month', forecast_start)::date, sum(forecast_cost) FROM k"
+        "SELECT date_trunc('month', forecast_start)::date, sum(forecast_cost) FROM f"
         " WHERE forecast_start <= '2025-12-31' AND forecast_end >= '2025-01-01'"
         " GROUP BY 1 ORDER BY 1",
     ),
@@ -152,29 +118,32 @@ CASES: list[tuple[str, str]] = [
     ("how many records excluding cranes", "SELECT count(*) FROM r WHERE category <> 'Crane'"),
     (
         "top 3 areas by forecast cost",
-        "SELECT area_silo, sum(forecast_cost) AS f FROM k GROUP BY 1 ORDER BY f DESC LIMIT 3",
+        "SELECT area_silo, sum(forecast_cost) AS t FROM f GROUP BY 1 ORDER BY t DESC LIMIT 3",
     ),
     (
         "Which area has the highest plan cost?",
-        "SELECT area_silo, sum(plan_cost) AS p FROM k GROUP BY 1 ORDER BY p DESC LIMIT 1",
+        "SELECT area_silo, sum(plan_cost) AS p FROM f GROUP BY 1 ORDER BY p DESC LIMIT 1",
     ),
     (
         "number of records with drafts by category",
         "SELECT category, count(*) FROM r WHERE has_draft GROUP BY 1 ORDER BY 1",
     ),
-    ("total forecast cost of my drafts", "SELECT sum(forecast_cost) FROM k WHERE has_draft"),
+    ("total forecast cost of my drafts", "SELECT sum(forecast_cost) FROM f WHERE has_draft"),
     (
         "how many records planned to start in Q3 2025",
         "SELECT count(*) FROM r WHERE original_start BETWEEN '2025-07-01' AND '2025-09-30'",
     ),
-    ("how many records have actuals", "SELECT count(*) FROM r WHERE has_actuals"),
+    (
+        "how many records have actuals",
+        "SELECT count(*) FROM r WHERE actual_start IS NOT NULL AND actual_end IS NOT NULL",
+    ),
     (
         "total forecast cost in the KPI",
         "SELECT sum(forecast_cost) FROM r WHERE NOT is_discontinued AND NOT is_funds_transferable",
     ),
     (
         "plan and forecast cost by category",
-        "SELECT category, sum(plan_cost), sum(forecast_cost) FROM k GROUP BY 1 ORDER BY 1",
+        "SELECT category, sum(plan_cost), sum(forecast_cost) FROM f GROUP BY 1 ORDER BY 1",
     ),
     (
         "how many records with forecast category crane",
@@ -192,7 +161,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "variance % by source",
-        "SELECT source, round(100 * sum(forecast_cost - plan_cost) / sum(plan_cost), 2) FROM k"
+        "SELECT source, round(100 * sum(forecast_cost - plan_cost) / sum(plan_cost), 2) FROM f"
         " GROUP BY 1 ORDER BY 1",
     ),
     (
@@ -209,7 +178,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         "forecast cost of BEO generators active next month",
-        "SELECT sum(forecast_cost) FROM k WHERE dor = 'BEO' AND category = 'Generator'"
+        "SELECT sum(forecast_cost) FROM f WHERE dor = 'BEO' AND category = 'Generator'"
         " AND forecast_start <= '2025-08-31' AND forecast_end >= '2025-08-01'",
     ),
     (
