@@ -142,3 +142,21 @@ def test_a_kpi_row_drills_down_to_its_records_in_the_grid(
     expect(page).to_have_url(re.compile(r"/grid\?category="))
     expect(page.get_by_label("Filter by Category")).to_have_value(category)
     expect(page.get_by_test_id("row-count")).to_contain_text(" of ")
+
+
+def test_a_record_pems_deleted_shows_in_the_changes(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    [record] = pick_records(stack, "RIO", 1, used_ids)
+    gone = record["id"]
+    assert stack.sim_call("POST", "delete", org="RIO", pfaIds=[gone])["deleted"] == [gone]
+    stack.sync("RIO", full=True)
+    page = login_as("admin")
+    page.get_by_role("link", name="Changes").click()
+    page.get_by_label("Field").select_option("record")
+    removal = page.locator("[data-testid=history-table] tr[data-removal]")
+    expect(removal).to_have_count(1)
+    expect(removal).to_have_attribute("data-removal", "deleted in PEMS")
+    expect(removal).to_contain_text(gone)
+    expect(removal).to_contain_text("deleted in PEMS")
+    expect(removal).to_contain_text("PEMS (found by a sync)")

@@ -566,7 +566,7 @@ CREATE TABLE public.pfa_history (
     user_id bigint,
     username text,
     pems_answer text,
-    CONSTRAINT pfa_history_source_check CHECK ((source = ANY (ARRAY['sync'::text, 'commit'::text])))
+    CONSTRAINT pfa_history_source_check CHECK ((source = ANY (ARRAY['sync'::text, 'commit'::text, 'archive'::text])))
 );
 CREATE VIEW public.pfa_ai_changes WITH (security_invoker='true') AS
  SELECT h.record_id AS pfa_id,

@@ -103,7 +103,7 @@ export async function kpi(code: string, withDrafts = true): Promise<KpiBoard> {
 export interface HistoryFilter {
   since?: string;
   user?: string;
-  source?: "sync" | "commit";
+  source?: "sync" | "commit" | "archive";
   field?: string;
   pfa_id?: string;
   cursor?: string;

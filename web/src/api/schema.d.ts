@@ -1193,12 +1193,12 @@ export interface components {
             id: number;
             /**
              * New
-             * @description the value after (null: absent)
+             * @description the value after (null: absent; always for field 'record')
              */
             new: unknown;
             /**
              * Old
-             * @description the value before (null: absent)
+             * @description the value before (null: absent); field 'record': the whole record removed
              */
             old: unknown;
             /**
@@ -1217,7 +1217,7 @@ export interface components {
              * Source
              * @enum {string}
              */
-            source: "sync" | "commit";
+            source: "sync" | "commit" | "archive";
             /**
              * User
              * @description who committed (None for syncs)
@@ -3724,8 +3724,8 @@ export interface operations {
                 until?: string | null;
                 /** @description who committed (syncs have no user) */
                 user?: string | null;
-                /** @description sync: PEMS's own changes a sync found; commit: the team's commits */
-                source?: ("sync" | "commit") | null;
+                /** @description sync: PEMS's own changes a sync found (and records it deleted); commit: the team's commits; archive: records moved to the archive */
+                source?: ("sync" | "commit" | "archive") | null;
                 /** @description one field, e.g. forecastEnd */
                 field?: string | null;
                 /** @description one record */
