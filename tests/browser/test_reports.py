@@ -5,6 +5,8 @@ layout."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -160,3 +162,37 @@ def test_a_record_pems_deleted_shows_in_the_changes(
     expect(removal).to_contain_text(gone)
     expect(removal).to_contain_text("deleted in PEMS")
     expect(removal).to_contain_text("PEMS (found by a sync)")
+
+
+def test_a_column_filtered_by_several_values_in_the_address_totals_and_export(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    client = stack.api("admin")
+    try:
+        resp = client.get(
+            "/api/pfa/RIO/totals", params=[("category", "Crane"), ("category", "Generator")]
+        )
+    finally:
+        client.close()
+    assert resp.status_code == 200, resp.text
+    want = resp.json()["records"]
+    page = login_as("admin")
+    page.get_by_label("Several Category values").click()
+    values = page.get_by_test_id("values-category")
+    values.get_by_label("Crane", exact=True).check()
+    values.get_by_label("Generator", exact=True).check()
+    expect(page).to_have_url(re.compile(r"category=Crane&category=Generator"))
+    expect(page.get_by_label("Filter by Category")).to_have_value("*")  # "2 selected"
+    expect(page.get_by_test_id("row-count")).to_contain_text(f"{want:,}")
+    expect(page.get_by_test_id("view-totals")).to_contain_text(f"{want:,}")
+
+    page.reload()
+    expect(page.get_by_test_id("row-count")).to_contain_text(f"{want:,}")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    body = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Filter: category in Crane, Generator" in body
+    assert len(list(csv.reader(io.StringIO(body)))) == want + 4  # 2 on top, header, totals
+    # one value again is the plain filter
+    page.get_by_label("Filter by Category").select_option("Crane")
+    expect(page).not_to_have_url(re.compile(r"category=Generator"))

@@ -131,7 +131,7 @@ export const deleteView = (code: string, id: number) =>
 /** The grid's current view (filters, sort; the caller's drafts applied) as a CSV or .xlsx file. */
 export const exportView = (
   code: string,
-  query: Record<string, string | boolean | undefined>,
+  query: Record<string, string | boolean | readonly string[] | undefined>,
   format: "csv" | "xlsx",
 ) => download(`${org(code)}/export.${format}`, query, `${code}-view.${format}`);
 

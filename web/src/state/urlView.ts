@@ -1,17 +1,25 @@
 /**
  * The grid's view (filters and sort) as a query string: in the address (#/org/CODE/grid?…) so a
  * view survives a reload and can be sent as a link, saved as a named view, and passed as is to
- * the API's read, totals and export endpoints (the same parameter names).
+ * the API's read, totals and export endpoints (the same parameter names; a column filtered by
+ * several values repeats its parameter: category=Crane&category=Generator).
  */
-import { DATE_MODES, type DateMode, EMPTY_FILTERS, type Filters, type Sort } from "./query";
+import {
+  COLUMN_KEYS,
+  DATE_MODES,
+  type DateMode,
+  EMPTY_FILTERS,
+  type Filters,
+  type Sort,
+  columnValues,
+  withColumnValues,
+} from "./query";
 
 export function toQuery(filters: Filters, sort: Sort | null): string {
   const params = new URLSearchParams();
   const put = (name: string, value: string) => value && params.set(name, value);
-  put("category", filters.category);
-  put("source", filters.source);
-  put("area", filters.area);
-  put("dor", filters.dor);
+  // a column with several values repeats its parameter (the API reads it as "any of these")
+  for (const key of COLUMN_KEYS) for (const value of columnValues(filters, key)) params.append(key, value);
   put("from", filters.from);
   put("to", filters.to);
   if (filters.dateMode !== "overlaps") put("dateMode", filters.dateMode);
@@ -28,18 +36,15 @@ export function fromQuery(query: string): { filters: Filters; sort: Sort | null 
   const text = (name: string) => params.get(name) ?? "";
   const day = (name: string) => (DAY.test(text(name)) ? text(name) : "");
   const mode = text("dateMode");
-  const filters: Filters = {
+  let filters: Filters = {
     ...EMPTY_FILTERS,
-    category: text("category"),
-    source: text("source"),
-    area: text("area"),
-    dor: text("dor"),
     from: day("from"),
     to: day("to"),
     dateMode: DATE_MODES.some((m) => m.value === mode) ? (mode as DateMode) : "overlaps",
     q: text("q"),
     draftsOnly: text("hasDraft") === "true",
   };
+  for (const key of COLUMN_KEYS) filters = withColumnValues(filters, key, params.getAll(key));
   const raw = text("sort");
   const sort: Sort | null = raw
     ? { field: raw.replace(/^-/, ""), dir: raw.startsWith("-") ? "desc" : "asc" }
