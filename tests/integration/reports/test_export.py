@@ -164,7 +164,7 @@ async def test_a_column_filtered_by_several_values_selects_the_same_records_ever
     want = sorted(r["pfaId"] for r in records if r["category"] in wanted)
     assert want
     assert len(want) < len(records)
-    params = [("category", "Crane"), ("category", "Generator"), ("sort", "pfaId")]
+    params = {"category": ["Crane", "Generator"], "sort": "pfaId"}
     headers = await api.login("alice")
     read = await api.client.get("/api/pfa/ALPHA", params=params, headers=headers)
     assert read.status_code == 200, read.text[:300]
