@@ -196,3 +196,43 @@ def test_a_column_filtered_by_several_values_in_the_address_totals_and_export(
     # one value again is the plain filter
     page.get_by_label("Filter by Category").select_option("Crane")
     expect(page).not_to_have_url(re.compile(r"category=Generator"))
+
+
+def test_rows_grouped_by_a_column_with_subtotals_collapsible_and_in_the_address(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("admin")
+    page.get_by_label("Filter by Category").select_option("Crane")
+    page.get_by_test_id("group-by").select_option("category")
+    expect(page).to_have_url(re.compile(r"category=Crane.*group=category"))
+    groups = page.get_by_test_id("group-row")
+    expect(groups).to_have_count(1)
+    expect(groups.first).to_have_attribute("data-group-key", "Crane")
+    # the subtotals are the view's totals (the same figures)
+    total = page.get_by_test_id("totals-forecast")
+    expect(total).not_to_be_empty()
+    expect(groups.first.get_by_test_id("group-forecast")).to_have_text(total.inner_text())
+    count = page.get_by_test_id("row-count").inner_text().split()[0]
+    expect(groups.first.get_by_test_id("group-count")).to_have_text(f"{count} records")
+
+    page.reload()
+    expect(page.get_by_test_id("group-by")).to_have_value("category")
+    expect(groups).to_have_count(1)
+    records = page.locator('[role="row"][data-record-id]')
+    expect(records.first).to_be_visible()
+    groups.first.get_by_role("button").click()  # collapse
+    expect(groups.first.get_by_role("button")).to_have_attribute("aria-expanded", "false")
+    expect(records).to_have_count(0)
+    groups.first.get_by_role("button").click()
+    expect(records.first).to_be_visible()
+    # two groups: collapsing the first brings the second's header up to it
+    page.get_by_label("Several Category values").click()
+    page.get_by_test_id("values-category").get_by_label("Generator", exact=True).check()
+    page.get_by_label("Several Category values").click()
+    expect(groups.first).to_have_attribute("data-group-key", "Crane")
+    groups.first.get_by_role("button").click()
+    expect(groups).to_have_count(2)
+    expect(groups.nth(1)).to_have_attribute("data-group-key", "Generator")
+    page.get_by_test_id("group-by").select_option("")
+    expect(groups).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"group="))

@@ -15,7 +15,9 @@ import {
   withColumnValues,
 } from "./query";
 
-export function toQuery(filters: Filters, sort: Sort | null): string {
+/** The view as a query string; `group`: the column the grid groups its rows by (the API
+ * ignores it: grouping changes how rows are drawn, not which). */
+export function toQuery(filters: Filters, sort: Sort | null, group: string | null = null): string {
   const params = new URLSearchParams();
   const put = (name: string, value: string) => value && params.set(name, value);
   // a column with several values repeats its parameter (the API reads it as "any of these")
@@ -26,12 +28,13 @@ export function toQuery(filters: Filters, sort: Sort | null): string {
   put("q", filters.q);
   if (filters.draftsOnly) params.set("hasDraft", "true");
   if (sort) params.set("sort", `${sort.dir === "desc" ? "-" : ""}${sort.field}`);
+  if (group) params.set("group", group);
   return params.toString();
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export function fromQuery(query: string): { filters: Filters; sort: Sort | null } {
+export function fromQuery(query: string): { filters: Filters; sort: Sort | null; group?: string } {
   const params = new URLSearchParams(query.replace(/^\?/, ""));
   const text = (name: string) => params.get(name) ?? "";
   const day = (name: string) => (DAY.test(text(name)) ? text(name) : "");
@@ -49,7 +52,8 @@ export function fromQuery(query: string): { filters: Filters; sort: Sort | null 
   const sort: Sort | null = raw
     ? { field: raw.replace(/^-/, ""), dir: raw.startsWith("-") ? "desc" : "asc" }
     : null;
-  return { filters, sort };
+  const group = text("group");
+  return group && /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(group) ? { filters, sort, group } : { filters, sort };
 }
 
 /** The query part of a location hash ("#/org/X/grid?a=b" → "a=b"). */
