@@ -5,6 +5,8 @@ layout."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -142,3 +144,95 @@ def test_a_kpi_row_drills_down_to_its_records_in_the_grid(
     expect(page).to_have_url(re.compile(r"/grid\?category="))
     expect(page.get_by_label("Filter by Category")).to_have_value(category)
     expect(page.get_by_test_id("row-count")).to_contain_text(" of ")
+
+
+def test_a_record_pems_deleted_shows_in_the_changes(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    [record] = pick_records(stack, "RIO", 1, used_ids)
+    gone = record["id"]
+    assert stack.sim_call("POST", "delete", org="RIO", pfaIds=[gone])["deleted"] == [gone]
+    stack.sync("RIO", full=True)
+    page = login_as("admin")
+    page.get_by_role("link", name="Changes").click()
+    page.get_by_label("Field").select_option("record")
+    removal = page.locator("[data-testid=history-table] tr[data-removal]")
+    expect(removal).to_have_count(1)
+    expect(removal).to_have_attribute("data-removal", "deleted in PEMS")
+    expect(removal).to_contain_text(gone)
+    expect(removal).to_contain_text("deleted in PEMS")
+    expect(removal).to_contain_text("PEMS (found by a sync)")
+
+
+def test_a_column_filtered_by_several_values_in_the_address_totals_and_export(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    client = stack.api("admin")
+    try:
+        resp = client.get(
+            "/api/pfa/RIO/totals", params=[("category", "Crane"), ("category", "Generator")]
+        )
+    finally:
+        client.close()
+    assert resp.status_code == 200, resp.text
+    want = resp.json()["records"]
+    page = login_as("admin")
+    page.get_by_label("Several Category values").click()
+    values = page.get_by_test_id("values-category")
+    values.get_by_label("Crane", exact=True).check()
+    values.get_by_label("Generator", exact=True).check()
+    expect(page).to_have_url(re.compile(r"category=Crane&category=Generator"))
+    expect(page.get_by_label("Filter by Category")).to_have_value("*")  # "2 selected"
+    expect(page.get_by_test_id("row-count")).to_contain_text(f"{want:,}")
+    expect(page.get_by_test_id("view-totals")).to_contain_text(f"{want:,}")
+
+    page.reload()
+    expect(page.get_by_test_id("row-count")).to_contain_text(f"{want:,}")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    body = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Filter: category in Crane, Generator" in body
+    assert len(list(csv.reader(io.StringIO(body)))) == want + 4  # 2 on top, header, totals
+    # one value again is the plain filter
+    page.get_by_label("Filter by Category").select_option("Crane")
+    expect(page).not_to_have_url(re.compile(r"category=Generator"))
+
+
+def test_rows_grouped_by_a_column_with_subtotals_collapsible_and_in_the_address(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("admin")
+    page.get_by_label("Filter by Category").select_option("Crane")
+    page.get_by_test_id("group-by").select_option("category")
+    expect(page).to_have_url(re.compile(r"category=Crane.*group=category"))
+    groups = page.get_by_test_id("group-row")
+    expect(groups).to_have_count(1)
+    expect(groups.first).to_have_attribute("data-group-key", "Crane")
+    # the subtotals are the view's totals (the same figures)
+    total = page.get_by_test_id("totals-forecast")
+    expect(total).not_to_be_empty()
+    expect(groups.first.get_by_test_id("group-forecast")).to_have_text(total.inner_text())
+    count = page.get_by_test_id("row-count").inner_text().split()[0]
+    expect(groups.first.get_by_test_id("group-count")).to_have_text(f"{count} records")
+
+    page.reload()
+    expect(page.get_by_test_id("group-by")).to_have_value("category")
+    expect(groups).to_have_count(1)
+    records = page.locator('[role="row"][data-record-id]')
+    expect(records.first).to_be_visible()
+    groups.first.get_by_role("button").click()  # collapse
+    expect(groups.first.get_by_role("button")).to_have_attribute("aria-expanded", "false")
+    expect(records).to_have_count(0)
+    groups.first.get_by_role("button").click()
+    expect(records.first).to_be_visible()
+    # two groups: collapsing the first brings the second's header up to it
+    page.get_by_label("Several Category values").click()
+    page.get_by_test_id("values-category").get_by_label("Generator", exact=True).check()
+    page.get_by_label("Several Category values").click()
+    expect(groups.first).to_have_attribute("data-group-key", "Crane")
+    groups.first.get_by_role("button").click()
+    expect(groups).to_have_count(2)
+    expect(groups.nth(1)).to_have_attribute("data-group-key", "Generator")
+    page.get_by_test_id("group-by").select_option("")
+    expect(groups).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"group="))

@@ -7,6 +7,7 @@ import json
 import re
 import time
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tests.browser.ui import (
     EDIT_PROBE,
     SCROLL_PROBE,
     TYPING_PROBE,
+    bring_into_view,
     cell,
     edit_cell,
     floor_page_html,
@@ -368,14 +370,15 @@ def test_timeline_drag_moves_the_forecast_window(
     page.get_by_label("Search text").fill(rid)
     bar = page.locator(f'[data-record-id="{rid}"] [data-testid="forecast-bar"]')
     expect(bar).to_be_visible()
-    bar.scroll_into_view_if_needed()
+    bring_into_view(page, rid)
     box = bar.bounding_box()
     assert box is not None
-    # Months zoom: 2 px a day, so 60 px is 30 days later.
-    page.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)
+    # Months zoom: 2 px a day, so 60 px is 30 days later; the middle of a bar moves it whole.
+    middle = box["x"] + box["width"] / 2
+    page.mouse.move(middle, box["y"] + box["height"] / 2)
     page.mouse.down()
-    page.mouse.move(box["x"] + 35, box["y"] + box["height"] / 2, steps=5)
-    page.mouse.move(box["x"] + 65, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.move(middle + 30, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.move(middle + 60, box["y"] + box["height"] / 2, steps=5)
     page.mouse.up()
     expect(page.get_by_test_id("draft-count")).to_contain_text("1 draft")
     # Keyboard: a week earlier.
@@ -385,6 +388,63 @@ def test_timeline_drag_moves_the_forecast_window(
     show_record(page, rid)
     expect(cell(page, rid, "forecastStart")).to_have_text(later(record["forecastStart"], 23))
     expect(cell(page, rid, "forecastEnd")).to_have_text(later(record["forecastEnd"], 23))
+    page.get_by_test_id("grid").focus()
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    expect(page.get_by_test_id("draft-count")).to_contain_text("0 drafts")
+
+
+def test_timeline_opens_on_today_marks_off_screen_bars_and_drags_one_end(
+    stack: LiveStack, login_as: LoginAs, used_ids: set[str]
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    page = login_as("admin")
+    page.get_by_role("link", name="Timeline").click()
+    timeline = page.get_by_test_id("timeline")
+    today = page.get_by_test_id("today-line")
+    expect(today).to_have_attribute("data-day", date.today().isoformat())
+    view, line = timeline.bounding_box(), today.bounding_box()
+    assert view is not None
+    assert line is not None
+    assert view["x"] + 220 < line["x"] < view["x"] + view["width"]  # opens on today
+    # bars running off the view are marked at its edges; a marker brings its bar into view
+    markers = page.locator('[data-testid^="offscreen-"]')
+    expect(markers.first).to_be_visible()
+    # the axis labels never overlap, at any zoom
+    for zoom in ("Years", "Quarters", "Months", "Weeks"):
+        page.get_by_label("Zoom (pixels per day)").select_option(label=zoom)
+        boxes = page.get_by_test_id("axis-label").evaluate_all(
+            "(els) => els.map((e) => { const r = e.getBoundingClientRect();"
+            " return [r.left, r.left + e.scrollWidth]; })"
+        )
+        assert len(boxes) > 1, zoom
+        for (_, right), (left, _) in pairwise(boxes):
+            assert right <= left + 0.5, (zoom, boxes)
+    page.get_by_label("Zoom (pixels per day)").select_option(label="Months")
+    page.get_by_test_id("timeline-today").click()
+    expect(page.get_by_test_id("spend-profile")).to_be_visible()  # under the timeline
+
+    page.get_by_label("Search text").fill(rid)
+    bar = bring_into_view(page, rid)
+    end = page.locator(f'.tl-row[data-record-id="{rid}"]').get_by_test_id("forecast-end-handle")
+    box = end.bounding_box()
+    assert box is not None
+    # Months zoom: 2 px a day; the end's handle moves only the end, 30 days later
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 30, y, steps=5)
+    page.mouse.move(box["x"] + box["width"] / 2 + 60, y, steps=5)
+    page.mouse.up()
+    expect(page.get_by_test_id("draft-count")).to_contain_text("1 draft")
+    # the start only, from the keyboard: Ctrl+Shift+← is a week earlier
+    bar.focus()
+    page.keyboard.press("Control+Shift+ArrowLeft")
+    page.get_by_role("link", name="Grid").click()
+    show_record(page, rid)
+    expect(cell(page, rid, "forecastEnd")).to_have_text(later(record["forecastEnd"], 30))
+    expect(cell(page, rid, "forecastStart")).to_have_text(later(record["forecastStart"], -7))
     page.get_by_test_id("grid").focus()
     page.keyboard.press("Control+z")
     page.keyboard.press("Control+z")

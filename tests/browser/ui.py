@@ -26,6 +26,20 @@ def show_record(page: Page, record_id: str) -> Locator:
     return target
 
 
+def bring_into_view(page: Page, record_id: str) -> Locator:
+    """On the timeline, scroll the record's forecast bar into the visible part of its lane (the
+    marker at the edge the bar runs off); returns the bar."""
+    lane = page.locator(f'.tl-row[data-record-id="{record_id}"]')
+    bar = lane.get_by_test_id("forecast-bar")
+    expect(bar).to_be_attached()
+    for marker in ("offscreen-before", "offscreen-after"):
+        if lane.get_by_test_id(marker).count():
+            lane.get_by_test_id(marker).click()
+            break
+    expect(lane.get_by_test_id("offscreen-before")).to_have_count(0)
+    return bar
+
+
 def edit_cell(page: Page, record_id: str, field: str, value: str) -> None:
     cell(page, record_id, field).click()
     page.keyboard.press("Enter")

@@ -1,5 +1,5 @@
 """The SQL guard: model-written SQL is parsed by PostgreSQL's own parser (pglast) and allowed
-only when it is one read-only SELECT over the curated view, built from allowlisted nodes,
+only when it is one read-only SELECT over the curated views, built from allowlisted nodes,
 functions, operators and types. The SQL that runs is re-emitted from the validated tree, with a
 LIMIT imposed.
 
@@ -21,7 +21,7 @@ from pglast.stream import RawStream
 
 from pfa_vanguard.ai.errors import SqlRefused
 
-ALLOWED_RELATIONS = frozenset({"pfa_ai_records"})
+ALLOWED_RELATIONS = frozenset({"pfa_ai_records", "pfa_ai_changes"})
 MAX_SQL_LENGTH = 8_000
 # Levels of the parse tree (each operator, function call, subquery, ... is one). Generous for
 # any question (the offline translator stays under 30); a deeper tree is refused before
@@ -102,7 +102,7 @@ _STATEMENT_WORDS = {
 
 _ALLOWED_SUMMARY = (
     "one SELECT (UNION/INTERSECT/EXCEPT and non-recursive WITH allowed when every part is a "
-    "SELECT) over pfa_ai_records"
+    "SELECT) over pfa_ai_records and pfa_ai_changes"
 )
 
 
@@ -217,7 +217,7 @@ class _Checker:
             shown = ".".join(p for p in (node.catalogname, node.schemaname, name) if p)
             raise refuse(
                 f"relation {shown} is not allowed",
-                "query the view pfa_ai_records (and names defined in WITH)",
+                "query the views pfa_ai_records and pfa_ai_changes (and names defined in WITH)",
             )
 
     def _range_subselect(self, node: ast.RangeSubselect, scope: frozenset[str]) -> None:

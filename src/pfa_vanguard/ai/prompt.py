@@ -1,5 +1,5 @@
-"""What a model is told: the curated view's columns and the domain's cost rules — the schema
-only, never a row. The same column list is checked against the database by the tests."""
+"""What a model is told: the curated views' columns and the domain's cost rules — the schema
+only, never a row. The same column lists are checked against the database by the tests."""
 
 from __future__ import annotations
 
@@ -51,6 +51,27 @@ VIEW_COLUMNS: tuple[Column, ...] = (
     Column("pems_forecast_cost", "numeric", "forecast cost in PEMS, before the user's draft"),
 )
 
+# The record history: one row per field-level change (found by a sync or made by a commit).
+CHANGES_VIEW = "pfa_ai_changes"
+CHANGES_COLUMNS: tuple[Column, ...] = (
+    Column("pfa_id", "text", "record key"),
+    Column("description", "text", "the record's description"),
+    Column("category", "text", "the record's category"),
+    Column("area_silo", "text", "the record's area"),
+    Column("field", "text", "field changed ('forecastEnd'; 'record': record deleted/archived)"),
+    Column("old_value", "text", "value before"),
+    Column("new_value", "text", "value after"),
+    Column("source", "text", "'sync' (PEMS changed it), 'commit' (the team did), 'archive'"),
+    Column("changed_at", "timestamp with time zone", "when the change was found or committed"),
+    Column("changed_on", "date", "day of changed_at"),
+    Column("changed_by", "text", "who committed it (NULL for syncs)"),
+    Column("pems_answer", "text", "PEMS's answer to a commit"),
+    Column("applied", "boolean", "took effect in PEMS"),
+    Column("cost_before", "numeric", "record's counted forecast cost before the change"),
+    Column("cost_after", "numeric", "record's counted forecast cost after the change"),
+    Column("cost_change", "numeric", "cost_after - cost_before (0 unless applied)"),
+)
+
 _RULES = """\
 Cost rules: rental cost of a window = whole days from start to end / 30.44 * monthly_rate;
 purchase cost = purchase_price whatever the length; an incomplete window costs 0. Cost totals
@@ -67,7 +88,8 @@ forecast_start. Costs are plain numbers in the project currency. Weeks start on 
 Use for names only the literals listed under "Names in this question"."""
 
 _ANSWER = """\
-Answer with ONE PostgreSQL SELECT over {view} only, in a ```sql block, nothing else.
+Answer with ONE PostgreSQL SELECT over {view} (or {changes} for what changed when) only, in
+a ```sql block, nothing else.
 Allowed: WHERE, GROUP BY, ORDER BY, LIMIT, WITH, aggregates, date/time, math and text
 functions, CASE, COALESCE, casts. No other tables, no writes, no settings, no system functions.
 If the columns cannot answer the question, reply exactly: CANNOT ANSWER: <short reason>
@@ -102,12 +124,14 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
 def build_prompt(today: date) -> str:
     """The system prompt for SQL generation: view, columns, rules, examples. No data."""
     columns = "\n".join(f"  {c.name} {c.type} -- {c.meaning}" for c in VIEW_COLUMNS)
+    changes = "\n".join(f"  {c.name} {c.type} -- {c.meaning}" for c in CHANGES_COLUMNS)
     examples = "\n".join(f"Q: {q}\n```sql\n{sql}\n```" for q, sql in EXAMPLES)
     return (
         "You write PostgreSQL for project managers asking about their equipment budget "
         "(PFA = Plan-Forecast-Actual records; one row per equipment requirement).\n"
-        f"View {VIEW}:\n{columns}\n{_RULES}\n{_FORMATS}\n"
-        f"{_ANSWER.format(view=VIEW, today=today)}\n"
+        f"View {VIEW}:\n{columns}\nView {CHANGES_VIEW} (the history of changes):\n{changes}\n"
+        f"{_RULES}\n{_FORMATS}\n"
+        f"{_ANSWER.format(view=VIEW, changes=CHANGES_VIEW, today=today)}\n"
         f"Examples:\n{examples}\n"
     )
 

@@ -254,9 +254,11 @@ class HistoryChange(Wire):
     id: int
     record_id: str
     field: str
-    old: Any = Field(description="the value before (null: absent)")
-    new: Any = Field(description="the value after (null: absent)")
-    source: Literal["sync", "commit"]
+    old: Any = Field(
+        description="the value before (null: absent); field 'record': the whole record removed"
+    )
+    new: Any = Field(description="the value after (null: absent; always for field 'record')")
+    source: Literal["sync", "commit", "archive"]
     detected_at: datetime = Field(description="when a sync found it, or the commit made it")
     run_id: int | None = Field(description="the sync run or the commit run")
     user: str | None = Field(description="who committed (None for syncs)")

@@ -553,6 +553,180 @@ ALTER TABLE public.pfa_ai_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
+CREATE TABLE public.pfa_history (
+    organization_id bigint NOT NULL,
+    id bigint NOT NULL,
+    record_id text NOT NULL,
+    field text NOT NULL,
+    old_value jsonb,
+    new_value jsonb,
+    source text NOT NULL,
+    detected_at timestamp with time zone DEFAULT now() NOT NULL,
+    run_id bigint,
+    user_id bigint,
+    username text,
+    pems_answer text,
+    CONSTRAINT pfa_history_source_check CHECK ((source = ANY (ARRAY['sync'::text, 'commit'::text, 'archive'::text])))
+);
+CREATE VIEW public.pfa_ai_changes WITH (security_invoker='true') AS
+ SELECT h.record_id AS pfa_id,
+    COALESCE((mir.doc ->> 'description'::text), (gone.doc ->> 'description'::text)) AS description,
+        CASE
+            WHEN (mir.id IS NOT NULL) THEN mir.category
+            ELSE (gone.doc ->> 'category'::text)
+        END AS category,
+        CASE
+            WHEN (mir.id IS NOT NULL) THEN mir.area_silo
+            ELSE (gone.doc ->> 'areaSilo'::text)
+        END AS area_silo,
+    h.field,
+        CASE
+            WHEN (h.field = 'record'::text) THEN 'present'::text
+            ELSE (h.old_value #>> '{}'::text[])
+        END AS old_value,
+        CASE
+            WHEN (h.field <> 'record'::text) THEN (h.new_value #>> '{}'::text[])
+            WHEN (h.source = 'archive'::text) THEN 'archived'::text
+            ELSE 'deleted'::text
+        END AS new_value,
+    h.source,
+    h.detected_at AS changed_at,
+    (h.detected_at)::date AS changed_on,
+    h.username AS changed_by,
+    h.pems_answer,
+    a.applied,
+    c.cost_before,
+    c.cost_after,
+        CASE
+            WHEN a.applied THEN (c.cost_after - c.cost_before)
+            ELSE (0)::numeric
+        END AS cost_change
+   FROM (((((((((((((public.pfa_history h
+     CROSS JOIN LATERAL ( SELECT ((h.source <> 'commit'::text) OR (h.pems_answer ~~ 'accepted%'::text)) AS applied) a)
+     LEFT JOIN public.pfa_mirror mir ON (((mir.organization_id = h.organization_id) AND (mir.id = h.record_id))))
+     LEFT JOIN LATERAL ( SELECT r.old_value AS doc
+           FROM public.pfa_history r
+          WHERE ((r.organization_id = h.organization_id) AND (r.record_id = h.record_id) AND (r.field = 'record'::text))
+          ORDER BY r.id DESC
+         LIMIT 1) gone ON ((mir.id IS NULL)))
+     LEFT JOIN LATERAL ( SELECT true AS found,
+            l.old_value AS value
+           FROM public.pfa_history l
+          WHERE ((l.organization_id = h.organization_id) AND (l.record_id = h.record_id) AND (l.field = 'source'::text) AND (l.id >= h.id) AND ((l.source <> 'commit'::text) OR (l.pems_answer ~~ 'accepted%'::text)))
+          ORDER BY l.id
+         LIMIT 1) l_source ON (true))
+     LEFT JOIN LATERAL ( SELECT true AS found,
+            l.old_value AS value
+           FROM public.pfa_history l
+          WHERE ((l.organization_id = h.organization_id) AND (l.record_id = h.record_id) AND (l.field = 'forecastStart'::text) AND (l.id >= h.id) AND ((l.source <> 'commit'::text) OR (l.pems_answer ~~ 'accepted%'::text)))
+          ORDER BY l.id
+         LIMIT 1) l_forecast_start ON (true))
+     LEFT JOIN LATERAL ( SELECT true AS found,
+            l.old_value AS value
+           FROM public.pfa_history l
+          WHERE ((l.organization_id = h.organization_id) AND (l.record_id = h.record_id) AND (l.field = 'forecastEnd'::text) AND (l.id >= h.id) AND ((l.source <> 'commit'::text) OR (l.pems_answer ~~ 'accepted%'::text)))
+          ORDER BY l.id
+         LIMIT 1) l_forecast_end ON (true))
+     LEFT JOIN LATERAL ( SELECT true AS found,
+            l.old_value AS value
+           FROM public.pfa_history l
+          WHERE ((l.organization_id = h.organization_id) AND (l.record_id = h.record_id) AND (l.field = 'monthlyRate'::text) AND (l.id >= h.id) AND ((l.source <> 'commit'::text) OR (l.pems_answer ~~ 'accepted%'::text)))
+          ORDER BY l.id
+         LIMIT 1) l_monthly_rate ON (true))
+     LEFT JOIN LATERAL ( SELECT true AS found,
+            l.old_value AS value
+           FROM public.pfa_history l
+          WHERE ((l.organization_id = h.organization_id) AND (l.record_id = h.record_id) AND (l.field = 'purchasePrice'::text) AND (l.id >= h.id) AND ((l.source <> 'commit'::text) OR (l.pems_answer ~~ 'accepted%'::text)))
+          ORDER BY l.id
+         LIMIT 1) l_purchase_price ON (true))
+     LEFT JOIN LATERAL ( SELECT true AS found,
+            l.old_value AS value
+           FROM public.pfa_history l
+          WHERE ((l.organization_id = h.organization_id) AND (l.record_id = h.record_id) AND (l.field = 'isDiscontinued'::text) AND (l.id >= h.id) AND ((l.source <> 'commit'::text) OR (l.pems_answer ~~ 'accepted%'::text)))
+          ORDER BY l.id
+         LIMIT 1) l_is_discontinued ON (true))
+     LEFT JOIN LATERAL ( SELECT true AS found,
+            l.old_value AS value
+           FROM public.pfa_history l
+          WHERE ((l.organization_id = h.organization_id) AND (l.record_id = h.record_id) AND (l.field = 'isFundsTransferable'::text) AND (l.id >= h.id) AND ((l.source <> 'commit'::text) OR (l.pems_answer ~~ 'accepted%'::text)))
+          ORDER BY l.id
+         LIMIT 1) l_is_funds_transferable ON (true))
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN l_source.found THEN (l_source.value #>> '{}'::text[])
+                    WHEN (mir.id IS NOT NULL) THEN mir.source
+                    ELSE ((gone.doc -> 'source'::text) #>> '{}'::text[])
+                END AS source,
+                CASE
+                    WHEN l_forecast_start.found THEN public.pfa_to_date(l_forecast_start.value)
+                    WHEN (mir.id IS NOT NULL) THEN mir.forecast_start
+                    ELSE public.pfa_to_date((gone.doc -> 'forecastStart'::text))
+                END AS forecast_start,
+                CASE
+                    WHEN l_forecast_end.found THEN public.pfa_to_date(l_forecast_end.value)
+                    WHEN (mir.id IS NOT NULL) THEN mir.forecast_end
+                    ELSE public.pfa_to_date((gone.doc -> 'forecastEnd'::text))
+                END AS forecast_end,
+                CASE
+                    WHEN l_monthly_rate.found THEN public.pfa_to_numeric(l_monthly_rate.value)
+                    WHEN (mir.id IS NOT NULL) THEN mir.monthly_rate
+                    ELSE public.pfa_to_numeric((gone.doc -> 'monthlyRate'::text))
+                END AS monthly_rate,
+                CASE
+                    WHEN l_purchase_price.found THEN public.pfa_to_numeric(l_purchase_price.value)
+                    WHEN (mir.id IS NOT NULL) THEN mir.purchase_price
+                    ELSE public.pfa_to_numeric((gone.doc -> 'purchasePrice'::text))
+                END AS purchase_price,
+                CASE
+                    WHEN l_is_discontinued.found THEN public.pfa_to_bool(l_is_discontinued.value)
+                    WHEN (mir.id IS NOT NULL) THEN mir.is_discontinued
+                    ELSE public.pfa_to_bool((gone.doc -> 'isDiscontinued'::text))
+                END AS is_discontinued,
+                CASE
+                    WHEN l_is_funds_transferable.found THEN public.pfa_to_bool(l_is_funds_transferable.value)
+                    WHEN (mir.id IS NOT NULL) THEN mir.is_funds_transferable
+                    ELSE public.pfa_to_bool((gone.doc -> 'isFundsTransferable'::text))
+                END AS is_funds_transferable) b)
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN (h.field = 'source'::text) THEN (h.new_value #>> '{}'::text[])
+                    ELSE b.source
+                END AS source,
+                CASE
+                    WHEN (h.field = 'forecastStart'::text) THEN public.pfa_to_date(h.new_value)
+                    ELSE b.forecast_start
+                END AS forecast_start,
+                CASE
+                    WHEN (h.field = 'forecastEnd'::text) THEN public.pfa_to_date(h.new_value)
+                    ELSE b.forecast_end
+                END AS forecast_end,
+                CASE
+                    WHEN (h.field = 'monthlyRate'::text) THEN public.pfa_to_numeric(h.new_value)
+                    ELSE b.monthly_rate
+                END AS monthly_rate,
+                CASE
+                    WHEN (h.field = 'purchasePrice'::text) THEN public.pfa_to_numeric(h.new_value)
+                    ELSE b.purchase_price
+                END AS purchase_price,
+                CASE
+                    WHEN (h.field = 'isDiscontinued'::text) THEN public.pfa_to_bool(h.new_value)
+                    ELSE b.is_discontinued
+                END AS is_discontinued,
+                CASE
+                    WHEN (h.field = 'isFundsTransferable'::text) THEN public.pfa_to_bool(h.new_value)
+                    ELSE b.is_funds_transferable
+                END AS is_funds_transferable) af)
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN ((NOT b.is_discontinued) AND (NOT b.is_funds_transferable)) THEN COALESCE(public.pfa_window_cost(b.source, b.forecast_start, b.forecast_end, b.monthly_rate, b.purchase_price), (0)::numeric)
+                    ELSE (0)::numeric
+                END AS cost_before,
+                CASE
+                    WHEN (h.field = 'record'::text) THEN (0)::numeric
+                    WHEN ((NOT af.is_discontinued) AND (NOT af.is_funds_transferable)) THEN COALESCE(public.pfa_window_cost(af.source, af.forecast_start, af.forecast_end, af.monthly_rate, af.purchase_price), (0)::numeric)
+                    ELSE (0)::numeric
+                END AS cost_after) c)
+  WHERE (h.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org));
 CREATE TABLE public.pfa_modification (
     id bigint NOT NULL,
     user_id bigint NOT NULL,
@@ -724,21 +898,6 @@ UNION ALL
             public.pfa_window_cost(s.source, t.forecast_start, t.forecast_end, t.monthly_rate, t.purchase_price) AS forecast_cost,
             public.pfa_window_cost(s.source, t.actual_start, t.actual_end, t.monthly_rate, t.purchase_price) AS actual_cost) c)
   WHERE ((m.user_id = ( SELECT public.pfa_scope_user() AS pfa_scope_user)) AND (m.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)) AND (mir.organization_id = ( SELECT public.pfa_scope_org() AS pfa_scope_org)));
-CREATE TABLE public.pfa_history (
-    organization_id bigint NOT NULL,
-    id bigint NOT NULL,
-    record_id text NOT NULL,
-    field text NOT NULL,
-    old_value jsonb,
-    new_value jsonb,
-    source text NOT NULL,
-    detected_at timestamp with time zone DEFAULT now() NOT NULL,
-    run_id bigint,
-    user_id bigint,
-    username text,
-    pems_answer text,
-    CONSTRAINT pfa_history_source_check CHECK ((source = ANY (ARRAY['sync'::text, 'commit'::text])))
-);
 ALTER TABLE public.pfa_history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.pfa_history_id_seq
     START WITH 1

@@ -14,7 +14,7 @@ from psycopg import sql
 from pfa_vanguard.db.queries import Conn, load
 from pfa_vanguard.errors import BadRequest
 
-Source = Literal["sync", "commit"]
+Source = Literal["sync", "commit", "archive"]
 MAX_LIMIT = 500
 _FIELD = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 _CURSOR = re.compile(r"(?P<at>[0-9T:+.\-]{19,40})_(?P<id>[0-9]{1,19})")

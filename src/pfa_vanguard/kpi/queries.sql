@@ -36,3 +36,7 @@ SELECT id, {key}, source, original_start, original_end, forecast_start, forecast
        actual_start, actual_end, monthly_rate, purchase_price
 FROM pfa_mirror
 WHERE organization_id = %(org_id)s AND {rule}{only};
+
+-- name: mirror_revision
+-- Raised by every write to the organization's mirror (syncs, commits, archiving).
+SELECT mirror_version FROM organizations WHERE id = %(org_id)s;

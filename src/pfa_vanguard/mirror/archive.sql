@@ -10,7 +10,8 @@ SELECT id FROM organizations WHERE id = %(org_id)s FOR NO KEY UPDATE;
 -- name: archive_ended
 -- Move the organization's records whose forecast ended before the cutoff and whose actual
 -- window did too (or never started), unless someone has a draft on them; each leaves a
--- removal behind, so open screens and snapshots drop it like a record PEMS removed.
+-- removal behind, so open screens and snapshots drop it like a record PEMS removed, and a row in
+-- the record history (field 'record', source 'archive': the whole record as it was).
 WITH moved AS (
     DELETE FROM pfa_mirror m
     WHERE m.organization_id = %(org_id)s
@@ -18,7 +19,10 @@ WITH moved AS (
       AND (m.actual_end < %(cutoff)s OR (m.actual_start IS NULL AND m.actual_end IS NULL))
       AND NOT EXISTS (SELECT 1 FROM pfa_modification d
                       WHERE d.organization_id = %(org_id)s AND d.record_id = m.id)
-    RETURNING m.*
+    RETURNING m.*, data(m) AS data
+), recorded AS (
+    INSERT INTO pfa_history (organization_id, record_id, field, old_value, new_value, source)
+    SELECT %(org_id)s, id, 'record', data, NULL, 'archive' FROM moved
 ), kept AS (
     INSERT INTO pfa_mirror_archive
         (organization_id, id, doc, compact, pems_version, pems_modified_at, last_synced_at,

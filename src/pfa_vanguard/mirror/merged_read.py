@@ -27,6 +27,7 @@ from psycopg.rows import tuple_row
 
 from pfa_vanguard.db.queries import Conn, Pool
 from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
+from pfa_vanguard.kpi.profile import ProfileCache
 from pfa_vanguard.kpi.service import KpiCache
 from pfa_vanguard.mirror.archive import Item as ArchivedItem
 from pfa_vanguard.mirror.archive import archived_items, with_archived
@@ -156,6 +157,7 @@ class Caches:
     segments: SegmentCache
     bodies: BodyCache
     kpi: KpiCache = field(default_factory=KpiCache)
+    profiles: ProfileCache = field(default_factory=ProfileCache)
 
 
 def accepts_deflate(header: str | None) -> bool:

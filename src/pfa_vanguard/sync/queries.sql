@@ -309,12 +309,17 @@ WHERE m.organization_id = %(org_id)s AND d.organization_id = %(org_id)s
   AND NOT EXISTS (SELECT 1 FROM pfa_sync_stage s WHERE s.id = m.id);
 
 -- name: delete_missing
--- Full sync only: remove records PEMS no longer has, logging each removal for read caches.
+-- Full sync only: remove records PEMS no longer has, logging each removal for read caches and
+-- in the record history (field 'record': the whole record as it was, then nothing).
 WITH gone AS (
     DELETE FROM pfa_mirror m
     WHERE m.organization_id = %(org_id)s
       AND NOT EXISTS (SELECT 1 FROM pfa_sync_stage s WHERE s.id = m.id)
-    RETURNING m.id
+    RETURNING m.id, data(m) AS data
+), recorded AS (
+    INSERT INTO pfa_history (organization_id, record_id, field, old_value, new_value, source,
+                             run_id)
+    SELECT %(org_id)s, id, 'record', data, NULL, 'sync', %(run_id)s FROM gone
 )
 INSERT INTO pfa_mirror_removed (organization_id, id, change_seq, removed_at)
 SELECT %(org_id)s, id, nextval('pfa_mirror_change_seq'), now() FROM gone;

@@ -1,5 +1,6 @@
 """The demo data for the assistant's tests: RIO synced from the PEMS simulator over HTTP with
-the demo's seed, and drafts of alice and bob."""
+the demo's seed, a history of PEMS-side changes (a second sync after the simulator's users
+edited records, spread over the weeks before the demo's today), and drafts of alice and bob."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
 import orjson
 import psycopg
 from psycopg import AsyncConnection
@@ -17,6 +19,7 @@ from pfa_vanguard.pems.simulator import start_simulator
 from pfa_vanguard.sync.service import sync_org
 
 RECORDS = 3000
+EDITED = 150  # records PEMS users change between the two syncs
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,16 @@ async def load_demo(url: str) -> Demo:
         with start_simulator(orgs=("RIO",), records=RECORDS, seed=42) as sim:
             async with PemsClient(PemsConfig(sim.url, page_size=1000)) as client:
                 await sync_org(conn, client, "RIO", full=True)
+                async with httpx.AsyncClient(base_url=sim.url) as control:
+                    await control.post("/_sim/mutate", json={"org": "RIO", "count": EDITED})
+                await sync_org(conn, client, "RIO", full=True)
+        # the changes were found on days before the demo's today, a few records a day
+        await conn.execute(
+            "UPDATE pfa_history SET detected_at = TIMESTAMPTZ '2025-10-20 08:00Z'"
+            " + (abs(hashtext(record_id)) %% 36) * interval '1 day'"
+            " WHERE organization_id = %s",
+            [rio],
+        )
         users = []
         for name in ("alice", "bob"):
             cur = await conn.execute(

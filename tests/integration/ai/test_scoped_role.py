@@ -270,6 +270,7 @@ def test_the_role_reads_only_the_view_and_row_level_secured_tables(world: World)
         ).fetchone()
     assert readable == {
         "pfa_ai_records": False,  # the view: security_invoker, so the tables' RLS applies
+        "pfa_ai_changes": False,  # the history's view, security_invoker as well
         "pfa_mirror": True,
         "pfa_mirror_archive": True,  # the archive of long-ended records, scoped as the mirror
         "pfa_modification": True,

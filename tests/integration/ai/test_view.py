@@ -8,7 +8,7 @@ from decimal import Decimal
 import psycopg
 
 from pfa_vanguard.ai.executor import ScopedExecutor
-from pfa_vanguard.ai.prompt import VIEW, VIEW_COLUMNS
+from pfa_vanguard.ai.prompt import CHANGES_COLUMNS, CHANGES_VIEW, VIEW, VIEW_COLUMNS
 from pfa_vanguard.domain.costs import record_costs
 from pfa_vanguard.domain.drafts import merge
 from pfa_vanguard.domain.values import to_bool, to_date
@@ -26,6 +26,18 @@ def test_view_columns_are_the_prompts(world: World) -> None:
     with psycopg.connect(world.url) as conn:
         options = conn.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [VIEW])
         assert options.fetchone() == (["security_invoker=true"],)  # RLS binds the caller
+
+
+def test_the_history_views_columns_are_the_prompts(world: World) -> None:
+    with psycopg.connect(world.url) as conn:
+        columns = conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_name = %s ORDER BY ordinal_position",
+            [CHANGES_VIEW],
+        ).fetchall()
+        options = conn.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [CHANGES_VIEW])
+        assert options.fetchone() == (["security_invoker=true"],)
+    assert columns == [(c.name, c.type) for c in CHANGES_COLUMNS]
 
 
 async def test_drafted_rows_carry_merged_values_and_recomputed_costs(

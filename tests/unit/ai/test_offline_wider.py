@@ -55,7 +55,7 @@ def test_a_day_that_does_not_exist_is_refused_not_a_crash() -> None:
          "forecast_start BETWEEN DATE '2025-10-01' AND DATE '2025-12-31'"),
         ("how many rentals end between now and the end of the year",
          "forecast_end BETWEEN DATE '2025-11-25' AND DATE '2025-12-31'"),
-        ("what changed since last week", "last_changed >= DATE '2025-11-17'"),
+        ("which records changed since last week", "last_changed >= DATE '2025-11-17'"),
         ("average rental duration", "round(avg(forecast_end - forecast_start), 2)"),
         ("how long do crane rentals last on average", "avg(forecast_end - forecast_start)"),
         ("what is the cost impact of my drafts",

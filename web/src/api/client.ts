@@ -85,7 +85,8 @@ export function onUnauthorized(listener: () => void): () => void {
 export interface RequestOptions {
   method?: string;
   body?: unknown;
-  query?: Record<string, string | number | boolean | undefined | null>;
+  /** a list repeats its parameter (category=Crane&category=Generator) */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined | null>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   keepalive?: boolean;
@@ -94,7 +95,8 @@ export interface RequestOptions {
 export function buildUrl(path: string, query?: RequestOptions["query"]): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) {
-    if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+    if (Array.isArray(v)) for (const item of v as readonly string[]) params.append(k, item);
+    else if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;

@@ -103,7 +103,7 @@ export async function kpi(code: string, withDrafts = true): Promise<KpiBoard> {
 export interface HistoryFilter {
   since?: string;
   user?: string;
-  source?: "sync" | "commit";
+  source?: "sync" | "commit" | "archive";
   field?: string;
   pfa_id?: string;
   cursor?: string;
@@ -131,7 +131,7 @@ export const deleteView = (code: string, id: number) =>
 /** The grid's current view (filters, sort; the caller's drafts applied) as a CSV or .xlsx file. */
 export const exportView = (
   code: string,
-  query: Record<string, string | boolean | undefined>,
+  query: Record<string, string | boolean | readonly string[] | undefined>,
   format: "csv" | "xlsx",
 ) => download(`${org(code)}/export.${format}`, query, `${code}-view.${format}`);
 

@@ -1193,12 +1193,12 @@ export interface components {
             id: number;
             /**
              * New
-             * @description the value after (null: absent)
+             * @description the value after (null: absent; always for field 'record')
              */
             new: unknown;
             /**
              * Old
-             * @description the value before (null: absent)
+             * @description the value before (null: absent); field 'record': the whole record removed
              */
             old: unknown;
             /**
@@ -1217,7 +1217,7 @@ export interface components {
              * Source
              * @enum {string}
              */
-            source: "sync" | "commit";
+            source: "sync" | "commit" | "archive";
             /**
              * User
              * @description who committed (None for syncs)
@@ -2751,10 +2751,21 @@ export interface operations {
     listRecords: {
         parameters: {
             query?: {
+                /** @description page size; none: all */
+                limit?: number | null;
+                /** @description nextCursor of the page before */
+                cursor?: string | null;
+                /** @description also the archived records (long ended; marked archived: true) */
+                archived?: boolean;
+                /** @description any of these values (repeat the parameter for more) */
                 category?: string[] | null;
+                /** @description any of these forecast categories */
                 forecastCategory?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 source?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 area?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 dor?: string[] | null;
                 /** @description forecast window ends on or after */
                 from?: string | null;
@@ -2767,12 +2778,6 @@ export interface operations {
                 hasDraft?: boolean | null;
                 /** @description field, -field for descending; default id */
                 sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
-                /** @description page size; none: all */
-                limit?: number | null;
-                /** @description nextCursor of the page before */
-                cursor?: string | null;
-                /** @description also the archived records (long ended; marked archived: true) */
-                archived?: boolean;
             };
             header?: never;
             path: {
@@ -3534,10 +3539,15 @@ export interface operations {
     exportCsv: {
         parameters: {
             query?: {
+                /** @description any of these values (repeat the parameter for more) */
                 category?: string[] | null;
+                /** @description any of these forecast categories */
                 forecastCategory?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 source?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 area?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 dor?: string[] | null;
                 /** @description forecast window ends on or after */
                 from?: string | null;
@@ -3548,7 +3558,7 @@ export interface operations {
                 /** @description text search */
                 q?: string | null;
                 hasDraft?: boolean | null;
-                /** @description field, -field for descending */
+                /** @description field, -field for descending; default id */
                 sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
             };
             header?: never;
@@ -3626,10 +3636,15 @@ export interface operations {
     exportXlsx: {
         parameters: {
             query?: {
+                /** @description any of these values (repeat the parameter for more) */
                 category?: string[] | null;
+                /** @description any of these forecast categories */
                 forecastCategory?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 source?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 area?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 dor?: string[] | null;
                 /** @description forecast window ends on or after */
                 from?: string | null;
@@ -3640,7 +3655,7 @@ export interface operations {
                 /** @description text search */
                 q?: string | null;
                 hasDraft?: boolean | null;
-                /** @description field, -field for descending */
+                /** @description field, -field for descending; default id */
                 sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
             };
             header?: never;
@@ -3724,8 +3739,8 @@ export interface operations {
                 until?: string | null;
                 /** @description who committed (syncs have no user) */
                 user?: string | null;
-                /** @description sync: PEMS's own changes a sync found; commit: the team's commits */
-                source?: ("sync" | "commit") | null;
+                /** @description sync: PEMS's own changes a sync found (and records it deleted); commit: the team's commits; archive: records moved to the archive */
+                source?: ("sync" | "commit" | "archive") | null;
                 /** @description one field, e.g. forecastEnd */
                 field?: string | null;
                 /** @description one record */
@@ -4286,10 +4301,15 @@ export interface operations {
     viewTotals: {
         parameters: {
             query?: {
+                /** @description any of these values (repeat the parameter for more) */
                 category?: string[] | null;
+                /** @description any of these forecast categories */
                 forecastCategory?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 source?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 area?: string[] | null;
+                /** @description any of these values (repeat the parameter for more) */
                 dor?: string[] | null;
                 /** @description forecast window ends on or after */
                 from?: string | null;
@@ -4300,7 +4320,7 @@ export interface operations {
                 /** @description text search */
                 q?: string | null;
                 hasDraft?: boolean | null;
-                /** @description field, -field for descending */
+                /** @description field, -field for descending; default id */
                 sort?: ("id" | "-id" | "pfaId" | "-pfaId" | "category" | "-category" | "forecastCategory" | "-forecastCategory" | "source" | "-source" | "dor" | "-dor" | "areaSilo" | "-areaSilo" | "originalStart" | "-originalStart" | "originalEnd" | "-originalEnd" | "forecastStart" | "-forecastStart" | "forecastEnd" | "-forecastEnd" | "actualStart" | "-actualStart" | "actualEnd" | "-actualEnd" | "monthlyRate" | "-monthlyRate" | "purchasePrice" | "-purchasePrice" | "planCost" | "-planCost" | "forecastCost" | "-forecastCost" | "actualCost" | "-actualCost") | null;
             };
             header?: never;

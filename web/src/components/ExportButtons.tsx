@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
-import type { Filters, Sort } from "../state/query";
+import { type Filters, type Sort, columnValues } from "../state/query";
 
 /** The fields the read endpoint sorts by; the grid's other sorts export in record order. */
 const SORTABLE = new Set([
@@ -26,12 +26,16 @@ const SORTABLE = new Set([
 ]);
 
 /** The read endpoint's query for the screen's filters and sort (the export selects the same rows). */
-export function viewQuery(filters: Filters, sort: Sort | null): Record<string, string | boolean | undefined> {
+export function viewQuery(
+  filters: Filters,
+  sort: Sort | null,
+): Record<string, string | boolean | readonly string[] | undefined> {
   return {
-    category: filters.category || undefined,
-    source: filters.source || undefined,
-    area: filters.area || undefined,
-    dor: filters.dor || undefined,
+    // each column's values, repeated (any of them)
+    category: columnValues(filters, "category"),
+    source: columnValues(filters, "source"),
+    area: columnValues(filters, "area"),
+    dor: columnValues(filters, "dor"),
     from: filters.from || undefined,
     to: filters.to || undefined,
     dateMode: filters.from || filters.to ? filters.dateMode : undefined,

@@ -1,5 +1,13 @@
 import type { ReactNode } from "react";
-import { DATE_MODES, type DateMode, EMPTY_FILTERS, type Filters } from "../state/query";
+import {
+  type ColumnKey,
+  DATE_MODES,
+  type DateMode,
+  EMPTY_FILTERS,
+  type Filters,
+  columnValues,
+  withColumnValues,
+} from "../state/query";
 
 interface Props {
   filters: Filters;
@@ -8,26 +16,60 @@ interface Props {
   extra?: ReactNode;
 }
 
-/** Category, source, area, DOR, forecast window and text filters; every control labelled. */
+/** Category, source, area, DOR, forecast window and text filters; every control labelled. Each
+ * column filter picks one value from its list, or several from its "+" menu (any of them). */
 export function FilterBar({ filters, vocabulary, onChange, extra }: Props) {
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
-  const choice = (key: "category" | "source" | "area" | "dor", label: string, options: string[]) => (
-    <label className="filter">
-      <span>{label}</span>
-      <select
-        value={filters[key]}
-        onChange={(e) => set({ [key]: e.target.value })}
-        aria-label={`Filter by ${label}`}
-      >
-        <option value="">All</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const choice = (key: ColumnKey, label: string, options: string[]) => {
+    const chosen = columnValues(filters, key);
+    const several = chosen.length > 1;
+    const toggle = (value: string, on: boolean) =>
+      onChange(withColumnValues(filters, key, on ? [...chosen, value] : chosen.filter((v) => v !== value)));
+    return (
+      <span className="filter multi" data-column={key}>
+        <label className="filter">
+          <span>{label}</span>
+          <select
+            value={several ? "*" : filters[key]}
+            onChange={(e) => onChange(withColumnValues(filters, key, [e.target.value]))}
+            aria-label={`Filter by ${label}`}
+          >
+            <option value="">All</option>
+            {several && (
+              <option value="*" disabled>
+                {chosen.length} selected
+              </option>
+            )}
+            {options.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <details className="multi-values">
+          <summary
+            aria-label={`Several ${label} values`}
+            title={`Filter by several ${label} values (any of them)`}
+          >
+            {several ? `+${chosen.length}` : "+"}
+          </summary>
+          <fieldset aria-label={`${label} values`} data-testid={`values-${key}`}>
+            {options.map((o) => (
+              <label key={o} className="check">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(o)}
+                  onChange={(e) => toggle(o, e.target.checked)}
+                />
+                {o}
+              </label>
+            ))}
+          </fieldset>
+        </details>
+      </span>
+    );
+  };
   return (
     <form
       className="filter-bar"

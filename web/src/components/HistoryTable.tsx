@@ -1,7 +1,18 @@
-/** A page of record history: when, record, field, old → new, source, who and PEMS's answer. */
+/** A page of record history: when, record, field, old → new, source, who and PEMS's answer. A
+ * record leaving the mirror (field "record": deleted in PEMS, or archived) is one row saying so. */
 import type { HistoryChange } from "../api/types";
 import { FIELDS_BY_NAME } from "../domain/fields";
 import { fmtDateTime, fmtValue } from "../format";
+
+const SOURCES: Record<HistoryChange["source"], string> = {
+  sync: "PEMS (found by a sync)",
+  commit: "commit",
+  archive: "archiving",
+};
+
+function removal(c: HistoryChange): string {
+  return c.source === "archive" ? "archived (ended long ago)" : "deleted in PEMS";
+}
 
 export function HistoryTable({ changes, showRecord }: { changes: HistoryChange[]; showRecord: boolean }) {
   if (changes.length === 0)
@@ -26,15 +37,31 @@ export function HistoryTable({ changes, showRecord }: { changes: HistoryChange[]
         </thead>
         <tbody>
           {changes.map((c) => (
-            <tr key={c.id} data-source={c.source}>
+            <tr
+              key={c.id}
+              data-source={c.source}
+              data-removal={c.field === "record" ? removal(c) : undefined}
+            >
               <td>{fmtDateTime(c.detectedAt)}</td>
               {showRecord && <td>{c.recordId}</td>}
-              <td>{FIELDS_BY_NAME.get(c.field)?.label ?? c.field}</td>
-              <td>{fmtValue(c.old) || "—"}</td>
-              <td>
-                <strong>{fmtValue(c.new) || "—"}</strong>
-              </td>
-              <td>{c.source === "sync" ? "PEMS (found by a sync)" : "commit"}</td>
+              {c.field === "record" ? (
+                <>
+                  <td>record</td>
+                  <td>present</td>
+                  <td>
+                    <strong>{removal(c)}</strong>
+                  </td>
+                </>
+              ) : (
+                <>
+                  <td>{FIELDS_BY_NAME.get(c.field)?.label ?? c.field}</td>
+                  <td>{fmtValue(c.old) || "—"}</td>
+                  <td>
+                    <strong>{fmtValue(c.new) || "—"}</strong>
+                  </td>
+                </>
+              )}
+              <td>{SOURCES[c.source]}</td>
               <td>{c.source === "commit" ? `${c.user ?? "?"} · ${c.pemsAnswer ?? ""}` : "—"}</td>
             </tr>
           ))}

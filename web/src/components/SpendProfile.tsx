@@ -16,12 +16,12 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { CHART_GRID, compactNumber } from "./chartSetup";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { SpendProfile as Profile } from "../api/types";
 import { fmtMoney } from "../format";
 
-const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 const GROUPS = [
   { value: "", label: "total" },
   { value: "category", label: "category" },
@@ -88,13 +88,13 @@ export function SpendProfile({ code, version }: { code: string; version: number 
       </figcaption>
       <ResponsiveContainer width="100%" height={320}>
         <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 24, left: 16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <CartesianGrid {...CHART_GRID} />
           <XAxis dataKey="month" tick={{ fontSize: 11 }} />
-          <YAxis yAxisId="month" tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 11 }} />
+          <YAxis yAxisId="month" tickFormatter={compactNumber} tick={{ fontSize: 11 }} />
           <YAxis
             yAxisId="cumulative"
             orientation="right"
-            tickFormatter={(v: number) => compact.format(v)}
+            tickFormatter={compactNumber}
             tick={{ fontSize: 11 }}
           />
           <Tooltip formatter={(v) => fmtMoney(Number(v))} />

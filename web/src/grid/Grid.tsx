@@ -14,6 +14,8 @@ import { CellEditor, type EditExit } from "./CellEditor";
 import type { Column } from "./columns";
 import { useFollowRows } from "./followRows";
 import { GUTTER, GridRow, ROW_HEIGHT, type RowEvents } from "./GridRow";
+import { GroupHeader } from "./GroupHeader";
+import type { RowModel } from "./grouping";
 import { type Pos, type Rect, colsInRow, rectOf } from "./selection";
 import { RangeReport, useRangeEdits } from "./useRangeEdits";
 
@@ -31,6 +33,9 @@ interface Props {
   suggestions: Record<string, readonly string[]>;
   /** The selected rows changed (first and last row index, both included). */
   onSelectRows?: (rows: { r0: number; r1: number } | null) => void;
+  /** Rows grouped by a column (grid/grouping.ts): group headers drawn between the records;
+   * `ids` are then the model's records, and row indexes stay theirs. */
+  groups?: { model: RowModel; label: string; onToggle: (key: string) => void } | null;
 }
 
 export function Grid({
@@ -42,6 +47,7 @@ export function Grid({
   onOpenConflict,
   suggestions,
   onSelectRows,
+  groups,
 }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<Pos>({ row: 0, col: 0 });
@@ -71,7 +77,7 @@ export function Grid({
   }, [columns]);
 
   const virtualizer = useVirtualizer({
-    count: ids.length,
+    count: groups ? groups.model.items.length : ids.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
@@ -111,7 +117,9 @@ export function Grid({
 
   const scrollIntoView = useCallback(
     (pos: Pos) => {
-      virtualizer.scrollToIndex(pos.row, { align: "auto" });
+      virtualizer.scrollToIndex(groups ? (groups.model.itemOf[pos.row] ?? pos.row) : pos.row, {
+        align: "auto",
+      });
       const el = scrollRef.current;
       const left = offsets.left[pos.col];
       const column = columns[pos.col];
@@ -120,7 +128,7 @@ export function Grid({
       else if (left + column.width > el.scrollLeft + el.clientWidth)
         el.scrollLeft = left + column.width - el.clientWidth;
     },
-    [virtualizer, offsets, columns, stickyWidth],
+    [virtualizer, offsets, columns, stickyWidth, groups],
   );
 
   /** Move the active cell; with `extend` the selection grows from its anchor to it. */
@@ -432,7 +440,7 @@ export function Grid({
         className="grid-scroll"
         role="grid"
         aria-label={`PFA records of ${store.code}`}
-        aria-rowcount={ids.length + 1}
+        aria-rowcount={(groups ? groups.model.items.length : ids.length) + 1}
         aria-colcount={columns.length + 1}
         aria-activedescendant={editing ? undefined : activeId}
         aria-readonly={!store.canEdit}
@@ -517,7 +525,21 @@ export function Grid({
           className="grid-body"
           style={{ height: virtualizer.getTotalSize() - HEADER_HEIGHT, width: offsets.total }}
         >
-          {items.map((item) => {
+          {items.map((entry) => {
+            const group = groups?.model.items[entry.index];
+            if (group?.kind === "group" && groups)
+              return (
+                <GroupHeader
+                  key={`group:${group.key}`}
+                  group={group}
+                  label={groups.label}
+                  top={entry.start - HEADER_HEIGHT}
+                  width={offsets.total}
+                  onToggle={groups.onToggle}
+                />
+              );
+            // a record: its row index among `ids` (the item's own index when not grouped)
+            const item = { index: group?.kind === "record" ? group.index : entry.index, start: entry.start };
             const id = ids[item.index];
             if (id === undefined) return null;
             const [selFrom, selTo] = range ? colsInRow(range, item.index) : [-1, -1];

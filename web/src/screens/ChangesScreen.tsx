@@ -17,7 +17,7 @@ function weekAgo(): string {
 export function ChangesScreen({ code }: { code: string }) {
   const [since, setSince] = useState(weekAgo);
   const [user, setUser] = useState("");
-  const [source, setSource] = useState<"" | "sync" | "commit">("");
+  const [source, setSource] = useState<"" | "sync" | "commit" | "archive">("");
   const [field, setField] = useState("");
   const [changes, setChanges] = useState<HistoryChange[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -61,12 +61,13 @@ export function ChangesScreen({ code }: { code: string }) {
           Source{" "}
           <select
             value={source}
-            onChange={(e) => setSource(e.target.value as "" | "sync" | "commit")}
+            onChange={(e) => setSource(e.target.value as "" | "sync" | "commit" | "archive")}
             data-testid="changes-source"
           >
             <option value="">all</option>
             <option value="sync">PEMS (found by syncs)</option>
             <option value="commit">our commits</option>
+            <option value="archive">archiving</option>
           </select>
         </label>
         <label>
@@ -76,6 +77,7 @@ export function ChangesScreen({ code }: { code: string }) {
           Field{" "}
           <select value={field} onChange={(e) => setField(e.target.value)}>
             <option value="">all</option>
+            <option value="record">records removed (deleted in PEMS, archived)</option>
             {FIELDS.map((f) => (
               <option key={f.name} value={f.name}>
                 {f.label}
@@ -85,8 +87,9 @@ export function ChangesScreen({ code }: { code: string }) {
         </label>
       </form>
       <p className="muted">
-        Every field PEMS changed (found by a sync, with when it was found) and every field the team committed
-        (who, and PEMS&apos;s answer), newest first. Kept for the period the operations settings give.
+        Every field PEMS changed (found by a sync, with when it was found), every record PEMS deleted or that
+        was archived, and every field the team committed (who, and PEMS&apos;s answer), newest first. Kept for
+        the period the operations settings give.
       </p>
       {error && (
         <p role="alert" className="error-text">

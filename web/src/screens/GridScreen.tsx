@@ -1,5 +1,5 @@
 /** The grid screen: filters (client-side over the loaded organization, or on the server), the grid. */
-import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { BulkChangeDialog } from "../components/BulkChangeDialog";
 import { ExportButtons } from "../components/ExportButtons";
 import { FilterBar } from "../components/FilterBar";
@@ -9,6 +9,7 @@ import { ViewTotals } from "../components/ViewTotals";
 import { fmtCount } from "../format";
 import { Grid } from "../grid/Grid";
 import { columnsFor } from "../grid/columns";
+import { GROUP_FIELDS, groupRows } from "../grid/grouping";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 import { EMPTY_FILTERS, type Filters, type Sort, distinct, narrows, select } from "../state/query";
@@ -24,6 +25,9 @@ interface Props {
   onNotice: (msg: string | null) => void;
   /** Open a saved view (its query string). */
   onApplyView?: (query: string) => void;
+  /** The column the rows are grouped by (a record field; null: none). */
+  group?: string | null;
+  setGroup?: (field: string | null) => void;
 }
 
 export function useSelection(store: OrgStore, filters: Filters, sort: Sort | null): string[] {
@@ -83,9 +87,30 @@ export function GridScreen({
   onOpenConflict,
   onNotice,
   onApplyView,
+  group = null,
+  setGroup,
 }: Props) {
-  useVersion(store);
+  const version = useVersion(store);
   const ids = useSelection(store, filters, sort);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  useEffect(() => setCollapsed(new Set()), [group]);
+  const grouping = GROUP_FIELDS.find((g) => g.field === group) ?? null;
+  // the rows drawn: group headers with their records (the drafts' costs included), or the records
+  const model = useMemo(
+    () => (grouping ? groupRows(ids, (id) => store.view(id), grouping.field, collapsed) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- version: the drafts changed costs
+    [ids, grouping, collapsed, store, version],
+  );
+  const toggleGroup = useCallback(
+    (key: string) =>
+      setCollapsed((shut) => {
+        const next = new Set(shut);
+        if (!next.delete(key)) next.add(key);
+        return next;
+      }),
+    [],
+  );
+  const gridIds = model ? model.ids : ids;
   const [selRows, setSelRows] = useState<{ r0: number; r1: number } | null>(null);
   const onSelectRows = useCallback((r: { r0: number; r1: number } | null) => setSelRows(r), []);
   const [bulkOpen, setBulkOpen] = useState(false);
@@ -155,13 +180,31 @@ export function GridScreen({
           </label>
         }
       />
-      <SavedViews code={store.code} query={toQuery(filters, sort)} onApply={(q) => onApplyView?.(q)} />
+      <SavedViews code={store.code} query={toQuery(filters, sort, group)} onApply={(q) => onApplyView?.(q)} />
       <ViewTotals
         code={store.code}
         query={toQuery(filters, null)}
         version={store.rowsVersion + store.serverDraftsVersion}
       />
       <div className="grid-meta">
+        {setGroup && (
+          <label className="filter inline">
+            <span>Group by</span>
+            <select
+              value={group ?? ""}
+              onChange={(e) => setGroup(e.target.value || null)}
+              aria-label="Group rows by"
+              data-testid="group-by"
+            >
+              <option value="">none</option>
+              {GROUP_FIELDS.map((g) => (
+                <option key={g.field} value={g.field}>
+                  {g.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {filters.conflictsOnly && (
           <span className="warning-text" data-testid="conflicts-only">
             Showing conflicts only{" "}
@@ -219,13 +262,14 @@ export function GridScreen({
       >
         <Grid
           store={store}
-          ids={ids}
+          ids={gridIds}
           columns={columns}
           sort={sort}
           onSort={setSort}
           onOpenConflict={onOpenConflict}
           suggestions={{ forecastCategory: vocabulary.category }}
           onSelectRows={onSelectRows}
+          groups={model && grouping ? { model, label: grouping.label, onToggle: toggleGroup } : null}
         />
       </div>
       {historyOf && (
@@ -234,7 +278,7 @@ export function GridScreen({
       {bulkOpen && (
         <BulkChangeDialog
           store={store}
-          selectedIds={selRows ? ids.slice(selRows.r0, selRows.r1 + 1) : []}
+          selectedIds={selRows ? gridIds.slice(selRows.r0, selRows.r1 + 1) : []}
           filteredIds={ids}
           filtersActive={filtersActive}
           onClose={() => setBulkOpen(false)}

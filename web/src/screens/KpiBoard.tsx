@@ -14,6 +14,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { CATEGORY_AXIS, CHART_GRID, CHART_MARGIN, VALUE_AXIS } from "../components/chartSetup";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { KpiBoard, KpiFigures, KpiGroup } from "../api/types";
@@ -24,8 +25,6 @@ import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 
 const COLORS = { plan: "#5b6b7f", forecast: "#1f6feb", actual: "#2e8540", over: "#c62828", under: "#2e7d32" };
-
-const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 
 function CurrentPending({
   current,
@@ -239,17 +238,10 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
         <figure className="chart">
           <figcaption>Plan, forecast (pending) and actual by category</figcaption>
           <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 40, left: 16 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis
-                dataKey="name"
-                angle={-30}
-                textAnchor="end"
-                interval={0}
-                height={60}
-                tick={{ fontSize: 12 }}
-              />
-              <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} />
+            <BarChart data={chartData} margin={CHART_MARGIN}>
+              <CartesianGrid {...CHART_GRID} />
+              <XAxis {...CATEGORY_AXIS} />
+              <YAxis {...VALUE_AXIS} />
               <Tooltip formatter={(v) => fmtMoney(Number(v))} />
               <Legend verticalAlign="top" />
               <Bar dataKey="Plan" fill={COLORS.plan} isAnimationActive={false} />
@@ -261,17 +253,10 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
         <figure className="chart">
           <figcaption>Variance by category (red = over budget)</figcaption>
           <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 40, left: 16 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis
-                dataKey="name"
-                angle={-30}
-                textAnchor="end"
-                interval={0}
-                height={60}
-                tick={{ fontSize: 12 }}
-              />
-              <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 12 }} />
+            <BarChart data={chartData} margin={CHART_MARGIN}>
+              <CartesianGrid {...CHART_GRID} />
+              <XAxis {...CATEGORY_AXIS} />
+              <YAxis {...VALUE_AXIS} />
               <Tooltip formatter={(v) => fmtSigned(Number(v))} />
               <Bar dataKey="variance" name="Variance" isAnimationActive={false}>
                 {chartData.map((d) => (

@@ -50,6 +50,7 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   const [initial] = useState(() => fromQuery(hashQuery(window.location.hash)));
   const [filters, setFilters] = useState<Filters>(initial.filters);
   const [sort, setSort] = useState<Sort | null>(initial.sort);
+  const [group, setGroup] = useState<string | null>(initial.group ?? null);
   // A link into the workspace with a view in it (a drill-down, a pasted link) applies that view.
   useEffect(() => {
     // The event's own URL: the address may already have been rewritten by the render the
@@ -60,6 +61,7 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
       const next = fromQuery(query);
       setFilters(next.filters);
       setSort(next.sort);
+      setGroup(next.group ?? null);
     };
     window.addEventListener("hashchange", apply);
     return () => window.removeEventListener("hashchange", apply);
@@ -69,10 +71,10 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
     // A navigation to another screen is under way (its hashchange not handled yet): leave the
     // address alone; this runs again once the route has followed.
     if (window.location.hash.split("?")[0] !== route) return;
-    const query = toQuery(filters, sort);
+    const query = toQuery(filters, sort, view === "grid" ? group : null);
     const hash = `${route}${query ? `?${query}` : ""}`;
     if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
-  }, [filters, sort, view, org.code]);
+  }, [filters, sort, group, view, org.code]);
   const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
   const [conflicts, setConflicts] = useState<RecordConflict[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -181,10 +183,13 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
             setFilters={setFilters}
             sort={sort}
             setSort={setSort}
+            group={group}
+            setGroup={setGroup}
             onApplyView={(query) => {
               const next = fromQuery(query);
               setFilters(next.filters);
               setSort(next.sort);
+              setGroup(next.group ?? null);
             }}
             onOpenConflict={openConflictsFor}
             onNotice={setNotice}

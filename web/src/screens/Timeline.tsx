@@ -1,25 +1,30 @@
 /**
- * Timeline: a Gantt of the filtered records' forecast windows (plan window shown faintly), the
- * viewport from the timeline bounds; drag a bar (or focus it and use the arrow keys) to move the
- * forecast dates as a draft.
+ * Timeline: a Gantt of the filtered records' forecast windows (plan window shown faintly). It
+ * opens on today (a line marks it), the viewport spanning the timeline bounds and today; a bar
+ * running off the visible part gets a marker at that edge. Drag a bar's middle to move its
+ * forecast window, an end to move only that date (or focus it and use the arrow keys), as a
+ * draft. The axis labels keep their room at every zoom. The spend profile is underneath.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { TimelineBounds } from "../api/types";
 import { FilterBar } from "../components/FilterBar";
-import { addDays, fromDay, toDay } from "../domain/values";
+import { SpendProfile } from "../components/SpendProfile";
+import { fromDay, toDay } from "../domain/values";
 import { fmtCount } from "../format";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 import type { Filters, Sort } from "../state/query";
 import { EditRefused } from "../state/sandbox";
 import { useSelection, useVocabulary } from "./GridScreen";
+import { LABEL, TimelineRow } from "./TimelineRow";
+import { type DragMode, dragged, scaleFor, ticks as axisTicks, todayDay } from "./timelineScale";
 
 const ROW = 28;
-const LABEL = 220;
 const SORT: Sort = { field: "forecastStart", dir: "asc" };
+const TODAY_AT = 0.25; // today sits a quarter into the visible lane when the timeline opens
 
 interface Props {
   store: OrgStore;
@@ -28,62 +33,110 @@ interface Props {
   onNotice: (msg: string | null) => void;
 }
 
-interface Scale {
-  start: number;
-  days: number;
-  px: number;
-}
-
-function months(scale: Scale): { x: number; label: string }[] {
-  const out: { x: number; label: string }[] = [];
-  const first = new Date(fromDay(scale.start) + "T00:00:00Z");
-  const d = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 1));
-  const end = scale.start + scale.days;
-  while (Math.round(d.getTime() / 86_400_000) <= end) {
-    const day = Math.round(d.getTime() / 86_400_000);
-    out.push({
-      x: (day - scale.start) * scale.px,
-      label:
-        d.getUTCMonth() === 0
-          ? String(d.getUTCFullYear())
-          : d.toLocaleString("en-US", { month: "short", timeZone: "UTC" }),
-    });
-    d.setUTCMonth(d.getUTCMonth() + 1);
-  }
-  return out;
-}
+const WHAT: Record<DragMode, string> = { move: "forecast", start: "forecast start", end: "forecast end" };
 
 export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) {
   useVersion(store);
   const ids = useSelection(store, filters, SORT);
   const vocabulary = useVocabulary(store);
-  const [bounds, setBounds] = useState<TimelineBounds | null>(null);
+  const [bounds, setBounds] = useState<TimelineBounds | null | undefined>(undefined);
   const [zoom, setZoom] = useState(2);
   const scrollRef = useRef<HTMLDivElement>(null);
   const version = store.serverDraftsVersion;
+  const today = useMemo(() => todayDay(), []);
+  // the visible part of the lanes (lane pixels), followed on scroll and resize
+  const [visible, setVisible] = useState({ from: 0, to: 1200 });
+  // the day to keep in place when the scale changes: today when the timeline opens, the
+  // day at the middle when the zoom changes
+  const anchor = useRef<{ day: number; at: number } | null>({ day: today, at: TODAY_AT });
 
   useEffect(() => {
     let cancelled = false;
     api
       .timelineBounds(store.code, true)
       .then((b) => !cancelled && setBounds(b))
-      .catch((e) => !cancelled && onNotice(`Timeline bounds: ${describeError(e)}`));
+      .catch((e) => {
+        if (cancelled) return;
+        setBounds(null);
+        onNotice(`Timeline bounds: ${describeError(e)}`);
+      });
     return () => {
       cancelled = true;
     };
   }, [store, version, onNotice]);
 
-  const scale = useMemo<Scale>(() => {
-    let start = toDay(bounds?.minStart);
-    let end = toDay(bounds?.maxEnd);
-    if (start === null || end === null) {
-      const today = Math.floor(Date.now() / 86_400_000);
-      start = today - 180;
-      end = today + 540;
+  const scale = useMemo(
+    () => scaleFor(toDay(bounds?.minStart), toDay(bounds?.maxEnd), zoom, today),
+    [bounds, zoom, today],
+  );
+
+  const follow = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const lane = Math.max(0, el.clientWidth - LABEL);
+    setVisible((v) =>
+      v.from === el.scrollLeft && v.to === el.scrollLeft + lane
+        ? v
+        : { from: el.scrollLeft, to: el.scrollLeft + lane },
+    );
+  }, []);
+
+  // Put the anchored day back in place once the scale it is measured on is drawn; when new
+  // bounds move the scale's first day, the days in view stay where they were.
+  const drawn = useRef(scale);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const before = drawn.current;
+    drawn.current = scale;
+    if (!el || bounds === undefined) return;
+    if (anchor.current !== null) {
+      const lane = Math.max(0, el.clientWidth - LABEL);
+      el.scrollLeft = Math.max(0, (anchor.current.day - scale.start) * scale.px - lane * anchor.current.at);
+      anchor.current = null;
+    } else if (before.start !== scale.start && before.px === scale.px) {
+      el.scrollLeft = Math.max(0, el.scrollLeft + (before.start - scale.start) * scale.px);
     }
-    // A little air on both sides, so a bar dragged to the edge stays visible.
-    return { start: start - 30, days: end - start + 60, px: zoom };
-  }, [bounds, zoom]);
+    follow();
+  }, [scale, bounds, follow]);
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    let frame = 0;
+    const later = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(follow);
+    };
+    el.addEventListener("scroll", later, { passive: true });
+    const resize = new ResizeObserver(later);
+    resize.observe(el);
+    return () => {
+      cancelAnimationFrame(frame);
+      el.removeEventListener("scroll", later);
+      resize.disconnect();
+    };
+  }, [follow]);
+
+  const rezoom = (px: number) => {
+    const el = scrollRef.current;
+    if (el) {
+      const lane = Math.max(0, el.clientWidth - LABEL);
+      anchor.current = { day: scale.start + (el.scrollLeft + lane / 2) / scale.px, at: 0.5 };
+    }
+    setZoom(px);
+  };
+  const toToday = () => {
+    anchor.current = { day: today, at: TODAY_AT };
+    const el = scrollRef.current;
+    if (el) {
+      const lane = Math.max(0, el.clientWidth - LABEL);
+      el.scrollLeft = Math.max(0, (today - scale.start) * scale.px - lane * TODAY_AT);
+      anchor.current = null;
+    }
+  };
+  const reveal = useCallback((x: number) => {
+    if (scrollRef.current) scrollRef.current.scrollLeft = Math.max(0, x - 40);
+  }, []);
 
   const virtualizer = useVirtualizer({
     count: ids.length,
@@ -93,25 +146,34 @@ export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) 
   });
 
   const width = scale.days * scale.px;
-  const ticks = useMemo(() => months(scale), [scale]);
+  const ticks = useMemo(() => axisTicks(scale), [scale]);
+  const todayX = (today - scale.start) * scale.px;
 
-  const move = (id: string, days: number) => {
-    if (days === 0) return;
-    const data = store.view(id);
-    if (!data) return;
-    const s = addDays(data.forecastStart, days);
-    const e = addDays(data.forecastEnd, days);
-    if (s === null || e === null) return;
-    try {
-      store.sandbox.edit(
-        `move forecast of ${String(data.pfaId ?? id)} by ${days} day${Math.abs(days) === 1 ? "" : "s"}`,
-        [{ recordId: id, changes: { forecastStart: s, forecastEnd: e } }],
-      );
-    } catch (error) {
-      if (error instanceof EditRefused) onNotice(error.message);
-      else throw error;
-    }
-  };
+  const move = useCallback(
+    (id: string, days: number, mode: DragMode) => {
+      if (days === 0) return;
+      const data = store.view(id);
+      if (!data) return;
+      const start = toDay(data.forecastStart);
+      const end = toDay(data.forecastEnd);
+      const next = dragged(start, end, days, mode);
+      if (next === null) return;
+      const changes: Record<string, string> = {};
+      if (next.start !== start) changes.forecastStart = fromDay(next.start);
+      if (next.end !== end) changes.forecastEnd = fromDay(next.end);
+      if (Object.keys(changes).length === 0) return;
+      try {
+        store.sandbox.edit(
+          `move ${WHAT[mode]} of ${String(data.pfaId ?? id)} by ${days} day${Math.abs(days) === 1 ? "" : "s"}`,
+          [{ recordId: id, changes }],
+        );
+      } catch (error) {
+        if (error instanceof EditRefused) onNotice(error.message);
+        else throw error;
+      }
+    },
+    [store, onNotice],
+  );
 
   const editable = store.canEdit;
   return (
@@ -123,22 +185,26 @@ export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) 
           <span>Zoom</span>
           <select
             value={zoom}
-            onChange={(e) => setZoom(Number(e.target.value))}
+            onChange={(e) => rezoom(Number(e.target.value))}
             aria-label="Zoom (pixels per day)"
           >
-            <option value={0.5}>Years</option>
+            <option value={0.2}>Years</option>
             <option value={1}>Quarters</option>
             <option value={2}>Months</option>
             <option value={6}>Weeks</option>
           </select>
         </label>
+        <button type="button" onClick={toToday} data-testid="timeline-today">
+          Today
+        </button>
         <span className="legend">
           <span className="bar-swatch plan" /> plan <span className="bar-swatch forecast" /> forecast{" "}
           <span className="bar-swatch forecast drafted" /> forecast (draft)
         </span>
         {editable && (
           <span className="muted">
-            Drag a bar to move its forecast window; or focus it and use ← → (Shift: a week).
+            Drag a bar to move its forecast window, or an end of it to move only that date; or focus it and
+            use ← → (Shift: a week; Alt: the end only; Ctrl: the start only).
           </span>
         )}
       </div>
@@ -147,13 +213,30 @@ export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) 
           <div className="tl-label sticky-0">Record</div>
           <div className="tl-axis" style={{ width }}>
             {ticks.map((t) => (
-              <span key={t.x} className="tick" style={{ left: t.x }}>
+              <span
+                key={t.x}
+                className={`tick${t.major ? " major" : ""}`}
+                style={{ left: t.x }}
+                data-testid="axis-label"
+              >
                 {t.label}
               </span>
             ))}
+            <span className="today-mark" style={{ left: todayX }} title={`Today, ${fromDay(today)}`}>
+              today
+            </span>
           </div>
         </div>
         <div style={{ height: virtualizer.getTotalSize(), width: LABEL + width, position: "relative" }}>
+          {todayX >= visible.from && (
+            <div
+              className="today-line"
+              style={{ left: LABEL + todayX }}
+              data-testid="today-line"
+              data-day={fromDay(today)}
+              aria-hidden="true"
+            />
+          )}
           {virtualizer.getVirtualItems().map((item) => {
             const id = ids[item.index];
             if (id === undefined) return null;
@@ -166,114 +249,18 @@ export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) 
                 drafted={store.sandbox.draftOf(id) !== undefined}
                 scale={scale}
                 width={width}
+                visible={visible}
                 editable={editable && store.stateOf(id) !== "orphaned"}
                 onMove={move}
+                onReveal={reveal}
               />
             );
           })}
         </div>
       </div>
+      <section className="timeline-profile" aria-label="Spend profile">
+        <SpendProfile code={store.code} version={version} />
+      </section>
     </div>
   );
 }
-
-interface RowProps {
-  id: string;
-  top: number;
-  data: Record<string, unknown> | undefined;
-  drafted: boolean;
-  scale: Scale;
-  width: number;
-  editable: boolean;
-  onMove: (id: string, days: number) => void;
-}
-
-const TimelineRow = memo(function TimelineRow({
-  id,
-  top,
-  data,
-  drafted,
-  scale,
-  width,
-  editable,
-  onMove,
-}: RowProps) {
-  const [drag, setDrag] = useState<{ x0: number; dx: number } | null>(null);
-  if (!data) return null;
-  const span = (s: unknown, e: unknown) => {
-    const a = toDay(s);
-    const b = toDay(e);
-    if (a === null || b === null) return null;
-    return { left: (a - scale.start) * scale.px, width: Math.max(2, (b - a) * scale.px) };
-  };
-  const plan = span(data.originalStart, data.originalEnd);
-  const forecast = span(data.forecastStart, data.forecastEnd);
-  const days = drag ? Math.round(drag.dx / scale.px) : 0;
-  const label = `Forecast window of ${String(data.pfaId ?? id)}: ${String(data.forecastStart)} to ${String(data.forecastEnd)}`;
-
-  return (
-    <div
-      className="tl-row"
-      style={{ transform: `translateY(${top}px)`, width: LABEL + width }}
-      data-record-id={id}
-    >
-      <div className="tl-label sticky-0" title={String(data.description ?? "")}>
-        <span className="mono">{String(data.pfaId ?? id)}</span>{" "}
-        <span className="muted">{String(data.category ?? "")}</span>
-      </div>
-      <div className="tl-lane" style={{ width }}>
-        {plan && (
-          <div
-            className="tl-bar plan"
-            style={plan}
-            title={`Plan ${String(data.originalStart)} → ${String(data.originalEnd)}`}
-          />
-        )}
-        {forecast && (
-          <div
-            className={`tl-bar forecast${drafted ? " drafted" : ""}${editable ? " draggable" : ""}${drag ? " dragging" : ""}`}
-            style={{
-              left: forecast.left,
-              width: forecast.width,
-              transform: drag ? `translateX(${drag.dx}px)` : undefined,
-            }}
-            role={editable ? "button" : undefined}
-            tabIndex={editable ? 0 : -1}
-            aria-label={editable ? `${label}. Arrow keys move it by a day, Shift+arrow by a week.` : label}
-            title={
-              drag
-                ? `${days > 0 ? "+" : ""}${days} days`
-                : `Forecast ${String(data.forecastStart)} → ${String(data.forecastEnd)}`
-            }
-            data-testid="forecast-bar"
-            onPointerDown={(e) => {
-              if (!editable || e.button !== 0) return;
-              e.currentTarget.setPointerCapture(e.pointerId);
-              setDrag({ x0: e.clientX, dx: 0 });
-            }}
-            onPointerMove={(e) => drag && setDrag({ ...drag, dx: e.clientX - drag.x0 })}
-            onPointerUp={() => {
-              if (!drag) return;
-              setDrag(null);
-              onMove(id, days);
-            }}
-            onPointerCancel={() => setDrag(null)}
-            onKeyDown={(e) => {
-              if (!editable) return;
-              const step = e.shiftKey ? 7 : 1;
-              if (e.key === "ArrowRight") {
-                e.preventDefault();
-                onMove(id, step);
-              } else if (e.key === "ArrowLeft") {
-                e.preventDefault();
-                onMove(id, -step);
-              }
-            }}
-          >
-            {drag && days !== 0 && <span className="drag-hint">{`${days > 0 ? "+" : ""}${days} d`}</span>}
-          </div>
-        )}
-      </div>
-    </div>
-  );
-});

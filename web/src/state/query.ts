@@ -10,6 +10,19 @@ export const DATE_MODES: { value: DateMode; label: string }[] = [
   { value: "ends", label: "ends in" },
 ];
 
+/** The columns filtered by value, by their names in the filters and the query string. */
+export type ColumnKey = "category" | "source" | "area" | "dor";
+
+export const COLUMN_KEYS: readonly ColumnKey[] = ["category", "source", "area", "dor"];
+
+/** The record field each column filter reads. */
+export const COLUMN_FIELDS: Readonly<Record<ColumnKey, string>> = {
+  category: "category",
+  source: "source",
+  area: "areaSilo",
+  dor: "dor",
+};
+
 export interface Filters {
   category: string;
   source: string;
@@ -26,6 +39,12 @@ export interface Filters {
   ends?: string;
   /** Only the records whose draft is in conflict with PEMS (the grid's filter). */
   conflictsOnly?: boolean;
+  /**
+   * Per-column filters with several values: the record's value must be one of them (category IN
+   * {Crane, Generator}), together with the column's single value above when both are set (the
+   * API's repeated parameters: `category=Crane&category=Generator`). Absent or empty: no filter.
+   */
+  columns?: Readonly<Partial<Record<ColumnKey, readonly string[]>>>;
 }
 
 export const EMPTY_FILTERS: Filters = {
@@ -98,12 +117,45 @@ export function searchText(data: Record<string, unknown>): string {
   return text;
 }
 
+/** The values a column filter accepts: its single value and its several ones, each once, in
+ * that order; empty: the column does not filter. */
+export function columnValues(filters: Filters, key: ColumnKey): string[] {
+  const single = filters[key];
+  const several = filters.columns?.[key] ?? [];
+  return [...new Set(single ? [single, ...several] : several)];
+}
+
+/** The filters with column `key` accepting exactly `values`: one value is the column's single
+ * filter, several its per-column list, none clears it. */
+export function withColumnValues(filters: Filters, key: ColumnKey, values: readonly string[]): Filters {
+  const unique = [...new Set(values.filter((v) => v !== ""))];
+  const columns: Partial<Record<ColumnKey, readonly string[]>> = { ...filters.columns };
+  delete columns[key];
+  if (unique.length > 1) columns[key] = unique;
+  const next: Filters = { ...filters, [key]: unique.length === 1 ? unique[0] : "" };
+  if (Object.keys(columns).length > 0) next.columns = columns;
+  else delete next.columns;
+  return next;
+}
+
+function sameColumns(a: Filters, b: Filters): boolean {
+  return COLUMN_KEYS.every((key) => {
+    const x = a.columns?.[key] ?? [];
+    const y = b.columns?.[key] ?? [];
+    return x.length === y.length && x.every((v) => y.includes(v));
+  });
+}
+
 export function matches(data: Record<string, unknown>, filters: Filters, hasDraft: boolean): boolean {
   if (filters.draftsOnly && !hasDraft) return false;
-  if (filters.category && data.category !== filters.category) return false;
-  if (filters.source && data.source !== filters.source) return false;
-  if (filters.area && data.areaSilo !== filters.area) return false;
-  if (filters.dor && data.dor !== filters.dor) return false;
+  for (const key of COLUMN_KEYS) {
+    const single = filters[key];
+    const several = filters.columns?.[key];
+    if (!single && !several?.length) continue;
+    const value = data[COLUMN_FIELDS[key]];
+    if (typeof value !== "string") return false;
+    if (value !== single && !several?.includes(value)) return false;
+  }
   if ((filters.from || filters.to) && !inWindow(data, filters)) return false;
   if (filters.ends && !String(data.forecastEnd ?? "").startsWith(filters.ends)) return false;
   if (filters.q) {
@@ -175,6 +227,7 @@ export function narrows(previous: Filters, next: Filters): boolean {
     previous.source === next.source &&
     previous.area === next.area &&
     previous.dor === next.dor &&
+    sameColumns(previous, next) &&
     previous.from === next.from &&
     previous.to === next.to &&
     previous.dateMode === next.dateMode &&

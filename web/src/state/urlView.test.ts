@@ -21,6 +21,16 @@ describe("the view in the address", () => {
     );
     expect(fromQuery(query)).toEqual({ filters, sort });
   });
+  it("keeps the column the rows are grouped by (the API ignores it)", () => {
+    const query = toQuery({ ...EMPTY_FILTERS, category: "Crane" }, null, "areaSilo");
+    expect(query).toBe("category=Crane&group=areaSilo");
+    expect(fromQuery(query)).toEqual({
+      filters: { ...EMPTY_FILTERS, category: "Crane" },
+      sort: null,
+      group: "areaSilo",
+    });
+    expect(fromQuery("group=drop%20table")).toEqual({ filters: EMPTY_FILTERS, sort: null });
+  });
   it("is empty for the default view and ignores what it does not know", () => {
     expect(toQuery(EMPTY_FILTERS, null)).toBe("");
     expect(fromQuery("from=soon&dateMode=during&x=1")).toEqual({ filters: EMPTY_FILTERS, sort: null });

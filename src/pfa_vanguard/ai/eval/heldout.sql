@@ -138,10 +138,6 @@ SELECT sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft
 -- expect: groups
 SELECT area_silo, sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft GROUP BY 1
 
--- [changed_since] what has changed since the start of last week
--- expect: ids
-SELECT pfa_id FROM r WHERE last_changed >= date_trunc('week', %(today)s::date) - interval '7 days'
-
 -- [changed_since] number of records updated since 1 November 2025
 -- expect: scalar
 SELECT count(*) FROM r WHERE last_changed >= DATE '2025-11-01'
@@ -150,3 +146,24 @@ SELECT count(*) FROM r WHERE last_changed >= DATE '2025-11-01'
 -- expect: ids
 SELECT pfa_id FROM r WHERE category = 'Compressor'
     AND last_changed >= date_trunc('month', %(today)s::date)
+
+-- [history] what has changed since the start of last week
+-- expect: ids
+SELECT record_id AS pfa_id FROM pfa_history
+WHERE organization_id = %(org)s AND detected_at >= date_trunc('week', %(today)s::date) - interval '7 days'
+
+-- [history] what has been modified since last week, and what will that cost
+-- expect: groups
+SELECT o.record_id AS pfa_id, sum(CASE WHEN v.now THEN 1 ELSE -1 END
+    * CASE WHEN NOT pfa_to_bool(v.d -> 'isDiscontinued')
+                AND NOT pfa_to_bool(v.d -> 'isFundsTransferable')
+           THEN coalesce(pfa_window_cost(v.d ->> 'source', pfa_to_date(v.d -> 'forecastStart'),
+               pfa_to_date(v.d -> 'forecastEnd'), pfa_to_numeric(v.d -> 'monthlyRate'),
+               pfa_to_numeric(v.d -> 'purchasePrice')), 0) ELSE 0 END) AS cost_change
+FROM (SELECT record_id, jsonb_object_agg(field, coalesce(old_value, 'null')) AS old
+      FROM (SELECT DISTINCT ON (record_id, field) record_id, field, old_value FROM pfa_history
+            WHERE organization_id = %(org)s AND detected_at >= date_trunc('week', %(today)s::date) - interval '7 days' ORDER BY record_id, field, id) e
+      GROUP BY record_id) o
+JOIN pfa_mirror mir ON mir.organization_id = %(org)s AND mir.id = o.record_id
+CROSS JOIN LATERAL (VALUES (true, mir.data), (false, mir.data || o.old)) v(now, d)
+GROUP BY o.record_id

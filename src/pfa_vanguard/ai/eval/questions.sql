@@ -381,10 +381,6 @@ SELECT sum(pems_forecast_cost), sum(forecast_cost) FROM f WHERE has_draft
 -- expect: scalar
 SELECT sum(forecast_cost - pems_forecast_cost) FROM f WHERE has_draft AND category = 'Crane'
 
--- [changed_since] what changed since last week
--- expect: ids
-SELECT pfa_id FROM r WHERE last_changed >= date_trunc('week', %(today)s::date) - interval '7 days'
-
 -- [changed_since] how many records changed since November 1
 -- expect: scalar
 SELECT count(*) FROM r WHERE last_changed >= DATE '2025-11-01'
@@ -416,3 +412,88 @@ WHERE last_changed >= date_trunc('month', %(today)s::date) - interval '1 month'
 -- expect: ids
 SELECT pfa_id FROM r WHERE category = 'Generator'
     AND last_changed >= date_trunc('week', %(today)s::date) - interval '7 days'
+
+-- [history] what changed since last week
+-- expect: ids
+SELECT record_id AS pfa_id FROM pfa_history
+WHERE organization_id = %(org)s AND detected_at >= date_trunc('week', %(today)s::date) - interval '7 days'
+
+-- [history] what changed since last week and what does it cost
+-- expect: groups
+SELECT o.record_id AS pfa_id, sum(CASE WHEN v.now THEN 1 ELSE -1 END
+    * CASE WHEN NOT pfa_to_bool(v.d -> 'isDiscontinued')
+                AND NOT pfa_to_bool(v.d -> 'isFundsTransferable')
+           THEN coalesce(pfa_window_cost(v.d ->> 'source', pfa_to_date(v.d -> 'forecastStart'),
+               pfa_to_date(v.d -> 'forecastEnd'), pfa_to_numeric(v.d -> 'monthlyRate'),
+               pfa_to_numeric(v.d -> 'purchasePrice')), 0) ELSE 0 END) AS cost_change
+FROM (SELECT record_id, jsonb_object_agg(field, coalesce(old_value, 'null')) AS old
+      FROM (SELECT DISTINCT ON (record_id, field) record_id, field, old_value FROM pfa_history
+            WHERE organization_id = %(org)s AND detected_at >= date_trunc('week', %(today)s::date) - interval '7 days' ORDER BY record_id, field, id) e
+      GROUP BY record_id) o
+JOIN pfa_mirror mir ON mir.organization_id = %(org)s AND mir.id = o.record_id
+CROSS JOIN LATERAL (VALUES (true, mir.data), (false, mir.data || o.old)) v(now, d)
+GROUP BY o.record_id
+
+-- [history] what changed last week, and what did it cost?
+-- expect: groups
+SELECT o.record_id AS pfa_id, sum(CASE WHEN v.now THEN 1 ELSE -1 END
+    * CASE WHEN NOT pfa_to_bool(v.d -> 'isDiscontinued')
+                AND NOT pfa_to_bool(v.d -> 'isFundsTransferable')
+           THEN coalesce(pfa_window_cost(v.d ->> 'source', pfa_to_date(v.d -> 'forecastStart'),
+               pfa_to_date(v.d -> 'forecastEnd'), pfa_to_numeric(v.d -> 'monthlyRate'),
+               pfa_to_numeric(v.d -> 'purchasePrice')), 0) ELSE 0 END) AS cost_change
+FROM (SELECT record_id, jsonb_object_agg(field, coalesce(old_value, 'null')) AS old
+      FROM (SELECT DISTINCT ON (record_id, field) record_id, field, old_value FROM pfa_history
+            WHERE organization_id = %(org)s AND detected_at >= date_trunc('week', %(today)s::date) - interval '7 days'
+                  AND detected_at < date_trunc('week', %(today)s::date) ORDER BY record_id, field, id) e
+      GROUP BY record_id) o
+JOIN pfa_mirror mir ON mir.organization_id = %(org)s AND mir.id = o.record_id
+CROSS JOIN LATERAL (VALUES (true, mir.data), (false, mir.data || o.old)) v(now, d)
+GROUP BY o.record_id
+
+-- [history] how much did the changes since last week cost
+-- expect: scalar
+SELECT sum(cost_change) FROM (
+SELECT o.record_id AS pfa_id, sum(CASE WHEN v.now THEN 1 ELSE -1 END
+    * CASE WHEN NOT pfa_to_bool(v.d -> 'isDiscontinued')
+                AND NOT pfa_to_bool(v.d -> 'isFundsTransferable')
+           THEN coalesce(pfa_window_cost(v.d ->> 'source', pfa_to_date(v.d -> 'forecastStart'),
+               pfa_to_date(v.d -> 'forecastEnd'), pfa_to_numeric(v.d -> 'monthlyRate'),
+               pfa_to_numeric(v.d -> 'purchasePrice')), 0) ELSE 0 END) AS cost_change
+FROM (SELECT record_id, jsonb_object_agg(field, coalesce(old_value, 'null')) AS old
+      FROM (SELECT DISTINCT ON (record_id, field) record_id, field, old_value FROM pfa_history
+            WHERE organization_id = %(org)s AND detected_at >= date_trunc('week', %(today)s::date) - interval '7 days' ORDER BY record_id, field, id) e
+      GROUP BY record_id) o
+JOIN pfa_mirror mir ON mir.organization_id = %(org)s AND mir.id = o.record_id
+CROSS JOIN LATERAL (VALUES (true, mir.data), (false, mir.data || o.old)) v(now, d)
+GROUP BY o.record_id
+) t
+
+-- [history] what is the cost of the changes this month
+-- expect: scalar
+SELECT sum(cost_change) FROM (
+SELECT o.record_id AS pfa_id, sum(CASE WHEN v.now THEN 1 ELSE -1 END
+    * CASE WHEN NOT pfa_to_bool(v.d -> 'isDiscontinued')
+                AND NOT pfa_to_bool(v.d -> 'isFundsTransferable')
+           THEN coalesce(pfa_window_cost(v.d ->> 'source', pfa_to_date(v.d -> 'forecastStart'),
+               pfa_to_date(v.d -> 'forecastEnd'), pfa_to_numeric(v.d -> 'monthlyRate'),
+               pfa_to_numeric(v.d -> 'purchasePrice')), 0) ELSE 0 END) AS cost_change
+FROM (SELECT record_id, jsonb_object_agg(field, coalesce(old_value, 'null')) AS old
+      FROM (SELECT DISTINCT ON (record_id, field) record_id, field, old_value FROM pfa_history
+            WHERE organization_id = %(org)s AND detected_at >= date_trunc('month', %(today)s::date) ORDER BY record_id, field, id) e
+      GROUP BY record_id) o
+JOIN pfa_mirror mir ON mir.organization_id = %(org)s AND mir.id = o.record_id
+CROSS JOIN LATERAL (VALUES (true, mir.data), (false, mir.data || o.old)) v(now, d)
+GROUP BY o.record_id
+) t
+
+-- [history] changes in PEMS since November 1
+-- expect: ids
+SELECT record_id AS pfa_id FROM pfa_history
+WHERE organization_id = %(org)s AND detected_at >= DATE '2025-11-01' AND source = 'sync'
+
+-- [history] what changed in the last 7 days
+-- expect: ids
+SELECT record_id AS pfa_id FROM pfa_history
+WHERE organization_id = %(org)s AND detected_at >= %(today)s::date - 7
+    AND detected_at < %(today)s::date + 1

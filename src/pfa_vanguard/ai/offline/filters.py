@@ -127,21 +127,21 @@ def take_dates(text: Text, spec: Spec, today: date) -> None:
         rf"(?:{op}\s+)?(?P<period>{PERIOD})\b"
     ):
         period = parse_period(m["period"], today)
-        spec.conditions.append(_edge_condition("last_changed", m["op"] or "in", period))
+        spec.conditions.append(edge_condition("last_changed", m["op"] or "in", period))
     between = rf"between\s+(?P<a>{PERIOD})\s+and\s+(?P<b>{PERIOD})"
     for m in text.take(rf"\b{kind}{edge}(?:\s+dates?)?\s+(?:is\s+)?{between}\b"):
         first, last = parse_period(m["a"], today), parse_period(m["b"], today)
         column = f"{_window(m['kind'])}_{_side(m['edge'])}"
-        spec.conditions.append(_edge_condition(column, "in", Period(first.first, last.last)))
+        spec.conditions.append(edge_condition(column, "in", Period(first.first, last.last)))
     for m in text.take(rf"\b{kind}{edge}(?:\s+dates?)?\s+(?:is\s+)?{op}\s+(?P<period>{PERIOD})\b"):
         period = parse_period(m["period"], today)
         column = f"{_window(m['kind'])}_{_side(m['edge'])}"
-        spec.conditions.append(_edge_condition(column, m["op"], period))
+        spec.conditions.append(edge_condition(column, m["op"], period))
     # "rentals ending next month", "cranes that start this quarter": within the period
     for m in text.take(rf"\b{kind}{edge}(?:\s+dates?)?\s+(?P<period>{PERIOD})\b"):
         period = parse_period(m["period"], today)
         column = f"{_window(m['kind'])}_{_side(m['edge'])}"
-        spec.conditions.append(_edge_condition(column, "in", period))
+        spec.conditions.append(edge_condition(column, "in", period))
     for m in text.take(rf"\bbetween\s+(?P<a>{PERIOD})\s+and\s+(?P<b>{PERIOD})\b"):
         first, last = parse_period(m["a"], today), parse_period(m["b"], today)
         spec.conditions.append(_overlap("forecast", Period(first.first, last.last)))
@@ -157,7 +157,7 @@ def _side(edge: str) -> str:
     return "end" if edge.startswith(("end", "finish")) else "start"
 
 
-def _edge_condition(column: str, op: str, period: Period) -> str:
+def edge_condition(column: str, op: str, period: Period) -> str:
     if op == "after":
         return f"{column} > DATE '{period.last}'"
     if op in ("since", "from", "on or after"):

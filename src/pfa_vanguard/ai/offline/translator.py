@@ -1,5 +1,6 @@
 """The offline provider: a deterministic translator of common question shapes into SQL over
-pfa_ai_records. No network, no model: the same question gives the same SQL, and a question it
+pfa_ai_records (and, for questions about the changes themselves, pfa_ai_changes: see
+offline/changes.py). No network, no model: the same question gives the same SQL, and a question it
 does not understand is refused with a plain explanation instead of a guess."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import date
 from functools import lru_cache
 
 from pfa_vanguard.ai.errors import NotUnderstood
-from pfa_vanguard.ai.offline import filters, phrases
+from pfa_vanguard.ai.offline import changes, filters, phrases
 from pfa_vanguard.ai.offline.phrases import COUNT, Measure, Spec, Text, Vocabulary
 from pfa_vanguard.ai.prompt import VIEW
 from pfa_vanguard.kpi.figures import scoped_conditions
@@ -21,9 +22,10 @@ CAPABILITIES = (
     "filters on category, area ('A04', 'tank farm'), source (rental / purchase), dor (BEO / "
     "project), actualized, discontinued, funds transferable, with actuals, records you changed "
     "(drafts), over / under plan, amounts ('over 100k'), date windows ('starting after June "
-    "2025', 'ending next month', 'active this quarter', 'in the next 30 days'), changes in PEMS "
-    "('changed since last week'); 'by category / area / source / month', 'cranes vs "
-    "generators'; 'top 5', 'cheapest', 'longest', 'earliest'."
+    "2025', 'ending next month', 'active this quarter', 'in the next 30 days'), records changed "
+    "in PEMS ('cranes changed since last week'), the history of changes ('what changed since "
+    "last week and what does it cost', 'cost of the changes this month'); 'by category / "
+    "area / source / month', 'cranes vs generators'; 'top 5', 'cheapest', 'longest', 'earliest'."
 )
 # Questions offered when one is not understood: (words that make it close, the question).
 WHAT_IF = (
@@ -181,6 +183,9 @@ def build_sql(spec: Spec) -> str:
 @lru_cache(maxsize=1024)  # deterministic: the same question, names and day give the same SQL
 def translate(question: str, vocabulary: Vocabulary, today: date) -> str:
     """SQL for `question`, or NotUnderstood."""
+    history_question = changes.recognise(phrases.normalise(question), today)
+    if history_question is not None:
+        return changes.build_sql(history_question)
     return build_sql(parse(question, vocabulary, today))
 
 

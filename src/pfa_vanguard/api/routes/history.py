@@ -28,8 +28,11 @@ async def history(
         str | None, Query(max_length=64, description="who committed (syncs have no user)")
     ] = None,
     source: Annotated[
-        Literal["sync", "commit"] | None,
-        Query(description="sync: PEMS's own changes a sync found; commit: the team's commits"),
+        Literal["sync", "commit", "archive"] | None,
+        Query(
+            description="sync: PEMS's own changes a sync found (and records it deleted); "
+            "commit: the team's commits; archive: records moved to the archive"
+        ),
     ] = None,
     field: Annotated[
         str | None, Query(max_length=64, description="one field, e.g. forecastEnd")

@@ -50,7 +50,7 @@ async def kpi_months(
     caches = request_state(request).caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id) if drafts else None
     async with baseline_connection(request, ctx, conn) as baseline:
-        profile = await spend_profile(baseline, ctx.org_id, overlay, by)
+        profile = await spend_profile(baseline, ctx.org_id, overlay, by, caches.profiles)
         currency = await service.currency(baseline, ctx.org_id)
     return {"org": ctx.code, "by": by, "currency": currency, **profile}
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 import psycopg
 from fastapi import APIRouter, Header, Path, Query, Request
-from pydantic import WithJsonSchema
 from starlette.responses import Response, StreamingResponse
 
 from pfa_vanguard.accounts.repository import Role
@@ -22,13 +20,13 @@ from pfa_vanguard.api.deps import (
 from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.schemas import MergedRecords, RecordDetail
 from pfa_vanguard.api.state import request_state
+from pfa_vanguard.api.view_query import ViewFilter, ViewSort
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import Conn, load
 from pfa_vanguard.domain.costs import with_derived
 from pfa_vanguard.domain.drafts import merge
 from pfa_vanguard.drafts.service import list_drafts
 from pfa_vanguard.errors import NotFound
-from pfa_vanguard.mirror.filters import SORT_VALUES, DateMode, RecordFilter, SortOrder
 from pfa_vanguard.mirror.merged_read import (
     ReadAnswer,
     ReadQuery,
@@ -38,9 +36,6 @@ from pfa_vanguard.mirror.merged_read import (
 
 router = APIRouter(prefix="/api", tags=["records"])
 
-_Values = Annotated[list[str] | None, Query(max_length=50)]
-# Declared as the values SortOrder.parse accepts; checked there (400 naming the sortable fields).
-_Sort = Annotated[str, WithJsonSchema({"type": "string", "enum": list(SORT_VALUES)})]
 
 _MERGED_READ_DOC: dict[int | str, dict[str, Any]] = {
     200: {"model": MergedRecords, "description": "merged records (baseline + your drafts)"},
@@ -53,30 +48,8 @@ async def read_records(
     user: TokenUser,
     request: Request,
     org: Annotated[str, Path(description="organization code", max_length=50)],
-    category: _Values = None,
-    forecast_category: Annotated[list[str] | None, Query(alias="forecastCategory")] = None,
-    source: _Values = None,
-    area: _Values = None,
-    dor: _Values = None,
-    date_from: Annotated[
-        date | None, Query(alias="from", description="forecast window ends on or after")
-    ] = None,
-    date_to: Annotated[
-        date | None, Query(alias="to", description="forecast window starts on or before")
-    ] = None,
-    date_mode: Annotated[
-        DateMode,
-        Query(
-            alias="dateMode",
-            description="what from/to select: overlaps (the forecast window meets the range),"
-            " starts (it starts within), ends (it ends within)",
-        ),
-    ] = "overlaps",
-    q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
-    has_draft: Annotated[bool | None, Query(alias="hasDraft")] = None,
-    sort: Annotated[
-        _Sort | None, Query(description="field, -field for descending; default id")
-    ] = None,
+    where: ViewFilter,
+    order: ViewSort,
     limit: Annotated[
         int | None, Query(ge=1, le=100_000, description="page size; none: all")
     ] = None,
@@ -94,19 +67,8 @@ async def read_records(
     drafts applied; filters see merged values. Each record: id, data (with derived costs),
     hasDraft, state (pristine | draft | conflict | orphaned)."""
     query = ReadQuery(
-        filter=RecordFilter(
-            category=tuple(category or ()),
-            forecast_category=tuple(forecast_category or ()),
-            source=tuple(source or ()),
-            area=tuple(area or ()),
-            dor=tuple(dor or ()),
-            date_from=date_from,
-            date_to=date_to,
-            date_mode=date_mode,
-            q=q or None,
-            has_draft=has_draft,
-        ),
-        sort=SortOrder.parse(sort),
+        filter=where,
+        sort=order,
         limit=limit,
         cursor=cursor,
         archived=archived,

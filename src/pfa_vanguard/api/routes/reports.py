@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import WithJsonSchema
 from starlette.responses import StreamingResponse
 
 from pfa_vanguard.api.deps import DbConn, ViewerOrg
@@ -15,15 +13,13 @@ from pfa_vanguard.api.errors import error_responses
 from pfa_vanguard.api.read_replica import baseline_connection
 from pfa_vanguard.api.schemas import ViewTotals
 from pfa_vanguard.api.state import request_state
+from pfa_vanguard.api.view_query import ViewFilter, ViewSort
 from pfa_vanguard.kpi import service as kpi_service
-from pfa_vanguard.mirror.filters import SORT_VALUES, DateMode, RecordFilter, SortOrder
 from pfa_vanguard.reports.export import csv_stream, kpi_xlsx, xlsx_file
 from pfa_vanguard.reports.view import View, read_view
 
 router = APIRouter(prefix="/api", tags=["reports"])
 
-_Values = Annotated[list[str] | None, Query(max_length=50)]
-_Sort = Annotated[str, WithJsonSchema({"type": "string", "enum": list(SORT_VALUES)})]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FILE_DOC: dict[int | str, dict[str, Any]] = {
     200: {"description": "the file, streamed"},
@@ -35,42 +31,9 @@ async def current_view(
     ctx: ViewerOrg,
     conn: DbConn,
     request: Request,
-    category: _Values = None,
-    forecast_category: Annotated[list[str] | None, Query(alias="forecastCategory")] = None,
-    source: _Values = None,
-    area: _Values = None,
-    dor: _Values = None,
-    date_from: Annotated[
-        date | None, Query(alias="from", description="forecast window ends on or after")
-    ] = None,
-    date_to: Annotated[
-        date | None, Query(alias="to", description="forecast window starts on or before")
-    ] = None,
-    date_mode: Annotated[
-        DateMode,
-        Query(
-            alias="dateMode",
-            description="what from/to select: overlaps (the forecast window meets the range),"
-            " starts (it starts within), ends (it ends within)",
-        ),
-    ] = "overlaps",
-    q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
-    has_draft: Annotated[bool | None, Query(alias="hasDraft")] = None,
-    sort: Annotated[_Sort | None, Query(description="field, -field for descending")] = None,
+    where: ViewFilter,
+    order: ViewSort,
 ) -> View:
-    where = RecordFilter(
-        category=tuple(category or ()),
-        forecast_category=tuple(forecast_category or ()),
-        source=tuple(source or ()),
-        area=tuple(area or ()),
-        dor=tuple(dor or ()),
-        date_from=date_from,
-        date_to=date_to,
-        date_mode=date_mode,
-        q=q or None,
-        has_draft=has_draft,
-    )
-    order = SortOrder.parse(sort)
     caches = request_state(request).caches
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id)
     return await read_view(conn, ctx.org_id, overlay, where, order)
