@@ -566,6 +566,7 @@ CREATE TABLE public.pfa_modification (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     modified_at timestamp with time zone DEFAULT now() NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 )
 PARTITION BY HASH (organization_id);
@@ -1256,6 +1257,7 @@ CREATE TABLE public.pfa_modification_p00 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p01 (
@@ -1271,6 +1273,7 @@ CREATE TABLE public.pfa_modification_p01 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p02 (
@@ -1286,6 +1289,7 @@ CREATE TABLE public.pfa_modification_p02 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p03 (
@@ -1301,6 +1305,7 @@ CREATE TABLE public.pfa_modification_p03 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p04 (
@@ -1316,6 +1321,7 @@ CREATE TABLE public.pfa_modification_p04 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p05 (
@@ -1331,6 +1337,7 @@ CREATE TABLE public.pfa_modification_p05 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p06 (
@@ -1346,6 +1353,7 @@ CREATE TABLE public.pfa_modification_p06 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p07 (
@@ -1361,6 +1369,7 @@ CREATE TABLE public.pfa_modification_p07 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p08 (
@@ -1376,6 +1385,7 @@ CREATE TABLE public.pfa_modification_p08 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p09 (
@@ -1391,6 +1401,7 @@ CREATE TABLE public.pfa_modification_p09 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p10 (
@@ -1406,6 +1417,7 @@ CREATE TABLE public.pfa_modification_p10 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p11 (
@@ -1421,6 +1433,7 @@ CREATE TABLE public.pfa_modification_p11 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p12 (
@@ -1436,6 +1449,7 @@ CREATE TABLE public.pfa_modification_p12 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p13 (
@@ -1451,6 +1465,7 @@ CREATE TABLE public.pfa_modification_p13 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p14 (
@@ -1466,6 +1481,7 @@ CREATE TABLE public.pfa_modification_p14 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p15 (
@@ -1481,6 +1497,7 @@ CREATE TABLE public.pfa_modification_p15 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_org_bounds (

@@ -38,7 +38,7 @@ from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.drafts import commit_store as store
 from pfa_vanguard.drafts.commit_batch import GroupRecorder
 from pfa_vanguard.drafts.commit_store import AuditEntry, DraftRow, Outcome, PemsRow
-from pfa_vanguard.drafts.conflicts import field_conflicts
+from pfa_vanguard.drafts.conflicts import field_conflicts, pems_changes
 from pfa_vanguard.errors import BadRequest, PfaError
 
 _log = logging.getLogger(__name__)
@@ -93,7 +93,8 @@ class CommitRequest:
 class CommitOutcome:
     """What a commit did. `summary`: `committed` (record ids), `failed` (`recordId`, `reason`),
     `versions` (PEMS's new version per committed record), `commitId`, and, when drafts are in
-    conflict with PEMS, `conflicts` first (`recordId`, `fields`). Stored under the
+    conflict with PEMS, `conflicts` first (`recordId`, `fields`, and `pemsChanged`: the other
+    fields PEMS changed since the draft began, each with its `base` and `theirs`). Stored under the
     Idempotency-Key and replayed as it was."""
 
     summary: dict[str, Any]
@@ -119,6 +120,12 @@ class _Tally:
     committed: dict[str, int | None] = field(default_factory=dict)  # record -> new version
     failed: dict[str, str] = field(default_factory=dict)
     conflicts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    pems_changed: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def conflict(self, draft: DraftRow, fields: dict[str, Any], theirs: Mapping[str, Any]) -> None:
+        """`draft` is in conflict on `fields`; PEMS's record now is `theirs`."""
+        self.conflicts[draft.record_id] = fields
+        self.pems_changed[draft.record_id] = pems_changes(draft.changes, draft.base_record, theirs)
 
     def body(self, run_id: int) -> dict[str, Any]:
         return {
@@ -133,7 +140,10 @@ class _Tally:
             return self.body(run_id)
         ids = sorted(self.conflicts)
         return {
-            "conflicts": [{"recordId": r, "fields": self.conflicts[r]} for r in ids],
+            "conflicts": [
+                {"recordId": r, "fields": self.conflicts[r], "pemsChanged": self.pems_changed[r]}
+                for r in ids
+            ],
             **self.body(run_id),
         }
 
@@ -253,7 +263,7 @@ def _classify(draft: DraftRow, tally: _Tally, to_push: list[_Push]) -> Outcome |
         stored=draft.conflict,
     )
     if conflicts:
-        tally.conflicts[draft.record_id] = conflicts
+        tally.conflict(draft, conflicts, current)
         diff = _diff(draft.base_values, draft.changes)
         why = "PEMS changed these fields since the draft began"
         return Outcome(
@@ -332,7 +342,7 @@ async def _push_one(
         mirror=theirs,
         conflict=(draft.id, {f: c["theirs"] for f, c in conflicts.items()}),
     ))  # fmt: skip
-    tally.conflicts[record_id] = conflicts
+    tally.conflict(draft, conflicts, theirs.data)
 
 
 async def _record_accepted(

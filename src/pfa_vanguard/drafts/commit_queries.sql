@@ -31,7 +31,7 @@ WHERE id = %(id)s;
 
 -- name: user_drafts
 -- The caller's drafts in one organization (or the listed records), with the mirror row.
-SELECT d.id, d.record_id, d.changes, d.base_version, d.base_values, d.conflict,
+SELECT d.id, d.record_id, d.changes, d.base_version, d.base_values, d.base_record, d.conflict,
        d.orphaned_at, d.modified_at,
        m.data AS mirror_data, m.pems_version AS mirror_version
 FROM pfa_modification d
@@ -41,7 +41,7 @@ WHERE d.user_id = %(user_id)s AND d.organization_id = %(organization_id)s
 ORDER BY d.record_id;
 
 -- name: lock_draft
-SELECT d.id, d.record_id, d.changes, d.base_version, d.base_values, d.conflict,
+SELECT d.id, d.record_id, d.changes, d.base_version, d.base_values, d.base_record, d.conflict,
        d.orphaned_at, d.modified_at,
        m.data AS mirror_data, m.pems_version AS mirror_version
 FROM pfa_modification d
@@ -56,7 +56,7 @@ DELETE FROM pfa_modification WHERE organization_id = %(organization_id)s AND id 
 -- name: rebase_draft
 UPDATE pfa_modification
 SET changes = %(changes)s, base_version = %(base_version)s, base_values = %(base_values)s,
-    conflict = %(conflict)s, modified_at = now()
+    base_record = %(base_record)s, conflict = %(conflict)s, modified_at = now()
 WHERE organization_id = %(organization_id)s AND id = %(id)s;
 
 -- name: lock_organization
@@ -146,7 +146,7 @@ WITH v AS (
     SET changes = rest.changes, base_version = rest.version,
         base_values = (SELECT jsonb_object_agg(k, coalesce(rest.baseline -> k, 'null'::jsonb))
                        FROM jsonb_object_keys(rest.changes) AS k),
-        conflict = NULL, modified_at = now()
+        base_record = rest.baseline, conflict = NULL, modified_at = now()
     FROM rest
     WHERE m.organization_id = %(organization_id)s AND m.id = rest.id
       AND rest.changes <> '{}'::jsonb

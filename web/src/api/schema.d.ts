@@ -1463,6 +1463,19 @@ export interface components {
              */
             timezone: string;
         };
+        /** PemsChange */
+        PemsChange: {
+            /**
+             * Base
+             * @description the value when the draft began
+             */
+            base: unknown;
+            /**
+             * Theirs
+             * @description PEMS's value now
+             */
+            theirs: unknown;
+        };
         /** Profile */
         Profile: {
             /** Groups */
@@ -1509,6 +1522,13 @@ export interface components {
             fields: {
                 [key: string]: components["schemas"]["FieldConflict"];
             };
+            /**
+             * Pemschanged
+             * @description the other fields PEMS changed since the draft began (a merge may choose "mine" for an editable one: it is drafted back to its base)
+             */
+            pemsChanged?: {
+                [key: string]: components["schemas"]["PemsChange"];
+            };
             /** Recordid */
             recordId: string;
         };
@@ -1552,7 +1572,7 @@ export interface components {
         ResolveBody: {
             /**
              * Fields
-             * @description merge: {"<field>": "mine" | "theirs"} for every conflict
+             * @description merge: {"<field>": "mine" | "theirs"} for every conflict, and "mine" for any field only PEMS changed that goes back to the value the draft began from
              */
             fields?: {
                 [key: string]: string;
@@ -1575,6 +1595,13 @@ export interface components {
              */
             resolved: {
                 [key: string]: components["schemas"]["FieldConflict"];
+            };
+            /**
+             * Restored
+             * @description fields only PEMS changed, drafted back to their base
+             */
+            restored?: {
+                [key: string]: unknown;
             };
             /**
              * State

@@ -27,7 +27,7 @@ from pydantic import Field
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_settings
 from pfa_vanguard.api.errors import error_body, error_responses
-from pfa_vanguard.api.schemas import FieldConflict, Wire
+from pfa_vanguard.api.schemas import FieldConflict, PemsChange, Wire
 from pfa_vanguard.api.state import app_state, request_state
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import Pool
@@ -68,6 +68,11 @@ class CommitResult(Wire):
 class RecordConflict(Wire):
     record_id: str
     fields: dict[str, FieldConflict]
+    pems_changed: dict[str, PemsChange] = Field(
+        default_factory=dict,
+        description="the other fields PEMS changed since the draft began (a merge may choose "
+        '"mine" for an editable one: it is drafted back to its base)',
+    )
 
 
 class CommitConflict(Wire):
@@ -92,6 +97,9 @@ class ResolveResult(Wire):
     record_id: str
     strategy: str
     resolved: dict[str, FieldConflict] = Field(description="the conflicts settled")
+    restored: dict[str, Any] = Field(
+        default_factory=dict, description="fields only PEMS changed, drafted back to their base"
+    )
     draft: ResolvedDraft | None = Field(description="the draft left (null: none)")
     state: str = Field(description="draft | pristine")
 
@@ -124,7 +132,9 @@ class CommitsPage(Wire):
 class ResolveBody(Wire):
     strategy: str = Field(description="keep_mine | use_theirs | merge")
     fields: dict[str, str] | None = Field(
-        default=None, description='merge: {"<field>": "mine" | "theirs"} for every conflict'
+        default=None,
+        description='merge: {"<field>": "mine" | "theirs"} for every conflict, and "mine" for '
+        "any field only PEMS changed that goes back to the value the draft began from",
     )
 
 
