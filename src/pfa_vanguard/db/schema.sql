@@ -465,8 +465,11 @@ CREATE TABLE public.commit_runs (
     response jsonb,
     started_at timestamp with time zone DEFAULT now() NOT NULL,
     finished_at timestamp with time zone,
+    total integer,
+    cancel_requested_at timestamp with time zone,
     CONSTRAINT commit_runs_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255))),
-    CONSTRAINT commit_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'conflict'::text])))
+    CONSTRAINT commit_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'conflict'::text]))),
+    CONSTRAINT commit_runs_total_check CHECK ((total >= 0))
 );
 ALTER TABLE public.commit_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.commit_runs_id_seq
@@ -1767,6 +1770,7 @@ CREATE INDEX commit_audit_run_idx ON public.commit_audit USING btree (run_id);
 CREATE INDEX commit_audit_user_idx ON public.commit_audit USING btree (organization_id, user_id, created_at DESC);
 CREATE UNIQUE INDEX commit_runs_idempotency_key ON public.commit_runs USING btree (user_id, organization_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (organization_id, started_at DESC);
+CREATE INDEX commit_runs_user_idx ON public.commit_runs USING btree (organization_id, user_id, id DESC);
 CREATE INDEX login_failures_age ON public.login_failures USING btree (failed_at);
 CREATE INDEX login_failures_client ON public.login_failures USING btree (client, failed_at);
 CREATE INDEX login_failures_key ON public.login_failures USING btree (username, client, failed_at);

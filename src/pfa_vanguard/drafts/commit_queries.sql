@@ -195,3 +195,34 @@ REFRESH MATERIALIZED VIEW CONCURRENTLY pfa_kpi_summary;
 
 -- name: refresh_timeline_bounds
 REFRESH MATERIALIZED VIEW CONCURRENTLY pfa_timeline_bounds;
+
+-- name: set_total
+UPDATE commit_runs SET total = %(total)s WHERE id = %(id)s;
+
+-- name: request_cancel
+-- The caller's running commit in the organization (at most one: commits of one user and
+-- organization are serialised) is asked to stop before its next record.
+UPDATE commit_runs
+SET cancel_requested_at = coalesce(cancel_requested_at, now())
+WHERE organization_id = %(organization_id)s AND user_id = %(user_id)s AND status = 'running'
+RETURNING id;
+
+-- name: cancel_requested
+SELECT cancel_requested_at IS NOT NULL AS requested FROM commit_runs WHERE id = %(id)s;
+
+-- name: latest_run_progress
+-- The caller's latest commit in the organization with its answered records by outcome.
+SELECT r.id, r.status, r.total, r.cancel_requested_at IS NOT NULL AS cancel_requested,
+       r.started_at, r.finished_at,
+       count(a.id) AS answered,
+       count(a.id) FILTER (WHERE a.outcome IN ('accepted', 'already_applied')) AS accepted,
+       count(a.id) FILTER (WHERE a.outcome = 'conflict') AS conflicts,
+       count(a.id) FILTER (WHERE a.outcome IN ('rejected', 'error', 'orphaned')) AS failed
+FROM (
+    SELECT * FROM commit_runs
+    WHERE organization_id = %(organization_id)s AND user_id = %(user_id)s
+    ORDER BY id DESC
+    LIMIT 1
+) r
+LEFT JOIN commit_audit a ON a.run_id = r.id
+GROUP BY r.id, r.status, r.total, r.cancel_requested_at, r.started_at, r.finished_at;

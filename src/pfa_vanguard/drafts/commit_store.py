@@ -137,6 +137,11 @@ async def finish_run(
     )
 
 
+async def set_total(conn: Conn, run_id: int, total: int) -> None:
+    """How many drafts run `run_id` handles (its progress reads against it)."""
+    await conn.execute(_q("set_total"), {"id": run_id, "total": total})
+
+
 async def load_drafts(
     conn: Conn, organization_id: int, user_id: int, record_ids: Sequence[str] | None
 ) -> list[DraftRow]:
