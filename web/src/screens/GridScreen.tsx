@@ -7,7 +7,9 @@ import { HistoryPanel } from "../components/HistoryPanel";
 import { SavedViews } from "../components/SavedViews";
 import { ViewTotals } from "../components/ViewTotals";
 import { fmtCount } from "../format";
+import { ColumnsMenu } from "../grid/ColumnsMenu";
 import { Grid } from "../grid/Grid";
+import { type ColumnLayout, DEFAULT_LAYOUT, applyLayout, setWidth } from "../grid/columnLayout";
 import { columnsFor } from "../grid/columns";
 import { useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
@@ -24,6 +26,9 @@ interface Props {
   onNotice: (msg: string | null) => void;
   /** Open a saved view (its query string). */
   onApplyView?: (query: string) => void;
+  /** The user's arrangement of the columns (kept in the address with the view). */
+  layout?: ColumnLayout;
+  setLayout?: (layout: ColumnLayout) => void;
 }
 
 export function useSelection(store: OrgStore, filters: Filters, sort: Sort | null): string[] {
@@ -83,6 +88,8 @@ export function GridScreen({
   onOpenConflict,
   onNotice,
   onApplyView,
+  layout = DEFAULT_LAYOUT,
+  setLayout,
 }: Props) {
   useVersion(store);
   const ids = useSelection(store, filters, sort);
@@ -108,6 +115,18 @@ export function GridScreen({
   const columns = useMemo(
     () => columnsFor(store.rows.slice(0, 200).map((r) => r.data)),
     [store, store.rowsVersion],
+  );
+  const arranged = useMemo(() => applyLayout(columns, layout), [columns, layout]);
+  const onResizeColumn = useCallback(
+    (key: string, width: number | null) => {
+      if (width !== null) setLayout?.(setWidth(layout, key, width));
+      else {
+        const widths = { ...layout.widths };
+        delete widths[key];
+        setLayout?.({ ...layout, widths });
+      }
+    },
+    [layout, setLayout],
   );
 
   const applyServer = (f: Filters, on: boolean) => {
@@ -182,6 +201,7 @@ export function GridScreen({
           changed cell {store.canEdit && <span className="pencil">✎ editable</span>}
         </span>
         <ExportButtons code={store.code} filters={filters} sort={sort} />
+        {setLayout && <ColumnsMenu columns={columns} layout={layout} onChange={setLayout} />}
         <button
           type="button"
           disabled={!picked}
@@ -220,7 +240,9 @@ export function GridScreen({
         <Grid
           store={store}
           ids={ids}
-          columns={columns}
+          columns={arranged.columns}
+          pinned={arranged.pinned}
+          onResizeColumn={setLayout ? onResizeColumn : undefined}
           sort={sort}
           onSort={setSort}
           onOpenConflict={onOpenConflict}

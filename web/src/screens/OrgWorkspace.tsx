@@ -11,6 +11,13 @@ import { Autosaver } from "../state/autosave";
 import { OrgStore } from "../state/orgStore";
 import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
 import { fromQuery, hashQuery, toQuery } from "../state/urlView";
+import {
+  type ColumnLayout,
+  layoutFromQuery,
+  layoutToParams,
+  loadLayout,
+  saveLayout,
+} from "../grid/columnLayout";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import { AiPanel } from "./AiPanel";
@@ -50,6 +57,11 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   const [initial] = useState(() => fromQuery(hashQuery(window.location.hash)));
   const [filters, setFilters] = useState<Filters>(initial.filters);
   const [sort, setSort] = useState<Sort | null>(initial.sort);
+  // The columns' arrangement: the address's (a shared link), else the last one in this browser.
+  const [layout, setLayout] = useState<ColumnLayout>(
+    () => layoutFromQuery(hashQuery(window.location.hash)) ?? loadLayout(org.code),
+  );
+  useEffect(() => saveLayout(org.code, layout), [org.code, layout]);
   // A link into the workspace with a view in it (a drill-down, a pasted link) applies that view.
   useEffect(() => {
     // The event's own URL: the address may already have been rewritten by the render the
@@ -60,6 +72,8 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
       const next = fromQuery(query);
       setFilters(next.filters);
       setSort(next.sort);
+      const columns = layoutFromQuery(query);
+      if (columns) setLayout(columns);
     };
     window.addEventListener("hashchange", apply);
     return () => window.removeEventListener("hashchange", apply);
@@ -69,10 +83,11 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
     // A navigation to another screen is under way (its hashchange not handled yet): leave the
     // address alone; this runs again once the route has followed.
     if (window.location.hash.split("?")[0] !== route) return;
-    const query = toQuery(filters, sort);
+    const columns = view === "grid" ? new URLSearchParams(layoutToParams(layout)).toString() : "";
+    const query = [toQuery(filters, sort), columns].filter(Boolean).join("&");
     const hash = `${route}${query ? `?${query}` : ""}`;
     if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
-  }, [filters, sort, view, org.code]);
+  }, [filters, sort, view, org.code, layout]);
   const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
   const [conflicts, setConflicts] = useState<RecordConflict[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -188,6 +203,8 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
             }}
             onOpenConflict={openConflictsFor}
             onNotice={setNotice}
+            layout={layout}
+            setLayout={setLayout}
           />
         )}
         {view === "kpi" && (
