@@ -20,7 +20,7 @@ import { RangeReport, useRangeEdits } from "./useRangeEdits";
 
 export { ROW_HEIGHT } from "./GridRow";
 
-const HEADER_HEIGHT = 36;
+const HEADER_HEIGHT = 30;
 
 interface Props {
   store: OrgStore;

@@ -6,7 +6,7 @@ import { fmtValue } from "../format";
 import { type Column, cellValue } from "./columns";
 import type { Pos } from "./selection";
 
-export const ROW_HEIGHT = 30;
+export const ROW_HEIGHT = 28;
 export const GUTTER = 64;
 
 const MARKERS: Record<RecordState, { symbol: string; label: string }> = {

@@ -11,10 +11,13 @@ import { ColumnsMenu } from "../grid/ColumnsMenu";
 import { Grid } from "../grid/Grid";
 import { type ColumnLayout, DEFAULT_LAYOUT, applyLayout, setWidth } from "../grid/columnLayout";
 import { columnsFor } from "../grid/columns";
-import { useVersion } from "../hooks";
+import { useMediaQuery, useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 import { EMPTY_FILTERS, type Filters, type Sort, distinct, narrows, select } from "../state/query";
 import { toQuery } from "../state/urlView";
+
+/** A screen short enough that the chrome is compacted (the same query as the style sheet's). */
+const COMPACT = "(max-height: 800px)";
 
 interface Props {
   store: OrgStore;
@@ -96,6 +99,10 @@ export function GridScreen({
   const [selRows, setSelRows] = useState<{ r0: number; r1: number } | null>(null);
   const onSelectRows = useCallback((r: { r0: number; r1: number } | null) => setSelRows(r), []);
   const [bulkOpen, setBulkOpen] = useState(false);
+  // On a short screen the filters fold behind a button, leaving the rows the room.
+  const compact = useMediaQuery(COMPACT);
+  const [filtersOpen, setFiltersOpen] = useState<boolean | null>(null);
+  const showFilters = !compact || filtersOpen === true;
   const filtersActive = Object.entries(filters).some(
     ([k, v]) => v !== EMPTY_FILTERS[k as keyof Filters] && v !== undefined && v !== "" && v !== false,
   );
@@ -150,37 +157,52 @@ export function GridScreen({
   return (
     <div className="grid-screen">
       <h2 className="sr-only">Filters</h2>
-      <FilterBar
-        filters={filters}
-        vocabulary={vocabulary}
-        onChange={(f) => {
-          setFilters(f);
-          if (serverSide) applyServer(f, true);
-        }}
-        extra={
-          <label
-            className="check"
-            title="Ask the API to filter (useful to check a figure); the default filters the loaded records in the browser"
-          >
-            <input
-              type="checkbox"
-              checked={serverSide}
-              onChange={(e) => {
-                setServerSide(e.target.checked);
-                applyServer(filters, e.target.checked);
-              }}
-            />
-            Filter on the server
-          </label>
-        }
-      />
-      <SavedViews code={store.code} query={toQuery(filters, sort)} onApply={(q) => onApplyView?.(q)} />
-      <ViewTotals
-        code={store.code}
-        query={toQuery(filters, null)}
-        version={store.rowsVersion + store.serverDraftsVersion}
-      />
+      {showFilters && (
+        <>
+          <FilterBar
+            filters={filters}
+            vocabulary={vocabulary}
+            onChange={(f) => {
+              setFilters(f);
+              if (serverSide) applyServer(f, true);
+            }}
+            extra={
+              <label
+                className="check"
+                title="Ask the API to filter (useful to check a figure); the default filters the loaded records in the browser"
+              >
+                <input
+                  type="checkbox"
+                  checked={serverSide}
+                  onChange={(e) => {
+                    setServerSide(e.target.checked);
+                    applyServer(filters, e.target.checked);
+                  }}
+                />
+                Filter on the server
+              </label>
+            }
+          />
+          <SavedViews code={store.code} query={toQuery(filters, sort)} onApply={(q) => onApplyView?.(q)} />
+          <ViewTotals
+            code={store.code}
+            query={toQuery(filters, null)}
+            version={store.rowsVersion + store.serverDraftsVersion}
+          />
+        </>
+      )}
       <div className="grid-meta">
+        {compact && (
+          <button
+            type="button"
+            aria-expanded={showFilters}
+            onClick={() => setFiltersOpen(!showFilters)}
+            data-testid="filters-toggle"
+            title="Filters, saved views and the totals of the filtered records"
+          >
+            Filters{filtersActive ? " (on)" : ""} {showFilters ? "▴" : "▾"}
+          </button>
+        )}
         {filters.conflictsOnly && (
           <span className="warning-text" data-testid="conflicts-only">
             Showing conflicts only{" "}
