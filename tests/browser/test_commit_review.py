@@ -121,3 +121,64 @@ def test_the_review_of_1200_drafts_opens_fast_and_builds_only_the_rows_in_view(
             api.post("/api/pfa/RIO/discard")
         finally:
             api.close()
+
+
+def test_commit_progress_and_cancel_before_the_next_record(
+    stack: LiveStack,  # noqa: F811
+    login_as: LoginAs,
+    used_ids: set[str],
+) -> None:
+    """A slow PEMS: the dialog shows records sent / accepted / conflicts while committing, and
+    Cancel stops before the next record; the unsent records stay drafts."""
+    records = pick_records(stack, "RIO", 40, used_ids)
+    ids = [r["id"] for r in records]
+    api = stack.api("alice")
+    try:
+        saved = api.post(
+            "/api/pfa/RIO/draft",
+            json=[{"recordId": i, "changes": {"equipment": "EQ-CANCEL"}} for i in ids],
+        )
+        assert saved.status_code == 200, saved.text
+    finally:
+        api.close()
+
+    page = login_as("alice")
+    page.get_by_test_id("commit-open").click()
+    dialog = page.get_by_test_id("commit-dialog")
+    confirm = dialog.get_by_test_id("commit-confirm")
+    expect(confirm).to_have_text("Commit 40 records to PEMS")
+    stack.sim_call("POST", "faults", latencyMs=700)
+    try:
+        confirm.click()
+        progress = dialog.get_by_test_id("commit-progress")
+        expect(progress).to_be_visible()
+        expect(progress.get_by_test_id("commit-progress-text")).to_contain_text(
+            "of 40 sent", timeout=30_000
+        )
+        expect(progress.get_by_test_id("commit-progress-text")).not_to_contain_text(
+            "0 of 40 sent", timeout=30_000
+        )
+        expect(progress.get_by_role("progressbar")).to_be_visible()
+        progress.get_by_test_id("commit-cancel").click()
+        results = dialog.get_by_test_id("commit-results")
+        expect(results).to_be_visible(timeout=60_000)
+    finally:
+        stack.sim_call("POST", "faults")
+    expect(dialog.get_by_test_id("commit-cancelled")).to_contain_text("not sent — still drafts")
+    written = {
+        w["pfaId"]
+        for w in stack.sim_call("GET", "writes", org="RIO")["writes"]
+        if "EQ-CANCEL" in str(w)
+    }
+    assert 0 < len(written) < 40
+    expect(results).to_contain_text(f"{len(written)} committed, 0 failed")
+    dialog.get_by_role("button", name="Close").first.click()
+    left = 40 - len(written)
+    expect(page.get_by_test_id("draft-count")).to_contain_text(f"{left} draft")
+    api = stack.api("alice")
+    try:
+        drafts = {d["recordId"] for d in api.get("/api/pfa/RIO/drafts").json()}
+        assert drafts == set(ids) - written
+        api.post("/api/pfa/RIO/discard")
+    finally:
+        api.close()

@@ -89,3 +89,68 @@ def test_conflicts_show_all_pems_changes_and_keep_the_choices(
     assert not any(r2 in w for w in writes)
     show_record(page, r1)
     expect(cell(page, r1, "forecastStart")).to_have_text(start1)
+
+
+def test_a_screen_loaded_after_pems_changed_still_sees_every_field_pems_changed(
+    stack: LiveStack,  # noqa: F811
+    login_as: LoginAs,
+    used_ids: set[str],
+) -> None:
+    """The server keeps the record each draft began from: after a reload (nothing of PEMS's
+    change seen on this screen), the dialog still lists the start PEMS moved beside the end in
+    conflict, and "use all theirs" then shows every radio on "theirs"."""
+    records = pick_records(stack, "RIO", 2, used_ids)
+    r1, r2 = (r["id"] for r in records)
+    page = login_as("bob")
+    mine = {r["id"]: later(r["forecastEnd"], 30) for r in records}
+    for r in records:
+        show_record(page, r["id"])
+        edit_cell(page, r["id"], "forecastEnd", mine[r["id"]])
+    wait_saved(page)
+    moved = {r["id"]: later(r["forecastStart"], -10) for r in records}
+    rows = [
+        {
+            "pfs_id": r["id"],
+            "pfs_f_startdate": moved[r["id"]],
+            "pfs_f_enddate": later(r["forecastEnd"], 60),
+        }
+        for r in records
+    ]
+    stack.sim_call("POST", "put", org="RIO", rows=rows)
+    stack.sync("RIO")
+    page.reload()
+
+    expect(page.get_by_test_id("conflict-count")).to_have_text("⚠ 2 conflicts", timeout=30_000)
+    page.get_by_test_id("commit-open").click()
+    page.get_by_test_id("commit-confirm").click()
+    dialog = page.get_by_test_id("conflict-dialog")
+    expect(dialog.get_by_test_id("conflict-record")).to_have_count(2)
+    section1 = dialog.get_by_role("region", name=f"Conflict on {r1}")
+    also1 = section1.get_by_test_id("pems-also-changed")
+    expect(also1).to_have_count(1)
+    expect(also1).to_contain_text("Forecast start")
+    expect(also1).to_contain_text(records[0]["forecastStart"])
+    expect(also1).to_contain_text(moved[r1])
+
+    # r1: my end, and the start as it was; r2: everything PEMS's.
+    section1.get_by_role("radio", name="as before").check()
+    section1.get_by_role("button", name="Keep mine").click()
+    expect(section1).to_contain_text("resolved: keep mine")
+    expect(section1.get_by_role("radio", name="as before")).to_be_checked()
+    dialog.get_by_test_id("use-all-theirs").click()
+    section2 = dialog.get_by_role("region", name=f"Conflict on {r2}")
+    expect(section2).to_contain_text("resolved: use theirs")
+    expect(section2.locator(f'input[name="{r2}-forecastEnd"]').nth(1)).to_be_checked()
+    expect(section2.locator(f'input[name="{r2}-forecastEnd"]').nth(0)).not_to_be_checked()
+    expect(section2.get_by_role("radio", name="theirs").last).to_be_checked()
+    expect(section2.get_by_role("radio", name="as before")).not_to_be_checked()
+    dialog.get_by_test_id("conflict-commit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("1 committed, 0 failed")
+
+    writes = [json.dumps(w) for w in stack.sim_call("GET", "writes", org="RIO")["writes"]]
+    w1 = [w for w in writes if r1 in w][-1]
+    assert mine[r1] in w1
+    assert records[0]["forecastStart"] in w1  # the start as bob saw it
+    assert not any(r2 in w for w in writes)
+    show_record(page, r1)
+    expect(cell(page, r1, "forecastStart")).to_have_text(records[0]["forecastStart"])

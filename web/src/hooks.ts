@@ -73,3 +73,16 @@ export function useRoute(): [Route, (r: Route) => void] {
   }, []);
   return [parseRoute(hash), navigate];
 }
+
+/** Whether the media query matches, following it as the window changes. */
+export function useMediaQuery(query: string): boolean {
+  return useSyncExternalStore(
+    (notify) => {
+      const list = window.matchMedia(query);
+      list.addEventListener("change", notify);
+      return () => list.removeEventListener("change", notify);
+    },
+    () => window.matchMedia(query).matches,
+    () => false,
+  );
+}

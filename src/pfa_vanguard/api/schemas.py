@@ -84,6 +84,11 @@ class FieldConflict(BaseModel):
     mine: Any
 
 
+class PemsChange(BaseModel):
+    base: Any = Field(description="the value when the draft began")
+    theirs: Any = Field(description="PEMS's value now")
+
+
 class RecordDetail(Wire):
     id: str
     baseline: dict[str, Any]

@@ -465,8 +465,11 @@ CREATE TABLE public.commit_runs (
     response jsonb,
     started_at timestamp with time zone DEFAULT now() NOT NULL,
     finished_at timestamp with time zone,
+    total integer,
+    cancel_requested_at timestamp with time zone,
     CONSTRAINT commit_runs_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 255))),
-    CONSTRAINT commit_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'conflict'::text])))
+    CONSTRAINT commit_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'conflict'::text]))),
+    CONSTRAINT commit_runs_total_check CHECK ((total >= 0))
 );
 ALTER TABLE public.commit_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.commit_runs_id_seq
@@ -740,6 +743,7 @@ CREATE TABLE public.pfa_modification (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     modified_at timestamp with time zone DEFAULT now() NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 )
 PARTITION BY HASH (organization_id);
@@ -1415,6 +1419,7 @@ CREATE TABLE public.pfa_modification_p00 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p01 (
@@ -1430,6 +1435,7 @@ CREATE TABLE public.pfa_modification_p01 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p02 (
@@ -1445,6 +1451,7 @@ CREATE TABLE public.pfa_modification_p02 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p03 (
@@ -1460,6 +1467,7 @@ CREATE TABLE public.pfa_modification_p03 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p04 (
@@ -1475,6 +1483,7 @@ CREATE TABLE public.pfa_modification_p04 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p05 (
@@ -1490,6 +1499,7 @@ CREATE TABLE public.pfa_modification_p05 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p06 (
@@ -1505,6 +1515,7 @@ CREATE TABLE public.pfa_modification_p06 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p07 (
@@ -1520,6 +1531,7 @@ CREATE TABLE public.pfa_modification_p07 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p08 (
@@ -1535,6 +1547,7 @@ CREATE TABLE public.pfa_modification_p08 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p09 (
@@ -1550,6 +1563,7 @@ CREATE TABLE public.pfa_modification_p09 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p10 (
@@ -1565,6 +1579,7 @@ CREATE TABLE public.pfa_modification_p10 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p11 (
@@ -1580,6 +1595,7 @@ CREATE TABLE public.pfa_modification_p11 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p12 (
@@ -1595,6 +1611,7 @@ CREATE TABLE public.pfa_modification_p12 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p13 (
@@ -1610,6 +1627,7 @@ CREATE TABLE public.pfa_modification_p13 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p14 (
@@ -1625,6 +1643,7 @@ CREATE TABLE public.pfa_modification_p14 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_modification_p15 (
@@ -1640,6 +1659,7 @@ CREATE TABLE public.pfa_modification_p15 (
     orphan_baseline jsonb,
     created_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_created_at_not_null NOT NULL,
     modified_at timestamp with time zone DEFAULT now() CONSTRAINT pfa_modification_modified_at_not_null NOT NULL,
+    base_record jsonb,
     CONSTRAINT pfa_modification_changes_check CHECK (((jsonb_typeof(changes) = 'object'::text) AND (changes <> '{}'::jsonb)))
 );
 CREATE TABLE public.pfa_org_bounds (
@@ -1909,6 +1929,7 @@ CREATE INDEX commit_audit_run_idx ON public.commit_audit USING btree (run_id);
 CREATE INDEX commit_audit_user_idx ON public.commit_audit USING btree (organization_id, user_id, created_at DESC);
 CREATE UNIQUE INDEX commit_runs_idempotency_key ON public.commit_runs USING btree (user_id, organization_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX commit_runs_org_started_idx ON public.commit_runs USING btree (organization_id, started_at DESC);
+CREATE INDEX commit_runs_user_idx ON public.commit_runs USING btree (organization_id, user_id, id DESC);
 CREATE INDEX login_failures_age ON public.login_failures USING btree (failed_at);
 CREATE INDEX login_failures_client ON public.login_failures USING btree (client, failed_at);
 CREATE INDEX login_failures_key ON public.login_failures USING btree (username, client, failed_at);

@@ -15,6 +15,8 @@ Guarantees:
   row. A record is reported committed only once that transaction committed. A crash loses no
   draft; a retry never writes an applied change twice (a stale-version refusal is compared
   with PEMS's current values before anything is resent).
+- Cancel (drafts/commit_progress.py): once `watch` sets the run's stop event, no further record
+  is sent; those drafts stay drafts and are listed in `cancelled`.
 - Idempotency-Key: commits of one user in one organization are serialised by an advisory lock;
   a finished run's answer is stored under its key and replayed to a retry (nothing is pushed
   again). A run refused before anything was pushed (conflicts in the mirror) releases its key.
@@ -27,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -38,7 +40,7 @@ from pfa_vanguard.db.queries import Conn
 from pfa_vanguard.drafts import commit_store as store
 from pfa_vanguard.drafts.commit_batch import GroupRecorder
 from pfa_vanguard.drafts.commit_store import AuditEntry, DraftRow, Outcome, PemsRow
-from pfa_vanguard.drafts.conflicts import field_conflicts
+from pfa_vanguard.drafts.conflicts import field_conflicts, pems_changes
 from pfa_vanguard.errors import BadRequest, PfaError
 
 _log = logging.getLogger(__name__)
@@ -93,7 +95,8 @@ class CommitRequest:
 class CommitOutcome:
     """What a commit did. `summary`: `committed` (record ids), `failed` (`recordId`, `reason`),
     `versions` (PEMS's new version per committed record), `commitId`, and, when drafts are in
-    conflict with PEMS, `conflicts` first (`recordId`, `fields`). Stored under the
+    conflict with PEMS, `conflicts` first (`recordId`, `fields`, and `pemsChanged`: the other
+    fields PEMS changed since the draft began, each with its `base` and `theirs`). Stored under the
     Idempotency-Key and replayed as it was."""
 
     summary: dict[str, Any]
@@ -119,21 +122,34 @@ class _Tally:
     committed: dict[str, int | None] = field(default_factory=dict)  # record -> new version
     failed: dict[str, str] = field(default_factory=dict)
     conflicts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    cancelled: set[str] = field(default_factory=set)  # not sent: the user cancelled first
+    pems_changed: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def conflict(self, draft: DraftRow, fields: dict[str, Any], theirs: Mapping[str, Any]) -> None:
+        """`draft` is in conflict on `fields`; PEMS's record now is `theirs`."""
+        self.conflicts[draft.record_id] = fields
+        self.pems_changed[draft.record_id] = pems_changes(draft.changes, draft.base_record, theirs)
 
     def body(self, run_id: int) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "committed": sorted(self.committed),
             "failed": [{"recordId": r, "reason": why} for r, why in sorted(self.failed.items())],
             "versions": {r: v for r, v in sorted(self.committed.items()) if v is not None},
             "commitId": run_id,
         }
+        if self.cancelled:
+            body["cancelled"] = sorted(self.cancelled)
+        return body
 
     def summary(self, run_id: int) -> dict[str, Any]:
         if not self.conflicts:
             return self.body(run_id)
         ids = sorted(self.conflicts)
         return {
-            "conflicts": [{"recordId": r, "fields": self.conflicts[r]} for r in ids],
+            "conflicts": [
+                {"recordId": r, "fields": self.conflicts[r], "pemsChanged": self.pems_changed[r]}
+                for r in ids
+            ],
             **self.body(run_id),
         }
 
@@ -142,8 +158,18 @@ def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict
     return {name: {"before": before.get(name), "after": value} for name, value in after.items()}
 
 
+Watch = Callable[[int, asyncio.Event], Coroutine[Any, Any, None]]
+"""Runs beside a commit's pushes (given the run id and its stop event): sets the event when the
+user cancels (commit_progress.watch_cancel); cancelled once the pushes are done."""
+
+
 async def commit_drafts(
-    conn: Conn, writer: RecordWriter, request: CommitRequest, *, concurrency: int = 8
+    conn: Conn,
+    writer: RecordWriter,
+    request: CommitRequest,
+    *,
+    concurrency: int = 8,
+    watch: Watch | None = None,
 ) -> CommitOutcome:
     """Push the caller's drafts to PEMS; see the module docstring for the guarantees.
 
@@ -154,7 +180,7 @@ async def commit_drafts(
     key = store.lock_key(request.organization_id, request.user_id)
     await store.acquire_commit_lock(conn, key)
     try:
-        return await _commit_locked(conn, writer, request, concurrency)
+        return await _commit_locked(conn, writer, request, concurrency, watch)
     finally:
         try:
             await conn.rollback()
@@ -165,7 +191,7 @@ async def commit_drafts(
 
 
 async def _commit_locked(
-    conn: Conn, writer: RecordWriter, request: CommitRequest, concurrency: int
+    conn: Conn, writer: RecordWriter, request: CommitRequest, concurrency: int, watch: Watch | None
 ) -> CommitOutcome:
     org_id, user_id = request.organization_id, request.user_id
     run_id: int | None = None
@@ -186,6 +212,7 @@ async def _commit_locked(
                 conn, org_id, user_id, request.idempotency_key, request.fingerprint()
             )
         drafts = await store.load_drafts(conn, org_id, user_id, request.record_ids)
+        await store.set_total(conn, run_id, len(drafts))
 
     tally = _Tally()
     found = {d.record_id for d in drafts}
@@ -208,15 +235,21 @@ async def _commit_locked(
         await recorder.record(*refused)
 
     limit = asyncio.Semaphore(max(1, concurrency))
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch(run_id, stop)) if watch is not None and to_push else None
     try:
         # A failure (the database, never PEMS: those are per-record answers) stops every push
         # before the connection is used for anything else.
         async with asyncio.TaskGroup() as pushes:
             for item in to_push:
-                push = _push_one(item, writer, limit, recorder, request.org_code, tally)
+                push = _push_one(item, writer, limit, recorder, request.org_code, tally, stop)
                 pushes.create_task(push)
     except BaseExceptionGroup as failed:
         raise failed.exceptions[0] from None
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
 
     summary = tally.summary(run_id)
     async with conn.transaction():
@@ -253,7 +286,7 @@ def _classify(draft: DraftRow, tally: _Tally, to_push: list[_Push]) -> Outcome |
         stored=draft.conflict,
     )
     if conflicts:
-        tally.conflicts[draft.record_id] = conflicts
+        tally.conflict(draft, conflicts, current)
         diff = _diff(draft.base_values, draft.changes)
         why = "PEMS changed these fields since the draft began"
         return Outcome(
@@ -272,8 +305,10 @@ async def _push_one(
     recorder: GroupRecorder,
     org_code: str,
     tally: _Tally,
+    stop: asyncio.Event,
 ) -> None:
-    """Write one draft to PEMS and record the outcome; returns once it is committed.
+    """Write one draft to PEMS and record the outcome; returns once it is committed. Once
+    `stop` is set (the user cancelled), nothing more is sent: the draft stays as it is.
 
     The writer checks PEMS's current values against the values the draft started from (what
     the user saw) before writing; a field PEMS changed since is a conflict, recorded on the
@@ -294,6 +329,9 @@ async def _push_one(
     base = {k: draft.base_values[k] for k in push.changes if k in draft.base_values}
     try:
         async with limit:
+            if stop.is_set():
+                tally.cancelled.add(record_id)
+                return
             answer = await writer.update_record(org_code, record_id, push.changes, base)
     except Exception as exc:  # one record's failure never stops the others
         why = exc.detail if isinstance(exc, PfaError) else f"{type(exc).__name__}: {exc}"
@@ -332,7 +370,7 @@ async def _push_one(
         mirror=theirs,
         conflict=(draft.id, {f: c["theirs"] for f, c in conflicts.items()}),
     ))  # fmt: skip
-    tally.conflicts[record_id] = conflicts
+    tally.conflict(draft, conflicts, theirs.data)
 
 
 async def _record_accepted(

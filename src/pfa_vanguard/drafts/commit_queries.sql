@@ -31,7 +31,7 @@ WHERE id = %(id)s;
 
 -- name: user_drafts
 -- The caller's drafts in one organization (or the listed records), with the mirror row.
-SELECT d.id, d.record_id, d.changes, d.base_version, d.base_values, d.conflict,
+SELECT d.id, d.record_id, d.changes, d.base_version, d.base_values, d.base_record, d.conflict,
        d.orphaned_at, d.modified_at,
        m.data AS mirror_data, m.pems_version AS mirror_version
 FROM pfa_modification d
@@ -41,7 +41,7 @@ WHERE d.user_id = %(user_id)s AND d.organization_id = %(organization_id)s
 ORDER BY d.record_id;
 
 -- name: lock_draft
-SELECT d.id, d.record_id, d.changes, d.base_version, d.base_values, d.conflict,
+SELECT d.id, d.record_id, d.changes, d.base_version, d.base_values, d.base_record, d.conflict,
        d.orphaned_at, d.modified_at,
        m.data AS mirror_data, m.pems_version AS mirror_version
 FROM pfa_modification d
@@ -56,7 +56,7 @@ DELETE FROM pfa_modification WHERE organization_id = %(organization_id)s AND id 
 -- name: rebase_draft
 UPDATE pfa_modification
 SET changes = %(changes)s, base_version = %(base_version)s, base_values = %(base_values)s,
-    conflict = %(conflict)s, modified_at = now()
+    base_record = %(base_record)s, conflict = %(conflict)s, modified_at = now()
 WHERE organization_id = %(organization_id)s AND id = %(id)s;
 
 -- name: lock_organization
@@ -146,7 +146,7 @@ WITH v AS (
     SET changes = rest.changes, base_version = rest.version,
         base_values = (SELECT jsonb_object_agg(k, coalesce(rest.baseline -> k, 'null'::jsonb))
                        FROM jsonb_object_keys(rest.changes) AS k),
-        conflict = NULL, modified_at = now()
+        base_record = rest.baseline, conflict = NULL, modified_at = now()
     FROM rest
     WHERE m.organization_id = %(organization_id)s AND m.id = rest.id
       AND rest.changes <> '{}'::jsonb
@@ -195,3 +195,34 @@ REFRESH MATERIALIZED VIEW CONCURRENTLY pfa_kpi_summary;
 
 -- name: refresh_timeline_bounds
 REFRESH MATERIALIZED VIEW CONCURRENTLY pfa_timeline_bounds;
+
+-- name: set_total
+UPDATE commit_runs SET total = %(total)s WHERE id = %(id)s;
+
+-- name: request_cancel
+-- The caller's running commit in the organization (at most one: commits of one user and
+-- organization are serialised) is asked to stop before its next record.
+UPDATE commit_runs
+SET cancel_requested_at = coalesce(cancel_requested_at, now())
+WHERE organization_id = %(organization_id)s AND user_id = %(user_id)s AND status = 'running'
+RETURNING id;
+
+-- name: cancel_requested
+SELECT cancel_requested_at IS NOT NULL AS requested FROM commit_runs WHERE id = %(id)s;
+
+-- name: latest_run_progress
+-- The caller's latest commit in the organization with its answered records by outcome.
+SELECT r.id, r.status, r.total, r.cancel_requested_at IS NOT NULL AS cancel_requested,
+       r.started_at, r.finished_at,
+       count(a.id) AS answered,
+       count(a.id) FILTER (WHERE a.outcome IN ('accepted', 'already_applied')) AS accepted,
+       count(a.id) FILTER (WHERE a.outcome = 'conflict') AS conflicts,
+       count(a.id) FILTER (WHERE a.outcome IN ('rejected', 'error', 'orphaned')) AS failed
+FROM (
+    SELECT * FROM commit_runs
+    WHERE organization_id = %(organization_id)s AND user_id = %(user_id)s
+    ORDER BY id DESC
+    LIMIT 1
+) r
+LEFT JOIN commit_audit a ON a.run_id = r.id
+GROUP BY r.id, r.status, r.total, r.cancel_requested_at, r.started_at, r.finished_at;

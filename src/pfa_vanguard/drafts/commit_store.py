@@ -56,6 +56,7 @@ class DraftRow:
     changes: dict[str, Any]
     base_version: int
     base_values: dict[str, Any]
+    base_record: dict[str, Any] | None  # the record the draft began from (None: not kept)
     conflict: dict[str, Any] | None
     orphaned: bool
     mirror_data: dict[str, Any] | None
@@ -69,6 +70,7 @@ class DraftRow:
             changes=dict(row["changes"]),
             base_version=int(row["base_version"]),
             base_values=dict(row["base_values"] or {}),
+            base_record=row["base_record"],
             conflict=row["conflict"],
             orphaned=row["orphaned_at"] is not None or row["mirror_data"] is None,
             mirror_data=row["mirror_data"],
@@ -133,6 +135,11 @@ async def finish_run(
             "release_key": release_key,
         },
     )
+
+
+async def set_total(conn: Conn, run_id: int, total: int) -> None:
+    """How many drafts run `run_id` handles (its progress reads against it)."""
+    await conn.execute(_q("set_total"), {"id": run_id, "total": total})
 
 
 async def load_drafts(

@@ -8,6 +8,11 @@ a stale screen is in conflict as soon as it is saved, whatever the record's vers
 Fields only PEMS changed are not conflicts: the draft is rebased on them silently. Fields PEMS
 changed to exactly the user's value are not conflicts either.
 
+Around a conflict, the fields only PEMS changed since the draft began (`pems_changes`: the draft's
+`base_record` against PEMS's record now) are shown too, so that keeping the user's values never
+yields a combination of PEMS's and the user's nobody saw; a merge may set each of them back to
+the value the draft began from.
+
 The mirror is the reference for "what PEMS holds now": a conflict PEMS itself reports at commit
 time is written through to the mirror first (drafts/commit_store.py), so one rule serves both.
 """
@@ -23,6 +28,7 @@ from psycopg.types.json import Jsonb
 
 from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.domain.drafts import apply_changes
+from pfa_vanguard.domain.fields import EDITABLE_FIELDS, FIELDS
 from pfa_vanguard.errors import BadRequest, Conflict, NotFound
 
 _q = NamedQueries("pfa_vanguard.drafts", "commit_queries.sql")
@@ -61,6 +67,27 @@ def field_conflicts(
     return found
 
 
+# The fields a user reads in a conflict: PEMS's own, not the organization or the business key.
+_COMPARED = tuple(f.name for f in FIELDS if f.name not in ("pfaId", "organization"))
+
+
+def pems_changes(
+    changes: Mapping[str, Any],
+    base_record: Mapping[str, Any] | None,
+    current: Mapping[str, Any],
+) -> dict[str, dict[str, Any]]:
+    """{field: {"base", "theirs"}} for every field the draft does not change whose value PEMS
+    changed since the draft began (`base_record`: the record then; None, a draft older than the
+    snapshot: nothing known, so nothing listed)."""
+    if base_record is None:
+        return {}
+    return {
+        name: {"base": base_record.get(name), "theirs": current.get(name)}
+        for name in _COMPARED
+        if name not in changes and base_record.get(name) != current.get(name)
+    }
+
+
 def rebased(
     changes: Mapping[str, Any],
     current: Mapping[str, Any],
@@ -93,6 +120,7 @@ class Resolution:
     record_id: str
     strategy: Strategy
     resolved: dict[str, dict[str, Any]]  # the conflicts that were settled
+    restored: dict[str, Any]  # fields only PEMS changed, set back to the draft's base by a merge
     changes: dict[str, Any] | None  # the draft left (None: no draft left)
     base_version: int
 
@@ -101,6 +129,7 @@ class Resolution:
             "recordId": self.record_id,
             "strategy": self.strategy.value,
             "resolved": self.resolved,
+            "restored": self.restored,
             "draft": None
             if self.changes is None
             else {"changes": self.changes, "baseVersion": self.base_version},
@@ -147,8 +176,9 @@ async def resolve(
     """Resolve the conflicts of one draft and rebase it on PEMS's current version (the mirror).
 
     keep_mine keeps every drafted field; use_theirs drops the conflicting ones; merge drops those
-    chosen "theirs". Fields only PEMS changed take PEMS's value (the new baseline); fields only
-    the user changed stay. The draft's conflict mark is cleared; an empty draft is deleted.
+    chosen "theirs". Fields only PEMS changed take PEMS's value (the new baseline), except those
+    a merge chooses "mine" for: they are drafted back to the value the draft began from. Fields
+    only the user changed stay. The draft's conflict mark is cleared; an empty draft is deleted.
     The caller owns the transaction. Raises NotFound (no draft), Conflict (orphaned record),
     BadRequest (incomplete merge), ValidationFailed (the rebased draft breaks a rule).
     """
@@ -175,7 +205,16 @@ async def resolve(
         stored=draft["conflict"],
     )
     drop = fields_to_drop(strategy, conflicts, choices)
-    changes = rebased(draft["changes"], current, drop)
+    restored: dict[str, Any] = {}
+    if strategy is Strategy.MERGE and choices:
+        others = pems_changes(draft["changes"], draft["base_record"], current)
+        restored = {f: c["base"] for f, c in others.items() if choices.get(f) == "mine"}
+        if fixed := sorted(set(restored) - set(EDITABLE_FIELDS)):
+            raise BadRequest(
+                f'only PEMS changes {", ".join(fixed)}: choose "theirs" for it; fields a '
+                f"draft may set back: {', '.join(EDITABLE_FIELDS)}"
+            )
+    changes = rebased({**draft["changes"], **restored}, current, drop)
     if changes:
         await conn.execute(
             _q("rebase_draft"),
@@ -185,6 +224,7 @@ async def resolve(
                 "changes": Jsonb(changes),
                 "base_version": version,
                 "base_values": Jsonb({name: current.get(name) for name in changes}),
+                "base_record": Jsonb(current),
                 "conflict": None,
             },
         )
@@ -196,6 +236,7 @@ async def resolve(
         record_id=record_id,
         strategy=strategy,
         resolved=conflicts,
+        restored=restored,
         changes=changes or None,
         base_version=version,
     )

@@ -85,8 +85,9 @@ WHERE m.organization_id = %(org_id)s AND m.id = %(record_id)s;
 -- name: insert_draft
 -- Only when no draft exists; a concurrent first save makes this return nothing (retry).
 INSERT INTO pfa_modification
-    (user_id, organization_id, record_id, changes, base_version, base_values)
-VALUES (%(user_id)s, %(org_id)s, %(record_id)s, %(changes)s, %(base_version)s, %(base_values)s)
+    (user_id, organization_id, record_id, changes, base_version, base_values, base_record)
+VALUES (%(user_id)s, %(org_id)s, %(record_id)s, %(changes)s, %(base_version)s, %(base_values)s,
+        %(base_record)s)
 ON CONFLICT (user_id, organization_id, record_id) DO NOTHING
 RETURNING md5(concat_ws('|', changes, base_version, base_values,
            coalesce(conflict::text, '-'),

@@ -80,9 +80,10 @@ async def insert_draft(
     changes: Mapping[str, Any],
     base_version: int,
     base_values: Mapping[str, Any],
+    base_record: Mapping[str, Any],
 ) -> dict[str, Any] | None:
     """The new row's (rev, created_at, modified_at); None when a concurrent save created the
-    draft first."""
+    draft first. `base_record`: the record as the draft begins from it."""
     cur = await conn.execute(
         _q("insert_draft"),
         {
@@ -92,6 +93,7 @@ async def insert_draft(
             "changes": Jsonb(dict(changes)),
             "base_version": base_version,
             "base_values": Jsonb(dict(base_values)),
+            "base_record": Jsonb(dict(base_record)),
         },
     )
     return await cur.fetchone()

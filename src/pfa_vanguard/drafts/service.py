@@ -9,7 +9,9 @@ Guarantees:
   each changed field, the value the user saw when that field entered the draft: the save's
   `base` for it when given, else the mirror's value at that save. Later saves never replace it.
   A field whose base differs from the mirror's value (PEMS changed it after the user's screen
-  was loaded) is in conflict from the moment it is saved (drafts/conflicts.py).
+  was loaded) is in conflict from the moment it is saved (drafts/conflicts.py). `base_record`
+  keeps the whole record the draft began from (the mirror's, with those base values), so a
+  conflict also shows the fields only PEMS changed since.
 - A field set to null or back to its baseline value leaves the draft; an empty draft is deleted.
 - Concurrent saves by one user on one record serialise on the draft row (locked before it is
   read); the first save of a record races only on insert, and the loser retries under the
@@ -208,8 +210,9 @@ async def _save_one(
             if not changes:
                 return None
             base_version = int(mirror["pems_version"])
+            base_record = {**baseline, **base_values}  # as the user saw it, where they said
             row = await repo.insert_draft(
-                conn, user_id, org_id, record_id, changes, base_version, base_values
+                conn, user_id, org_id, record_id, changes, base_version, base_values, base_record
             )
             if row is None:
                 continue  # someone created it meanwhile: lock it and merge into theirs

@@ -298,6 +298,7 @@ async def test_another_users_draft_on_a_committed_field_is_now_in_conflict(
             "fields": {
                 "equipment": {"base": base["equipment"], "theirs": "EQ-ALICE", "mine": "EQ-BOB"}
             },
+            "pemsChanged": {},
         }
     ]
     assert [w["pfaId"] for w in await env.writes()] == [ids[0]], "bob's 409 pushed nothing"

@@ -128,3 +128,75 @@ async def test_conflict_then_each_resolution_strategy_then_commit(env: CommitEnv
     assert writes[keep]["newRecordid"] == writes[keep]["recordid"] + 1
     assert body["versions"][keep] == (await env.mirror("RIO", keep))["pems_version"]
     assert set(body["committed"]) == {r for r in ids if r in writes}
+
+
+async def test_a_conflict_lists_every_field_pems_changed_and_a_merge_can_set_them_back(
+    env: CommitEnv,
+) -> None:
+    """PEMS moves both dates of a record whose end the user moved: the 409 lists the end as a
+    conflict and the start (a field the user never touched) as PEMS's other change, from the
+    draft's own record, so a screen loaded after PEMS's change still sees it."""
+    first, second = (await env.record_ids())[:2]
+    seen = {r: (await env.mirror("RIO", r))["data"] for r in (first, second)}
+    mine = {r: later(seen[r]["forecastEnd"], 30) for r in (first, second)}
+    for record_id in (first, second):
+        await env.draft("alice", "RIO", record_id, {"forecastEnd": mine[record_id]})
+    moved = {r: later(seen[r]["forecastStart"], -10) for r in (first, second)}
+    await env.sim_post(
+        "/_sim/put",
+        {
+            "org": "RIO",
+            "rows": [
+                {
+                    "pfs_id": r,
+                    "pfs_f_startdate": moved[r],
+                    "pfs_f_enddate": later(seen[r]["forecastEnd"], 60),
+                }
+                for r in (first, second)
+            ],
+        },
+    )
+    await env.sync("RIO")
+
+    resp = await env.commit("alice")
+
+    assert resp.status_code == 409, resp.text
+    conflicts = {c["recordId"]: c for c in resp.json()["conflicts"]}
+    for record_id in (first, second):
+        assert conflicts[record_id]["fields"] == {
+            "forecastEnd": {
+                "base": seen[record_id]["forecastEnd"],
+                "theirs": later(seen[record_id]["forecastEnd"], 60),
+                "mine": mine[record_id],
+            }
+        }
+        assert conflicts[record_id]["pemsChanged"] == {
+            "forecastStart": {"base": seen[record_id]["forecastStart"], "theirs": moved[record_id]}
+        }
+    assert await env.writes() == []
+
+    # first: keep my end and the start as it was; second: keep my end, take PEMS's start.
+    both_mine = {"forecastEnd": "mine", "forecastStart": "mine"}
+    kept = await resolve(env, first, {"strategy": "merge", "fields": both_mine})
+    assert kept["restored"] == {"forecastStart": seen[first]["forecastStart"]}
+    assert kept["draft"]["changes"] == {
+        "forecastEnd": mine[first],
+        "forecastStart": seen[first]["forecastStart"],
+    }
+    await resolve(env, second, {"strategy": "keep_mine"})
+    not_editable = await env.api.client.post(
+        f"/api/pfa/RIO/conflicts/{second}/resolve",
+        json={"strategy": "merge", "fields": {"originalEnd": "mine"}},
+        headers=await env.api.login("alice"),
+    )
+    assert not_editable.status_code == 200, "a field PEMS did not change is no choice at all"
+
+    resp = await env.commit("alice")
+
+    assert resp.status_code == 200, resp.text
+    assert sorted(resp.json()["committed"]) == sorted([first, second])
+    final = {r: (await env.mirror("RIO", r))["data"] for r in (first, second)}
+    assert final[first]["forecastStart"] == seen[first]["forecastStart"]
+    assert final[first]["forecastEnd"] == mine[first]
+    assert final[second]["forecastStart"] == moved[second]
+    assert final[second]["forecastEnd"] == mine[second]

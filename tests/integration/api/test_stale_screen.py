@@ -83,7 +83,9 @@ async def test_a_stale_edit_of_a_field_pems_changed_is_a_conflict_not_an_overwri
 
     refused = await env.commit("alice")
     assert refused.status_code == 409, refused.text
-    assert refused.json()["conflicts"] == [{"recordId": record_id, "fields": expected}]
+    assert refused.json()["conflicts"] == [
+        {"recordId": record_id, "fields": expected, "pemsChanged": {}}
+    ]
     assert len(await env.writes()) == writes_before, "nothing may reach PEMS"
     assert (await env.mirror("RIO", record_id))["data"]["forecastEnd"] == theirs
 

@@ -85,6 +85,7 @@ async def test_two_users_on_one_record_are_isolated_and_the_second_commit_confli
         {
             "recordId": record_id,
             "fields": {"equipment": {"base": base, "theirs": "EQ-ALICE", "mine": "EQ-BOB"}},
+            "pemsChanged": {},
         }
     ]
     assert written_ids(env.sim, "RIO") == [record_id], "the conflicting commit pushed nothing"

@@ -107,6 +107,12 @@ POLICY: dict[tuple[str, str], Call] = {
     ("POST", "/api/pfa/{org}/discard"): _call(Access.EDITOR, f"{ORG}/discard", 200),
     # no PEMS is configured in these tests: an authorized commit gets 503 PemsUnavailable
     ("POST", "/api/pfa/{org}/commit"): _call(Access.EDITOR, f"{ORG}/commit", 200, 503, body={}),
+    ("GET", "/api/pfa/{org}/commit/progress"): _call(
+        Access.EDITOR, f"{ORG}/commit/progress", 200, 404
+    ),
+    ("POST", "/api/pfa/{org}/commit/cancel"): _call(
+        Access.EDITOR, f"{ORG}/commit/cancel", 200, 404
+    ),
     ("POST", "/api/pfa/{org}/conflicts/{record_id}/resolve"): _call(
         Access.EDITOR,
         f"{ORG}/conflicts/{RECORD}/resolve",

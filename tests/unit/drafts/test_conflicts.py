@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pfa_vanguard.drafts.conflicts import Strategy, field_conflicts, fields_to_drop, rebased
+from pfa_vanguard.drafts.conflicts import (
+    Strategy,
+    field_conflicts,
+    fields_to_drop,
+    pems_changes,
+    rebased,
+)
 from pfa_vanguard.errors import BadRequest, ValidationFailed
 
 BASE = {"forecastStart": "2025-03-01", "forecastEnd": "2025-06-30", "dor": "BEO"}
@@ -75,3 +81,15 @@ def test_rebase_drops_values_pems_now_holds_and_validates_the_merged_record() ->
     with pytest.raises(ValidationFailed) as refused:
         rebased({"forecastEnd": "2025-04-01"}, current)
     assert "forecastEnd" in refused.value.fields
+
+
+def test_pems_changes_lists_the_fields_only_pems_changed_since_the_draft_began() -> None:
+    base = {"pfaId": "P1", "forecastStart": "2026-01-01", "forecastEnd": "2026-06-30", "dor": "BEO"}
+    now = {**base, "forecastStart": "2025-12-20", "forecastEnd": "2026-08-01", "pfaId": "P1"}
+    changes = {"forecastEnd": "2026-07-30"}
+
+    assert pems_changes(changes, base, now) == {
+        "forecastStart": {"base": "2026-01-01", "theirs": "2025-12-20"}
+    }
+    assert pems_changes(changes, None, now) == {}, "a draft without its record: nothing known"
+    assert pems_changes(changes, base, base) == {}

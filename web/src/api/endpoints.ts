@@ -4,6 +4,7 @@ import { download, request } from "./client";
 import type {
   AiProposal,
   AiQueryResult,
+  CommitProgress,
   CommitResult,
   DraftInfo,
   HistoryPage,
@@ -85,6 +86,13 @@ export const commit = (code: string, recordIds: string[] | undefined, idempotenc
     body: recordIds ? { recordIds } : {},
     headers: { "Idempotency-Key": idempotencyKey },
   });
+
+/** How far the caller's latest commit in `code` got. */
+export const commitProgress = (code: string) => request<CommitProgress>(`${org(code)}/commit/progress`);
+
+/** Stop the caller's running commit before its next record (the unsent drafts stay drafts). */
+export const cancelCommit = (code: string) =>
+  request<{ commitId: number; cancelRequested: boolean }>(`${org(code)}/commit/cancel`, { method: "POST" });
 
 export const resolveConflict = (
   code: string,

@@ -329,8 +329,53 @@ export interface paths {
          *     drafts with the reason. Any conflict with PEMS → 409 with each field's base, theirs and mine.
          *     A retry with the same Idempotency-Key returns the first answer and writes nothing again.
          *     Inside one of the organization's maintenance windows → 409 MaintenanceWindow with `until`.
+         *     While it runs, GET .../commit/progress tells how far it got and POST .../commit/cancel stops
+         *     it before its next record (the records not sent are listed in `cancelled`, drafts kept).
          */
         post: operations["commitDrafts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/commit/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Commit
+         * @description Stop your running commit in this organization before its next record: records already
+         *     sent finish, the others keep their drafts (the commit's answer lists them in `cancelled`).
+         *     404 when none is running.
+         */
+        post: operations["cancelCommit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pfa/{org}/commit/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Commit Progress Of
+         * @description How far your latest commit in this organization got: records answered of its total,
+         *     accepted, in conflict, failed; whether a cancel was asked. 404 before your first commit.
+         */
+        get: operations["commitProgressOf"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -819,6 +864,16 @@ export interface components {
             /** User */
             user: string;
         };
+        /** CancelAnswer */
+        CancelAnswer: {
+            /**
+             * Cancelrequested
+             * @default true
+             */
+            cancelRequested: boolean;
+            /** Commitid */
+            commitId: number;
+        };
         /** CategoryFigures */
         CategoryFigures: {
             actual: components["schemas"]["WindowCost"];
@@ -885,6 +940,8 @@ export interface components {
          *     in `committed`/`failed`), or another commit of the caller still running (no `conflicts`).
          */
         CommitConflict: {
+            /** Cancelled */
+            cancelled?: string[];
             /** Commitid */
             commitId?: number | null;
             /** Committed */
@@ -912,8 +969,48 @@ export interface components {
             /** Recordid */
             recordId: string;
         };
+        /** CommitProgress */
+        CommitProgress: {
+            /** Accepted */
+            accepted: number;
+            /**
+             * Answered
+             * @description records answered so far (accepted, conflict or failed)
+             */
+            answered: number;
+            /** Cancelrequested */
+            cancelRequested: boolean;
+            /** Commitid */
+            commitId: number;
+            /** Conflicts */
+            conflicts: number;
+            /** Failed */
+            failed: number;
+            /** Finishedat */
+            finishedAt: string | null;
+            /**
+             * Startedat
+             * Format: date-time
+             */
+            startedAt: string;
+            /**
+             * Status
+             * @description running | done | conflict
+             */
+            status: string;
+            /**
+             * Total
+             * @description drafts the commit handles (null: not loaded yet)
+             */
+            total: number | null;
+        };
         /** CommitResult */
         CommitResult: {
+            /**
+             * Cancelled
+             * @description not sent: the commit was cancelled first (drafts kept)
+             */
+            cancelled?: string[];
             /** Commitid */
             commitId: number;
             /**
@@ -1463,6 +1560,19 @@ export interface components {
              */
             timezone: string;
         };
+        /** PemsChange */
+        PemsChange: {
+            /**
+             * Base
+             * @description the value when the draft began
+             */
+            base: unknown;
+            /**
+             * Theirs
+             * @description PEMS's value now
+             */
+            theirs: unknown;
+        };
         /** Profile */
         Profile: {
             /** Groups */
@@ -1509,6 +1619,13 @@ export interface components {
             fields: {
                 [key: string]: components["schemas"]["FieldConflict"];
             };
+            /**
+             * Pemschanged
+             * @description the other fields PEMS changed since the draft began (a merge may choose "mine" for an editable one: it is drafted back to its base)
+             */
+            pemsChanged?: {
+                [key: string]: components["schemas"]["PemsChange"];
+            };
             /** Recordid */
             recordId: string;
         };
@@ -1552,7 +1669,7 @@ export interface components {
         ResolveBody: {
             /**
              * Fields
-             * @description merge: {"<field>": "mine" | "theirs"} for every conflict
+             * @description merge: {"<field>": "mine" | "theirs"} for every conflict, and "mine" for any field only PEMS changed that goes back to the value the draft began from
              */
             fields?: {
                 [key: string]: string;
@@ -1575,6 +1692,13 @@ export interface components {
              */
             resolved: {
                 [key: string]: components["schemas"]["FieldConflict"];
+            };
+            /**
+             * Restored
+             * @description fields only PEMS changed, drafted back to their base
+             */
+            restored?: {
+                [key: string]: unknown;
             };
             /**
              * State
@@ -3005,6 +3129,160 @@ export interface operations {
             };
             /** @description request body over 1 MB */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancelCommit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelAnswer"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    commitProgressOf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitProgress"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

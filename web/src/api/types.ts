@@ -23,6 +23,7 @@ export type ChangedRecord = S["ChangedRecord"];
 export type DraftInfo = Omit<S["DraftOut"], "changes"> & { changes: Changes };
 export type SaveDraftsResponse = S["SaveDraftsResponse"];
 export type CommitResult = S["CommitResult"];
+export type CommitProgress = S["CommitProgress"];
 export type RecordConflict = S["RecordConflict"];
 export type ResolveResult = S["ResolveResult"];
 export type ResolveStrategy = "keep_mine" | "use_theirs" | "merge";

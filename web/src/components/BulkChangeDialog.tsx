@@ -29,6 +29,8 @@ interface Props {
   filtersActive: boolean;
   onClose: () => void;
   onApplied: (message: string) => void;
+  /** Open on a Global Change already filled in (an AI proposal made into a form). */
+  initial?: { where: Condition[]; assign: Assignment[]; scope: "selection" | "filtered" };
 }
 
 const SHIFTS: Record<string, readonly string[]> = {
@@ -46,18 +48,23 @@ export function BulkChangeDialog({
   filtersActive,
   onClose,
   onApplied,
+  initial,
 }: Props) {
   const [scope, setScope] = useState<"selection" | "filtered">(
-    selectedIds.length > 1 ? "selection" : "filtered",
+    initial?.scope ?? (selectedIds.length > 1 ? "selection" : "filtered"),
   );
-  const [kind, setKind] = useState<BulkAction["kind"]>("shift");
+  const [kind, setKind] = useState<BulkAction["kind"]>(initial ? "global" : "shift");
   const [which, setWhich] = useState("forecastEnd");
   const [amount, setAmount] = useState("");
   const [unit, setUnit] = useState<Unit>("days");
   const [field, setField] = useState("dor");
   const [value, setValue] = useState("");
-  const [where, setWhere] = useState<Condition[]>([{ field: "category", op: "=", value: "" }]);
-  const [assign, setAssign] = useState<Assignment[]>([{ field: "forecastEnd", expression: "" }]);
+  const [where, setWhere] = useState<Condition[]>(
+    initial ? initial.where : [{ field: "category", op: "=", value: "" }],
+  );
+  const [assign, setAssign] = useState<Assignment[]>(
+    initial && initial.assign.length > 0 ? initial.assign : [{ field: "forecastEnd", expression: "" }],
+  );
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const applyRef = useRef<HTMLButtonElement>(null);

@@ -3,6 +3,7 @@
  * cost impact; "before" as the mirror holds it now: the records are brought up to date first),
  * picked one by one or by the current filter, the KPI totals before → after, then what PEMS
  * answered: one summary line when PEMS is not answering (the drafts are kept) with a retry.
+ * While it commits, a progress bar and a Cancel that stops before the next record.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, describeError } from "../api/client";
@@ -13,6 +14,7 @@ import { fmtMoney, fmtSigned } from "../format";
 import type { Autosaver } from "../state/autosave";
 import type { OrgStore } from "../state/orgStore";
 import { type Filters, matches } from "../state/query";
+import { CommitProgress } from "./CommitProgress";
 import { CommitResults } from "./CommitResults";
 import { ReviewTable } from "./ReviewTable";
 import { Modal } from "./Modal";
@@ -170,7 +172,9 @@ export function CommitDialog({ store, saver, onClose, onConflicts, filters }: Pr
       </button>
     ) : (
       <>
-        <button onClick={onClose}>Cancel</button>
+        <button onClick={onClose} disabled={phase === "committing"}>
+          Cancel
+        </button>
         <button
           className="primary"
           onClick={() => void commit(chosen.map((r) => r.id))}
@@ -198,6 +202,7 @@ export function CommitDialog({ store, saver, onClose, onConflicts, filters }: Pr
         </p>
       )}
       {phase === "saving" && <p>Saving your last edits…</p>}
+      {phase === "committing" && <CommitProgress code={store.code} count={chosen.length} />}
       {(phase === "review" || phase === "committing") && (
         <>
           <p>

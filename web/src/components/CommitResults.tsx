@@ -20,11 +20,18 @@ export function CommitResults({ result, onRetry, labelOf }: Props) {
   const byReason = new Map<string, string[]>();
   for (const f of others) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.recordId]);
   const n = unreachable.length;
+  const cancelled = result.cancelled ?? [];
   return (
     <div data-testid="commit-results">
       <p role="status">
         <strong>{result.committed.length}</strong> committed, <strong>{failed.length}</strong> failed.
       </p>
+      {cancelled.length > 0 && (
+        <p data-testid="commit-cancelled">
+          Cancelled: {cancelled.length} record{cancelled.length === 1 ? " was" : "s were"} not sent — still
+          drafts, nothing written.
+        </p>
+      )}
       {n > 0 && (
         <p role="alert" className="error-text" data-testid="commit-unreachable">
           {result.committed.length === 0 && others.length === 0

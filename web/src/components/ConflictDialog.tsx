@@ -1,19 +1,21 @@
 /**
  * Conflict resolution: for each record PEMS changed under a draft, base / theirs / mine per field
- * the user changed too, and every other field PEMS changed meanwhile (so that "keep mine" never
- * yields a combination nobody chose unseen); keep mine, use theirs, or pick per field — for one
- * record or all at once; then commit.
+ * the user changed too, and every other field PEMS changed since the draft began (from the
+ * server's copy of the record the draft began from, so a screen loaded after PEMS's change shows
+ * them too; so that "keep mine" never yields a combination nobody chose unseen); keep mine, use
+ * theirs, or pick per field — for one record or all at once; then commit.
  */
 import { useState } from "react";
 import { ApiError, describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { RecordConflict, ResolveStrategy } from "../api/types";
-import { FIELDS_BY_NAME } from "../domain/fields";
+import { EDITABLE_FIELDS, FIELDS_BY_NAME } from "../domain/fields";
 import type { Json } from "../domain/values";
 import { fmtValue } from "../format";
 import type { Autosaver } from "../state/autosave";
 import type { OrgStore } from "../state/orgStore";
 import { newIdempotencyKey } from "./CommitDialog";
+import { type Choice, chooseAll, pemsOnlyChanges, resolution } from "./conflictChoices";
 import { Modal } from "./Modal";
 
 interface Props {
@@ -23,11 +25,6 @@ interface Props {
   onClose: () => void;
   onCommitted: (message: string) => void;
 }
-
-type Choice = "mine" | "theirs";
-
-const chooseAll = (c: RecordConflict, choice: Choice): Record<string, Choice> =>
-  Object.fromEntries(Object.keys(c.fields).map((f) => [f, choice]));
 
 export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCommitted }: Props) {
   const [conflicts, setConflicts] = useState(initial);
@@ -42,25 +39,35 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
 
   const resolveOne = async (id: string, strategy: ResolveStrategy) => {
     const conflict = conflicts.find((c) => c.recordId === id);
-    await api.resolveConflict(store.code, id, strategy, strategy === "merge" ? choices[id] : undefined);
-    const before = store.pemsChangesOf(id);
+    if (!conflict) return;
+    const pemsOnly = pemsOnlyChanges(conflict, store.pemsChangesOf(id));
+    const otherChoices = Object.fromEntries(
+      Object.keys(pemsOnly).map((f) => [
+        f,
+        strategy === "use_theirs" ? "theirs" : (others[id]?.[f] ?? "theirs"),
+      ]),
+    ) as Record<string, Choice>;
+    const send = resolution(strategy, choices[id] ?? chooseAll(conflict, "mine"), otherChoices);
+    const answer = await api.resolveConflict(store.code, id, send.strategy, send.fields);
     await store.reloadRecord(id);
     // The radios show what was kept.
-    if (conflict && strategy !== "merge") {
+    if (strategy !== "merge") {
       setChoices((all) => ({
         ...all,
         [id]: chooseAll(conflict, strategy === "keep_mine" ? "mine" : "theirs"),
       }));
     }
-    // Other PEMS changes the user chose to set back: a draft of the value seen before.
-    const back = Object.entries(others[id] ?? {}).filter(
-      ([f, c]) => c === "mine" && f in before && !(f in (conflict?.fields ?? {})),
+    setOthers((all) => ({ ...all, [id]: otherChoices }));
+    // A change only this screen saw (the server did not know the record the draft began
+    // from) set back here: a draft of the value seen before.
+    const back = Object.entries(otherChoices).filter(
+      ([f, c]) => c === "mine" && !(f in (answer.restored ?? {})) && EDITABLE_FIELDS.includes(f),
     );
     if (back.length > 0) {
       store.sandbox.edit(`keep ${id} as seen before PEMS's change`, [
         {
           recordId: id,
-          changes: Object.fromEntries(back.map(([f]) => [f, (before[f]?.before ?? null) as Json])),
+          changes: Object.fromEntries(back.map(([f]) => [f, (pemsOnly[f]?.base ?? null) as Json])),
         },
       ]);
       await saver.flush();
@@ -137,7 +144,7 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
           {error}
         </p>
       )}
-      {open.length > 1 && (
+      {open.length > 0 && (
         <div className="button-row">
           <button
             disabled={busy}
@@ -149,7 +156,7 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
             }
             data-testid="keep-all-mine"
           >
-            Keep all mine ({open.length} records)
+            Keep all mine ({open.length} record{open.length === 1 ? "" : "s"})
           </button>
           <button
             disabled={busy}
@@ -161,14 +168,14 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
             }
             data-testid="use-all-theirs"
           >
-            Use all theirs ({open.length} records)
+            Use all theirs ({open.length} record{open.length === 1 ? "" : "s"})
           </button>
         </div>
       )}
       {conflicts.map((c) => {
         const done = resolved[c.recordId];
         const pfaId = String(store.view(c.recordId)?.pfaId ?? c.recordId);
-        const alsoChanged = Object.entries(store.pemsChangesOf(c.recordId)).filter(([f]) => !(f in c.fields));
+        const alsoChanged = Object.entries(pemsOnlyChanges(c, store.pemsChangesOf(c.recordId)));
         return (
           <section
             key={c.recordId}
@@ -224,11 +231,14 @@ export function ConflictDialog({ store, saver, conflicts: initial, onClose, onCo
                     <th scope="row">
                       {FIELDS_BY_NAME.get(field)?.label ?? field} <span className="tag">PEMS only</span>
                     </th>
-                    <td>{fmtValue(v.before) || "—"}</td>
+                    <td>{fmtValue(v.base) || "—"}</td>
                     <td>{fmtValue(v.theirs) || "—"}</td>
                     <td>(not changed by you)</td>
                     <td>
-                      <fieldset className="choice" disabled={!!done || busy}>
+                      <fieldset
+                        className="choice"
+                        disabled={!!done || busy || !EDITABLE_FIELDS.includes(field)}
+                      >
                         <legend className="sr-only">Value to keep for {field}</legend>
                         {(["theirs", "mine"] as Choice[]).map((opt) => (
                           <label key={opt}>

@@ -5,7 +5,7 @@
  * API's rules and messages). Rows (markers, cells) are drawn by GridRow.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type Json, sameValue } from "../domain/values";
 import type { Sort } from "../state/query";
 import type { OrgStore } from "../state/orgStore";
@@ -13,6 +13,7 @@ import { EditRefused } from "../state/sandbox";
 import { CellEditor, type EditExit } from "./CellEditor";
 import type { Column } from "./columns";
 import { useFollowRows } from "./followRows";
+import { GridHeader } from "./GridHeader";
 import { GUTTER, GridRow, ROW_HEIGHT, type RowEvents } from "./GridRow";
 import { GroupHeader } from "./GroupHeader";
 import type { RowModel } from "./grouping";
@@ -21,7 +22,7 @@ import { RangeReport, useRangeEdits } from "./useRangeEdits";
 
 export { ROW_HEIGHT } from "./GridRow";
 
-const HEADER_HEIGHT = 36;
+const HEADER_HEIGHT = 30;
 
 interface Props {
   store: OrgStore;
@@ -36,6 +37,10 @@ interface Props {
   /** Rows grouped by a column (grid/grouping.ts): group headers drawn between the records;
    * `ids` are then the model's records, and row indexes stay theirs. */
   groups?: { model: RowModel; label: string; onToggle: (key: string) => void } | null;
+  /** How many leading columns stay at the left while scrolling (default 1). */
+  pinned?: number;
+  /** A column was resized in the header (null: back to its default width). */
+  onResizeColumn?: (key: string, width: number | null) => void;
 }
 
 export function Grid({
@@ -48,7 +53,10 @@ export function Grid({
   suggestions,
   onSelectRows,
   groups,
+  pinned: pinnedWanted = 1,
+  onResizeColumn,
 }: Props) {
+  const pinned = Math.max(1, Math.min(pinnedWanted, columns.length));
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<Pos>({ row: 0, col: 0 });
   // The selection: the rectangle from `anchor` to the active cell, or whole rows / columns.
@@ -84,20 +92,22 @@ export function Grid({
     scrollMargin: HEADER_HEIGHT,
   });
 
-  // Columns are virtual too (the first one stays, sticky): fewer cells to build per row.
-  const stickyWidth = GUTTER + (columns[0]?.width ?? 0);
+  // Columns are virtual too (the pinned ones stay, sticky): fewer cells to build per row.
+  const stickyWidth = offsets.left[pinned] ?? offsets.total;
+  const pinnedLeft = useMemo(() => offsets.left.slice(0, pinned), [offsets, pinned]);
   const colVirtualizer = useVirtualizer({
     horizontal: true,
-    count: Math.max(0, columns.length - 1),
+    count: Math.max(0, columns.length - pinned),
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => columns[i + 1]?.width ?? 100,
+    estimateSize: (i) => columns[i + pinned]?.width ?? 100,
     overscan: 2,
     scrollMargin: stickyWidth,
   });
-  useEffect(() => colVirtualizer.measure(), [columns, colVirtualizer]);
+  useEffect(() => colVirtualizer.measure(), [columns, pinned, colVirtualizer]);
   const colItems = colVirtualizer.getVirtualItems();
-  const colFrom = colItems.length > 0 ? (colItems[0]?.index ?? 0) + 1 : 1;
-  const colTo = colItems.length > 0 ? (colItems[colItems.length - 1]?.index ?? 0) + 1 : columns.length - 1;
+  const colFrom = colItems.length > 0 ? (colItems[0]?.index ?? 0) + pinned : pinned;
+  const colTo =
+    colItems.length > 0 ? (colItems[colItems.length - 1]?.index ?? 0) + pinned : columns.length - 1;
   const spacer = (offsets.left[colFrom] ?? stickyWidth) - stickyWidth;
 
   useFollowRows(ids, setActive, setEditing);
@@ -124,11 +134,11 @@ export function Grid({
       const left = offsets.left[pos.col];
       const column = columns[pos.col];
       if (!el || left === undefined || !column) return;
-      if (pos.col > 0 && left - stickyWidth < el.scrollLeft) el.scrollLeft = left - stickyWidth;
+      if (pos.col >= pinned && left - stickyWidth < el.scrollLeft) el.scrollLeft = left - stickyWidth;
       else if (left + column.width > el.scrollLeft + el.clientWidth)
         el.scrollLeft = left + column.width - el.clientWidth;
     },
-    [virtualizer, offsets, columns, stickyWidth, groups],
+    [virtualizer, offsets, columns, stickyWidth, groups, pinned],
   );
 
   /** Move the active cell; with `extend` the selection grows from its anchor to it. */
@@ -463,64 +473,24 @@ export function Grid({
         }}
         data-testid="grid"
       >
-        <div
-          className="grid-header"
-          role="row"
-          aria-rowindex={1}
-          style={{ width: offsets.total, height: HEADER_HEIGHT }}
-        >
-          <div className="gh-cell gutter sticky-0" role="columnheader" style={{ width: GUTTER }}>
-            <span className="sr-only">State</span>
-          </div>
-          {columns.map((c, i) => {
-            if (i > 0 && (i < colFrom || i > colTo)) return null;
-            const sorted = sort?.field === c.key ? sort.dir : undefined;
-            return (
-              <Fragment key={c.key}>
-                {i === colFrom && spacer > 0 && (
-                  <div className="col-spacer" style={{ width: spacer }} aria-hidden="true" />
-                )}
-                <div
-                  role="columnheader"
-                  aria-colindex={i + 2}
-                  aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
-                  aria-readonly={!(c.editable && store.canEdit) || undefined}
-                  className={`gh-cell${c.editable && store.canEdit ? " editable-col" : ""}${i === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}`}
-                  style={{ width: c.width, left: i === 0 ? GUTTER : undefined }}
-                >
-                  <button
-                    className="sort-button"
-                    tabIndex={-1}
-                    title={`Sort by ${c.label}${c.editable && store.canEdit ? " (editable)" : ""}; Ctrl+click selects the column`}
-                    onClick={(e) => {
-                      if (e.ctrlKey || e.metaKey || e.shiftKey) {
-                        selectCols(e.shiftKey ? selection.c0 : i, i);
-                        focusGrid();
-                        return;
-                      }
-                      onSort(
-                        sorted === "asc"
-                          ? { field: c.key, dir: "desc" }
-                          : sorted === "desc"
-                            ? null
-                            : { field: c.key, dir: "asc" },
-                      );
-                    }}
-                  >
-                    {c.label}
-                    {c.editable && store.canEdit && (
-                      <span aria-hidden="true" className="pencil">
-                        {" "}
-                        ✎
-                      </span>
-                    )}
-                    {sorted && <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span>}
-                  </button>
-                </div>
-              </Fragment>
-            );
-          })}
-        </div>
+        <GridHeader
+          columns={columns}
+          pinned={pinned}
+          left={offsets.left}
+          total={offsets.total}
+          height={HEADER_HEIGHT}
+          colFrom={colFrom}
+          colTo={colTo}
+          spacer={spacer}
+          sort={sort}
+          canEdit={store.canEdit}
+          onSort={onSort}
+          onSelectCols={(i, extend) => {
+            selectCols(extend ? selection.c0 : i, i);
+            focusGrid();
+          }}
+          onResize={onResizeColumn}
+        />
         <div
           className="grid-body"
           style={{ height: virtualizer.getTotalSize() - HEADER_HEIGHT, width: offsets.total }}
@@ -554,6 +524,7 @@ export function Grid({
                 columns={columns}
                 colFrom={colFrom}
                 colTo={colTo}
+                pinnedLeft={pinnedLeft}
                 spacer={spacer}
                 data={store.view(id)}
                 draft={sandbox.draftOf(id)}

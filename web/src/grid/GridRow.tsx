@@ -6,7 +6,7 @@ import { fmtValue } from "../format";
 import { type Column, cellValue } from "./columns";
 import type { Pos } from "./selection";
 
-export const ROW_HEIGHT = 30;
+export const ROW_HEIGHT = 28;
 export const GUTTER = 64;
 
 const MARKERS: Record<RecordState, { symbol: string; label: string }> = {
@@ -32,6 +32,8 @@ interface RowProps {
   columns: readonly Column[];
   colFrom: number;
   colTo: number;
+  /** The left offset of each pinned (sticky) column; the others scroll. */
+  pinnedLeft: readonly number[];
   spacer: number;
   data: Record<string, unknown> | undefined;
   draft: Readonly<Record<string, Json>> | undefined;
@@ -120,7 +122,8 @@ export const GridRow = memo(
           )}
         </div>
         {columns.map((c, col) => {
-          if (col > 0 && (col < colFrom || col > colTo)) return null;
+          const pinLeft = props.pinnedLeft[col];
+          if (pinLeft === undefined && (col < colFrom || col > colTo)) return null;
           const value = data ? cellValue(data, c) : undefined;
           const changed = draft !== undefined && c.key in draft;
           const isActive = col === activeCol;
@@ -128,7 +131,7 @@ export const GridRow = memo(
           const editing = col === editingCol && props.editor !== undefined;
           const cls =
             `g-cell${changed ? " changed" : ""}${isActive ? " active" : ""}${c.editable && canEdit ? " editable" : ""}` +
-            `${col === 0 ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}${editing ? " editing" : ""}` +
+            `${pinLeft !== undefined ? " sticky-1" : ""}${c.align ? ` align-${c.align}` : ""}${editing ? " editing" : ""}` +
             `${c.key === "variance" && typeof value === "number" && value > 0 ? " over" : ""}${selected ? " selected" : ""}${col === props.handleCol && !editing ? " has-handle" : ""}`;
           // Few attributes per cell: thousands of cells are created while scrolling fast.
           return (
@@ -140,7 +143,7 @@ export const GridRow = memo(
                 aria-colindex={col + 2}
                 aria-selected={isActive || selected || undefined}
                 className={cls}
-                style={col === 0 ? { width: c.width, left: GUTTER } : { width: c.width }}
+                style={pinLeft !== undefined ? { width: c.width, left: pinLeft } : { width: c.width }}
                 title={
                   changed
                     ? `Draft — PEMS value: ${fmtValue(baseline?.[c.key], c.type) || "(empty)"}`
@@ -185,6 +188,7 @@ export const GridRow = memo(
     a.columns === b.columns &&
     a.colFrom === b.colFrom &&
     a.colTo === b.colTo &&
+    a.pinnedLeft === b.pinnedLeft &&
     a.canEdit === b.canEdit &&
     a.rowIndex === b.rowIndex &&
     (a.editingCol < 0 || a.editor === b.editor),

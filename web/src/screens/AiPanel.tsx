@@ -9,6 +9,8 @@ import type { AiProposal, AiQueryResult } from "../api/types";
 import { FIELDS_BY_NAME } from "../domain/fields";
 import { fmtCount, fmtMoney, fmtSigned, fmtValue } from "../format";
 import type { OrgStore } from "../state/orgStore";
+import { BulkChangeDialog } from "../components/BulkChangeDialog";
+import { type ProposalForm, formFromProposal } from "../grid/proposalForm";
 import { EditRefused } from "../state/sandbox";
 import { chartOf, recordsLabel } from "./aiAnswer";
 
@@ -205,6 +207,9 @@ function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: 
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The Global Change form open on the proposal (or, after a refusal, empty to fill in).
+  const [form, setForm] = useState<ProposalForm | null>(null);
+  const allIds = () => store.rows.map((r) => r.id);
 
   const propose = async (e: FormEvent) => {
     e.preventDefault();
@@ -256,8 +261,36 @@ function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: 
       </form>
       {error && (
         <p role="alert" className="error-text">
-          {error}
+          {error}{" "}
+          {store.canEdit && (
+            <button
+              type="button"
+              onClick={() => setForm({ ids: [], where: [], assign: [] })}
+              data-testid="ai-fill-global"
+            >
+              Fill in a Global Change instead…
+            </button>
+          )}
         </p>
+      )}
+      {form && (
+        <BulkChangeDialog
+          store={store}
+          selectedIds={form.ids}
+          filteredIds={allIds()}
+          filtersActive={false}
+          initial={{
+            where: form.where,
+            assign: form.assign,
+            scope: form.ids.length > 0 ? "selection" : "filtered",
+          }}
+          onClose={() => setForm(null)}
+          onApplied={(msg) => {
+            setForm(null);
+            setProposal(null);
+            onNotice(msg);
+          }}
+        />
       )}
       {proposal && (
         <div className="ai-proposal" data-testid="ai-proposal">
@@ -329,6 +362,14 @@ function ProposeChanges({ store, onNotice }: { store: OrgStore; onNotice: (msg: 
           <div className="button-row">
             <button className="primary" onClick={apply} disabled={selected.size === 0} data-testid="ai-apply">
               Apply {selected.size} as drafts
+            </button>
+            <button
+              onClick={() => setForm(formFromProposal(proposal, (id) => store.view(id), selected))}
+              disabled={selected.size === 0}
+              data-testid="ai-to-global"
+              title="The same change as a Global Change form: conditions and expressions to review, change and apply"
+            >
+              Edit as Global Change…
             </button>
             <button onClick={() => setProposal(null)}>Reject</button>
           </div>

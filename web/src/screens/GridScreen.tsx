@@ -7,13 +7,18 @@ import { HistoryPanel } from "../components/HistoryPanel";
 import { SavedViews } from "../components/SavedViews";
 import { ViewTotals } from "../components/ViewTotals";
 import { fmtCount } from "../format";
+import { ColumnsMenu } from "../grid/ColumnsMenu";
 import { Grid } from "../grid/Grid";
+import { type ColumnLayout, DEFAULT_LAYOUT, applyLayout, setWidth } from "../grid/columnLayout";
 import { columnsFor } from "../grid/columns";
 import { GROUP_FIELDS, groupRows } from "../grid/grouping";
-import { useVersion } from "../hooks";
+import { useMediaQuery, useVersion } from "../hooks";
 import type { OrgStore } from "../state/orgStore";
 import { EMPTY_FILTERS, type Filters, type Sort, distinct, narrows, select } from "../state/query";
 import { toQuery } from "../state/urlView";
+
+/** A screen short enough that the chrome is compacted (the same query as the style sheet's). */
+const COMPACT = "(max-height: 800px)";
 
 interface Props {
   store: OrgStore;
@@ -28,6 +33,9 @@ interface Props {
   /** The column the rows are grouped by (a record field; null: none). */
   group?: string | null;
   setGroup?: (field: string | null) => void;
+  /** The user's arrangement of the columns (kept in the address with the view). */
+  layout?: ColumnLayout;
+  setLayout?: (layout: ColumnLayout) => void;
 }
 
 export function useSelection(store: OrgStore, filters: Filters, sort: Sort | null): string[] {
@@ -89,6 +97,8 @@ export function GridScreen({
   onApplyView,
   group = null,
   setGroup,
+  layout = DEFAULT_LAYOUT,
+  setLayout,
 }: Props) {
   const version = useVersion(store);
   const ids = useSelection(store, filters, sort);
@@ -114,6 +124,10 @@ export function GridScreen({
   const [selRows, setSelRows] = useState<{ r0: number; r1: number } | null>(null);
   const onSelectRows = useCallback((r: { r0: number; r1: number } | null) => setSelRows(r), []);
   const [bulkOpen, setBulkOpen] = useState(false);
+  // On a short screen the filters fold behind a button, leaving the rows the room.
+  const compact = useMediaQuery(COMPACT);
+  const [filtersOpen, setFiltersOpen] = useState<boolean | null>(null);
+  const showFilters = !compact || filtersOpen === true;
   const filtersActive = Object.entries(filters).some(
     ([k, v]) => v !== EMPTY_FILTERS[k as keyof Filters] && v !== undefined && v !== "" && v !== false,
   );
@@ -133,6 +147,18 @@ export function GridScreen({
   const columns = useMemo(
     () => columnsFor(store.rows.slice(0, 200).map((r) => r.data)),
     [store, store.rowsVersion],
+  );
+  const arranged = useMemo(() => applyLayout(columns, layout), [columns, layout]);
+  const onResizeColumn = useCallback(
+    (key: string, width: number | null) => {
+      if (width !== null) setLayout?.(setWidth(layout, key, width));
+      else {
+        const widths = { ...layout.widths };
+        delete widths[key];
+        setLayout?.({ ...layout, widths });
+      }
+    },
+    [layout, setLayout],
   );
 
   const applyServer = (f: Filters, on: boolean) => {
@@ -156,37 +182,56 @@ export function GridScreen({
   return (
     <div className="grid-screen">
       <h2 className="sr-only">Filters</h2>
-      <FilterBar
-        filters={filters}
-        vocabulary={vocabulary}
-        onChange={(f) => {
-          setFilters(f);
-          if (serverSide) applyServer(f, true);
-        }}
-        extra={
-          <label
-            className="check"
-            title="Ask the API to filter (useful to check a figure); the default filters the loaded records in the browser"
-          >
-            <input
-              type="checkbox"
-              checked={serverSide}
-              onChange={(e) => {
-                setServerSide(e.target.checked);
-                applyServer(filters, e.target.checked);
-              }}
-            />
-            Filter on the server
-          </label>
-        }
-      />
-      <SavedViews code={store.code} query={toQuery(filters, sort, group)} onApply={(q) => onApplyView?.(q)} />
-      <ViewTotals
-        code={store.code}
-        query={toQuery(filters, null)}
-        version={store.rowsVersion + store.serverDraftsVersion}
-      />
+      {showFilters && (
+        <>
+          <FilterBar
+            filters={filters}
+            vocabulary={vocabulary}
+            onChange={(f) => {
+              setFilters(f);
+              if (serverSide) applyServer(f, true);
+            }}
+            extra={
+              <label
+                className="check"
+                title="Ask the API to filter (useful to check a figure); the default filters the loaded records in the browser"
+              >
+                <input
+                  type="checkbox"
+                  checked={serverSide}
+                  onChange={(e) => {
+                    setServerSide(e.target.checked);
+                    applyServer(filters, e.target.checked);
+                  }}
+                />
+                Filter on the server
+              </label>
+            }
+          />
+          <SavedViews
+            code={store.code}
+            query={toQuery(filters, sort, group)}
+            onApply={(q) => onApplyView?.(q)}
+          />
+          <ViewTotals
+            code={store.code}
+            query={toQuery(filters, null)}
+            version={store.rowsVersion + store.serverDraftsVersion}
+          />
+        </>
+      )}
       <div className="grid-meta">
+        {compact && (
+          <button
+            type="button"
+            aria-expanded={showFilters}
+            onClick={() => setFiltersOpen(!showFilters)}
+            data-testid="filters-toggle"
+            title="Filters, saved views and the totals of the filtered records"
+          >
+            Filters{filtersActive ? " (on)" : ""} {showFilters ? "▴" : "▾"}
+          </button>
+        )}
         {setGroup && (
           <label className="filter inline">
             <span>Group by</span>
@@ -225,6 +270,7 @@ export function GridScreen({
           changed cell {store.canEdit && <span className="pencil">✎ editable</span>}
         </span>
         <ExportButtons code={store.code} filters={filters} sort={sort} />
+        {setLayout && <ColumnsMenu columns={columns} layout={layout} onChange={setLayout} />}
         <button
           type="button"
           disabled={!picked}
@@ -263,7 +309,9 @@ export function GridScreen({
         <Grid
           store={store}
           ids={gridIds}
-          columns={columns}
+          columns={arranged.columns}
+          pinned={arranged.pinned}
+          onResizeColumn={setLayout ? onResizeColumn : undefined}
           sort={sort}
           onSort={setSort}
           onOpenConflict={onOpenConflict}

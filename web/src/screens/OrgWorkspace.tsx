@@ -11,6 +11,13 @@ import { Autosaver } from "../state/autosave";
 import { OrgStore } from "../state/orgStore";
 import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
 import { fromQuery, hashQuery, toQuery } from "../state/urlView";
+import {
+  type ColumnLayout,
+  layoutFromQuery,
+  layoutToParams,
+  loadLayout,
+  saveLayout,
+} from "../grid/columnLayout";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import { AiPanel } from "./AiPanel";
@@ -51,6 +58,11 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   const [filters, setFilters] = useState<Filters>(initial.filters);
   const [sort, setSort] = useState<Sort | null>(initial.sort);
   const [group, setGroup] = useState<string | null>(initial.group ?? null);
+  // The columns' arrangement: the address's (a shared link), else the last one in this browser.
+  const [layout, setLayout] = useState<ColumnLayout>(
+    () => layoutFromQuery(hashQuery(window.location.hash)) ?? loadLayout(org.code),
+  );
+  useEffect(() => saveLayout(org.code, layout), [org.code, layout]);
   // A link into the workspace with a view in it (a drill-down, a pasted link) applies that view.
   useEffect(() => {
     // The event's own URL: the address may already have been rewritten by the render the
@@ -62,6 +74,8 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
       setFilters(next.filters);
       setSort(next.sort);
       setGroup(next.group ?? null);
+      const columns = layoutFromQuery(query);
+      if (columns) setLayout(columns);
     };
     window.addEventListener("hashchange", apply);
     return () => window.removeEventListener("hashchange", apply);
@@ -71,10 +85,11 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
     // A navigation to another screen is under way (its hashchange not handled yet): leave the
     // address alone; this runs again once the route has followed.
     if (window.location.hash.split("?")[0] !== route) return;
-    const query = toQuery(filters, sort, view === "grid" ? group : null);
+    const columns = view === "grid" ? new URLSearchParams(layoutToParams(layout)).toString() : "";
+    const query = [toQuery(filters, sort, view === "grid" ? group : null), columns].filter(Boolean).join("&");
     const hash = `${route}${query ? `?${query}` : ""}`;
     if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
-  }, [filters, sort, group, view, org.code]);
+  }, [filters, sort, group, view, org.code, layout]);
   const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
   const [conflicts, setConflicts] = useState<RecordConflict[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -193,6 +208,8 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
             }}
             onOpenConflict={openConflictsFor}
             onNotice={setNotice}
+            layout={layout}
+            setLayout={setLayout}
           />
         )}
         {view === "kpi" && (

@@ -3,6 +3,8 @@
 - POST /api/pfa/{org}/commit (editor): `{"recordIds"?: [...]}` + optional `Idempotency-Key`
   → 200 `{"committed", "failed", "versions", "commitId"}`, or 409 (the error body with
   `conflicts` and the same keys) while drafts are in conflict with PEMS.
+- GET /api/pfa/{org}/commit/progress (editor): the caller's latest commit, records answered of
+  its total; POST /api/pfa/{org}/commit/cancel (editor): stop it before its next record.
 - POST /api/pfa/{org}/conflicts/{id}/resolve (editor): keep_mine | use_theirs | merge.
 - GET /api/pfa/{org}/commits: the audit trail (the caller's own; an admin sees everyone's).
 
@@ -18,6 +20,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Header, Path, Query, Request
@@ -27,11 +30,11 @@ from pydantic import Field
 from pfa_vanguard.accounts.repository import Role
 from pfa_vanguard.api.deps import DbConn, EditorOrg, ViewerOrg, app_settings
 from pfa_vanguard.api.errors import error_body, error_responses
-from pfa_vanguard.api.schemas import FieldConflict, Wire
+from pfa_vanguard.api.schemas import FieldConflict, PemsChange, Wire
 from pfa_vanguard.api.state import app_state, request_state
 from pfa_vanguard.db.errors import translate_errors
 from pfa_vanguard.db.queries import Pool
-from pfa_vanguard.drafts import commit_store
+from pfa_vanguard.drafts import commit_progress, commit_store
 from pfa_vanguard.drafts.commit import CommitRequest, commit_drafts
 from pfa_vanguard.drafts.conflicts import Strategy, resolve
 from pfa_vanguard.errors import PfaError
@@ -63,11 +66,37 @@ class CommitResult(Wire):
     failed: list[CommitFailure] = Field(description="refused or unreachable; drafts kept")
     versions: dict[str, int] = Field(description="PEMS's new version of each committed record")
     commit_id: int
+    cancelled: list[str] = Field(
+        default_factory=list, description="not sent: the commit was cancelled first (drafts kept)"
+    )
+
+
+class CommitProgress(Wire):
+    commit_id: int
+    status: str = Field(description="running | done | conflict")
+    total: int | None = Field(description="drafts the commit handles (null: not loaded yet)")
+    answered: int = Field(description="records answered so far (accepted, conflict or failed)")
+    accepted: int
+    conflicts: int
+    failed: int
+    cancel_requested: bool
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class CancelAnswer(Wire):
+    commit_id: int
+    cancel_requested: bool = True
 
 
 class RecordConflict(Wire):
     record_id: str
     fields: dict[str, FieldConflict]
+    pems_changed: dict[str, PemsChange] = Field(
+        default_factory=dict,
+        description="the other fields PEMS changed since the draft began (a merge may choose "
+        '"mine" for an editable one: it is drafted back to its base)',
+    )
 
 
 class CommitConflict(Wire):
@@ -81,6 +110,7 @@ class CommitConflict(Wire):
     failed: list[CommitFailure] = Field(default_factory=list)
     versions: dict[str, int] = Field(default_factory=dict)
     commit_id: int | None = None
+    cancelled: list[str] = Field(default_factory=list)
 
 
 class ResolvedDraft(Wire):
@@ -92,6 +122,9 @@ class ResolveResult(Wire):
     record_id: str
     strategy: str
     resolved: dict[str, FieldConflict] = Field(description="the conflicts settled")
+    restored: dict[str, Any] = Field(
+        default_factory=dict, description="fields only PEMS changed, drafted back to their base"
+    )
     draft: ResolvedDraft | None = Field(description="the draft left (null: none)")
     state: str = Field(description="draft | pristine")
 
@@ -124,7 +157,9 @@ class CommitsPage(Wire):
 class ResolveBody(Wire):
     strategy: str = Field(description="keep_mine | use_theirs | merge")
     fields: dict[str, str] | None = Field(
-        default=None, description='merge: {"<field>": "mine" | "theirs"} for every conflict'
+        default=None,
+        description='merge: {"<field>": "mine" | "theirs"} for every conflict, and "mine" for '
+        "any field only PEMS changed that goes back to the value the draft began from",
     )
 
 
@@ -177,6 +212,8 @@ async def commit(
     drafts with the reason. Any conflict with PEMS → 409 with each field's base, theirs and mine.
     A retry with the same Idempotency-Key returns the first answer and writes nothing again.
     Inside one of the organization's maintenance windows → 409 MaintenanceWindow with `until`.
+    While it runs, GET .../commit/progress tells how far it got and POST .../commit/cancel stops
+    it before its next record (the records not sent are listed in `cancelled`, drafts kept).
     """
     state = request_state(request)
     writer = state.pems_client
@@ -195,6 +232,7 @@ async def commit(
             record_ids=None if body is None else body.record_ids,
             idempotency_key=idempotency_key,
         ),
+        watch=partial(commit_progress.watch_cancel, state.pool),
     )
     if outcome.mirror_changed:
         background.add_task(_refresh_views, state.pool, state.view_refresher)
@@ -205,6 +243,23 @@ async def commit(
     summary = {k: v for k, v in outcome.summary.items() if k not in ("error", "detail")}
     conflict = error_body("Conflict", outcome.conflict_detail(), **summary)
     return JSONResponse(conflict, status_code=409, headers=headers)
+
+
+@router.get("/commit/progress", response_model=CommitProgress)
+async def commit_progress_of(ctx: EditorOrg, conn: DbConn) -> dict[str, Any]:
+    """How far your latest commit in this organization got: records answered of its total,
+    accepted, in conflict, failed; whether a cancel was asked. 404 before your first commit."""
+    progress = await commit_progress.latest_progress(conn, ctx.org_id, ctx.user.id)
+    return progress.as_json()
+
+
+@router.post("/commit/cancel", response_model=CancelAnswer)
+async def cancel_commit(ctx: EditorOrg, conn: DbConn) -> dict[str, Any]:
+    """Stop your running commit in this organization before its next record: records already
+    sent finish, the others keep their drafts (the commit's answer lists them in `cancelled`).
+    404 when none is running."""
+    run_id = await commit_progress.request_cancel(conn, ctx.org_id, ctx.user.id)
+    return {"commitId": run_id, "cancelRequested": True}
 
 
 @router.post(
