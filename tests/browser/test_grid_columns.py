@@ -4,7 +4,7 @@ browser (a visit without a link finds them as they were left)."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
 from tests.browser.conftest import LoginAs
 from tests.browser.stack import LiveStack
@@ -107,3 +107,41 @@ def test_a_long_header_keeps_its_sort_arrow_and_a_tooltip(
     expect(header.get_by_role("button")).to_have_attribute(
         "title", "Funds transferable — sort by it (editable); Ctrl+click selects the column"
     )
+
+
+def _column_layout_saved(response: Response) -> bool:
+    return response.url.endswith("/columns") and response.request.method == "PUT"
+
+
+def test_the_arrangement_follows_the_user_to_another_browser(
+    stack: LiveStack,  # noqa: F811
+    login_as: LoginAs,
+) -> None:
+    page = login_as("alice")
+    page.get_by_test_id("columns-open").click()
+    panel = page.get_by_test_id("columns-panel")
+    if page.get_by_test_id("columns-open").inner_text() != "Columns":  # left by another test
+        with page.expect_response(_column_layout_saved):
+            page.get_by_test_id("columns-reset").click()
+        page.get_by_test_id("columns-open").click()
+    # kept on the server shortly after the change: wait until it is there
+    with page.expect_response(_column_layout_saved):
+        panel.locator('li[data-column="dor"]').get_by_role("checkbox").uncheck()
+    panel.get_by_role("button", name="Done").click()
+    expect(page.get_by_test_id("columns-open")).to_have_text("Columns (1 hidden)")
+
+    # another browser (nothing kept in it), no link: alice finds her arrangement; bob his own
+    elsewhere = login_as("alice")
+    expect(elsewhere.get_by_test_id("columns-open")).to_have_text("Columns (1 hidden)")
+    expect(elsewhere.locator('.grid-header [data-field="dor"]')).to_have_count(0)
+    bob = login_as("bob")
+    expect(bob.get_by_test_id("columns-open")).to_have_text("Columns")
+
+    # back to the default: everywhere
+    elsewhere.get_by_test_id("columns-open").click()
+    with elsewhere.expect_response(
+        lambda r: r.url.endswith("/columns") and r.request.method == "PUT"
+    ):
+        elsewhere.get_by_test_id("columns-reset").click()
+    third = login_as("alice")
+    expect(third.get_by_test_id("columns-open")).to_have_text("Columns")

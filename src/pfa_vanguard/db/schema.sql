@@ -479,6 +479,13 @@ ALTER TABLE public.commit_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MAXVALUE
     CACHE 1
 );
+CREATE TABLE public.grid_layouts (
+    organization_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    query text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT grid_layouts_query_check CHECK ((length(query) <= 2000))
+);
 CREATE TABLE public.login_failures (
     username text NOT NULL,
     client text NOT NULL,
@@ -1788,6 +1795,8 @@ ALTER TABLE ONLY public.commit_audit
     ADD CONSTRAINT commit_audit_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.grid_layouts
+    ADD CONSTRAINT grid_layouts_pkey PRIMARY KEY (organization_id, user_id);
 ALTER TABLE ONLY public.maintenance_windows
     ADD CONSTRAINT maintenance_windows_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.memberships
@@ -2243,6 +2252,10 @@ ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id);
 ALTER TABLE ONLY public.commit_runs
     ADD CONSTRAINT commit_runs_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.grid_layouts
+    ADD CONSTRAINT grid_layouts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.grid_layouts
+    ADD CONSTRAINT grid_layouts_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.maintenance_windows
     ADD CONSTRAINT maintenance_windows_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.memberships

@@ -18,3 +18,17 @@ RETURNING id, name, query, shared, updated_at;
 DELETE FROM saved_views
 WHERE id = %(id)s AND organization_id = %(org_id)s AND user_id = %(user_id)s
 RETURNING id;
+
+-- name: get_layout
+SELECT query, updated_at FROM grid_layouts
+WHERE organization_id = %(org_id)s AND user_id = %(user_id)s;
+
+-- name: save_layout
+INSERT INTO grid_layouts (organization_id, user_id, query)
+VALUES (%(org_id)s, %(user_id)s, %(query)s)
+ON CONFLICT (organization_id, user_id)
+DO UPDATE SET query = excluded.query, updated_at = now()
+RETURNING query, updated_at;
+
+-- name: delete_layout
+DELETE FROM grid_layouts WHERE organization_id = %(org_id)s AND user_id = %(user_id)s;

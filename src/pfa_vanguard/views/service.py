@@ -1,6 +1,7 @@
-"""Saving, listing and deleting named views. A view's query is the grid's query string (the
-same one the address bar holds: filters and sort), checked to hold only known parameters. The
-caller owns the transaction."""
+"""Named views (saving, listing, deleting) and each user's column layout. A view's query is the
+grid's query string (the same one the address bar holds: filters, sort, grouping and columns),
+checked to hold only known parameters; a column layout is the columns' part of it alone (order,
+widths, hidden, pinned), kept per user and organization. The caller owns the transaction."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ from urllib.parse import parse_qsl
 from pfa_vanguard.db.queries import Conn, NamedQueries
 from pfa_vanguard.errors import BadRequest, NotFound
 
-PARAMETERS = frozenset(
-    {"category", "forecastCategory", "source", "area", "dor", "from", "to", "dateMode", "q",
-     "hasDraft", "sort"}
+# The columns' arrangement: `cols` (keys in order), `widths` (key:px,...), `hide`, `pin`.
+LAYOUT_PARAMETERS = frozenset({"cols", "widths", "hide", "pin"})
+PARAMETERS = (
+    frozenset(
+        {"category", "forecastCategory", "source", "area", "dor", "from", "to", "dateMode", "q",
+         "hasDraft", "sort", "group"}
+    )
+    | LAYOUT_PARAMETERS
 )  # fmt: skip
 MAX_VIEWS_PER_USER = 200
 
@@ -20,19 +26,19 @@ MAX_VIEWS_PER_USER = 200
 _q = NamedQueries("pfa_vanguard.views")
 
 
-def check_query(query: str) -> str:
-    """`query` when it is a query string of the grid's parameters; BadRequest otherwise."""
+def check_query(query: str, allowed: frozenset[str] = PARAMETERS, what: str = "view") -> str:
+    """`query` when it is a query string of the `allowed` parameters; BadRequest otherwise."""
     query = query.lstrip("?")
     if len(query) > 2000:
-        raise BadRequest("a view's query is at most 2000 characters")
+        raise BadRequest(f"a {what}'s query is at most 2000 characters")
     try:
         pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
     except ValueError:
-        raise BadRequest(f"invalid view query {query[:80]!r}: use name=value&...") from None
-    unknown = sorted({k for k, _ in pairs} - PARAMETERS)
+        raise BadRequest(f"invalid {what} query {query[:80]!r}: use name=value&...") from None
+    unknown = sorted({k for k, _ in pairs} - allowed)
     if unknown:
-        allowed = ", ".join(sorted(PARAMETERS))
-        raise BadRequest(f"unknown view parameters {', '.join(unknown)}; allowed: {allowed}")
+        names = ", ".join(sorted(allowed))
+        raise BadRequest(f"unknown {what} parameters {', '.join(unknown)}; allowed: {names}")
     return query
 
 
@@ -66,3 +72,20 @@ async def delete_view(conn: Conn, org_id: int, user_id: int, view_id: int) -> No
     )
     if await cur.fetchone() is None:
         raise NotFound(f"no view {view_id} of yours in this organization")
+
+
+async def get_layout(conn: Conn, org_id: int, user_id: int) -> dict[str, Any] | None:
+    """The caller's column layout in this organization (None: never saved, or reset)."""
+    cur = await conn.execute(_q("get_layout"), {"org_id": org_id, "user_id": user_id})
+    return await cur.fetchone()
+
+
+async def save_layout(conn: Conn, org_id: int, user_id: int, query: str) -> dict[str, Any] | None:
+    """Keep the caller's column layout (an empty query resets it to the default: None)."""
+    query = check_query(query, LAYOUT_PARAMETERS, "column layout")
+    params = {"org_id": org_id, "user_id": user_id, "query": query}
+    if not query:
+        await conn.execute(_q("delete_layout"), params)
+        return None
+    cur = await conn.execute(_q("save_layout"), params)
+    return await cur.fetchone()

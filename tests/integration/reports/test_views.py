@@ -124,3 +124,38 @@ async def test_bad_views_are_refused(api: Api, world: World, body: dict[str, Any
     assert (
         await api.client.get("/api/pfa/ALPHA/views", headers=await api.login("alice"))
     ).json() == []
+
+
+async def test_the_column_layout_is_kept_per_user_and_organization(api: Api, world: World) -> None:
+    alice, bob, olivia = [await api.login(u) for u in ("alice", "bob", "olivia")]
+    url = "/api/pfa/ALPHA/columns"
+    assert (await api.client.get(url, headers=alice)).json() == {"query": "", "updatedAt": None}
+    layout = "cols=id,forecastEnd,category&widths=description:320&hide=dor,source&pin=2"
+    resp = await api.client.put(url, json={"query": layout}, headers=alice)
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["query"] == layout
+    assert (await api.client.get(url, headers=alice)).json()["query"] == layout
+    # another user, or the same user in another organization, keeps their own
+    assert (await api.client.get(url, headers=bob)).json()["query"] == ""
+    assert (await api.client.get("/api/pfa/BETA/columns", headers=olivia)).json()["query"] == ""
+    # anything but the columns' parameters is refused and changes nothing
+    for bad in ("category=Crane", "cols=id&evil=1", "a" * 2001, "=&&="):
+        resp = await api.client.put(url, json={"query": bad}, headers=alice)
+        assert resp.status_code in (400, 422), (bad, resp.text)
+        assert set(resp.json()) >= {"error", "detail"}
+    assert (await api.client.get(url, headers=alice)).json()["query"] == layout
+    # an empty layout is the default again
+    resp = await api.client.put(url, json={"query": ""}, headers=alice)
+    assert resp.json() == {"query": "", "updatedAt": None}
+    assert (await api.client.get(url, headers=alice)).json()["query"] == ""
+
+
+async def test_a_named_view_keeps_grouping_and_columns(api: Api, world: World) -> None:
+    alice = await api.login("alice")
+    query = "category=Crane&category=Generator&group=areaSilo&cols=id,forecastEnd&pin=2"
+    resp = await api.client.post(
+        "/api/pfa/ALPHA/views", json={"name": "by area", "query": query}, headers=alice
+    )
+    assert resp.status_code == 200, resp.text
+    views = (await api.client.get("/api/pfa/ALPHA/views", headers=alice)).json()
+    assert [v["query"] for v in views if v["name"] == "by area"] == [query]

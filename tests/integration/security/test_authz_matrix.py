@@ -93,6 +93,10 @@ POLICY: dict[tuple[str, str], Call] = {
         Access.VIEWER, f"{ORG}/views", 200, body={"name": "cranes", "query": "category=Crane"}
     ),
     ("DELETE", "/api/pfa/{org}/views/{view_id}"): _call(Access.VIEWER, f"{ORG}/views/999999", 404),
+    ("GET", "/api/pfa/{org}/columns"): _call(Access.VIEWER, f"{ORG}/columns", 200),
+    ("PUT", "/api/pfa/{org}/columns"): _call(
+        Access.VIEWER, f"{ORG}/columns", 200, body={"query": "hide=dor&pin=2"}
+    ),
     ("GET", "/api/pfa/{org}/changes"): _call(Access.VIEWER, f"{ORG}/changes", 200, since="0"),
     ("POST", "/api/pfa/{org}/refresh"): _call(Access.EDITOR, f"{ORG}/refresh", 202, 409),
     ("POST", "/api/pfa/{org}/draft"): _call(

@@ -9,6 +9,7 @@ import type {
   DraftInfo,
   HistoryPage,
   SavedView,
+  SavedColumnLayout as ColumnLayoutAnswer,
   SpendProfile,
   ViewTotals,
   OrgChanges,
@@ -135,6 +136,11 @@ export const saveView = (code: string, name: string, query: string, shared: bool
   request<SavedView>(`${org(code)}/views`, { body: { name, query, shared } });
 export const deleteView = (code: string, id: number) =>
   request<void>(`${org(code)}/views/${id}`, { method: "DELETE" });
+
+/** The caller's arrangement of the grid's columns (address parameters; empty: the default). */
+export const getColumns = (code: string) => request<ColumnLayoutAnswer>(`${org(code)}/columns`);
+export const putColumns = (code: string, query: string, keepalive = false) =>
+  request<ColumnLayoutAnswer>(`${org(code)}/columns`, { method: "PUT", body: { query }, keepalive });
 
 /** The grid's current view (filters, sort; the caller's drafts applied) as a CSV or .xlsx file. */
 export const exportView = (

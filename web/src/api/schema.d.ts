@@ -312,6 +312,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pfa/{org}/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Columns
+         * @description The caller's arrangement of the grid's columns in this organization (empty: default).
+         */
+        get: operations["getColumns"];
+        /**
+         * Put Columns
+         * @description Keep the caller's arrangement of the columns (an empty query resets it).
+         */
+        put: operations["putColumns"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pfa/{org}/commit": {
         parameters: {
             query?: never;
@@ -925,6 +949,14 @@ export interface components {
              * @enum {string}
              */
             state: "pristine" | "draft" | "conflict" | "orphaned";
+        };
+        /** ColumnLayout */
+        ColumnLayout: {
+            /**
+             * Query
+             * @description the columns' arrangement as the address holds it: cols (keys in order), widths (key:px,...), hide (keys), pin (how many leading columns stay at the left); empty: the default arrangement
+             */
+            query: string;
         };
         /** CommitBody */
         CommitBody: {
@@ -1741,7 +1773,7 @@ export interface components {
             name: string;
             /**
              * Query
-             * @description the grid's query string: filters and sort
+             * @description the grid's query string: filters, sort, grouping and columns
              */
             query: string;
             /**
@@ -1750,6 +1782,16 @@ export interface components {
              * @default false
              */
             shared: boolean;
+        };
+        /** SavedColumnLayout */
+        SavedColumnLayout: {
+            /**
+             * Query
+             * @description the columns' arrangement as the address holds it: cols (keys in order), widths (key:px,...), hide (keys), pin (how many leading columns stay at the left); empty: the default arrangement
+             */
+            query: string;
+            /** Updatedat */
+            updatedAt?: string | null;
         };
         /** SavedView */
         SavedView: {
@@ -3028,6 +3070,173 @@ export interface operations {
             };
             /** @description no such record or draft */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getColumns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedColumnLayout"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is unavailable, or the server is busy (ServerBusy, Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    putColumns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description organization code */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ColumnLayout"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedColumnLayout"];
+                };
+            };
+            /** @description bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, expired or invalid token, or its session has ended (logout, new password) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a member of the organization, or the role is too low */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such record or draft */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description request body over 1 MB */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

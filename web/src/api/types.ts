@@ -38,6 +38,7 @@ export type HistoryPage = S["HistoryPage"];
 export type HistoryChange = S["HistoryChange"];
 export type ViewTotals = S["ViewTotals"];
 export type SavedView = S["SavedView"];
+export type SavedColumnLayout = S["SavedColumnLayout"];
 export type SpendProfile = S["SpendProfile"];
 export type SyncRun = S["SyncRun"];
 export type SyncStatus = S["OrgSyncStatus"];

@@ -9,7 +9,13 @@ import { ViewTotals } from "../components/ViewTotals";
 import { fmtCount } from "../format";
 import { ColumnsMenu } from "../grid/ColumnsMenu";
 import { Grid } from "../grid/Grid";
-import { type ColumnLayout, DEFAULT_LAYOUT, applyLayout, setWidth } from "../grid/columnLayout";
+import {
+  type ColumnLayout,
+  DEFAULT_LAYOUT,
+  applyLayout,
+  layoutToParams,
+  setWidth,
+} from "../grid/columnLayout";
 import { columnsFor } from "../grid/columns";
 import { GROUP_FIELDS, groupRows } from "../grid/grouping";
 import { useMediaQuery, useVersion } from "../hooks";
@@ -210,7 +216,9 @@ export function GridScreen({
           />
           <SavedViews
             code={store.code}
-            query={toQuery(filters, sort, group)}
+            query={[toQuery(filters, sort, group), new URLSearchParams(layoutToParams(layout)).toString()]
+              .filter(Boolean)
+              .join("&")}
             onApply={(q) => onApplyView?.(q)}
           />
           <ViewTotals

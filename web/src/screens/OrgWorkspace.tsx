@@ -11,13 +11,8 @@ import { Autosaver } from "../state/autosave";
 import { OrgStore } from "../state/orgStore";
 import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
 import { fromQuery, hashQuery, toQuery } from "../state/urlView";
-import {
-  type ColumnLayout,
-  layoutFromQuery,
-  layoutToParams,
-  loadLayout,
-  saveLayout,
-} from "../grid/columnLayout";
+import { layoutFromQuery, layoutToParams } from "../grid/columnLayout";
+import { useColumnLayout } from "../grid/useColumnLayout";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import { AiPanel } from "./AiPanel";
@@ -58,11 +53,8 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
   const [filters, setFilters] = useState<Filters>(initial.filters);
   const [sort, setSort] = useState<Sort | null>(initial.sort);
   const [group, setGroup] = useState<string | null>(initial.group ?? null);
-  // The columns' arrangement: the address's (a shared link), else the last one in this browser.
-  const [layout, setLayout] = useState<ColumnLayout>(
-    () => layoutFromQuery(hashQuery(window.location.hash)) ?? loadLayout(org.code),
-  );
-  useEffect(() => saveLayout(org.code, layout), [org.code, layout]);
+  // The columns' arrangement: a link's (the address), else the user's own (server and browser).
+  const { layout, setLayout, showLayout } = useColumnLayout(org.code);
   // A link into the workspace with a view in it (a drill-down, a pasted link) applies that view.
   useEffect(() => {
     // The event's own URL: the address may already have been rewritten by the render the
@@ -75,11 +67,11 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
       setSort(next.sort);
       setGroup(next.group ?? null);
       const columns = layoutFromQuery(query);
-      if (columns) setLayout(columns);
+      if (columns) showLayout(columns);
     };
     window.addEventListener("hashchange", apply);
     return () => window.removeEventListener("hashchange", apply);
-  }, []);
+  }, [showLayout]);
   useEffect(() => {
     const route = routeHash({ name: "org", code: org.code, view });
     // A navigation to another screen is under way (its hashchange not handled yet): leave the
@@ -205,6 +197,8 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
               setFilters(next.filters);
               setSort(next.sort);
               setGroup(next.group ?? null);
+              const columns = layoutFromQuery(query);
+              if (columns) setLayout(columns);
             }}
             onOpenConflict={openConflictsFor}
             onNotice={setNotice}

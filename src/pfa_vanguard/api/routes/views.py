@@ -1,4 +1,5 @@
-"""Named views of the grid, per user, optionally shared with the organization."""
+"""Named views of the grid, per user, optionally shared with the organization; and each user's
+arrangement of the grid's columns."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ router = APIRouter(prefix="/api", tags=["views"])
 
 class SaveView(Wire):
     name: str = Field(min_length=1, max_length=80)
-    query: str = Field(max_length=2000, description="the grid's query string: filters and sort")
+    query: str = Field(
+        max_length=2000,
+        description="the grid's query string: filters, sort, grouping and columns",
+    )
     shared: bool = Field(default=False, description="visible to every member of the organization")
 
 
@@ -51,3 +55,30 @@ async def delete_view(
 ) -> None:
     """Delete one of the caller's own views (404 for anyone else's)."""
     await service.delete_view(conn, ctx.org_id, ctx.user.id, view_id)
+
+
+class ColumnLayout(Wire):
+    query: str = Field(
+        max_length=2000,
+        description="the columns' arrangement as the address holds it: cols (keys in order),"
+        " widths (key:px,...), hide (keys), pin (how many leading columns stay at the left);"
+        " empty: the default arrangement",
+    )
+
+
+class SavedColumnLayout(ColumnLayout):
+    updated_at: datetime | None = None
+
+
+@router.get("/pfa/{org}/columns", response_model=SavedColumnLayout, responses=error_responses(404))
+async def get_columns(ctx: ViewerOrg, conn: DbConn) -> dict[str, Any]:
+    """The caller's arrangement of the grid's columns in this organization (empty: default)."""
+    row = await service.get_layout(conn, ctx.org_id, ctx.user.id)
+    return row or {"query": "", "updated_at": None}
+
+
+@router.put("/pfa/{org}/columns", response_model=SavedColumnLayout, responses=error_responses(404))
+async def put_columns(ctx: ViewerOrg, conn: DbConn, body: ColumnLayout) -> dict[str, Any]:
+    """Keep the caller's arrangement of the columns (an empty query resets it)."""
+    row = await service.save_layout(conn, ctx.org_id, ctx.user.id, body.query)
+    return row or {"query": "", "updated_at": None}
