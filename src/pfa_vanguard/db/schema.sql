@@ -155,10 +155,9 @@ CREATE FUNCTION public.pfa_mirror_compact() RETURNS trigger
     AS $$
         DECLARE
             whole jsonb := NEW.doc;
-            rest jsonb;
         BEGIN
             IF TG_OP = 'INSERT' AND NEW.compact THEN
-                RETURN NEW;  -- already compact, typed columns given (a restore)
+                RETURN NEW;  -- already compact, typed columns given (a restore, a sync's stage)
             ELSIF TG_OP = 'UPDATE' AND NEW.doc IS NOT DISTINCT FROM OLD.doc THEN
                 RETURN NEW;
             END IF;
@@ -184,15 +183,30 @@ CREATE FUNCTION public.pfa_mirror_compact() RETURNS trigger
                 NEW.forecast_end, NEW.monthly_rate, NEW.purchase_price);
             NEW.actual_cost := public.pfa_window_cost(NEW.source, NEW.actual_start,
                 NEW.actual_end, NEW.monthly_rate, NEW.purchase_price);
-            rest := whole - public.pfa_mirror_field_keys();
-            NEW.compact := rest || public.pfa_mirror_fields(
-                NEW.id, NEW.category, NEW.forecast_category, NEW.source, NEW.dor,
-                NEW.area_silo, NEW.original_start, NEW.original_end, NEW.forecast_start,
-                NEW.forecast_end, NEW.actual_start, NEW.actual_end, NEW.monthly_rate,
-                NEW.purchase_price, NEW.is_actualized, NEW.is_discontinued,
-                NEW.is_funds_transferable) = whole;
+            -- Compact when the typed columns give every one of their keys back exactly (what
+            -- data(pfa_mirror) rebuilds: each typed value written as JSON, null as null).
+            NEW.compact := coalesce(whole ?& public.pfa_mirror_field_keys()
+                AND whole -> 'pfaId' = to_jsonb(NEW.id)
+                AND whole -> 'category' = coalesce(to_jsonb(NEW.category), 'null')
+                AND whole -> 'forecastCategory'
+                    = coalesce(to_jsonb(NEW.forecast_category), 'null')
+                AND whole -> 'source' = coalesce(to_jsonb(NEW.source), 'null')
+                AND whole -> 'dor' = coalesce(to_jsonb(NEW.dor), 'null')
+                AND whole -> 'areaSilo' = coalesce(to_jsonb(NEW.area_silo), 'null')
+                AND whole -> 'originalStart' = coalesce(to_jsonb(NEW.original_start), 'null')
+                AND whole -> 'originalEnd' = coalesce(to_jsonb(NEW.original_end), 'null')
+                AND whole -> 'forecastStart' = coalesce(to_jsonb(NEW.forecast_start), 'null')
+                AND whole -> 'forecastEnd' = coalesce(to_jsonb(NEW.forecast_end), 'null')
+                AND whole -> 'actualStart' = coalesce(to_jsonb(NEW.actual_start), 'null')
+                AND whole -> 'actualEnd' = coalesce(to_jsonb(NEW.actual_end), 'null')
+                AND whole -> 'monthlyRate' = coalesce(to_jsonb(NEW.monthly_rate), 'null')
+                AND whole -> 'purchasePrice' = coalesce(to_jsonb(NEW.purchase_price), 'null')
+                AND whole -> 'isActualized' = coalesce(to_jsonb(NEW.is_actualized), 'null')
+                AND whole -> 'isDiscontinued' = coalesce(to_jsonb(NEW.is_discontinued), 'null')
+                AND whole -> 'isFundsTransferable'
+                    = coalesce(to_jsonb(NEW.is_funds_transferable), 'null'), false);
             IF NEW.compact THEN
-                NEW.doc := rest;
+                NEW.doc := whole - public.pfa_mirror_field_keys();
             END IF;
             RETURN NEW;
         END;

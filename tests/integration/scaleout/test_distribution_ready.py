@@ -105,12 +105,15 @@ TABLES: dict[str, str] = {
     "login_failures": LOCAL,  # failed logins per (username, client) across organizations (0048)
     "maintenance_windows": LOCAL,  # per organization, read by the scheduler across all (0066)
     "saved_views": LOCAL,  # a user's named grid views: a few small rows per user
+    "grid_layouts": LOCAL,  # a user's column arrangement: one small row per user and organization
 }
 
 # Views and materialized views, and what a Citus deployment does with them.
 VIEWS: dict[str, str] = {
     "pfa_ai_records": "view over pfa_mirror and pfa_modification: Citus plans it per query;"
     " its scope functions are the AI role's gap (docstring)",
+    "pfa_ai_changes": "view over pfa_history and pfa_mirror: Citus plans it per query; the"
+    " same scope functions as pfa_ai_records (the AI role's gap, docstring)",
     "pfa_kpi_summary": "materialized view over pfa_kpi_totals: coordinator-local on Citus;"
     " read pfa_kpi_totals by organization instead",
     "pfa_timeline_bounds": "materialized view over pfa_org_bounds: coordinator-local on Citus;"

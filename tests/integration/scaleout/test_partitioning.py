@@ -158,7 +158,7 @@ def _statements(ids: dict[str, int]) -> list[tuple[str, Any, dict[str, Any], set
         ("sync: orphan drafts", _q("pfa_vanguard.sync", "orphan_drafts"),
          {"org_id": org}, {"pfa_mirror", "pfa_modification"}),
         ("sync: delete missing", _q("pfa_vanguard.sync", "delete_missing"),
-         {"org_id": org}, {"pfa_mirror"}),
+         {"org_id": org, "run_id": None}, {"pfa_mirror"}),
         ("sync: changed rows", _q("pfa_vanguard.sync", "fill_changed"),
          {"org_id": org}, {"pfa_mirror"}),
         ("ai: merged records", "SELECT count(*), sum(forecast_cost) FROM pfa_ai_records",
