@@ -236,7 +236,11 @@ CREATE FUNCTION public.pfa_mirror_order_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    PERFORM 1 FROM organizations WHERE id = NEW.organization_id FOR NO KEY UPDATE;
+    IF current_setting('pfa.change_order_org', true) IS DISTINCT FROM NEW.organization_id::text
+    THEN
+        PERFORM 1 FROM organizations WHERE id = NEW.organization_id FOR NO KEY UPDATE;
+        PERFORM set_config('pfa.change_order_org', NEW.organization_id::text, true);
+    END IF;
     NEW.change_seq := nextval('pfa_mirror_change_seq');
     RETURN NEW;
 END;
