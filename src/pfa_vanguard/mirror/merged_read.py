@@ -11,6 +11,7 @@ records. ETag = hash(version, drafts fingerprint, query, sync time) → If-None-
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import functools
 import hashlib
@@ -30,6 +31,7 @@ from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
 from pfa_vanguard.kpi.service import KpiCache
 from pfa_vanguard.mirror.archive import Item as ArchivedItem
 from pfa_vanguard.mirror.archive import archived_items, with_archived
+from pfa_vanguard.mirror.columns import COLUMNS_TYPE, to_columns, wants_columns
 from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
 from pfa_vanguard.mirror.deflate import (
     Segment,
@@ -69,10 +71,12 @@ class ReadScope(Protocol):
 @dataclass(frozen=True)
 class ReadAnswer:
     """A finished read: a JSON body (whole, or chunks to stream) with its headers, or, when
-    `body` is None, "not modified" (the caller's ETag matched)."""
+    `body` is None, "not modified" (the caller's ETag matched). `media_type`: JSON rows, or
+    the columns the grid asks for (mirror/columns.py)."""
 
     headers: dict[str, str]
     body: bytes | Iterator[bytes] | None
+    media_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,7 @@ class ReadPlan:
     rows: list[dict[str, Any]] | None  # baseline ids (+ sort values) the filters select
     ids: list[str] | None = None  # or, sorted by id: just the ids, already in order
     archived: list[ArchivedItem] | None = None  # with ?archived=true
+    columns: bool = False  # the body as columns (Accept: COLUMNS_TYPE)
 
 
 async def plan_read(
@@ -209,9 +214,13 @@ async def plan_read(
     *,
     accept_encoding: str | None,
     if_none_match: str | None,
+    accept: str | None = None,
 ) -> ReadPlan | ReadAnswer:
     """The database part of a merged read: the caller's drafts, the ETag (→ 304, or a cached
-    body), and the filtered baseline ids. Returns the finished answer when there is one."""
+    body), and the filtered baseline ids. Returns the finished answer when there is one.
+    Each representation (JSON rows, columns) has ETags of its own."""
+    columns = wants_columns(accept)
+    media_type = COLUMNS_TYPE if columns else "application/json"
     synced = ctx.last_synced_at
     stale = is_stale(
         ctx.schedule, settings.sync_schedule, datetime.now(UTC), settings.sync_timezone
@@ -219,21 +228,23 @@ async def plan_read(
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id)
     parts = [FORMAT, str(ctx.org_id), str(ctx.mirror_version), overlay.fingerprint]
     parts += [query.canonical(), str(synced), str(stale)]
+    if columns:
+        parts.append("columns")
     tag = hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
     etag = f'W/"{tag}"'
     headers = {
         "ETag": etag,
         "Cache-Control": "private, no-cache",
-        "Vary": "Accept-Encoding, Authorization",
+        "Vary": "Accept, Accept-Encoding, Authorization",
     }
     if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
-        return ReadAnswer(headers, None)
+        return ReadAnswer(headers, None, media_type)
     deflate = accepts_deflate(accept_encoding)
     if deflate:
         headers["Content-Encoding"] = "deflate"
     cached = caches.bodies.get((tag, deflate))
     if cached is not None:
-        return ReadAnswer(headers, cached)
+        return ReadAnswer(headers, cached, media_type)
     rows: list[dict[str, Any]] | None = None
     ids: list[str] | None = None
     if not query.whole_org:
@@ -245,7 +256,18 @@ async def plan_read(
     if query.archived:
         archived = await archived_items(conn, ctx.org_id, query.filter, query.sort)
     return ReadPlan(
-        ctx, query, tag, deflate, headers, overlay, synced, stale, rows, ids, archived=archived
+        ctx,
+        query,
+        tag,
+        deflate,
+        headers,
+        overlay,
+        synced,
+        stale,
+        rows,
+        ids,
+        archived=archived,
+        columns=columns,
     )
 
 
@@ -253,12 +275,38 @@ async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> ReadAnswer:
     """The answer of a planned read, from the organization's snapshot (caught up first)."""
     snapshot = await caches.snapshots.get(pool, plan.ctx.org_id, plan.ctx.mirror_version)
     overlay, query, headers = plan.overlay, plan.query, plan.headers
+    if plan.columns:
+        return await _columns_answer(caches, plan, snapshot)
     if query.whole_org:
         if not plan.deflate:
             return _whole_org_stream(snapshot, overlay, plan.synced, plan.stale, headers)
         body = _whole_org_deflated(snapshot, overlay, caches.segments, plan.synced, plan.stale)
         caches.bodies.put((plan.tag, plan.deflate), body)
         return ReadAnswer(headers, body)
+    body = _page_body(snapshot, plan)
+    if plan.deflate:  # off the event loop, on every core: other requests go on meanwhile
+        body = await zlib_compress_parallel(body, 1)
+    caches.bodies.put((plan.tag, plan.deflate), body)
+    return ReadAnswer(headers, body)
+
+
+async def _columns_answer(caches: Caches, plan: ReadPlan, snapshot: OrgSnapshot) -> ReadAnswer:
+    """The read as columns: the JSON rows' body turned around (in a worker thread: the event
+    loop serves other requests meanwhile), compressed, and kept by ETag like the rows."""
+    if plan.query.whole_org:
+        rows = b"".join(_whole_org_parts(snapshot, plan.overlay, plan.synced, plan.stale))
+    else:
+        rows = _page_body(snapshot, plan)
+    body = await asyncio.to_thread(to_columns, rows)
+    if plan.deflate:
+        body = await zlib_compress_parallel(body, 1)
+    caches.bodies.put((plan.tag, plan.deflate), body)
+    return ReadAnswer(plan.headers, body, COLUMNS_TYPE)
+
+
+def _page_body(snapshot: OrgSnapshot, plan: ReadPlan) -> bytes:
+    """The JSON body of a read that is not the whole organization (filters, sort, a page)."""
+    overlay, query = plan.overlay, plan.query
     items = _selected(snapshot, overlay, query, plan.rows, plan.ids)
     if plan.archived:
         items = with_archived(items, plan.archived)
@@ -272,17 +320,13 @@ async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> ReadAnswer:
     if end < len(items) and page:
         _, record_id, value, _ = page[-1]
         next_cursor = encode_cursor(query.sort, record_id, value)
-    body = b"".join(
+    return b"".join(
         [
             _PREFIX,
             b",".join([item[3] for item in page]),
             _suffix(len(items), next_cursor, plan.synced, plan.stale, bool(overlay)),
         ]
     )
-    if plan.deflate:  # off the event loop, on every core: other requests go on meanwhile
-        body = await zlib_compress_parallel(body, 1)
-    caches.bodies.put((plan.tag, plan.deflate), body)
-    return ReadAnswer(headers, body)
 
 
 Item = tuple[tuple[Any, ...], str, Any, bytes]  # (sort key, id, sort value, encoded record)
@@ -409,19 +453,22 @@ def _whole_org_stream(
     headers: dict[str, str],
 ) -> ReadAnswer:
     """Every record in id order, uncompressed, streamed chunk by chunk."""
+    return ReadAnswer(headers, _whole_org_parts(snapshot, overlay, synced, stale))
+
+
+def _whole_org_parts(
+    snapshot: OrgSnapshot, overlay: Overlay, synced: datetime | None, stale: bool
+) -> Iterator[bytes]:
+    """The whole organization's JSON body, chunk by chunk (computed as it is consumed)."""
     patches, extra = _patches(snapshot, overlay)
     suffix = _suffix(len(snapshot) + extra, None, synced, stale, bool(overlay))
     count = max(len(snapshot.chunks), 1 if patches else 0)
-
-    def stream() -> Iterator[bytes]:
-        yield _PREFIX
-        for index in range(count):
-            if index:
-                yield b","
-            yield b",".join(_chunk_entries(snapshot, overlay, index, patches.get(index, ())))
-        yield suffix
-
-    return ReadAnswer(headers, stream())
+    yield _PREFIX
+    for index in range(count):
+        if index:
+            yield b","
+        yield b",".join(_chunk_entries(snapshot, overlay, index, patches.get(index, ())))
+    yield suffix
 
 
 def _whole_org_deflated(

@@ -1,0 +1,76 @@
+"""The columns layout of the merged read: negotiation and an exact round trip."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from pfa_vanguard.mirror.columns import COLUMNS_TYPE, from_columns, to_columns, wants_columns
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (COLUMNS_TYPE, True),
+        (f"{COLUMNS_TYPE}, application/json;q=0.9", True),
+        (f"application/json, {COLUMNS_TYPE};q=0.5", False),
+        (f"{COLUMNS_TYPE};q=0", False),
+        (f"{COLUMNS_TYPE};q=oops", False),
+        ("application/json", False),
+        ("*/*", False),
+        (None, False),
+    ],
+)
+def test_negotiation(accept: str | None, expected: bool) -> None:
+    assert wants_columns(accept) is expected
+
+
+def test_round_trip_keeps_absent_fields_nulls_types_and_states() -> None:
+    body = {
+        "records": [
+            {
+                "id": "A",
+                "data": {"c": "x", "n": 1.5, "b": True, "t": "u1"},
+                "hasDraft": False,
+                "state": "pristine",
+            },
+            {
+                "id": "B",
+                "data": {"c": "x", "n": None, "t": "u2", "extra": 3},
+                "hasDraft": True,
+                "state": "conflict",
+            },
+            {
+                "id": "C",
+                "data": {"c": None, "n": 2, "b": False, "t": "u3"},
+                "hasDraft": True,
+                "state": "draft",
+            },
+            {"id": "D", "data": {}, "hasDraft": False, "state": "orphaned"},
+        ],
+        "total": 4,
+        "nextCursor": None,
+        "lastSyncedAt": "2026-01-01T00:00:00Z",
+        "stale": False,
+        "hasDrafts": True,
+    }
+    packed = to_columns(orjson.dumps(body))
+    assert from_columns(packed) == body
+    fields = {f["name"]: f for f in orjson.loads(packed)["fields"]}
+    assert fields["c"]["dict"] == ["x", None]
+    assert fields["c"]["codes"] == [0, 0, 1, -1]
+    assert fields["n"]["values"] == [1.5, None, 2, None]
+    assert fields["n"]["absent"] == [3]
+    assert "dict" not in fields["t"]  # every value differs: kept plain
+
+
+def test_an_empty_read() -> None:
+    body = {
+        "records": [],
+        "total": 0,
+        "nextCursor": None,
+        "lastSyncedAt": None,
+        "stale": False,
+        "hasDrafts": False,
+    }
+    assert from_columns(to_columns(orjson.dumps(body))) == body
