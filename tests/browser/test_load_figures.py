@@ -95,6 +95,10 @@ def test_load_figures(
     figures["login_answered_to_first_rows_ms"] = round(first_rows - answered)
     figures["login_answered_to_whole_org_ms"] = round(usable - answered)
     figures["login_longest_task_while_loading_ms"] = longest_task(page, answered, usable)
+    for step in ("records-requested", "records-fetched", "records-decoded"):
+        at = mark_time(page, f"pfa:{step}")
+        if at is not None:  # (the steps of the load, where the UI marks them)
+            figures[f"login_answered_to_{step.replace('-', '_')}_ms"] = round(at - answered)
     traffic = page.evaluate(RECORDS_TRAFFIC, "RIO")
     whole = max(traffic, key=lambda t: t["decoded"])
     figures["records_bytes_on_wire"] = int(sum(t["wire"] for t in traffic))

@@ -1,6 +1,7 @@
 /** One function per API route the UI uses (docs/api.md, generated types from web/openapi.json). */
 import type { Changes } from "../domain/validation";
 import { download, request } from "./client";
+import { COLUMNS_TYPE, type ColumnsBody } from "./columns";
 import type {
   AiProposal,
   AiQueryResult,
@@ -51,11 +52,17 @@ export interface RecordFilters {
   q?: string;
   hasDraft?: boolean;
   sort?: string;
+  /** At most this many records (the first page). */
+  limit?: number;
 }
 
 /** The whole organization in one answer (no limit): parsed once and kept in memory. */
 export const records = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
   request<PfaPage>(org(code), { query: { ...filters }, signal });
+
+/** The same read as columns (the grid's layout: a fraction of the bytes), not yet decoded. */
+export const recordsColumns = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
+  request<ColumnsBody>(org(code), { query: { ...filters }, headers: { Accept: COLUMNS_TYPE }, signal });
 
 /** What changed in the organization since change number `since` (none: just the current mark). */
 export const changes = (code: string, since?: number) =>

@@ -171,9 +171,13 @@ export function GridScreen({
           </span>
         )}
         <span data-testid="row-count">
-          {ids.length === store.rows.length
-            ? `${fmtCount(ids.length)} records`
-            : `${fmtCount(ids.length)} of ${fmtCount(store.rows.length)} records`}
+          {store.partial
+            ? `Loading… (the first ${fmtCount(store.rows.length)} shown)`
+            : store.status === "loading" && store.rows.length === 0
+              ? "Loading…"
+              : ids.length === store.rows.length
+                ? `${fmtCount(ids.length)} records`
+                : `${fmtCount(ids.length)} of ${fmtCount(store.rows.length)} records`}
         </span>
         <span className="legend" aria-hidden="true">
           <span className="marker marker-draft">●</span> draft{" "}
