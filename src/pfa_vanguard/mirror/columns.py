@@ -6,18 +6,24 @@ with the same metadata; only the layout differs:
      "drafted": [row indexes with hasDraft], "states": {"draft": [row indexes], ...},
      "fields": [{"name": f, "values": [...]}                     plain values, row by row
                | {"name": f, "dict": [...], "codes": [...]}       codes index into dict
+               | {"name": f, "sameAs": "id"}                      the record's id again
                ...],
      "total", "nextCursor", "lastSyncedAt", "stale", "hasDrafts"}
 
+Each field is on a line of its own (after a first line ending with `"fields":[`), so that a
+browser can parse the body a field at a time.
+
 A field absent from a record has code -1 (dictionary fields) or is listed in the field's
 "absent" (row indexes; plain fields hold null there). Strings that repeat (category, area,
-source, DOR, dates...) are dictionary-encoded; numbers stay numbers. Rows are rebuilt as
+source, DOR, dates...) and booleans are dictionary-encoded; numbers stay numbers. Rows are
+rebuilt as
 `{"id": ids[i], "data": {f: value}, "hasDraft": i in drafted, "state": the state listing
 i, else "pristine"}`.
 """
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 import orjson
@@ -27,6 +33,8 @@ COLUMNS_TYPE = "application/vnd.pfa.columns+json"
 # A string field is dictionary-encoded when its distinct values are at most this share of rows.
 DICT_SHARE = 0.5
 _ABSENT = object()
+_NUMBERS = {bool, int, float}
+_CODABLE = {str, type(None), *_NUMBERS}
 
 
 def wants_columns(accept: str | None) -> bool:
@@ -55,39 +63,62 @@ def to_columns(body: bytes) -> bytes:
     parsed: dict[str, Any] = orjson.loads(body)
     records: list[dict[str, Any]] = parsed.pop("records")
     count = len(records)
+    ids = [r["id"] for r in records]
     datas = [r["data"] for r in records]
     names: dict[str, None] = {}
     for data in datas:
         if len(data) != len(names) or any(k not in names for k in data):
             names.update(dict.fromkeys(data))
-    fields = [_column(name, [d.get(name, _ABSENT) for d in datas]) for name in names]
+    fields = [
+        _column(name, list(map(dict.get, datas, repeat(name), repeat(_ABSENT))), ids)
+        for name in names
+    ]
     states: dict[str, list[int]] = {}
     for i, r in enumerate(records):
         state = r["state"]
         if state != "pristine":
             states.setdefault(state, []).append(i)
-    out = {
+    head = {
         "columns": 1,
         "count": count,
-        "ids": [r["id"] for r in records],
+        "ids": ids,
         "drafted": [i for i, r in enumerate(records) if r["hasDraft"]],
         "states": states,
-        "fields": fields,
         **parsed,
     }
-    return orjson.dumps(out)
+    # One field a line (JSON allows the whitespace; no string holds a raw newline): a client
+    # can parse the body a field at a time, between frames, instead of in one long task.
+    lines = [orjson.dumps(head)[:-1] + b',"fields":[', b",\n".join(map(orjson.dumps, fields))]
+    return b"\n".join([*lines, b"]}"]) if fields else lines[0] + b"]}"
 
 
-def _column(name: str, values: list[Any]) -> dict[str, Any]:
-    absent = [i for i, v in enumerate(values) if v is _ABSENT]
-    strings = all(type(v) is str or v is None or v is _ABSENT for v in values)
-    if strings:
-        distinct = dict.fromkeys(v for v in values if v is not _ABSENT)
-        if len(distinct) <= max(1, int(len(values) * DICT_SHARE)):
-            table = list(distinct)
-            index = {v: i for i, v in enumerate(table)}
-            index[_ABSENT] = -1
-            return {"name": name, "dict": table, "codes": [index[v] for v in values]}
+def _column(name: str, values: list[Any], ids: list[str]) -> dict[str, Any]:
+    """One field's column: the record's own id again (`"sameAs": "id"`), codes into a table of
+    its distinct values when they repeat (strings, booleans, a few numbers), or plain values."""
+    if values == ids:
+        return {"name": name, "sameAs": "id"}
+    present = values
+    absent: list[int] = []
+    if _ABSENT in values:
+        absent = [i for i, v in enumerate(values) if v is _ABSENT]
+        present = [v for v in values if v is not _ABSENT]
+    kinds = set(map(type, present))
+    # Keyed by type and value when True and 1 (or 1 and 1.0) could share a code.
+    mixed = len(kinds & _NUMBERS) > 1
+    keys = list(zip(map(type, present), present, strict=True)) if mixed else present
+    distinct = dict.fromkeys(keys)
+    if len(distinct) <= max(2, int(len(values) * DICT_SHARE)) and kinds <= _CODABLE:
+        table = list(distinct)
+        index: dict[Any, int] = {v: i for i, v in enumerate(table)}
+        if mixed:
+            table = [v for _, v in table]
+        if absent:
+            codes = [-1 if v is _ABSENT else index[(type(v), v) if mixed else v] for v in values]
+        elif mixed:
+            codes = [index[k] for k in keys]
+        else:
+            codes = list(map(index.__getitem__, values))
+        return {"name": name, "dict": table, "codes": codes}
     column: dict[str, Any] = {"name": name}
     if absent:
         values = [None if v is _ABSENT else v for v in values]
@@ -107,7 +138,10 @@ def from_columns(body: bytes) -> dict[str, Any]:
     datas: list[dict[str, Any]] = [{} for _ in range(count)]
     for field in parsed.pop("fields"):
         name = field["name"]
-        if "dict" in field:
+        if "sameAs" in field:
+            for data, record_id in zip(datas, ids, strict=True):
+                data[name] = record_id
+        elif "dict" in field:
             table = field["dict"]
             for data, code in zip(datas, field["codes"], strict=True):
                 if code >= 0:

@@ -74,3 +74,40 @@ def test_an_empty_read() -> None:
         "hasDrafts": False,
     }
     assert from_columns(to_columns(orjson.dumps(body))) == body
+
+
+def test_the_id_again_is_sent_once_and_equal_numbers_of_other_types_keep_their_type() -> None:
+    values = [1, True, 1.0, 1, True, 1, 1.0, 1]
+    body = {
+        "records": [
+            {
+                "id": f"R{i}",
+                "data": {"pfaId": f"R{i}", "v": v},
+                "hasDraft": False,
+                "state": "pristine",
+            }
+            for i, v in enumerate(values)
+        ],
+        "total": len(values),
+    }
+    packed = to_columns(orjson.dumps(body))
+    fields = {f["name"]: f for f in orjson.loads(packed)["fields"]}
+    assert fields["pfaId"] == {"name": "pfaId", "sameAs": "id"}
+    assert fields["v"]["dict"] == [1, True, 1.0]
+    back = from_columns(packed)
+    assert back == body
+    assert [type(r["data"]["v"]) for r in back["records"]] == list(map(type, values))
+
+
+def test_each_field_is_a_line_of_its_own() -> None:
+    body = {
+        "records": [
+            {"id": "A", "data": {"x": "a\nb", "y": 2}, "hasDraft": False, "state": "pristine"},
+            {"id": "B", "data": {"x": "c", "y": 3}, "hasDraft": False, "state": "pristine"},
+        ],
+        "total": 2,
+    }
+    lines = to_columns(orjson.dumps(body)).split(b"\n")
+    assert lines[0].endswith(b'"fields":[')
+    assert [orjson.loads(line.rstrip(b","))["name"] for line in lines[1:-1]] == ["x", "y"]
+    assert lines[-1] == b"]}"

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type ColumnsBody, decodeColumns, decodeColumnsInSlices } from "./columns";
+import { type ColumnsBody, decodeColumns, decodeColumnsInSlices, parseColumnsInSlices } from "./columns";
 
 // The body the API sends for these rows (tests/unit/mirror/test_columns.py checks the encoder).
 const rows = [
-  { id: "A", data: { c: "x", n: 1.5, b: true, t: "u1" }, hasDraft: false, state: "pristine" },
-  { id: "B", data: { c: "x", n: null, t: "u2", extra: 3 }, hasDraft: true, state: "conflict" },
-  { id: "C", data: { c: null, n: 2, b: false, t: "u3" }, hasDraft: true, state: "draft" },
-  { id: "D", data: {}, hasDraft: false, state: "orphaned" },
+  { id: "A", data: { pfaId: "A", c: "x", n: 1.5, b: true, t: "u1" }, hasDraft: false, state: "pristine" },
+  { id: "B", data: { pfaId: "B", c: "x", n: null, t: "u2", extra: 3 }, hasDraft: true, state: "conflict" },
+  { id: "C", data: { pfaId: "C", c: null, n: 2, b: false, t: "u3" }, hasDraft: true, state: "draft" },
+  { id: "D", data: { pfaId: "D" }, hasDraft: false, state: "orphaned" },
 ];
 const body: ColumnsBody = {
   columns: 1,
@@ -15,9 +15,10 @@ const body: ColumnsBody = {
   drafted: [1, 2],
   states: { conflict: [1], draft: [2], orphaned: [3] },
   fields: [
+    { name: "pfaId", sameAs: "id" },
     { name: "c", dict: ["x", null], codes: [0, 0, 1, -1] },
     { name: "n", values: [1.5, null, 2, null], absent: [3] },
-    { name: "b", values: [true, null, false, null], absent: [1, 3] },
+    { name: "b", dict: [true, false], codes: [0, -1, 1, -1] },
     { name: "t", values: ["u1", "u2", "u3", null], absent: [3] },
     { name: "extra", values: [null, 3, null, null], absent: [0, 2, 3] },
   ],
@@ -57,5 +58,17 @@ describe("columns", () => {
       hasDraft: true,
       state: "draft",
     });
+  });
+
+  it("parse a field a line, as the server lays them out, or any other JSON", async () => {
+    const { fields, ...head } = body;
+    const lines = [
+      `${JSON.stringify(head).slice(0, -1)},"fields":[`,
+      ...fields.map((f) => JSON.stringify(f)),
+    ];
+    const text = `${lines[0]}\n${lines.slice(1).join(",\n")}\n]}`;
+    expect(JSON.parse(text)).toEqual(body); // still one JSON document
+    expect(await parseColumnsInSlices(text)).toEqual(body);
+    expect(await parseColumnsInSlices(JSON.stringify(body))).toEqual(body);
   });
 });

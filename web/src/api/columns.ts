@@ -14,6 +14,11 @@ interface DictField {
   codes: number[];
 }
 
+interface SameAsIdField {
+  name: string;
+  sameAs: "id";
+}
+
 interface PlainField {
   name: string;
   values: unknown[];
@@ -26,7 +31,7 @@ export interface ColumnsBody {
   ids: string[];
   drafted: number[];
   states: Partial<Record<RecordState, number[]>>;
-  fields: (DictField | PlainField)[];
+  fields: (DictField | SameAsIdField | PlainField)[];
   total: number;
   nextCursor: string | null;
   lastSyncedAt: string | null;
@@ -50,7 +55,7 @@ function prepare(body: ColumnsBody): Prepared {
     for (const i of rows ?? []) states.set(i, state as RecordState);
   const absent = new Map<string, Uint8Array>();
   for (const field of body.fields) {
-    if ("dict" in field || !field.absent?.length) continue;
+    if (!("values" in field) || !field.absent?.length) continue;
     const mask = new Uint8Array(body.count);
     for (const i of field.absent) mask[i] = 1;
     absent.set(field.name, mask);
@@ -64,6 +69,10 @@ function decodeRange(body: ColumnsBody, from: number, to: number, out: PfaRow[],
   for (let i = from; i < to; i++) datas.push({});
   for (const field of body.fields) {
     const name = field.name;
+    if ("sameAs" in field) {
+      for (let i = from; i < to; i++) (datas[i - from] as Record<string, unknown>)[name] = body.ids[i];
+      continue;
+    }
     if ("dict" in field) {
       const { dict, codes } = field;
       for (let i = from; i < to; i++) {
@@ -109,12 +118,40 @@ export function decodeColumns(body: ColumnsBody): PfaPage {
 
 const yieldToBrowser = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** Characters parsed between two yields to the browser. */
+const PARSE_SLICE = 1_000_000;
+
+/**
+ * The body's text parsed a field at a time (the server puts each field on a line of its own),
+ * the browser free to draw a frame between slices. Any other layout of valid JSON is parsed
+ * at once.
+ */
+export async function parseColumnsInSlices(text: string): Promise<ColumnsBody> {
+  const lines = text.split("\n");
+  const first = lines[0] ?? "";
+  if (lines.length < 3 || !first.endsWith('"fields":[')) return JSON.parse(text) as ColumnsBody;
+  const body = JSON.parse(`${first}]}`) as ColumnsBody;
+  let since = first.length;
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = lines[i] as string;
+    if (since > PARSE_SLICE) {
+      await yieldToBrowser();
+      since = 0;
+    }
+    since += line.length;
+    body.fields.push(
+      JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line) as ColumnsBody["fields"][number],
+    );
+  }
+  return body;
+}
+
 /** The body decoded slice by slice, the browser free to draw a frame between slices. */
 export async function decodeColumnsInSlices(body: ColumnsBody): Promise<PfaPage> {
   const records: PfaRow[] = [];
   const prepared = prepare(body);
   for (let from = 0; from < body.count; from += SLICE) {
-    if (from > 0) await yieldToBrowser();
+    await yieldToBrowser();
     decodeRange(body, from, Math.min(body.count, from + SLICE), records, prepared);
   }
   return page(body, records);

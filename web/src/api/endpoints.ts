@@ -1,7 +1,7 @@
 /** One function per API route the UI uses (docs/api.md, generated types from web/openapi.json). */
 import type { Changes } from "../domain/validation";
 import { download, request } from "./client";
-import { COLUMNS_TYPE, type ColumnsBody } from "./columns";
+import { COLUMNS_TYPE } from "./columns";
 import type {
   AiProposal,
   AiQueryResult,
@@ -60,9 +60,14 @@ export interface RecordFilters {
 export const records = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
   request<PfaPage>(org(code), { query: { ...filters }, signal });
 
-/** The same read as columns (the grid's layout: a fraction of the bytes), not yet decoded. */
+/** The same read as columns (the grid's layout: a fraction of the bytes): its text, not parsed. */
 export const recordsColumns = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
-  request<ColumnsBody>(org(code), { query: { ...filters }, headers: { Accept: COLUMNS_TYPE }, signal });
+  request<string>(org(code), {
+    query: { ...filters },
+    headers: { Accept: COLUMNS_TYPE },
+    signal,
+    text: true,
+  });
 
 /** What changed in the organization since change number `since` (none: just the current mark). */
 export const changes = (code: string, since?: number) =>

@@ -9,7 +9,7 @@
  * number the store holds (read before the load, so nothing in between is missed) and updates
  * those records in place; the sandbox (drafts, undo history) is left as it is.
  */
-import { decodeColumns, decodeColumnsInSlices } from "../api/columns";
+import { type ColumnsBody, decodeColumns, decodeColumnsInSlices, parseColumnsInSlices } from "../api/columns";
 import * as api from "../api/endpoints";
 import type { DraftInfo, OrgChanges, PfaRow, RecordState, Role } from "../api/types";
 import { withDerived } from "../domain/costs";
@@ -17,7 +17,7 @@ import { DERIVED_FIELDS } from "../domain/fields";
 import type { Changes } from "../domain/validation";
 import type { Rec } from "../domain/values";
 import { type ChangeSummary, describeChanges, sameRecord, withoutDerived } from "./freshness";
-import { searchText } from "./query";
+import { type PreparedSearch, SearchIndex, searchText } from "./query";
 import { Sandbox } from "./sandbox";
 
 export type LoadStatus = "idle" | "loading" | "ready" | "error";
@@ -74,6 +74,7 @@ export class OrgStore {
   private pemsBefore = new Map<string, Rec>();
   private readonly listeners = new Set<Listener>();
   private loadSeq = 0;
+  private search: { rowsVersion: number; index: SearchIndex } | null = null;
   private polling: Promise<ChangeSummary | null> | null = null;
   /** The rows are the part of the organization the server-side filters chose. */
   private serverFiltered = false;
@@ -114,12 +115,13 @@ export class OrgStore {
     try {
       // The mark first: a change landing during the load is then delivered again, never missed.
       const mark = await api.changes(this.code);
-      const [body, drafts] = await Promise.all([
+      const [text, drafts] = await Promise.all([
         api.recordsColumns(this.code, filters),
         api.drafts(this.code),
       ]);
       performance.mark("pfa:records-fetched");
-      const [page, baselines] = await Promise.all([decodeColumnsInSlices(body), this.fetchBaselines(drafts)]);
+      const decode = async () => decodeColumnsInSlices(await parseColumnsInSlices(text));
+      const [page, baselines] = await Promise.all([decode(), this.fetchBaselines(drafts)]);
       performance.mark("pfa:records-decoded");
       if (seq !== this.loadSeq) return;
       this.partial = false;
@@ -164,7 +166,7 @@ export class OrgStore {
       .recordsColumns(this.code, { limit: FIRST_PAGE })
       .then((body) => {
         if (seq !== this.loadSeq || this.status !== "loading" || this.rows.length > 0) return;
-        const page = decodeColumns(body);
+        const page = decodeColumns(JSON.parse(body) as ColumnsBody);
         this.rows = page.records;
         this.index = new Map(page.records.map((r, i) => [r.id, i]));
         this.partial = true;
@@ -306,8 +308,23 @@ export class OrgStore {
         if (row) searchText(row.data);
       }
       if (i < rows.length) setTimeout(slice, 0);
+      else setTimeout(() => seq === this.loadSeq && this.preparedSearch(), 0);
     };
     setTimeout(slice, 50);
+  }
+
+  /**
+   * The rows' search index (built once per `rowsVersion`), and the ids whose shown values may
+   * differ from the rows' (drafted, conflicting, orphaned records): `select` checks those itself.
+   */
+  preparedSearch(): PreparedSearch {
+    if (this.search?.rowsVersion !== this.rowsVersion) {
+      this.search = { rowsVersion: this.rowsVersion, index: new SearchIndex(this.rows) };
+    }
+    const except = new Set(this.sandbox.draftIds());
+    for (const id of this.baselines.keys()) except.add(id);
+    for (const id of this.states.keys()) except.add(id);
+    return { index: this.search.index, except };
   }
 
   /** Refresh one record from the server (after a refused save, a resolution...). */
