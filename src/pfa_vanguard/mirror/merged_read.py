@@ -31,7 +31,12 @@ from pfa_vanguard.drafts.overlay import Overlay, OverlayCache
 from pfa_vanguard.kpi.service import KpiCache
 from pfa_vanguard.mirror.archive import Item as ArchivedItem
 from pfa_vanguard.mirror.archive import archived_items, with_archived
-from pfa_vanguard.mirror.columns import COLUMNS_TYPE, to_columns, wants_columns
+from pfa_vanguard.mirror.columns import (
+    COLUMNS_TYPE,
+    BaselineColumns,
+    to_columns,
+    wants_columns,
+)
 from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
 from pfa_vanguard.mirror.deflate import (
     Segment,
@@ -153,6 +158,28 @@ class BodyCache:
             self._size -= len(dropped)
 
 
+class ColumnsCache:
+    """The baseline of the last few organizations read as columns (`BaselineColumns`, by
+    snapshot): a caller's whole-organization columns are these with the drafts patched in."""
+
+    def __init__(self, keep: int = 2) -> None:
+        self.keep = keep
+        self._built: OrderedDict[tuple[int, int, int], BaselineColumns] = OrderedDict()
+        self._lock = asyncio.Lock()
+
+    async def get(self, snapshot: OrgSnapshot) -> BaselineColumns:
+        key = (snapshot.org_id, snapshot.version, snapshot.watermark)
+        async with self._lock:  # one build at a time: a burst of cold reads builds once
+            found = self._built.get(key)
+            if found is None:
+                found = await asyncio.to_thread(BaselineColumns.from_rows, _baseline(snapshot))
+                self._built[key] = found
+                while len(self._built) > self.keep:
+                    self._built.popitem(last=False)
+            self._built.move_to_end(key)
+            return found
+
+
 @dataclass(frozen=True)
 class Caches:
     snapshots: SnapshotCache
@@ -160,6 +187,7 @@ class Caches:
     segments: SegmentCache
     bodies: BodyCache
     kpi: KpiCache = field(default_factory=KpiCache)
+    columns: ColumnsCache = field(default_factory=ColumnsCache)
 
 
 def accepts_deflate(header: str | None) -> bool:
@@ -171,17 +199,28 @@ def accepts_deflate(header: str | None) -> bool:
     return False
 
 
-def _suffix(
+def _meta(
     total: int, next_cursor: str | None, synced: datetime | None, stale: bool, drafts: bool
-) -> bytes:
-    meta = {
+) -> dict[str, Any]:
+    return {
         "total": total,
         "nextCursor": next_cursor,
         "lastSyncedAt": synced,
         "stale": stale,
         "hasDrafts": drafts,
     }
-    return b"]," + orjson.dumps(meta)[1:]
+
+
+def _suffix(
+    total: int, next_cursor: str | None, synced: datetime | None, stale: bool, drafts: bool
+) -> bytes:
+    return b"]," + orjson.dumps(_meta(total, next_cursor, synced, stale, drafts))[1:]
+
+
+def _baseline(snapshot: OrgSnapshot) -> bytes:
+    """The JSON rows' body of the snapshot alone (no drafts): every record in id order."""
+    chunks = [b",".join([snapshot.entries[i] for i in c.ids]) for c in snapshot.chunks if c.ids]
+    return b"".join([_PREFIX, b",".join(chunks), b"]}"])
 
 
 _PREFIX = b'{"records":['
@@ -293,11 +332,18 @@ async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> ReadAnswer:
 async def _columns_answer(caches: Caches, plan: ReadPlan, snapshot: OrgSnapshot) -> ReadAnswer:
     """The read as columns: the JSON rows' body turned around (in a worker thread: the event
     loop serves other requests meanwhile), compressed, and kept by ETag like the rows."""
-    if plan.query.whole_org:
-        rows = b"".join(_whole_org_parts(snapshot, plan.overlay, plan.synced, plan.stale))
-    else:
-        rows = _page_body(snapshot, plan)
-    body = await asyncio.to_thread(to_columns, rows)
+    body = None
+    if plan.query.whole_org:  # the baseline's columns with the caller's drafts patched in
+        baseline = await caches.columns.get(snapshot)
+        entries = [r.entry for r in plan.overlay.records.values()]
+        meta = _meta(len(snapshot), None, plan.synced, plan.stale, bool(plan.overlay))
+        body = await asyncio.to_thread(baseline.with_drafts, entries, meta)
+    if body is None:  # (or what the patch cannot do: made from the JSON rows)
+        if plan.query.whole_org:
+            rows = b"".join(_whole_org_parts(snapshot, plan.overlay, plan.synced, plan.stale))
+        else:
+            rows = _page_body(snapshot, plan)
+        body = await asyncio.to_thread(to_columns, rows)
     if plan.deflate:
         body = await zlib_compress_parallel(body, 1)
     caches.bodies.put((plan.tag, plan.deflate), body)

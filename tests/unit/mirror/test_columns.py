@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 import pytest
 
-from pfa_vanguard.mirror.columns import COLUMNS_TYPE, from_columns, to_columns, wants_columns
+from pfa_vanguard.mirror.columns import (
+    COLUMNS_TYPE,
+    BaselineColumns,
+    from_columns,
+    to_columns,
+    wants_columns,
+)
 
 
 @pytest.mark.parametrize(
@@ -111,3 +119,68 @@ def test_each_field_is_a_line_of_its_own() -> None:
     assert lines[0].endswith(b'"fields":[')
     assert [orjson.loads(line.rstrip(b","))["name"] for line in lines[1:-1]] == ["x", "y"]
     assert lines[-1] == b"]}"
+
+
+def _rows(records: list[dict[str, Any]], **meta: Any) -> bytes:
+    return orjson.dumps({"records": records, **meta})
+
+
+def test_drafts_patched_into_the_baseline_columns_decode_as_the_rows_would() -> None:
+    base = [
+        {
+            "id": f"R{i}",
+            "data": {
+                "pfaId": f"R{i}",
+                "cat": "AB"[i % 2],
+                "n": i * 1.5,
+                "flag": i % 3 == 0,
+                "opt": "x" if i % 4 else None,
+            },
+            "hasDraft": False,
+            "state": "pristine",
+        }
+        for i in range(12)
+    ]
+    baseline = BaselineColumns.from_rows(_rows(base))
+    drafts = [
+        # a value the table lacks, a number that was a string's place, a field removed
+        {
+            "id": "R3",
+            "data": {"pfaId": "R3", "cat": "NEW", "n": None, "flag": False},
+            "hasDraft": True,
+            "state": "draft",
+        },
+        {
+            "id": "R8",
+            "data": {**base[8]["data"], "cat": "A", "n": 99},
+            "hasDraft": True,
+            "state": "conflict",
+        },
+    ]
+    meta = {
+        "total": 12,
+        "nextCursor": None,
+        "lastSyncedAt": None,
+        "stale": False,
+        "hasDrafts": True,
+    }
+    patched = baseline.with_drafts([orjson.dumps(d) for d in drafts], meta)
+    assert patched is not None
+    merged = [next((d for d in drafts if d["id"] == r["id"]), r) for r in base]
+    assert from_columns(patched) == from_columns(to_columns(_rows(merged, **meta)))
+    assert from_columns(patched)["records"][3]["data"] == drafts[0]["data"]
+    # What a patch cannot do is left to the caller (made from the rows instead).
+    stranger = {"id": "R99", "data": {}, "hasDraft": True, "state": "orphaned"}
+    assert baseline.with_drafts([orjson.dumps(stranger)], meta) is None
+    renamed = {"id": "R1", "data": {"pfaId": "other"}, "hasDraft": True, "state": "draft"}
+    assert baseline.with_drafts([orjson.dumps(renamed)], meta) is None
+    as_int = {
+        "id": "R1",
+        "data": {**base[1]["data"], "flag": 1},
+        "hasDraft": True,
+        "state": "draft",
+    }
+    assert baseline.with_drafts([orjson.dumps(as_int)], meta) is None
+    assert from_columns(baseline.with_drafts([], meta) or b"") == from_columns(
+        to_columns(_rows(base, **meta))
+    )
