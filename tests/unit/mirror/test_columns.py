@@ -126,7 +126,7 @@ def _rows(records: list[dict[str, Any]], **meta: Any) -> bytes:
 
 
 def test_drafts_patched_into_the_baseline_columns_decode_as_the_rows_would() -> None:
-    base = [
+    base: list[dict[str, Any]] = [
         {
             "id": f"R{i}",
             "data": {
@@ -142,7 +142,8 @@ def test_drafts_patched_into_the_baseline_columns_decode_as_the_rows_would() -> 
         for i in range(12)
     ]
     baseline = BaselineColumns.from_rows(_rows(base))
-    drafts = [
+    datas: list[dict[str, Any]] = [r["data"] for r in base]
+    drafts: list[dict[str, Any]] = [
         # a value the table lacks, a number that was a string's place, a field removed
         {
             "id": "R3",
@@ -152,7 +153,7 @@ def test_drafts_patched_into_the_baseline_columns_decode_as_the_rows_would() -> 
         },
         {
             "id": "R8",
-            "data": {**base[8]["data"], "cat": "A", "n": 99},
+            "data": {**datas[8], "cat": "A", "n": 99},
             "hasDraft": True,
             "state": "conflict",
         },
@@ -176,7 +177,7 @@ def test_drafts_patched_into_the_baseline_columns_decode_as_the_rows_would() -> 
     assert baseline.with_drafts([orjson.dumps(renamed)], meta) is None
     as_int = {
         "id": "R1",
-        "data": {**base[1]["data"], "flag": 1},
+        "data": {**datas[1], "flag": 1},
         "hasDraft": True,
         "state": "draft",
     }
