@@ -18,6 +18,7 @@ from tests.browser.ui import (
     SCROLL_PROBE,
     TYPING_PROBE,
     edit_cell,
+    floor_page_html,
     mark_time,
     pick_records,
     show_record,
@@ -126,6 +127,12 @@ def test_load_figures(
     frames: list[float] = page.evaluate(SCROLL_PROBE) + page.evaluate(SCROLL_PROBE)
     figures["scroll_frame_p50_ms"] = percentile(frames, 0.5)
     figures["scroll_frame_p95_ms"] = percentile(frames, 0.95)
+    # The same scrolling over static HTML (no script): how busy the machine was meanwhile.
+    floor = page.context.new_page()
+    floor.set_content(floor_page_html())
+    static: list[float] = floor.evaluate(SCROLL_PROBE) + floor.evaluate(SCROLL_PROBE)
+    floor.close()
+    figures["scroll_frame_static_html_p95_ms"] = percentile(static, 0.95)
 
     # Typing in the search box: keystroke → row count updated and a frame drawn.
     page.evaluate(TYPING_PROBE)
