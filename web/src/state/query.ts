@@ -133,6 +133,7 @@ function compare(a: unknown, b: unknown): number {
 export class SearchIndex {
   private readonly text: string;
   private readonly starts: Int32Array;
+  private readonly positions: Map<string, number>;
 
   /** `records[i]` as indexed: its id and the values its text was taken from. */
   constructor(private readonly records: readonly { id: string; data: Record<string, unknown> }[]) {
@@ -145,37 +146,43 @@ export class SearchIndex {
     });
     this.starts[texts.length] = at;
     this.text = texts.join("\u0002"); // a separator no search text holds: no match spans two
+    this.positions = new Map(records.map((r, i) => [r.id, i]));
   }
 
   get size(): number {
     return this.records.length;
   }
 
-  /** Ids of the indexed records whose text contains the search (as `matches` reads it). */
-  candidates(q: string): Set<string> {
+  /** The indexed records whose text contains the search (as `matches` reads it). */
+  candidates(q: string): { has: (id: string) => boolean; size: number } {
     const needle = q.trim().toLowerCase();
-    const out = new Set<string>();
+    const { text, starts, positions } = this;
+    const count = this.records.length;
+    const hits = new Uint8Array(count);
+    let size = 0;
     if (!needle) {
-      for (const r of this.records) out.add(r.id);
-      return out;
-    }
-    const { text, starts, records } = this;
-    let from = 0;
-    for (;;) {
-      const hit = text.indexOf(needle, from);
-      if (hit < 0) break;
-      // The record holding the hit: the last start at or before it.
-      let lo = 0;
-      let hi = records.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((starts[mid] as number) <= hit) lo = mid;
-        else hi = mid - 1;
+      hits.fill(1);
+      size = count;
+    } else {
+      let record = 0;
+      let from = 0;
+      for (;;) {
+        const hit = text.indexOf(needle, from);
+        if (hit < 0) break;
+        // The record holding the hit: hits only move forward, so does the record.
+        while ((starts[record + 1] as number) <= hit) record++;
+        hits[record] = 1;
+        size++;
+        from = starts[record + 1] as number; // on to the next record
       }
-      out.add((records[lo] as { id: string }).id);
-      from = starts[lo + 1] as number; // on to the next record
     }
-    return out;
+    return {
+      has: (id: string) => {
+        const at = positions.get(id);
+        return at !== undefined && hits[at] === 1;
+      },
+      size,
+    };
   }
 }
 

@@ -16,7 +16,10 @@ describe("SearchIndex", () => {
     const index = new SearchIndex(rows);
     const found = index.candidates("  CRANE ");
     const expected = rows.filter((r) => /crane/i.test(`${r.data.description} ${r.data.category}`));
-    expect([...found].sort()).toEqual(expected.map((r) => r.id).sort());
+    expect(rows.filter((r) => found.has(r.id))).toEqual(expected);
+    expect(found.size).toBe(expected.length);
+    expect(found.has("nobody")).toBe(false);
+    expect(index.candidates("").size).toBe(rows.length);
     expect(index.candidates("eq-49").size).toBe(11); // EQ-49, EQ-490..499
     expect(index.candidates("no such thing").size).toBe(0);
   });
