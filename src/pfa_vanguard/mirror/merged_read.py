@@ -169,6 +169,10 @@ class ColumnsCache:
 
     async def get(self, snapshot: OrgSnapshot) -> BaselineColumns:
         key = (snapshot.org_id, snapshot.version, snapshot.watermark)
+        found = self._built.get(key)
+        if found is not None:
+            self._built.move_to_end(key)
+            return found
         async with self._lock:  # one build at a time: a burst of cold reads builds once
             found = self._built.get(key)
             if found is None:
