@@ -11,6 +11,7 @@ records. ETag = hash(version, drafts fingerprint, query, sync time) → If-None-
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import functools
 import hashlib
@@ -31,6 +32,12 @@ from pfa_vanguard.kpi.profile import ProfileCache
 from pfa_vanguard.kpi.service import KpiCache
 from pfa_vanguard.mirror.archive import Item as ArchivedItem
 from pfa_vanguard.mirror.archive import archived_items, with_archived
+from pfa_vanguard.mirror.columns import (
+    COLUMNS_TYPE,
+    BaselineColumns,
+    to_columns,
+    wants_columns,
+)
 from pfa_vanguard.mirror.cursor import decode_cursor, encode_cursor
 from pfa_vanguard.mirror.deflate import (
     Segment,
@@ -70,10 +77,12 @@ class ReadScope(Protocol):
 @dataclass(frozen=True)
 class ReadAnswer:
     """A finished read: a JSON body (whole, or chunks to stream) with its headers, or, when
-    `body` is None, "not modified" (the caller's ETag matched)."""
+    `body` is None, "not modified" (the caller's ETag matched). `media_type`: JSON rows, or
+    the columns the grid asks for (mirror/columns.py)."""
 
     headers: dict[str, str]
     body: bytes | Iterator[bytes] | None
+    media_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,32 @@ class BodyCache:
             self._size -= len(dropped)
 
 
+class ColumnsCache:
+    """The baseline of the last few organizations read as columns (`BaselineColumns`, by
+    snapshot): a caller's whole-organization columns are these with the drafts patched in."""
+
+    def __init__(self, keep: int = 2) -> None:
+        self.keep = keep
+        self._built: OrderedDict[tuple[int, int, int], BaselineColumns] = OrderedDict()
+        self._lock = asyncio.Lock()
+
+    async def get(self, snapshot: OrgSnapshot) -> BaselineColumns:
+        key = (snapshot.org_id, snapshot.version, snapshot.watermark)
+        found = self._built.get(key)
+        if found is not None:
+            self._built.move_to_end(key)
+            return found
+        async with self._lock:  # one build at a time: a burst of cold reads builds once
+            found = self._built.get(key)
+            if found is None:
+                found = await asyncio.to_thread(BaselineColumns.from_rows, _baseline(snapshot))
+                self._built[key] = found
+                while len(self._built) > self.keep:
+                    self._built.popitem(last=False)
+            self._built.move_to_end(key)
+            return found
+
+
 @dataclass(frozen=True)
 class Caches:
     snapshots: SnapshotCache
@@ -158,6 +193,7 @@ class Caches:
     bodies: BodyCache
     kpi: KpiCache = field(default_factory=KpiCache)
     profiles: ProfileCache = field(default_factory=ProfileCache)
+    columns: ColumnsCache = field(default_factory=ColumnsCache)
 
 
 def accepts_deflate(header: str | None) -> bool:
@@ -169,17 +205,28 @@ def accepts_deflate(header: str | None) -> bool:
     return False
 
 
-def _suffix(
+def _meta(
     total: int, next_cursor: str | None, synced: datetime | None, stale: bool, drafts: bool
-) -> bytes:
-    meta = {
+) -> dict[str, Any]:
+    return {
         "total": total,
         "nextCursor": next_cursor,
         "lastSyncedAt": synced,
         "stale": stale,
         "hasDrafts": drafts,
     }
-    return b"]," + orjson.dumps(meta)[1:]
+
+
+def _suffix(
+    total: int, next_cursor: str | None, synced: datetime | None, stale: bool, drafts: bool
+) -> bytes:
+    return b"]," + orjson.dumps(_meta(total, next_cursor, synced, stale, drafts))[1:]
+
+
+def _baseline(snapshot: OrgSnapshot) -> bytes:
+    """The JSON rows' body of the snapshot alone (no drafts): every record in id order."""
+    chunks = [b",".join([snapshot.entries[i] for i in c.ids]) for c in snapshot.chunks if c.ids]
+    return b"".join([_PREFIX, b",".join(chunks), b"]}"])
 
 
 _PREFIX = b'{"records":['
@@ -200,6 +247,7 @@ class ReadPlan:
     rows: list[dict[str, Any]] | None  # baseline ids (+ sort values) the filters select
     ids: list[str] | None = None  # or, sorted by id: just the ids, already in order
     archived: list[ArchivedItem] | None = None  # with ?archived=true
+    columns: bool = False  # the body as columns (Accept: COLUMNS_TYPE)
 
 
 async def plan_read(
@@ -211,9 +259,13 @@ async def plan_read(
     *,
     accept_encoding: str | None,
     if_none_match: str | None,
+    accept: str | None = None,
 ) -> ReadPlan | ReadAnswer:
     """The database part of a merged read: the caller's drafts, the ETag (→ 304, or a cached
-    body), and the filtered baseline ids. Returns the finished answer when there is one."""
+    body), and the filtered baseline ids. Returns the finished answer when there is one.
+    Each representation (JSON rows, columns) has ETags of its own."""
+    columns = wants_columns(accept)
+    media_type = COLUMNS_TYPE if columns else "application/json"
     synced = ctx.last_synced_at
     stale = is_stale(
         ctx.schedule, settings.sync_schedule, datetime.now(UTC), settings.sync_timezone
@@ -221,21 +273,23 @@ async def plan_read(
     overlay = await caches.overlays.load(conn, ctx.user.id, ctx.org_id)
     parts = [FORMAT, str(ctx.org_id), str(ctx.mirror_version), overlay.fingerprint]
     parts += [query.canonical(), str(synced), str(stale)]
+    if columns:
+        parts.append("columns")
     tag = hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
     etag = f'W/"{tag}"'
     headers = {
         "ETag": etag,
         "Cache-Control": "private, no-cache",
-        "Vary": "Accept-Encoding, Authorization",
+        "Vary": "Accept, Accept-Encoding, Authorization",
     }
     if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
-        return ReadAnswer(headers, None)
+        return ReadAnswer(headers, None, media_type)
     deflate = accepts_deflate(accept_encoding)
     if deflate:
         headers["Content-Encoding"] = "deflate"
     cached = caches.bodies.get((tag, deflate))
     if cached is not None:
-        return ReadAnswer(headers, cached)
+        return ReadAnswer(headers, cached, media_type)
     rows: list[dict[str, Any]] | None = None
     ids: list[str] | None = None
     if not query.whole_org:
@@ -247,7 +301,18 @@ async def plan_read(
     if query.archived:
         archived = await archived_items(conn, ctx.org_id, query.filter, query.sort)
     return ReadPlan(
-        ctx, query, tag, deflate, headers, overlay, synced, stale, rows, ids, archived=archived
+        ctx,
+        query,
+        tag,
+        deflate,
+        headers,
+        overlay,
+        synced,
+        stale,
+        rows,
+        ids,
+        archived=archived,
+        columns=columns,
     )
 
 
@@ -255,12 +320,45 @@ async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> ReadAnswer:
     """The answer of a planned read, from the organization's snapshot (caught up first)."""
     snapshot = await caches.snapshots.get(pool, plan.ctx.org_id, plan.ctx.mirror_version)
     overlay, query, headers = plan.overlay, plan.query, plan.headers
+    if plan.columns:
+        return await _columns_answer(caches, plan, snapshot)
     if query.whole_org:
         if not plan.deflate:
             return _whole_org_stream(snapshot, overlay, plan.synced, plan.stale, headers)
         body = _whole_org_deflated(snapshot, overlay, caches.segments, plan.synced, plan.stale)
         caches.bodies.put((plan.tag, plan.deflate), body)
         return ReadAnswer(headers, body)
+    body = _page_body(snapshot, plan)
+    if plan.deflate:  # off the event loop, on every core: other requests go on meanwhile
+        body = await zlib_compress_parallel(body, 1)
+    caches.bodies.put((plan.tag, plan.deflate), body)
+    return ReadAnswer(headers, body)
+
+
+async def _columns_answer(caches: Caches, plan: ReadPlan, snapshot: OrgSnapshot) -> ReadAnswer:
+    """The read as columns: the JSON rows' body turned around (in a worker thread: the event
+    loop serves other requests meanwhile), compressed, and kept by ETag like the rows."""
+    body = None
+    if plan.query.whole_org:  # the baseline's columns with the caller's drafts patched in
+        baseline = await caches.columns.get(snapshot)
+        entries = [r.entry for r in plan.overlay.records.values()]
+        meta = _meta(len(snapshot), None, plan.synced, plan.stale, bool(plan.overlay))
+        body = await asyncio.to_thread(baseline.with_drafts, entries, meta)
+    if body is None:  # (or what the patch cannot do: made from the JSON rows)
+        if plan.query.whole_org:
+            rows = b"".join(_whole_org_parts(snapshot, plan.overlay, plan.synced, plan.stale))
+        else:
+            rows = _page_body(snapshot, plan)
+        body = await asyncio.to_thread(to_columns, rows)
+    if plan.deflate:
+        body = await zlib_compress_parallel(body, 1)
+    caches.bodies.put((plan.tag, plan.deflate), body)
+    return ReadAnswer(plan.headers, body, COLUMNS_TYPE)
+
+
+def _page_body(snapshot: OrgSnapshot, plan: ReadPlan) -> bytes:
+    """The JSON body of a read that is not the whole organization (filters, sort, a page)."""
+    overlay, query = plan.overlay, plan.query
     items = _selected(snapshot, overlay, query, plan.rows, plan.ids)
     if plan.archived:
         items = with_archived(items, plan.archived)
@@ -274,17 +372,13 @@ async def finish_read(pool: Pool, caches: Caches, plan: ReadPlan) -> ReadAnswer:
     if end < len(items) and page:
         _, record_id, value, _ = page[-1]
         next_cursor = encode_cursor(query.sort, record_id, value)
-    body = b"".join(
+    return b"".join(
         [
             _PREFIX,
             b",".join([item[3] for item in page]),
             _suffix(len(items), next_cursor, plan.synced, plan.stale, bool(overlay)),
         ]
     )
-    if plan.deflate:  # off the event loop, on every core: other requests go on meanwhile
-        body = await zlib_compress_parallel(body, 1)
-    caches.bodies.put((plan.tag, plan.deflate), body)
-    return ReadAnswer(headers, body)
 
 
 Item = tuple[tuple[Any, ...], str, Any, bytes]  # (sort key, id, sort value, encoded record)
@@ -411,19 +505,22 @@ def _whole_org_stream(
     headers: dict[str, str],
 ) -> ReadAnswer:
     """Every record in id order, uncompressed, streamed chunk by chunk."""
+    return ReadAnswer(headers, _whole_org_parts(snapshot, overlay, synced, stale))
+
+
+def _whole_org_parts(
+    snapshot: OrgSnapshot, overlay: Overlay, synced: datetime | None, stale: bool
+) -> Iterator[bytes]:
+    """The whole organization's JSON body, chunk by chunk (computed as it is consumed)."""
     patches, extra = _patches(snapshot, overlay)
     suffix = _suffix(len(snapshot) + extra, None, synced, stale, bool(overlay))
     count = max(len(snapshot.chunks), 1 if patches else 0)
-
-    def stream() -> Iterator[bytes]:
-        yield _PREFIX
-        for index in range(count):
-            if index:
-                yield b","
-            yield b",".join(_chunk_entries(snapshot, overlay, index, patches.get(index, ())))
-        yield suffix
-
-    return ReadAnswer(headers, stream())
+    yield _PREFIX
+    for index in range(count):
+        if index:
+            yield b","
+        yield b",".join(_chunk_entries(snapshot, overlay, index, patches.get(index, ())))
+    yield suffix
 
 
 def _whole_org_deflated(

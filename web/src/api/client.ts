@@ -90,6 +90,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   keepalive?: boolean;
+  /** Answer the body's text as it came (a successful answer only): the caller parses it. */
+  text?: boolean;
 }
 
 export function buildUrl(path: string, query?: RequestOptions["query"]): string {
@@ -119,6 +121,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   });
   if (response.status === 204) return undefined as T;
   const text = await response.text();
+  if (options.text && response.ok) return text as T;
   let parsed: unknown = undefined;
   if (text) {
     try {

@@ -1,6 +1,7 @@
 /** One function per API route the UI uses (docs/api.md, generated types from web/openapi.json). */
 import type { Changes } from "../domain/validation";
 import { download, request } from "./client";
+import { COLUMNS_TYPE } from "./columns";
 import type {
   AiProposal,
   AiQueryResult,
@@ -53,11 +54,22 @@ export interface RecordFilters {
   q?: string;
   hasDraft?: boolean;
   sort?: string;
+  /** At most this many records (the first page). */
+  limit?: number;
 }
 
 /** The whole organization in one answer (no limit): parsed once and kept in memory. */
 export const records = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
   request<PfaPage>(org(code), { query: { ...filters }, signal });
+
+/** The same read as columns (the grid's layout: a fraction of the bytes): its text, not parsed. */
+export const recordsColumns = (code: string, filters: RecordFilters = {}, signal?: AbortSignal) =>
+  request<string>(org(code), {
+    query: { ...filters },
+    headers: { Accept: COLUMNS_TYPE },
+    signal,
+    text: true,
+  });
 
 /** What changed in the organization since change number `since` (none: just the current mark). */
 export const changes = (code: string, since?: number) =>

@@ -278,7 +278,9 @@ export interface paths {
          * Read Records
          * @description Every record of the organization (or those the filters select) with the caller's
          *     drafts applied; filters see merged values. Each record: id, data (with derived costs),
-         *     hasDraft, state (pristine | draft | conflict | orphaned).
+         *     hasDraft, state (pristine | draft | conflict | orphaned). With `Accept:
+         *     application/vnd.pfa.columns+json` the same read comes as columns (the web grid's layout,
+         *     docs/api.md), with ETags of its own.
          */
         get: operations["listRecords"];
         put?: never;

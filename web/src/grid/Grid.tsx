@@ -275,11 +275,13 @@ export function Grid({
       const column = columns[pos.col];
       if (!store.canEdit) setReadOnlyTry(true);
       setAnnounce(
-        !store.canEdit
-          ? `Read only: your role is ${store.role}`
-          : column?.editable
-            ? "This record cannot be edited"
-            : `${column?.label ?? "This field"} is not editable`,
+        store.partial
+          ? "Still loading: editing starts once every record is in"
+          : !store.canEdit
+            ? `Read only: your role is ${store.role}`
+            : column?.editable
+              ? "This record cannot be edited"
+              : `${column?.label ?? "This field"} is not editable`,
       );
       return;
     }
@@ -569,7 +571,7 @@ export function Grid({
       </div>
       {ids.length === 0 && store.status === "ready" && <p className="empty">No records match the filters.</p>}
       <RangeReport report={rangeEdits.report} onDismiss={rangeEdits.dismiss} />
-      {readOnlyTry && (
+      {readOnlyTry && !store.roleCanEdit && (
         <p role="alert" className="range-report" data-testid="read-only-message">
           Read only: your role in {store.code} is {store.role}, so records cannot be changed here. Ask an
           administrator for the editor role to plan changes.{" "}

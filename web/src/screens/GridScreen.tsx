@@ -56,13 +56,14 @@ export function useSelection(store: OrgStore, filters: Filters, sort: Sort | nul
     const hasDraft = (id: string) =>
       store.sandbox.draftOf(id) !== undefined || store.stateOf(id) !== "pristine";
     const prev = last.current;
+    const prepared = deferred.q.trim() ? store.preparedSearch() : undefined;
     let ids: string[];
     if (prev && prev.rowsVersion === rowsVersion && prev.sort === sort && narrows(prev.filters, deferred)) {
-      ids = select(prev.ids, view, hasDraft, deferred, null); // same order, fewer records
+      ids = select(prev.ids, view, hasDraft, deferred, null, prepared); // same order, fewer records
     } else {
       const all = deferred.conflictsOnly ? store.conflictIds() : store.rows.map((r) => r.id);
       if (!deferred.conflictsOnly) for (const id of store.orphanIds()) all.push(id);
-      ids = select(all, view, hasDraft, deferred, sort);
+      ids = select(all, view, hasDraft, deferred, sort, prepared);
     }
     last.current = { rowsVersion, filters: deferred, sort, ids };
     return ids;
@@ -71,7 +72,8 @@ export function useSelection(store: OrgStore, filters: Filters, sort: Sort | nul
 }
 
 export function useVocabulary(store: OrgStore) {
-  const { rowsVersion } = store;
+  // The filter menus' values follow the rows in a render of their own: the rows come first.
+  const rowsVersion = useDeferredValue(store.rowsVersion);
   return useMemo(() => {
     const ids = store.rows.map((r) => r.id);
     const view = (id: string) => store.view(id);
@@ -267,9 +269,13 @@ export function GridScreen({
           </span>
         )}
         <span data-testid="row-count">
-          {ids.length === store.rows.length
-            ? `${fmtCount(ids.length)} records`
-            : `${fmtCount(ids.length)} of ${fmtCount(store.rows.length)} records`}
+          {store.partial
+            ? `Loading… (the first ${fmtCount(store.rows.length)} shown)`
+            : store.status === "loading" && store.rows.length === 0
+              ? "Loading…"
+              : ids.length === store.rows.length
+                ? `${fmtCount(ids.length)} records`
+                : `${fmtCount(ids.length)} of ${fmtCount(store.rows.length)} records`}
         </span>
         <span className="legend" aria-hidden="true">
           <span className="marker marker-draft">●</span> draft{" "}

@@ -88,9 +88,11 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
 
   useEffect(() => {
     saver.start();
-    void store.load();
+    // The first screen's rows come first when the view is the default one (id order, no filter).
+    const plain = !toQuery(initial.filters, initial.sort) && !initial.filters.ids && !initial.filters.ends;
+    void store.load({}, { firstPage: plain && !initial.filters.conflictsOnly });
     return () => saver.stop();
-  }, [store, saver]);
+  }, [store, saver, initial]);
 
   const undo = useCallback(() => {
     const step = store.sandbox.undo();

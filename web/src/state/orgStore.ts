@@ -1,12 +1,15 @@
 /**
- * One organization's records in memory: loaded once (the whole organization in one answer,
- * parsed once), the user's drafts laid over them by the Sandbox, derived costs recomputed only
- * for drafted records. The grid, KPI board, timeline and AI panel all read from here.
+ * One organization's records in memory: loaded once (the whole organization in one answer, as
+ * columns, decoded in slices between frames), the user's drafts laid over them by the Sandbox,
+ * derived costs recomputed only for drafted records. The grid, KPI board, timeline and AI panel
+ * all read from here. On the first load the first screen's rows are asked for on their own and
+ * shown (read only, `partial`) while the whole organization arrives.
  *
  * It stays fresh without loading again: `poll()` asks the API what changed since the change
  * number the store holds (read before the load, so nothing in between is missed) and updates
  * those records in place; the sandbox (drafts, undo history) is left as it is.
  */
+import { type ColumnsBody, decodeColumns, decodeColumnsInSlices, parseColumnsInSlices } from "../api/columns";
 import * as api from "../api/endpoints";
 import type { DraftInfo, OrgChanges, PfaRow, RecordState, Role } from "../api/types";
 import { withDerived } from "../domain/costs";
@@ -14,10 +17,18 @@ import { DERIVED_FIELDS } from "../domain/fields";
 import type { Changes } from "../domain/validation";
 import type { Rec } from "../domain/values";
 import { type ChangeSummary, describeChanges, sameRecord, withoutDerived } from "./freshness";
-import { searchText } from "./query";
+import { type PreparedSearch, SearchIndex, searchText } from "./query";
 import { Sandbox } from "./sandbox";
 
 export type LoadStatus = "idle" | "loading" | "ready" | "error";
+
+/** Rows of the first screen, asked for on their own on the first load. */
+export const FIRST_PAGE = 100;
+
+export interface LoadOptions {
+  /** Show the first rows (in id order) while the whole organization loads. */
+  firstPage?: boolean;
+}
 
 type Listener = () => void;
 
@@ -39,6 +50,8 @@ export class OrgStore {
   status: LoadStatus = "idle";
   error: string | null = null;
   rows: PfaRow[] = [];
+  /** `rows` are only the first screen's, the whole organization still on its way (read only). */
+  partial = false;
   lastSyncedAt: string | null = null;
   stale = false;
   /** When the next scheduled sync is due (null: paused, or not known yet). */
@@ -61,6 +74,7 @@ export class OrgStore {
   private pemsBefore = new Map<string, Rec>();
   private readonly listeners = new Set<Listener>();
   private loadSeq = 0;
+  private search: { rowsVersion: number; index: SearchIndex } | null = null;
   private polling: Promise<ChangeSummary | null> | null = null;
   /** The rows are the part of the organization the server-side filters chose. */
   private serverFiltered = false;
@@ -73,8 +87,14 @@ export class OrgStore {
     this.sandbox.subscribe(() => this.emit());
   }
 
-  get canEdit(): boolean {
+  /** The role may change records. */
+  get roleCanEdit(): boolean {
     return this.role === "editor" || this.role === "admin";
+  }
+
+  /** Records can be changed now: the role may, and the whole organization is in. */
+  get canEdit(): boolean {
+    return this.roleCanEdit && !this.partial;
   }
 
   subscribe(listener: Listener): () => void {
@@ -83,19 +103,28 @@ export class OrgStore {
   }
 
   /** Fetch the whole organization (or the server-filtered part) and the caller's drafts. */
-  async load(filters: api.RecordFilters = {}): Promise<void> {
+  async load(filters: api.RecordFilters = {}, options: LoadOptions = {}): Promise<void> {
     const seq = ++this.loadSeq;
     const started = performance.now();
     performance.mark("pfa:records-requested");
     this.status = "loading";
     this.error = null;
     this.emit();
+    const filtered = Object.values(filters).some((v) => v !== undefined && v !== "");
+    if (options.firstPage && this.rows.length === 0 && !filtered) this.showFirstPage(seq);
     try {
       // The mark first: a change landing during the load is then delivered again, never missed.
       const mark = await api.changes(this.code);
-      const [page, drafts] = await Promise.all([api.records(this.code, filters), api.drafts(this.code)]);
-      const baselines = await this.fetchBaselines(drafts);
+      const [text, drafts] = await Promise.all([
+        api.recordsColumns(this.code, filters),
+        api.drafts(this.code),
+      ]);
+      performance.mark("pfa:records-fetched");
+      const decode = async () => decodeColumnsInSlices(await parseColumnsInSlices(text));
+      const [page, baselines] = await Promise.all([decode(), this.fetchBaselines(drafts)]);
+      performance.mark("pfa:records-decoded");
       if (seq !== this.loadSeq) return;
+      this.partial = false;
       this.rows = page.records;
       this.index = new Map(page.records.map((r, i) => [r.id, i]));
       this.baselines = baselines;
@@ -106,7 +135,7 @@ export class OrgStore {
         if (s) this.states.set(d.recordId, s);
       }
       this.mark = mark.version;
-      this.serverFiltered = Object.values(filters).some((v) => v !== undefined && v !== "");
+      this.serverFiltered = filtered;
       this.lastSyncedAt = page.lastSyncedAt;
       this.stale = mark.stale;
       this.nextSyncAt = mark.nextSyncAt ?? null;
@@ -120,9 +149,32 @@ export class OrgStore {
     } catch (error) {
       if (seq !== this.loadSeq) return;
       this.status = "error";
+      if (this.partial) {
+        this.partial = false;
+        this.rows = [];
+        this.index = new Map();
+        this.rowsVersion += 1;
+      }
       this.error = error instanceof Error ? error.message : String(error);
     }
     this.emit();
+  }
+
+  /** The first screen's rows, shown while the whole organization is on its way (if first). */
+  private showFirstPage(seq: number): void {
+    api
+      .recordsColumns(this.code, { limit: FIRST_PAGE })
+      .then((body) => {
+        if (seq !== this.loadSeq || this.status !== "loading" || this.rows.length > 0) return;
+        const page = decodeColumns(JSON.parse(body) as ColumnsBody);
+        this.rows = page.records;
+        this.index = new Map(page.records.map((r, i) => [r.id, i]));
+        this.partial = true;
+        this.rowsVersion += 1;
+        performance.mark("pfa:first-page");
+        this.emit();
+      })
+      .catch(() => undefined); // only a head start: the whole organization follows anyway
   }
 
   /**
@@ -256,8 +308,23 @@ export class OrgStore {
         if (row) searchText(row.data);
       }
       if (i < rows.length) setTimeout(slice, 0);
+      else setTimeout(() => seq === this.loadSeq && this.preparedSearch(), 0);
     };
     setTimeout(slice, 50);
+  }
+
+  /**
+   * The rows' search index (built once per `rowsVersion`), and the ids whose shown values may
+   * differ from the rows' (drafted, conflicting, orphaned records): `select` checks those itself.
+   */
+  preparedSearch(): PreparedSearch {
+    if (this.search?.rowsVersion !== this.rowsVersion) {
+      this.search = { rowsVersion: this.rowsVersion, index: new SearchIndex(this.rows) };
+    }
+    const except = new Set(this.sandbox.draftIds());
+    for (const id of this.baselines.keys()) except.add(id);
+    for (const id of this.states.keys()) except.add(id);
+    return { index: this.search.index, except };
   }
 
   /** Refresh one record from the server (after a refused save, a resolution...). */

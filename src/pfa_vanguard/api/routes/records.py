@@ -60,12 +60,15 @@ async def read_records(
         bool,
         Query(description="also the archived records (long ended; marked archived: true)"),
     ] = False,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
     accept_encoding: Annotated[str | None, Header(include_in_schema=False)] = None,
     if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """Every record of the organization (or those the filters select) with the caller's
     drafts applied; filters see merged values. Each record: id, data (with derived costs),
-    hasDraft, state (pristine | draft | conflict | orphaned)."""
+    hasDraft, state (pristine | draft | conflict | orphaned). With `Accept:
+    application/vnd.pfa.columns+json` the same read comes as columns (the web grid's layout,
+    docs/api.md), with ETags of its own."""
     query = ReadQuery(
         filter=where,
         sort=order,
@@ -89,6 +92,7 @@ async def read_records(
                 query,
                 accept_encoding=accept_encoding,
                 if_none_match=if_none_match,
+                accept=accept,
             )
         finally:
             await _restore_transactions(conn)
@@ -101,8 +105,8 @@ def _response(answer: ReadAnswer) -> Response:
     if answer.body is None:
         return Response(status_code=304, headers=answer.headers)
     if isinstance(answer.body, bytes):
-        return Response(answer.body, media_type="application/json", headers=answer.headers)
-    return StreamingResponse(answer.body, media_type="application/json", headers=answer.headers)
+        return Response(answer.body, media_type=answer.media_type, headers=answer.headers)
+    return StreamingResponse(answer.body, media_type=answer.media_type, headers=answer.headers)
 
 
 async def _restore_transactions(conn: Conn) -> None:

@@ -1,0 +1,166 @@
+"""The figures a project manager feels in the browser, on the large organization: login
+answered → first rows, reload → first rows, whole organization usable (and the longest task
+while it loads), bytes of the records on the wire, keystroke → grid updated, scroll frames,
+saved draft → KPI board. Measured inside the page (performance marks, resource timing, long
+tasks, animation frames); reported, not asserted: the machine is shared and the figures are
+noisy. Printed at the end of the run and saved in figures.json next to the screenshots."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LoginAs
+from tests.browser.stack import PASSWORD, LiveStack
+from tests.browser.ui import (
+    SCROLL_PROBE,
+    TYPING_PROBE,
+    edit_cell,
+    floor_page_html,
+    mark_time,
+    pick_records,
+    show_record,
+    wait_saved,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+
+# Installed before any page script runs: the long tasks of the page (main thread busy > 50 ms).
+LONG_TASKS = """
+window.__longTasks = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+  }).observe({ type: "longtask", buffered: true });
+} catch (e) { /* not supported */ }
+"""
+
+# The records' responses of the organization as the network delivered them: bytes on the wire
+# (encodedBodySize: compressed, as served), bytes decoded, and when the answer arrived.
+RECORDS_TRAFFIC = """(org) => performance.getEntriesByType("resource")
+  .filter((e) => new URL(e.name).pathname === `/api/pfa/${org}`)
+  .map((e) => ({ url: e.name, wire: e.encodedBodySize, decoded: e.decodedBodySize,
+                 start: e.startTime, end: e.responseEnd }))"""
+
+LOGIN_ANSWERED = """() => {
+  const e = performance.getEntriesByType("resource")
+    .filter((r) => new URL(r.name).pathname === "/api/auth/login");
+  return e.length ? e[e.length - 1].responseEnd : null;
+}"""
+
+# Click the KPI board's link, then wait (frame by frame) for the forecast's pending value.
+KPI_PROBE = """async () => {
+  const t0 = performance.now();
+  document.querySelector('a[href$="/kpi"]').click();
+  for (;;) {
+    await new Promise((r) => requestAnimationFrame(r));
+    if (document.querySelector('[data-testid="kpi-forecast"] [data-role="pending"]'))
+      return performance.now() - t0;
+    if (performance.now() - t0 > 20000) return null;
+  }
+}"""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))], 1)
+
+
+def longest_task(page: Page, start: float, end: float) -> float:
+    tasks: list[list[float]] = page.evaluate("window.__longTasks || []")
+    inside = [d for s, d in tasks if s + d >= start and s <= end]
+    return round(max(inside, default=0.0), 1)
+
+
+def test_load_figures(
+    stack: LiveStack, login_as: LoginAs, figures: dict[str, float | int | str]
+) -> None:
+    page = login_as("alice")
+    page.context.add_init_script(LONG_TASKS)
+    expect(page.get_by_test_id("row-count")).to_have_text(f"{stack.records:,} records")
+    # Log in again in a fresh page of the same profile, now with the long-task observer.
+    page.evaluate("() => localStorage.clear()")
+    page.reload()
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_test_id("row-count")).to_have_text(f"{stack.records:,} records")
+    answered = page.evaluate(LOGIN_ANSWERED)
+    first_rows = mark_time(page, "pfa:first-rows")
+    usable = mark_time(page, "pfa:records-loaded")
+    assert answered is not None
+    assert first_rows is not None
+    assert usable is not None
+    figures["login_answered_to_first_rows_ms"] = round(first_rows - answered)
+    figures["login_answered_to_whole_org_ms"] = round(usable - answered)
+    figures["login_longest_task_while_loading_ms"] = longest_task(page, answered, usable)
+    tasks = page.evaluate("window.__longTasks || []")
+    figures["login_long_tasks_while_loading"] = " ".join(
+        f"{round(s - answered)}+{round(d)}" for s, d in tasks if answered <= s <= usable + 200
+    )
+    for step in ("first-page", "records-requested", "records-fetched", "records-decoded"):
+        at = mark_time(page, f"pfa:{step}")
+        if at is not None:  # (the steps of the load, where the UI marks them)
+            figures[f"login_answered_to_{step.replace('-', '_')}_ms"] = round(at - answered)
+    traffic = page.evaluate(RECORDS_TRAFFIC, "RIO")
+    whole = max(traffic, key=lambda t: t["decoded"])
+    figures["records_bytes_on_wire"] = int(sum(t["wire"] for t in traffic))
+    figures["records_bytes_decoded"] = int(sum(t["decoded"] for t in traffic))
+    figures["records_requests"] = len(traffic)
+    figures["records_whole_org_response_ms"] = round(whole["end"] - whole["start"])
+
+    # A reload with the session alive (the token kept in the browser).
+    page.reload()
+    expect(page.get_by_test_id("row-count")).to_have_text(f"{stack.records:,} records")
+    first_rows = mark_time(page, "pfa:first-rows")
+    usable = mark_time(page, "pfa:records-loaded")
+    assert first_rows is not None
+    assert usable is not None
+    figures["reload_to_first_rows_ms"] = round(first_rows)
+    figures["reload_to_whole_org_ms"] = round(usable)
+    figures["reload_longest_task_while_loading_ms"] = longest_task(page, 0, usable)
+
+    # Scrolling, frame by frame.
+    expect(page.locator('[role="row"][data-record-id]').first).to_be_visible()
+    frames: list[float] = page.evaluate(SCROLL_PROBE) + page.evaluate(SCROLL_PROBE)
+    figures["scroll_frame_p50_ms"] = percentile(frames, 0.5)
+    figures["scroll_frame_p95_ms"] = percentile(frames, 0.95)
+    # The same scrolling over static HTML (no script): how busy the machine was meanwhile.
+    floor = page.context.new_page()
+    floor.set_content(floor_page_html())
+    static: list[float] = floor.evaluate(SCROLL_PROBE) + floor.evaluate(SCROLL_PROBE)
+    floor.close()
+    figures["scroll_frame_static_html_p95_ms"] = percentile(static, 0.95)
+
+    # Typing in the search box: keystroke → row count updated and a frame drawn.
+    page.evaluate(TYPING_PROBE)
+    search = page.get_by_label("Search text")
+    for text in ("PFA-0001", "rental", "cat"):
+        search.press_sequentially(text, delay=150)
+        expect(page.get_by_test_id("row-count")).to_contain_text("of")
+        search.fill("")
+        expect(page.get_by_test_id("row-count")).to_have_text(f"{stack.records:,} records")
+    typing: list[float] = page.evaluate("window.__typing")
+    assert typing
+    figures["keystroke_p50_ms"] = percentile(typing, 0.5)
+    figures["keystroke_p95_ms"] = percentile(typing, 0.95)
+
+
+def test_saved_draft_to_kpi_board(
+    stack: LiveStack,
+    login_as: LoginAs,
+    used_ids: set[str],
+    figures: dict[str, float | int | str],
+) -> None:
+    (record,) = pick_records(stack, "RIO", 1, used_ids)
+    rid = record["id"]
+    new_end = (date.fromisoformat(record["forecastEnd"]) + timedelta(days=45)).isoformat()
+    page = login_as("alice")
+    show_record(page, rid)
+    edit_cell(page, rid, "forecastEnd", new_end)
+    wait_saved(page)
+    shown = page.evaluate(KPI_PROBE)
+    assert shown is not None
+    figures["saved_draft_to_kpi_board_ms"] = round(shown, 1)
