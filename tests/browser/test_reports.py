@@ -146,6 +146,31 @@ def test_a_kpi_row_drills_down_to_its_records_in_the_grid(
     expect(page.get_by_test_id("row-count")).to_contain_text(" of ")
 
 
+def test_a_bar_and_a_month_drill_down_to_their_records_in_the_grid(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    page = login_as("admin")
+    page.get_by_role("link", name="KPIs").click()
+    first = page.get_by_test_id("kpi-drill").first.inner_text()  # the chart's first category
+    chart = page.locator(".kpi-charts figure").first
+    bar = chart.locator(".recharts-bar-rectangle").first
+    bar.hover()  # as a mouse does: the chart knows the category under it, then the click
+    expect(chart.locator(".recharts-tooltip-wrapper")).to_contain_text(first)
+    bar.click()
+    expect(page).to_have_url(re.compile(r"/grid\?category="))
+    expect(page.get_by_label("Filter by Category")).to_have_value(first)
+    expect(page.get_by_test_id("row-count")).to_contain_text(" of ")
+
+    page.get_by_role("link", name="KPIs").click()
+    profile = page.get_by_test_id("spend-profile")
+    surface = profile.locator(".recharts-wrapper > svg.recharts-surface")
+    surface.hover()  # the middle of the chart: a month
+    expect(profile.locator(".recharts-tooltip-wrapper")).to_contain_text(re.compile(r"\d{4}-\d{2}"))
+    surface.click()
+    expect(page).to_have_url(re.compile(r"/grid\?.*from=\d{4}-\d{2}-01.*to=\d{4}-\d{2}-\d{2}"))
+    expect(page.get_by_test_id("row-count")).to_contain_text(" of ")
+
+
 def test_a_record_pems_deleted_shows_in_the_changes(
     stack: LiveStack, login_as: LoginAs, used_ids: set[str]
 ) -> None:

@@ -556,8 +556,15 @@ def test_an_expired_session_asks_for_the_password_and_keeps_the_edits(
     def expired(route: Route) -> None:
         route.continue_(headers=route.request.headers | {"authorization": "Bearer expired"})
 
+    # The value is typed, then the session runs out, then the edit is finished (a background
+    # request refused before the edit ends would open the dialog over a half-typed cell).
+    cell(page, rid, "forecastEnd").click()
+    page.keyboard.press("Enter")
+    editor = cell(page, rid, "forecastEnd").locator("input")
+    expect(editor).to_be_focused()
+    editor.fill(new_end)
     page.route("**/api/**", expired)
-    edit_cell(page, rid, "forecastEnd", new_end)
+    page.keyboard.press("Enter")
     dialog = page.get_by_test_id("session-expired")
     expect(dialog).to_contain_text("Log in again as alice")
     expect(cell(page, rid, "forecastEnd")).to_have_text(new_end)  # the edit is still on screen

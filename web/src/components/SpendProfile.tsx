@@ -31,6 +31,16 @@ const GROUPS = [
 ];
 const PALETTE = ["#1f6feb", "#2e8540", "#c62828", "#8250df", "#bf8700", "#0a7ea4", "#6e7781", "#d4507a"];
 
+/** The grid filtered to the records whose forecast window overlaps a month (`YYYY-MM`). */
+export function monthHref(code: string, month: string): string | undefined {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!match) return undefined;
+  const [year, mon] = [Number(match[1]), Number(match[2])];
+  const last = new Date(Date.UTC(year, mon, 0)).getUTCDate();
+  const query = new URLSearchParams({ from: `${month}-01`, to: `${month}-${String(last).padStart(2, "0")}` });
+  return `#/org/${encodeURIComponent(code)}/grid?${query.toString()}`;
+}
+
 export function SpendProfile({ code, version }: { code: string; version: number }) {
   const [by, setBy] = useState("");
   const [withDrafts, setWithDrafts] = useState(true);
@@ -87,7 +97,16 @@ export function SpendProfile({ code, version }: { code: string; version: number 
         </label>
       </figcaption>
       <ResponsiveContainer width="100%" height={320}>
-        <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 24, left: 16 }}>
+        <ComposedChart
+          data={data}
+          margin={{ top: 8, right: 16, bottom: 24, left: 16 }}
+          onClick={(state) => {
+            const href =
+              typeof state.activeLabel === "string" ? monthHref(code, state.activeLabel) : undefined;
+            if (href) window.location.hash = href;
+          }}
+          style={{ cursor: "pointer" }}
+        >
           <CartesianGrid {...CHART_GRID} />
           <XAxis dataKey="month" tick={{ fontSize: 11 }} />
           <YAxis yAxisId="month" tickFormatter={compactNumber} tick={{ fontSize: 11 }} />

@@ -99,7 +99,10 @@ function Card({
   );
 }
 
-/** The grid filtered to a group's records (the drill-down from a row of a table). */
+/** Charts whose bars drill down to the grid. */
+const DRILL_CURSOR = { cursor: "pointer" };
+
+/** The grid filtered to a group's records (the drill-down from a row of a table or a bar). */
 function drillHref(code: string, param: string | undefined, key: string): string | undefined {
   if (!param || !key) return undefined;
   return `#/org/${encodeURIComponent(code)}/grid?${new URLSearchParams({ [param]: key }).toString()}`;
@@ -200,6 +203,14 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
     variance: Math.round(g.pending.variance),
   }));
   const hasDrafts = store.sandbox.draftCount > 0;
+  // A click on a category's bars opens the grid filtered to that category's records.
+  const drillToCategory = (state: { activeLabel?: string | number }) => {
+    const href =
+      state.activeLabel === undefined
+        ? undefined
+        : drillHref(store.code, "category", String(state.activeLabel));
+    if (href) window.location.hash = href;
+  };
   const exportKpi = () =>
     api.exportKpi(store.code).then(
       () => setExportError(null),
@@ -238,7 +249,7 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
         <figure className="chart">
           <figcaption>Plan, forecast (pending) and actual by category</figcaption>
           <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={chartData} margin={CHART_MARGIN}>
+            <BarChart data={chartData} margin={CHART_MARGIN} onClick={drillToCategory} style={DRILL_CURSOR}>
               <CartesianGrid {...CHART_GRID} />
               <XAxis {...CATEGORY_AXIS} />
               <YAxis {...VALUE_AXIS} />
@@ -253,7 +264,7 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
         <figure className="chart">
           <figcaption>Variance by category (red = over budget)</figcaption>
           <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={chartData} margin={CHART_MARGIN}>
+            <BarChart data={chartData} margin={CHART_MARGIN} onClick={drillToCategory} style={DRILL_CURSOR}>
               <CartesianGrid {...CHART_GRID} />
               <XAxis {...CATEGORY_AXIS} />
               <YAxis {...VALUE_AXIS} />
