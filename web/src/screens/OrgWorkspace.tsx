@@ -23,7 +23,8 @@ import { GridScreen } from "./GridScreen";
 import { TimelineScreen } from "./Timeline";
 
 // The charts library is only fetched when the KPI board is opened.
-const KpiBoardScreen = lazy(() => import("./KpiBoard"));
+const loadKpiBoard = () => import("./KpiBoard");
+const KpiBoardScreen = lazy(loadKpiBoard);
 
 interface Props {
   org: OrgSummary;
@@ -82,6 +83,19 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
     const hash = `${route}${query ? `?${query}` : ""}`;
     if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
   }, [filters, sort, group, view, org.code, layout]);
+  // The KPI board's code (its charts) is fetched once the organization is loaded, when the
+  // browser is idle: the board's first visit does not wait for it.
+  const loaded = !store.partial && store.rows.length > 0;
+  useEffect(() => {
+    if (!loaded) return;
+    const warm = () => void loadKpiBoard();
+    if ("requestIdleCallback" in window) {
+      const handle = window.requestIdleCallback(warm, { timeout: 2000 });
+      return () => window.cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(warm, 200);
+    return () => clearTimeout(timer);
+  }, [loaded]);
   const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
   const [conflicts, setConflicts] = useState<RecordConflict[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
