@@ -90,6 +90,9 @@ export function Grid({
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
     scrollMargin: HEADER_HEIGHT,
+    // "Scrolling" ends after a pause, not at each scroll's end: a browser may end every step of
+    // a fast scroll, and each end would draw the grid once more (for both virtualizers).
+    useScrollendEvent: false,
   });
 
   // Columns are virtual too (the pinned ones stay, sticky): fewer cells to build per row.
@@ -102,6 +105,7 @@ export function Grid({
     estimateSize: (i) => columns[i + pinned]?.width ?? 100,
     overscan: 2,
     scrollMargin: stickyWidth,
+    useScrollendEvent: false,
   });
   useEffect(() => colVirtualizer.measure(), [columns, pinned, colVirtualizer]);
   const colItems = colVirtualizer.getVirtualItems();

@@ -313,6 +313,11 @@ export class OrgStore {
     setTimeout(slice, 50);
   }
 
+  /** Is the rows' search index built (a search over it takes a few milliseconds)? */
+  searchReady(): boolean {
+    return this.search?.rowsVersion === this.rowsVersion;
+  }
+
   /**
    * The rows' search index (built once per `rowsVersion`), and the ids whose shown values may
    * differ from the rows' (drafted, conflicting, orphaned records): `select` checks those itself.

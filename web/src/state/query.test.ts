@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_FILTERS, narrows, overlaps, searchText, select } from "./query";
+import { EMPTY_FILTERS, narrows, overlaps, sameBesideSearch, searchText, select } from "./query";
 
 const data: Record<string, Record<string, unknown>> = {
   a: {
@@ -66,5 +66,17 @@ describe("search", () => {
     expect(narrows({ ...EMPTY_FILTERS, q: "pf" }, { ...EMPTY_FILTERS, q: "pfa", source: "Rental" })).toBe(
       false,
     );
+  });
+});
+
+describe("sameBesideSearch", () => {
+  it("holds when only the search text differs, in either direction", () => {
+    expect(sameBesideSearch({ ...EMPTY_FILTERS, q: "cra" }, { ...EMPTY_FILTERS, q: "cr" })).toBe(true);
+    expect(sameBesideSearch(EMPTY_FILTERS, { ...EMPTY_FILTERS, q: "x" })).toBe(true);
+    expect(sameBesideSearch(EMPTY_FILTERS, { ...EMPTY_FILTERS, category: "Crane" })).toBe(false);
+    expect(sameBesideSearch(EMPTY_FILTERS, { ...EMPTY_FILTERS, columns: { dor: ["BEO", "PROJECT"] } })).toBe(
+      false,
+    );
+    expect(sameBesideSearch(EMPTY_FILTERS, { ...EMPTY_FILTERS, draftsOnly: true })).toBe(false);
   });
 });

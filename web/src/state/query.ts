@@ -244,6 +244,16 @@ export interface PreparedSearch {
   except: ReadonlySet<string>;
 }
 
+/** Do the filters other than the search text select anything less than every record? */
+function filtersBesideSearch(filters: Filters): boolean {
+  return (
+    filters.draftsOnly ||
+    Boolean(filters.ids) ||
+    Boolean(filters.from || filters.to || filters.ends) ||
+    COLUMN_KEYS.some((key) => filters[key] !== "" || (filters.columns?.[key]?.length ?? 0) > 0)
+  );
+}
+
 /** Ids of the records that pass the filters, in the sort's order (stable; nulls last). */
 export function select(
   ids: readonly string[],
@@ -253,14 +263,36 @@ export function select(
   sort: Sort | null,
   prepared?: PreparedSearch,
 ): string[] {
-  const out: string[] = [];
-  const found = prepared && filters.q.trim() ? prepared.index.candidates(filters.q) : null;
-  const except = prepared?.except;
-  for (const id of ids) {
-    if (filters.ids && !filters.ids.has(id)) continue;
-    if (found && !found.has(id) && !except?.has(id)) continue; // its text cannot match
-    const data = view(id);
-    if (data && matches(data, filters, hasDraft(id))) out.push(id);
+  let out: string[] = [];
+  const searching = filters.q.trim() !== "";
+  const others = filtersBesideSearch(filters);
+  if (!searching && !others) {
+    out = ids.slice(); // no filter at all: every record (the common case, e.g. a cleared search)
+  } else {
+    const found = prepared && searching ? prepared.index.candidates(filters.q) : null;
+    const except = prepared?.except;
+    // A record the index found, with the values it was indexed from, matches the search: only
+    // the other filters are left to check (none, often: then not even its values are read).
+    const rest = found ? { ...filters, q: "" } : filters;
+    for (const id of ids) {
+      if (filters.ids && !filters.ids.has(id)) continue;
+      if (found) {
+        const exact = !except?.has(id);
+        if (!found.has(id)) {
+          if (exact) continue; // its text cannot match
+        } else if (exact) {
+          if (!others) {
+            out.push(id);
+            continue;
+          }
+          const data = view(id);
+          if (data && matches(data, rest, hasDraft(id))) out.push(id);
+          continue;
+        }
+      }
+      const data = view(id);
+      if (data && matches(data, filters, hasDraft(id))) out.push(id);
+    }
   }
   if (sort) {
     const keys = new Map(out.map((id) => [id, view(id)?.[sort.field]]));
@@ -286,6 +318,11 @@ export function distinct(ids: readonly string[], view: View, field: string, cap 
     if (seen.size >= cap) break;
   }
   return [...seen].sort();
+}
+
+/** Do `a` and `b` differ at most in the search text? */
+export function sameBesideSearch(a: Filters, b: Filters): boolean {
+  return narrows({ ...a, q: "" }, { ...b, q: "x" });
 }
 
 /** `next` only narrows `previous` (same filters, a longer search text): filter the last result. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_FILTERS, SearchIndex, select } from "./query";
+import { EMPTY_FILTERS, SearchIndex, matches, select } from "./query";
 
 const rows = Array.from({ length: 500 }, (_, i) => ({
   id: `PFA-${String(i).padStart(6, "0")}`,
@@ -42,5 +42,35 @@ describe("SearchIndex", () => {
     expect(select(ids, view, () => false, { ...EMPTY_FILTERS, q: "100t" }, null, { index, except })).toEqual([
       "PFA-000001",
     ]);
+  });
+
+  it("answers a search alone, other filters beside it, and no filter at all like the plain select", () => {
+    const index = new SearchIndex(rows);
+    const shown = new Map(rows.map((r) => [r.id, r.data]));
+    shown.set("PFA-000003", { ...rows[3]?.data, description: "Crane 10t", category: "Lighting" });
+    const view = (id: string) => shown.get(id);
+    const except = new Set(["PFA-000003"]);
+    const ids = rows.map((r) => r.id);
+    const drafted = (id: string) => id === "PFA-000003";
+    const cases = [
+      { ...EMPTY_FILTERS, q: "crane" }, // the search alone: the index's answer, drafts checked
+      { ...EMPTY_FILTERS, q: "crane", category: "Lighting" },
+      { ...EMPTY_FILTERS, q: "crane", draftsOnly: true },
+      { ...EMPTY_FILTERS, q: "   " }, // blank: no search
+      { ...EMPTY_FILTERS, ids: new Set(["PFA-000003", "PFA-000014", "nobody"]) },
+      EMPTY_FILTERS,
+    ];
+    for (const filters of cases) {
+      const plain = ids.filter((id) => {
+        if (filters.ids && !filters.ids.has(id)) return false;
+        const data = view(id);
+        return data !== undefined && matches(data, filters, drafted(id));
+      });
+      expect(select(ids, view, drafted, filters, null, { index, except })).toEqual(plain);
+      expect(select(ids, view, drafted, filters, null)).toEqual(plain);
+    }
+    const all = select(ids, view, drafted, EMPTY_FILTERS, null);
+    expect(all).toEqual(ids);
+    expect(all).not.toBe(ids); // a copy: the caller may keep it
   });
 });
