@@ -208,17 +208,31 @@ SELECT pg_stat_force_next_flush();
 SELECT pg_stat_clear_snapshot();
 
 -- name: mirror_storage
--- Heap, indexes and TOAST of the mirror (all its partitions when it is partitioned), and its
--- row count (for a per-organization figure).
-SELECT coalesce(sum(pg_relation_size(c.oid)), 0)::bigint AS heap_bytes,
-       coalesce(sum(pg_indexes_size(c.oid)), 0)::bigint AS index_bytes,
-       coalesce(sum(pg_total_relation_size(nullif(c.reltoastrelid, 0))), 0)::bigint
-           AS toast_bytes,
-       coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS total_bytes,
-       (SELECT count(*) FROM pfa_mirror) AS records
-FROM pg_partition_tree('pfa_mirror') t
-JOIN pg_class c ON c.oid = t.relid
-WHERE t.isleaf;
+-- Heap, indexes and TOAST of the mirror's partitions (the table itself when not partitioned)
+-- and their rows, for a per-organization figure: over the partitions that do not hold the
+-- benchmark's sync target (its rows are deleted and inserted again by every full sync it
+-- measures: a churn no organization's mirror has), and that partition apart.
+WITH parts AS (
+    SELECT c.oid,
+           coalesce(pg_relation_size(c.oid), 0) AS heap_bytes,
+           coalesce(pg_indexes_size(c.oid), 0) AS index_bytes,
+           coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) AS toast_bytes,
+           coalesce(pg_total_relation_size(c.oid), 0) AS total_bytes,
+           (SELECT count(*) FROM pfa_mirror m WHERE m.tableoid = c.oid) AS records,
+           EXISTS (SELECT 1 FROM pfa_mirror m JOIN organizations o ON o.id = m.organization_id
+                   WHERE m.tableoid = c.oid AND o.code = %(sync_org)s) AS sync_target
+    FROM pg_partition_tree('pfa_mirror') t
+    JOIN pg_class c ON c.oid = t.relid
+    WHERE t.isleaf
+)
+SELECT coalesce(sum(heap_bytes) FILTER (WHERE NOT sync_target), 0)::bigint AS heap_bytes,
+       coalesce(sum(index_bytes) FILTER (WHERE NOT sync_target), 0)::bigint AS index_bytes,
+       coalesce(sum(toast_bytes) FILTER (WHERE NOT sync_target), 0)::bigint AS toast_bytes,
+       coalesce(sum(total_bytes) FILTER (WHERE NOT sync_target), 0)::bigint AS total_bytes,
+       coalesce(sum(records) FILTER (WHERE NOT sync_target), 0)::bigint AS records,
+       coalesce(sum(total_bytes) FILTER (WHERE sync_target), 0)::bigint AS sync_target_bytes,
+       coalesce(sum(records) FILTER (WHERE sync_target), 0)::bigint AS sync_target_records
+FROM parts;
 
 -- name: month_overlaps
 -- How many records' forecast windows overlap each month of the organization's span.

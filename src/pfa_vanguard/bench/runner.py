@@ -304,10 +304,14 @@ async def _month(url: str, org_id: int, like: int) -> tuple[date, date]:
 
 def _storage(url: str, records_per_org: int) -> dict[str, Any]:
     with psycopg.connect(url, row_factory=dict_row) as conn:
-        row = conn.execute(q("mirror_storage")).fetchone()
+        row = conn.execute(q("mirror_storage"), {"sync_org": SYNC_ORG}).fetchone()
     assert row is not None
-    records = int(row["records"]) or 1
     figures = {k: int(v) for k, v in row.items()}
-    figures["bytes_per_org"] = round(int(row["total_bytes"]) * records_per_org / records)
-    figures["bytes_per_record"] = round(int(row["total_bytes"]) / records)
+    total, records = figures["total_bytes"], figures["records"]
+    if records == 0:  # one partition (or none) holds everything: count the sync target too
+        total += figures["sync_target_bytes"]
+        records = figures["sync_target_records"]
+    records = records or 1
+    figures["bytes_per_org"] = round(total * records_per_org / records)
+    figures["bytes_per_record"] = round(total / records)
     return figures

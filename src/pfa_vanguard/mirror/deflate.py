@@ -5,6 +5,11 @@ so segments can be concatenated in any order into one valid deflate stream; the 
 Adler-32 of the whole is combined from the segments' own checksums in O(1) each. A response
 assembled this way costs a `join`, not a compression: segments are compressed once, when their
 content changes (mirror/snapshots.py), and only segments holding a caller's drafts are redone.
+
+Levels 1-3 (what is compressed per request: filtered answers, chunks holding drafts) use Intel's
+ISA-L (`isal`), which writes the same deflate format about three times faster than zlib at a
+similar size; higher levels (the snapshot's chunks, compressed once) use zlib. Both kinds of
+segment splice together, and both libraries compute the same Adler-32.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from isal import isal_zlib
+
 ZLIB_HEADER = b"\x78\x9c"  # deflate, 32K window, default compression, no preset dictionary
 FINAL_BLOCK = b"\x03\x00"  # an empty final block (fixed Huffman, end-of-block only)
 _ADLER_BASE = 65521
 PARALLEL_MIN_BYTES = 256 * 1024  # below this a body is compressed in one go, on the spot
+FAST_LEVELS = range(1, 4)  # compressed by ISA-L (its levels 1-3); others by zlib
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +44,12 @@ class Segment:
 
 def compress_segment(raw: bytes, level: int = 6) -> Segment:
     """`raw` compressed on its own, ready to be spliced between other segments."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    data = compressor.compress(raw) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    if level in FAST_LEVELS:
+        fast = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
+        data = fast.compress(raw) + fast.flush(isal_zlib.Z_SYNC_FLUSH)
+    else:
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        data = compressor.compress(raw) + compressor.flush(zlib.Z_SYNC_FLUSH)
     return Segment(data=data, length=len(raw), adler=zlib.adler32(raw))
 
 
@@ -75,7 +87,7 @@ def zlib_body(segments: Iterable[Segment]) -> bytes:
 
 def zlib_compress(raw: bytes, level: int = 1) -> bytes:
     """A plain zlib stream of `raw` (for bodies assembled per request)."""
-    return zlib.compress(raw, level)
+    return isal_zlib.compress(raw, level) if level in FAST_LEVELS else zlib.compress(raw, level)
 
 
 async def zlib_compress_parallel(raw: bytes, level: int = 1, pieces: int | None = None) -> bytes:
@@ -84,7 +96,7 @@ async def zlib_compress_parallel(raw: bytes, level: int = 1, pieces: int | None 
     spliced like the snapshot's chunks. A small body is compressed on the spot."""
     count = pieces or os.cpu_count() or 1
     if len(raw) < PARALLEL_MIN_BYTES:
-        return zlib.compress(raw, level)
+        return zlib_compress(raw, level)
     view = memoryview(raw)
     step = -(-len(raw) // count)
     segments = await asyncio.gather(

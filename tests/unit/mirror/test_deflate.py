@@ -10,6 +10,7 @@ from pfa_vanguard.mirror.deflate import (
     adler32_combine,
     compress_segment,
     zlib_body,
+    zlib_compress,
     zlib_compress_parallel,
 )
 
@@ -48,3 +49,19 @@ async def test_a_body_compressed_in_parallel_slices_is_one_valid_zlib_stream() -
         assert zlib.decompress(body) == raw
     small = b'{"records":[]}'
     assert zlib.decompress(await zlib_compress_parallel(small)) == small
+
+
+def test_fast_and_zlib_segments_splice_at_every_level() -> None:
+    """Levels 1-3 are ISA-L's, the others zlib's: any mix decodes to the pieces in order."""
+    rng = random.Random(11)
+    pieces = [
+        b",".join(b'{"id":"PFA-%06d","c":"Crane %d"}' % (i, rng.randint(0, 9)) for i in range(n))
+        for n in (1, 300, 0, 2000, 7)
+    ]
+    for level in range(0, 10):
+        body = zlib_body(
+            compress_segment(p, level=level if i % 2 else 1) for i, p in enumerate(pieces)
+        )
+        assert zlib.decompress(body) == b"".join(pieces)
+    assert zlib.decompress(zlib_compress(b"".join(pieces), 1)) == b"".join(pieces)
+    assert zlib.decompress(zlib_compress(b"".join(pieces), 6)) == b"".join(pieces)
