@@ -6,12 +6,11 @@
  * draft. The axis labels keep their room at every zoom. The spend profile is underneath.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { describeError } from "../api/client";
 import * as api from "../api/endpoints";
 import type { TimelineBounds } from "../api/types";
 import { FilterBar } from "../components/FilterBar";
-import { SpendProfile } from "../components/SpendProfile";
 import { fromDay, toDay } from "../domain/values";
 import { fmtCount } from "../format";
 import { useVersion } from "../hooks";
@@ -21,6 +20,11 @@ import { EditRefused } from "../state/sandbox";
 import { useSelection, useVocabulary } from "./GridScreen";
 import { LABEL, TimelineRow } from "./TimelineRow";
 import { type DragMode, dragged, scaleFor, ticks as axisTicks, todayDay } from "./timelineScale";
+
+// The spend profile's chart library loads with the timeline, not with the first screen.
+const SpendProfile = lazy(() =>
+  import("../components/SpendProfile").then((m) => ({ default: m.SpendProfile })),
+);
 
 const ROW = 28;
 const SORT: Sort = { field: "forecastStart", dir: "asc" };
@@ -259,7 +263,9 @@ export function TimelineScreen({ store, filters, setFilters, onNotice }: Props) 
         </div>
       </div>
       <section className="timeline-profile" aria-label="Spend profile">
-        <SpendProfile code={store.code} version={version} />
+        <Suspense fallback={<p className="muted small">Loading the spend profile…</p>}>
+          <SpendProfile code={store.code} version={version} />
+        </Suspense>
       </section>
     </div>
   );
