@@ -50,13 +50,15 @@ LOGIN_ANSWERED = """() => {
   return e.length ? e[e.length - 1].responseEnd : null;
 }"""
 
-# Click the KPI board's link, then wait (frame by frame) for the forecast's pending value.
+# Click the KPI board's link, then wait (frame by frame) for the forecast's pending value on
+# screen, from figures that count the saved draft (the board not marked as being updated).
 KPI_PROBE = """async () => {
   const t0 = performance.now();
   document.querySelector('a[href$="/kpi"]').click();
   for (;;) {
     await new Promise((r) => requestAnimationFrame(r));
-    if (document.querySelector('[data-testid="kpi-forecast"] [data-role="pending"]'))
+    const pending = document.querySelector('[data-testid="kpi-forecast"] [data-role="pending"]');
+    if (pending && pending.checkVisibility() && !pending.closest('[aria-busy="true"]'))
       return performance.now() - t0;
     if (performance.now() - t0 > 20000) return null;
   }
