@@ -189,6 +189,10 @@ export function KpiBoardScreen({ store, cache, active }: Props) {
   useVersion(cache);
   const [exportError, setExportError] = useState<string | null>(null);
   const version = store.serverDraftsVersion;
+  // The charts are drawn only on screen, and after the cards when the board is opened: a hidden
+  // chart shown again sets itself up anew (its layout effects re-run and draw it again), which
+  // would hold the cards back.
+  const chartsOn = useDeferredValue(active);
 
   // Effects run only while the board is on screen (a hidden board's are unmounted).
   useEffect(() => {
@@ -232,7 +236,7 @@ export function KpiBoardScreen({ store, cache, active }: Props) {
           {exportError}
         </p>
       )}
-      <BoardFigures kpi={held.board} hasDrafts={hasDrafts} code={store.code} />
+      <BoardFigures kpi={held.board} hasDrafts={hasDrafts} code={store.code} charts={chartsOn} />
       {active && <SpendProfile code={store.code} version={version} />}
       <BoardTables kpi={held.board} code={store.code} />
     </div>
@@ -244,10 +248,12 @@ const BoardFigures = memo(function BoardFigures({
   kpi,
   hasDrafts,
   code,
+  charts,
 }: {
   kpi: KpiBoard;
   hasDrafts: boolean;
   code: string;
+  charts: boolean;
 }) {
   const { current, pending } = kpi.total;
   return (
@@ -265,7 +271,7 @@ const BoardFigures = memo(function BoardFigures({
           testId="kpi-variance"
         />
       </div>
-      <BoardCharts kpi={kpi} code={code} />
+      {charts && <BoardCharts kpi={kpi} code={code} />}
     </>
   );
 });
