@@ -189,10 +189,11 @@ export function KpiBoardScreen({ store, cache, active }: Props) {
   useVersion(cache);
   const [exportError, setExportError] = useState<string | null>(null);
   const version = store.serverDraftsVersion;
-  // The charts are drawn only on screen, and after the cards when the board is opened: a hidden
-  // chart shown again sets itself up anew (its layout effects re-run and draw it again), which
-  // would hold the cards back.
-  const chartsOn = useDeferredValue(active);
+  const updating = cache.latest !== null && cache.latest.version !== version;
+  // The charts are drawn only on screen, from figures that count every saved draft, and after
+  // the cards: a hidden chart shown again sets itself up anew (its layout effects re-run and draw
+  // it again), which would hold back the cards and the fresh figures' arrival.
+  const chartsOn = useDeferredValue(active && !updating);
 
   // Effects run only while the board is on screen (a hidden board's are unmounted).
   useEffect(() => {
@@ -208,7 +209,6 @@ export function KpiBoardScreen({ store, cache, active }: Props) {
       </p>
     );
   if (!held) return <p aria-busy="true">Loading KPIs…</p>;
-  const updating = held.version !== version;
   const hasDrafts = store.sandbox.draftCount > 0;
   const exportKpi = () =>
     api.exportKpi(store.code).then(
