@@ -2,7 +2,7 @@
  * KPI board: plan / forecast / actual and variance for the organization, by category and by
  * source, "current → pending" with the user's drafts; over budget in red; charts from Recharts.
  */
-import { useEffect, useState } from "react";
+import { memo, useDeferredValue, useEffect, useState } from "react";
 import {
   Bar,
   BarChart,
@@ -22,6 +22,7 @@ import { fmtMoney, fmtPct, fmtSigned } from "../format";
 import { FiguresNote } from "../components/FiguresNote";
 import { SpendProfile } from "../components/SpendProfile";
 import { useVersion } from "../hooks";
+import type { KpiCache } from "../state/kpiCache";
 import type { OrgStore } from "../state/orgStore";
 
 const COLORS = { plan: "#5b6b7f", forecast: "#1f6feb", actual: "#2e8540", over: "#c62828", under: "#2e7d32" };
@@ -168,49 +169,47 @@ function GroupTable({
   );
 }
 
-export function KpiBoardScreen({ store }: { store: OrgStore }) {
+/** An answer held this long is asked again when the board is opened (another session's drafts). */
+const REVALIDATE_MS = 30_000;
+
+interface Props {
+  store: OrgStore;
+  /** The figures, asked for ahead of the board by the workspace. */
+  cache: KpiCache;
+  /** The board is on screen (it is also kept drawn, hidden, while other screens show). */
+  active: boolean;
+}
+
+/**
+ * The board draws from the workspace's KPI cache: the figures asked at the current drafts version
+ * when held, else the last ones marked as being updated (`aria-busy`) until the fresh ones come.
+ */
+export function KpiBoardScreen({ store, cache, active }: Props) {
   useVersion(store);
-  const [kpi, setKpi] = useState<KpiBoard | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  useVersion(cache);
   const [exportError, setExportError] = useState<string | null>(null);
   const version = store.serverDraftsVersion;
+  const updating = cache.latest !== null && cache.latest.version !== version;
+  // The charts are drawn only on screen, from figures that count every saved draft, and after
+  // the cards: a hidden chart shown again sets itself up anew (its layout effects re-run and draw
+  // it again), which would hold back the cards and the fresh figures' arrival.
+  const chartsOn = useDeferredValue(active && !updating);
 
+  // Effects run only while the board is on screen (a hidden board's are unmounted).
   useEffect(() => {
-    let cancelled = false;
-    api
-      .kpi(store.code, true)
-      .then((k) => !cancelled && (setKpi(k), setError(null)))
-      .catch((e) => !cancelled && setError(describeError(e)));
-    return () => {
-      cancelled = true;
-    };
-  }, [store, version]);
+    cache.request(version, { maxAgeMs: REVALIDATE_MS, retry: true });
+  }, [cache, version]);
 
-  if (error)
+  const held = cache.latest;
+  const error = cache.failed(version);
+  if (error && !cache.fresh(version))
     return (
       <p role="alert" className="error-text">
         Could not load the KPI board: {error}
       </p>
     );
-  if (!kpi) return <p aria-busy="true">Loading KPIs…</p>;
-
-  const { current, pending } = kpi.total;
-  const chartData = kpi.byCategory.map((g) => ({
-    name: g.key,
-    Plan: Math.round(g.pending.plan.total),
-    Forecast: Math.round(g.pending.forecast.total),
-    Actual: Math.round(g.pending.actual.total),
-    variance: Math.round(g.pending.variance),
-  }));
+  if (!held) return <p aria-busy="true">Loading KPIs…</p>;
   const hasDrafts = store.sandbox.draftCount > 0;
-  // A click on a category's bars opens the grid filtered to that category's records.
-  const drillToCategory = (state: { activeLabel?: string | number }) => {
-    const href =
-      state.activeLabel === undefined
-        ? undefined
-        : drillHref(store.code, "category", String(state.activeLabel));
-    if (href) window.location.hash = href;
-  };
   const exportKpi = () =>
     api.exportKpi(store.code).then(
       () => setExportError(null),
@@ -218,7 +217,7 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
     );
 
   return (
-    <div className="kpi-board" data-testid="kpi-board">
+    <div className="kpi-board" data-testid="kpi-board" aria-busy={updating || undefined}>
       <div className="kpi-actions no-print">
         <button type="button" onClick={() => void exportKpi()} data-testid="kpi-export-xlsx">
           Export Excel
@@ -227,12 +226,39 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
           Print / PDF
         </button>
       </div>
-      <FiguresNote kpi={kpi} hasDrafts={hasDrafts} />
+      {updating && (
+        <p className="muted small" data-testid="kpi-updating">
+          Updating the figures with your latest saved drafts…
+        </p>
+      )}
       {exportError && (
         <p role="alert" className="error-text">
           {exportError}
         </p>
       )}
+      <BoardFigures kpi={held.board} hasDrafts={hasDrafts} code={store.code} charts={chartsOn} />
+      {active && <SpendProfile code={store.code} version={version} />}
+      <BoardTables kpi={held.board} code={store.code} />
+    </div>
+  );
+}
+
+/** The note, the cards and the charts: drawn again only when the figures change. */
+const BoardFigures = memo(function BoardFigures({
+  kpi,
+  hasDrafts,
+  code,
+  charts,
+}: {
+  kpi: KpiBoard;
+  hasDrafts: boolean;
+  code: string;
+  charts: boolean;
+}) {
+  const { current, pending } = kpi.total;
+  return (
+    <>
+      <FiguresNote kpi={kpi} hasDrafts={hasDrafts} />
       <div className="kpi-cards">
         <Card title="Plan" cur={current} pen={pending} field="plan" testId="kpi-plan" />
         <Card title="Forecast" cur={current} pen={pending} field="forecast" testId="kpi-forecast" />
@@ -245,56 +271,81 @@ export function KpiBoardScreen({ store }: { store: OrgStore }) {
           testId="kpi-variance"
         />
       </div>
-      <div className="kpi-charts">
-        <figure className="chart">
-          <figcaption>Plan, forecast (pending) and actual by category</figcaption>
-          <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={chartData} margin={CHART_MARGIN} onClick={drillToCategory} style={DRILL_CURSOR}>
-              <CartesianGrid {...CHART_GRID} />
-              <XAxis {...CATEGORY_AXIS} />
-              <YAxis {...VALUE_AXIS} />
-              <Tooltip formatter={(v) => fmtMoney(Number(v))} />
-              <Legend verticalAlign="top" />
-              <Bar dataKey="Plan" fill={COLORS.plan} isAnimationActive={false} />
-              <Bar dataKey="Forecast" fill={COLORS.forecast} isAnimationActive={false} />
-              <Bar dataKey="Actual" fill={COLORS.actual} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
-        </figure>
-        <figure className="chart">
-          <figcaption>Variance by category (red = over budget)</figcaption>
-          <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={chartData} margin={CHART_MARGIN} onClick={drillToCategory} style={DRILL_CURSOR}>
-              <CartesianGrid {...CHART_GRID} />
-              <XAxis {...CATEGORY_AXIS} />
-              <YAxis {...VALUE_AXIS} />
-              <Tooltip formatter={(v) => fmtSigned(Number(v))} />
-              <Bar dataKey="variance" name="Variance" isAnimationActive={false}>
-                {chartData.map((d) => (
-                  <Cell key={d.name} fill={d.variance > 0 ? COLORS.over : COLORS.under} />
-                ))}
-              </Bar>
-            </BarChart>
-          </ResponsiveContainer>
-        </figure>
-      </div>
-      <SpendProfile code={store.code} version={version} />
+      {charts && <BoardCharts kpi={kpi} code={code} />}
+    </>
+  );
+});
+
+/**
+ * The charts by category: drawn after the cards when new figures come (they take far longer to
+ * draw), marked as being updated meanwhile.
+ */
+const BoardCharts = memo(function BoardCharts({ kpi: latest, code }: { kpi: KpiBoard; code: string }) {
+  const kpi = useDeferredValue(latest);
+  const chartData = kpi.byCategory.map((g) => ({
+    name: g.key,
+    Plan: Math.round(g.pending.plan.total),
+    Forecast: Math.round(g.pending.forecast.total),
+    Actual: Math.round(g.pending.actual.total),
+    variance: Math.round(g.pending.variance),
+  }));
+  // A click on a category's bars opens the grid filtered to that category's records.
+  const drillToCategory = (state: { activeLabel?: string | number }) => {
+    const href =
+      state.activeLabel === undefined ? undefined : drillHref(code, "category", String(state.activeLabel));
+    if (href) window.location.hash = href;
+  };
+  const behind = kpi !== latest;
+  return (
+    <div className={behind ? "kpi-charts updating" : "kpi-charts"} aria-busy={behind || undefined}>
+      <figure className="chart">
+        <figcaption>Plan, forecast (pending) and actual by category</figcaption>
+        <ResponsiveContainer width="100%" height={280}>
+          <BarChart data={chartData} margin={CHART_MARGIN} onClick={drillToCategory} style={DRILL_CURSOR}>
+            <CartesianGrid {...CHART_GRID} />
+            <XAxis {...CATEGORY_AXIS} />
+            <YAxis {...VALUE_AXIS} />
+            <Tooltip formatter={(v) => fmtMoney(Number(v))} />
+            <Legend verticalAlign="top" />
+            <Bar dataKey="Plan" fill={COLORS.plan} isAnimationActive={false} />
+            <Bar dataKey="Forecast" fill={COLORS.forecast} isAnimationActive={false} />
+            <Bar dataKey="Actual" fill={COLORS.actual} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </figure>
+      <figure className="chart">
+        <figcaption>Variance by category (red = over budget)</figcaption>
+        <ResponsiveContainer width="100%" height={280}>
+          <BarChart data={chartData} margin={CHART_MARGIN} onClick={drillToCategory} style={DRILL_CURSOR}>
+            <CartesianGrid {...CHART_GRID} />
+            <XAxis {...CATEGORY_AXIS} />
+            <YAxis {...VALUE_AXIS} />
+            <Tooltip formatter={(v) => fmtSigned(Number(v))} />
+            <Bar dataKey="variance" name="Variance" isAnimationActive={false}>
+              {chartData.map((d) => (
+                <Cell key={d.name} fill={d.variance > 0 ? COLORS.over : COLORS.under} />
+              ))}
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </figure>
+    </div>
+  );
+});
+
+const BoardTables = memo(function BoardTables({ kpi, code }: { kpi: KpiBoard; code: string }) {
+  return (
+    <>
       <GroupTable
         title="By category"
         groups={kpi.byCategory}
         keyLabel="Category"
-        code={store.code}
+        code={code}
         param="category"
       />
-      <GroupTable
-        title="By source"
-        groups={kpi.bySource}
-        keyLabel="Source"
-        code={store.code}
-        param="source"
-      />
-    </div>
+      <GroupTable title="By source" groups={kpi.bySource} keyLabel="Source" code={code} param="source" />
+    </>
   );
-}
+});
 
 export default KpiBoardScreen;

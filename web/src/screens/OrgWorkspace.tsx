@@ -1,5 +1,5 @@
 /** Everything about one organization: its records in memory, the sandbox, and the screens. */
-import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from "react";
+import { Activity, Suspense, lazy, useCallback, useEffect, useMemo, useState } from "react";
 import type { OrgSummary, RecordConflict } from "../api/types";
 import { CommitDialog } from "../components/CommitDialog";
 import { ConfirmDialog } from "../components/ConfirmDialog";
@@ -8,6 +8,7 @@ import { FreshnessBar } from "../components/FreshnessBar";
 import { SandboxBar } from "../components/SandboxBar";
 import { type OrgView, type Route, routeHash, useVersion } from "../hooks";
 import { Autosaver } from "../state/autosave";
+import { KpiCache } from "../state/kpiCache";
 import { OrgStore } from "../state/orgStore";
 import { EMPTY_FILTERS, type Filters, type Sort } from "../state/query";
 import { fromQuery, hashQuery, toQuery } from "../state/urlView";
@@ -83,19 +84,34 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
     const hash = `${route}${query ? `?${query}` : ""}`;
     if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
   }, [filters, sort, group, view, org.code, layout]);
-  // The KPI board's code (its charts) is fetched once the organization is loaded, when the
-  // browser is idle: the board's first visit does not wait for it.
+  // The KPI board is got ready once the organization is loaded, when the browser is idle: its
+  // code (the charts) fetched, its figures asked for, and the board drawn hidden, so that its
+  // first visit neither waits for them nor draws it from nothing. The figures are asked again
+  // each time the saved drafts change; the board shows them as soon as it is opened.
+  const kpiCache = useMemo(() => new KpiCache(() => api.kpi(store.code, true), describeError), [store]);
+  const [boardReady, setBoardReady] = useState(false);
   const loaded = !store.partial && store.rows.length > 0;
+  const draftsVersion = store.serverDraftsVersion;
   useEffect(() => {
     if (!loaded) return;
-    const warm = () => void loadKpiBoard();
+    let cancelled = false;
+    const warm = () => void loadKpiBoard().then(() => !cancelled && setBoardReady(true));
     if ("requestIdleCallback" in window) {
       const handle = window.requestIdleCallback(warm, { timeout: 2000 });
-      return () => window.cancelIdleCallback(handle);
+      return () => {
+        cancelled = true;
+        window.cancelIdleCallback(handle);
+      };
     }
     const timer = setTimeout(warm, 200);
-    return () => clearTimeout(timer);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
   }, [loaded]);
+  useEffect(() => {
+    if (boardReady) kpiCache.request(draftsVersion);
+  }, [boardReady, kpiCache, draftsVersion]);
   const [dialog, setDialog] = useState<"commit" | "discard" | null>(null);
   const [conflicts, setConflicts] = useState<RecordConflict[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -199,33 +215,38 @@ export function OrgWorkspace({ org, view, navigate }: Props) {
         {view === "grid" && filters.ids && (
           <AiRecordsChip ids={filters.ids} onClear={() => setFilters({ ...filters, ids: undefined })} />
         )}
-        {view === "grid" && (
-          <GridScreen
-            store={store}
-            filters={filters}
-            setFilters={setFilters}
-            sort={sort}
-            setSort={setSort}
-            group={group}
-            setGroup={setGroup}
-            onApplyView={(query) => {
-              const next = fromQuery(query);
-              setFilters(next.filters);
-              setSort(next.sort);
-              setGroup(next.group ?? null);
-              const columns = layoutFromQuery(query);
-              if (columns) setLayout(columns);
-            }}
-            onOpenConflict={openConflictsFor}
-            onNotice={setNotice}
-            layout={layout}
-            setLayout={setLayout}
-          />
+        {/* Kept (hidden) while the KPI board shows: going to the board and back redraws nothing. */}
+        {(view === "grid" || view === "kpi") && (
+          <Activity mode={view === "grid" ? "visible" : "hidden"}>
+            <GridScreen
+              store={store}
+              filters={filters}
+              setFilters={setFilters}
+              sort={sort}
+              setSort={setSort}
+              group={group}
+              setGroup={setGroup}
+              onApplyView={(query) => {
+                const next = fromQuery(query);
+                setFilters(next.filters);
+                setSort(next.sort);
+                setGroup(next.group ?? null);
+                const columns = layoutFromQuery(query);
+                if (columns) setLayout(columns);
+              }}
+              onOpenConflict={openConflictsFor}
+              onNotice={setNotice}
+              layout={layout}
+              setLayout={setLayout}
+            />
+          </Activity>
         )}
-        {view === "kpi" && (
-          <Suspense fallback={<p aria-busy="true">Loading KPIs…</p>}>
-            <KpiBoardScreen store={store} />
-          </Suspense>
+        {(view === "kpi" || boardReady) && (
+          <Activity mode={view === "kpi" ? "visible" : "hidden"}>
+            <Suspense fallback={<p aria-busy="true">Loading KPIs…</p>}>
+              <KpiBoardScreen store={store} cache={kpiCache} active={view === "kpi"} />
+            </Suspense>
+          </Activity>
         )}
         {view === "timeline" && (
           <TimelineScreen store={store} filters={filters} setFilters={setFilters} onNotice={setNotice} />
