@@ -261,3 +261,17 @@ def test_rows_grouped_by_a_column_with_subtotals_collapsible_and_in_the_address(
     page.get_by_test_id("group-by").select_option("")
     expect(groups).to_have_count(0)
     expect(page).not_to_have_url(re.compile(r"group="))
+
+
+def test_a_search_selects_the_same_records_in_the_grid_and_in_its_totals(
+    stack: LiveStack, login_as: LoginAs
+) -> None:
+    """The grid searches in the browser, the totals line asks the API with the same `q`: both
+    must mean the same text (a record found only by its forecast category included)."""
+    page = login_as("alice")
+    page.get_by_label("Search text").press_sequentially("crane", delay=40)
+    count = page.get_by_test_id("row-count")
+    expect(count).to_contain_text(" of ")
+    shown = int(count.inner_text().split(" of ")[0].replace(",", ""))
+    assert shown > 0
+    expect(page.get_by_test_id("view-totals")).to_contain_text(f"of {shown:,} records")

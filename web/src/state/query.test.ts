@@ -60,6 +60,33 @@ describe("search", () => {
     expect(select(ids, view, () => false, { ...EMPTY_FILTERS, q: "CRANE" }, null)).toEqual(["a", "c"]);
   });
 
+  it("searches the API's fields in its order, joined as it joins them (absent values left out)", () => {
+    const record = {
+      pfaId: "PFA-7",
+      description: "Generator 60kVA",
+      category: "Generator",
+      forecastCategory: "Crane", // searched by the API too: the grid must find it
+      areaSilo: "A01 Process Train 1",
+      class: null,
+      equipment: undefined,
+      manufacturer: "Caterpillar",
+      model: "C9",
+      contract: "RIO-MEC-001",
+      planCost: 5,
+    };
+    expect(searchText(record)).toBe(
+      "pfa-7 generator 60kva generator crane a01 process train 1 caterpillar c9 rio-mec-001",
+    );
+    const found = select(
+      ["r"],
+      () => record,
+      () => false,
+      { ...EMPTY_FILTERS, q: "crane" },
+      null,
+    );
+    expect(found).toEqual(["r"]);
+  });
+
   it("knows when a longer search only narrows the last result", () => {
     expect(narrows({ ...EMPTY_FILTERS, q: "pf" }, { ...EMPTY_FILTERS, q: "pfa" })).toBe(true);
     expect(narrows({ ...EMPTY_FILTERS, q: "pfa" }, { ...EMPTY_FILTERS, q: "pf" })).toBe(false);

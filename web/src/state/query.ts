@@ -64,16 +64,22 @@ export interface Sort {
   dir: "asc" | "desc";
 }
 
+/**
+ * The fields a search looks in, in the API's order, joined the API's way (a space between the
+ * values present): a search selects the same records in the grid as in what the API computes
+ * for the same view (its totals, exports), a match across two neighbouring fields included.
+ */
 const TEXT_FIELDS = [
   "pfaId",
   "description",
+  "category",
+  "forecastCategory",
+  "areaSilo",
+  "class",
   "equipment",
   "manufacturer",
   "model",
-  "class",
   "contract",
-  "areaSilo",
-  "category",
 ];
 
 type View = (id: string) => Record<string, unknown> | undefined;
@@ -109,8 +115,10 @@ const searchTexts = new WeakMap<object, string>();
 export function searchText(data: Record<string, unknown>): string {
   let text = searchTexts.get(data);
   if (text === undefined) {
-    text = TEXT_FIELDS.map((f) => String(data[f] ?? ""))
-      .join("\u0001")
+    text = TEXT_FIELDS.map((f) => data[f])
+      .filter((v) => v !== null && v !== undefined)
+      .map(String)
+      .join(" ")
       .toLowerCase();
     searchTexts.set(data, text);
   }
